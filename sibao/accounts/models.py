@@ -1,0 +1,86 @@
+"""Users carry their role and the anchor of their data scope (region, sector, enterprise)."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sibao.core.roles import Role, has_capability
+from sibao.core.sectors import Sector
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.ENTERPRISE)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices, blank=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def can(self, capability: str) -> bool:
+        return has_capability(self, capability)
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> "ApiTokenQuerySet":
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+    def find(self, raw: str) -> "ApiToken | None":
+        return self.usable().select_related("user", "user__region").filter(key_hash=_hash_token(raw)).first()
+
+
+class ApiToken(models.Model):
+    """A token for another system (X-5). Only its hash is stored; the raw value is shown once."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=64)
+    key_prefix = models.CharField(_("key prefix"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @staticmethod
+    def generate() -> tuple[str, str, str]:
+        """Return (raw, prefix, hash) for a new token."""
+        raw = "sb_" + secrets.token_urlsafe(32)
+        return raw, raw[:8], _hash_token(raw)

@@ -1,0 +1,36 @@
+"""The navigation each role sees (X-1 pages). One list, filtered by capability."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sibao.core.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    url_name: str
+    capability: str | None
+    icon: str
+
+
+NAV_ITEMS = [
+    NavItem(_("Home"), "home", None, "house"),
+    NavItem(_("Enterprises"), "enterprises:list", Capability.ENTERPRISE_VIEW, "building"),
+    NavItem(_("Import enterprises"), "enterprises:import", Capability.ENTERPRISE_IMPORT, "upload"),
+    NavItem(_("Organisation"), "organisation:overview", Capability.ORGANISATION_VIEW, "diagram-3"),
+    NavItem(_("Audit log"), "core:audit_log", Capability.AUDIT_VIEW, "journal-text"),
+]
+
+
+def nav_for(user: Any) -> list[dict[str, Any]]:
+    if not user.is_authenticated:
+        return []
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "name": item.url_name}
+        for item in NAV_ITEMS
+        if item.capability is None or user.can(item.capability)
+    ]

@@ -1,0 +1,70 @@
+"""Data scope: the one place that decides which rows a user may see (SPEC §1, X-3).
+
+A user's scope is a region subtree, narrowed to one sector for sectoral units, or exactly one
+enterprise for enterprise users. Every scoped model uses ``ScopedQuerySet`` and declares how to
+reach its region path, sector and enterprise; pages and the API read through ``visible_to(user)``
+and answer 404 for anything outside it.
+"""
+
+from typing import Any, Self
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from sibao.core.roles import Role
+
+NOTHING = Q(pk__in=[])
+
+
+def scope_q(
+    user: Any,
+    *,
+    region_path: str | None,
+    sector: str | None = None,
+    enterprise: str | None = None,
+) -> Q:
+    """Build the filter for ``user``; lookups are relative to the model being filtered.
+
+    ``region_path`` reaches ``Region.path``; ``sector`` the sector field (None: model has none);
+    ``enterprise`` the enterprise's primary key (None: rows not tied to one enterprise).
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return NOTHING
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return Q()
+    if user.role == Role.ENTERPRISE:
+        if enterprise is None or user.enterprise_id is None:
+            return NOTHING
+        return Q(**{enterprise: user.enterprise_id})
+    if user.region_id is None or region_path is None:
+        return NOTHING
+    condition = Q(**{f"{region_path}__startswith": user.region.path})
+    if sector is not None and user.sector:
+        condition &= Q(**{sector: user.sector})
+    return condition
+
+
+class ScopedQuerySet(models.QuerySet[Any]):
+    """Subclass per model and set the three lookups."""
+
+    scope_region_path: str | None = "region__path"
+    scope_sector: str | None = None
+    scope_enterprise: str | None = None
+
+    def visible_to(self, user: Any) -> Self:
+        return self.filter(
+            scope_q(
+                user,
+                region_path=self.scope_region_path,
+                sector=self.scope_sector,
+                enterprise=self.scope_enterprise,
+            )
+        )
+
+    def get_visible(self, user: Any, **lookup: Any) -> Any:
+        """The object if ``user`` may see it; 404 otherwise, never 403, so existence does not leak."""
+        try:
+            return self.visible_to(user).get(**lookup)
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None

@@ -1,0 +1,103 @@
+"""Registry endpoints (X-5): the same selectors and services as the pages, under the same scope."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from sibao.core.errors import PermissionRefused
+from sibao.core.imports import run_import
+from sibao.core.roles import Capability, has_capability
+from sibao.core.views import xlsx_response
+from sibao.enterprises import imports, selectors, services
+from sibao.enterprises.schemas import EnterpriseIn, EnterpriseOut, EnterprisePatch, ErrorOut, ImportResultOut
+from sibao.regions.models import Region
+
+router = Router(tags=["enterprises"])
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class ListFilters(Schema):
+    q: str = ""
+    region: str = ""
+    sector: str = ""
+    kind: str = ""
+    flag: str = ""
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+
+
+def _resolve_region(data: dict[str, Any]) -> dict[str, Any]:
+    code = data.pop("region_code", None)
+    if code is not None:
+        region = Region.objects.active().filter(code=code).first()
+        if region is None:
+            raise ValidationError({"region": _("There is no region with code %(code)s.") % {"code": code}})
+        data["region"] = region
+    return data
+
+
+@router.get("", response={200: list[EnterpriseOut], **ERRORS}, summary="List enterprises in scope")
+@paginate(LimitOffsetPagination)
+def list_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+    _require(request, Capability.ENTERPRISE_VIEW)
+    return selectors.enterprise_list(
+        user=request.user,
+        filters=selectors.EnterpriseFilters(
+            query=filters.q, region_code=filters.region, sector=filters.sector, kind=filters.kind, flag=filters.flag
+        ),
+    )
+
+
+@router.post("", response={201: EnterpriseOut, **ERRORS}, summary="Add an enterprise")
+def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
+    enterprise = services.enterprise_create(actor=request.user, data=_resolve_region(payload.dict()))
+    return 201, enterprise
+
+
+@router.get("/export.xlsx", response={200: None, **ERRORS}, summary="Export enterprises in scope to Excel")
+def export_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> HttpResponse:
+    _require(request, Capability.ENTERPRISE_EXPORT)
+    queryset = selectors.enterprise_list(
+        user=request.user,
+        filters=selectors.EnterpriseFilters(
+            query=filters.q, region_code=filters.region, sector=filters.sector, kind=filters.kind, flag=filters.flag
+        ),
+    )
+    return xlsx_response(imports.export_xlsx(queryset.iterator(chunk_size=2000)), "enterprises.xlsx")
+
+
+@router.post("/import", response={200: ImportResultOut, **ERRORS}, summary="Import enterprises (dry run by default)")
+def import_enterprises(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
+    _require(request, Capability.ENTERPRISE_IMPORT)
+    result = run_import(
+        imports.enterprise_importer(actor=request.user), file, file.name or "upload.xlsx", commit=not dry_run
+    )
+    return {
+        "committed": result.committed,
+        "total_rows": result.total_rows,
+        "saved": result.saved,
+        "errors": [
+            {"row": e.row, "record": e.record, "column": e.column, "message": str(e)} for e in result.errors
+        ],
+    }
+
+
+@router.get("/{int:enterprise_id}", response={200: EnterpriseOut, **ERRORS}, summary="One enterprise")
+def get_enterprise(request: HttpRequest, enterprise_id: int) -> Any:
+    _require(request, Capability.ENTERPRISE_VIEW)
+    return selectors.enterprise_get(user=request.user, pk=enterprise_id)
+
+
+@router.patch("/{int:enterprise_id}", response={200: EnterpriseOut, **ERRORS}, summary="Change an enterprise")
+def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch) -> Any:
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
+    data = _resolve_region(payload.dict(exclude_unset=True))
+    return services.enterprise_update(actor=request.user, enterprise=enterprise, data=data)

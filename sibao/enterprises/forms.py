@@ -1,0 +1,61 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sibao.core.sectors import Sector
+from sibao.enterprises.models import Enterprise, EntityKind
+from sibao.enterprises.selectors import FLAG_FIELDS
+from sibao.enterprises.services import SELF_SERVICE_FIELDS
+from sibao.regions.models import Region
+
+
+class EnterpriseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    region = forms.CharField(label=_("Region"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *EntityKind.choices])
+    flag = forms.ChoiceField(
+        label=_("Flag"),
+        required=False,
+        choices=[("", _("Any flag"))] + [(name, Enterprise._meta.get_field(name).verbose_name) for name in FLAG_FIELDS],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("sector", "kind", "flag"):
+            self.fields[name].widget.attrs.update({"class": "form-select", "aria-label": str(self.fields[name].label)})
+
+
+class EnterpriseForm(forms.ModelForm):
+    """Page form; validation itself is the service's (``enterprise_validate``)."""
+
+    class Meta:
+        model = Enterprise
+        exclude = ["name_initials", "name_pinyin"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region_field = self.fields["region"]
+        assert isinstance(region_field, forms.ModelChoiceField)
+        regions = Region.objects.active().exclude(level="province")
+        if user.region_id and not user.is_superuser and user.role != "administrator":
+            regions = regions.filter(path__startswith=user.region.path)
+        region_field.queryset = regions.order_by("code")
+        if user.role == "enterprise":
+            for name in list(self.fields):
+                if name not in SELF_SERVICE_FIELDS:
+                    del self.fields[name]
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            if isinstance(field.widget, forms.Select):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
+
+    def _post_clean(self) -> None:
+        # Skip ModelForm's own full_clean: the service validates (one validator for every entry path).
+        pass
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))

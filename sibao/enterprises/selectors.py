@@ -1,0 +1,66 @@
+"""Scoped reads of the registry (EN-1). Every page and API endpoint reads enterprises through here."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from sibao.enterprises.models import Enterprise, EnterpriseQuerySet
+from sibao.regions.models import Region
+
+FLAG_FIELDS = ("above_designated_size", "specialised_sme", "leader_linked", "livelihood", "city_operation")
+
+
+@dataclass(frozen=True)
+class EnterpriseFilters:
+    query: str = ""
+    region_code: str = ""
+    sector: str = ""
+    kind: str = ""
+    flag: str = ""
+
+
+def enterprise_list(*, user: Any, filters: EnterpriseFilters | None = None) -> EnterpriseQuerySet:
+    filters = filters or EnterpriseFilters()
+    queryset = Enterprise.objects.visible_to(user).select_related("region", "region__parent")
+    if filters.query:
+        term = filters.query.strip()
+        queryset = queryset.filter(
+            Q(name__icontains=term) | Q(name_initials__startswith=term.lower()) | Q(uscc__iexact=term.upper())
+        )
+    if filters.region_code:
+        region = Region.objects.filter(code=filters.region_code).first()
+        queryset = queryset.filter(region__path__startswith=region.path) if region else queryset.none()
+    if filters.sector:
+        queryset = queryset.filter(sector=filters.sector)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.flag in FLAG_FIELDS:
+        queryset = queryset.filter(**{filters.flag: True})
+    return queryset
+
+
+def enterprise_get(*, user: Any, pk: int) -> Enterprise:
+    """The enterprise if in the user's scope, else 404."""
+    return Enterprise.objects.select_related("region", "region__parent").get_visible(user, pk=pk)
+
+
+def enterprise_relations(*, user: Any, enterprise: Enterprise) -> dict[str, Any]:
+    """Supply-chain partners and pairings, limited to partners the user may also see."""
+    visible_ids = Enterprise.objects.visible_to(user).values("pk")
+    return {
+        "suppliers": enterprise.supplier_links.filter(supplier__in=visible_ids).select_related("supplier"),
+        "customers": enterprise.customer_links.filter(customer__in=visible_ids).select_related("customer"),
+        "pairings": enterprise.pairings.filter(partner__in=visible_ids).select_related("partner"),
+        "records": enterprise.records.all(),
+    }
+
+
+def regions_for_filter(*, user: Any) -> list[Region]:
+    """Counties and townships the user may filter by (its own subtree)."""
+    regions = Region.objects.active().exclude(level="province")
+    if not (user.is_superuser or user.role == "administrator"):
+        if user.region_id is None:
+            return []
+        regions = regions.filter(path__startswith=user.region.path)
+    return list(regions.filter(level__in=["city", "county"]).order_by("code"))

@@ -1,0 +1,134 @@
+"""Every write to the registry (EN-1, EN-2). Views, API, imports and commands all come through here."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sibao.core.audit import as_actor
+from sibao.core.errors import PermissionRefused
+from sibao.core.permissions import region_in_scope, require_capability, sector_in_scope
+from sibao.core.roles import Capability, Role
+from sibao.core.validators import normalise_uscc
+from sibao.enterprises.models import Enterprise, Pairing, SupplyChainLink
+from sibao.enterprises.search import name_initials, name_pinyin
+
+# What an enterprise user may change in its own profile; the rest is the government's data.
+SELF_SERVICE_FIELDS = frozenset(
+    {
+        "legal_representative",
+        "contact_name",
+        "contact_phone",
+        "address",
+        "employee_count",
+        "dormitory_capacity",
+        "canteen_capacity",
+    }
+)
+EDITABLE_FIELDS = frozenset(
+    field.name
+    for field in Enterprise._meta.get_fields()
+    if getattr(field, "editable", False) and not field.auto_created and field.name not in {"id"}
+)
+
+
+def _check_scope(actor: Any, enterprise: Enterprise) -> None:
+    if not region_in_scope(actor, enterprise.region):
+        raise ValidationError({"region": _("This region is outside your area of responsibility.")})
+    if not sector_in_scope(actor, enterprise.sector):
+        raise ValidationError({"sector": _("This sector is outside your responsibility.")})
+
+
+def _prepare(enterprise: Enterprise) -> None:
+    enterprise.uscc = (enterprise.uscc or "").strip().upper()
+    enterprise.name = (enterprise.name or "").strip()
+    enterprise.name_initials = name_initials(enterprise.name)
+    enterprise.name_pinyin = name_pinyin(enterprise.name)
+
+
+def enterprise_validate(*, actor: Any, enterprise: Enterprise) -> None:
+    """The single-record validator shared by forms, API and import: fields, code, uniqueness, scope."""
+    _prepare(enterprise)
+    errors: dict[str, list[str]] = {}
+    try:
+        enterprise.uscc = normalise_uscc(enterprise.uscc)
+    except ValidationError as exc:
+        errors["uscc"] = exc.messages
+    try:
+        enterprise.full_clean(exclude=["uscc"] if "uscc" in errors else None)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if "region" not in errors and "sector" not in errors and enterprise.region_id:
+        try:
+            _check_scope(actor, enterprise)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def enterprise_create(*, actor: Any, data: Mapping[str, Any]) -> Enterprise:
+    require_capability(actor, Capability.ENTERPRISE_CREATE)
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in unknown})
+    enterprise = Enterprise(**data)
+    enterprise_validate(actor=actor, enterprise=enterprise)
+    with transaction.atomic(), as_actor(actor):
+        enterprise.save()
+    return enterprise
+
+
+def enterprise_update(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> Enterprise:
+    """Change fields of an enterprise the actor can already see (callers fetch it through selectors)."""
+    if actor.role == Role.ENTERPRISE:
+        require_capability(actor, Capability.ENTERPRISE_CHANGE_OWN)
+        if enterprise.pk != actor.enterprise_id:
+            raise PermissionRefused("not_own_enterprise", _("You can only change your own enterprise."))
+        allowed = SELF_SERVICE_FIELDS
+    else:
+        require_capability(actor, Capability.ENTERPRISE_CHANGE)
+        allowed = EDITABLE_FIELDS
+    refused = {name for name in data if name not in allowed}
+    if refused:
+        raise ValidationError({name: _("You may not change this field.") for name in sorted(refused)})
+    with transaction.atomic(), as_actor(actor):
+        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        for name, value in data.items():
+            setattr(locked, name, value)
+        enterprise_validate(actor=actor, enterprise=locked)
+        locked.save()
+    return locked
+
+
+def enterprises_create_many(*, actor: Any, enterprises: Iterable[Enterprise]) -> int:
+    """Used by the import after every row was validated; the caller holds the transaction."""
+    require_capability(actor, Capability.ENTERPRISE_IMPORT)
+    count = 0
+    with as_actor(actor):
+        for enterprise in enterprises:
+            _prepare(enterprise)
+            enterprise.save()  # one by one so that each creation is audit-logged
+            count += 1
+    return count
+
+
+def supply_link_add(*, actor: Any, supplier: Enterprise, customer: Enterprise, product: str = "") -> SupplyChainLink:
+    require_capability(actor, Capability.ENTERPRISE_CHANGE)
+    link = SupplyChainLink(supplier=supplier, customer=customer, product=product)
+    link.full_clean()
+    with transaction.atomic(), as_actor(actor):
+        link.save()
+    return link
+
+
+def pairing_add(*, actor: Any, enterprise: Enterprise, partner: Enterprise, kind: str, note: str = "") -> Pairing:
+    require_capability(actor, Capability.ENTERPRISE_CHANGE)
+    pairing = Pairing(enterprise=enterprise, partner=partner, kind=kind, note=note)
+    pairing.full_clean()
+    with transaction.atomic(), as_actor(actor):
+        pairing.save()
+    return pairing

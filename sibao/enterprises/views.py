@@ -1,0 +1,165 @@
+"""Registry pages: list with filters, detail, create/edit, import (preview → commit), export, template."""
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from sibao.core.errors import PermissionRefused
+from sibao.core.imports import run_import
+from sibao.core.roles import Capability
+from sibao.core.views import capability_required, xlsx_response
+from sibao.enterprises import imports, selectors, services
+from sibao.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportUploadForm
+
+PAGE_SIZE = 50
+_IMPORT_SESSION_KEY = "enterprise_import_file"
+
+
+def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, selectors.EnterpriseFilters]:
+    form = EnterpriseFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, selectors.EnterpriseFilters(
+        query=data.get("q", ""),
+        region_code=data.get("region", ""),
+        sector=data.get("sector", ""),
+        kind=data.get("kind", ""),
+        flag=data.get("flag", ""),
+    )
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_VIEW)
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    queryset = selectors.enterprise_list(user=request.user, filters=filters)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "regions": selectors.regions_for_filter(user=request.user),
+        "query_string": query.urlencode(),
+        "can_create": request.user.can(Capability.ENTERPRISE_CREATE),
+        "can_import": request.user.can(Capability.ENTERPRISE_IMPORT),
+        "can_export": request.user.can(Capability.ENTERPRISE_EXPORT),
+    }
+    template = "enterprises/_table.html" if request.htmx else "enterprises/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_VIEW)
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    relations = selectors.enterprise_relations(user=request.user, enterprise=enterprise)
+    can_edit = request.user.can(Capability.ENTERPRISE_CHANGE) or (
+        request.user.can(Capability.ENTERPRISE_CHANGE_OWN) and request.user.enterprise_id == enterprise.pk
+    )
+    return render(request, "enterprises/detail.html", {"enterprise": enterprise, "can_edit": can_edit, **relations})
+
+
+def _apply_errors(form: EnterpriseForm, error: ValidationError) -> None:
+    for field, field_messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_messages)
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_CREATE)
+def enterprise_create(request: HttpRequest) -> HttpResponse:
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Enterprise “%(name)s” was added.") % {"name": enterprise.name})
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "title": _("Add enterprise")})
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    if not (request.user.can(Capability.ENTERPRISE_CHANGE) or request.user.can(Capability.ENTERPRISE_CHANGE_OWN)):
+        raise Http404
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.enterprise_update(actor=request.user, enterprise=enterprise, data=changed)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": enterprise.name}, "enterprise": enterprise})
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_EXPORT)
+def enterprise_export(request: HttpRequest) -> HttpResponse:
+    _form, filters = _filters(request)
+    queryset = selectors.enterprise_list(user=request.user, filters=filters)
+    return xlsx_response(imports.export_xlsx(queryset.iterator(chunk_size=2000)), "企业名录.xlsx")
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_IMPORT)
+def import_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(imports.import_template_xlsx(), "企业导入模板.xlsx")
+
+
+def _stash_upload(request: HttpRequest, upload: UploadedFile) -> None:
+    """Keep the previewed file so that "confirm" imports exactly what was previewed."""
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(upload.name or "").suffix.lower()
+    path = folder / f"{uuid.uuid4().hex}{suffix}"
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    request.session[_IMPORT_SESSION_KEY] = {"path": str(path), "name": upload.name}
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_IMPORT)
+def enterprise_import(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"form": ImportUploadForm(), "columns": imports.COLUMNS}
+    if request.method == "POST" and "confirm" in request.POST:
+        stashed = request.session.get(_IMPORT_SESSION_KEY)
+        if not stashed or not Path(stashed["path"]).exists():
+            messages.error(request, _("The previewed file has expired; please upload it again."))
+            return redirect("enterprises:import")
+        with open(stashed["path"], "rb") as handle:
+            result = run_import(imports.enterprise_importer(actor=request.user), handle, stashed["name"], commit=True)
+        if result.committed:
+            Path(stashed["path"]).unlink(missing_ok=True)
+            del request.session[_IMPORT_SESSION_KEY]
+            messages.success(request, _("%(count)d enterprises were imported.") % {"count": result.saved})
+            return redirect("enterprises:list")
+        context.update(result=result, filename=stashed["name"])
+    elif request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = run_import(imports.enterprise_importer(actor=request.user), upload, upload.name, commit=False)
+            if result.ok:
+                upload.seek(0)
+                _stash_upload(request, upload)
+            context.update(result=result, filename=upload.name)
+    return render(request, "enterprises/import.html", context)

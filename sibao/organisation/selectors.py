@@ -1,0 +1,37 @@
+"""Reads of the organisation (OR-2..OR-4, OR-6), scoped like everything else."""
+
+from typing import Any
+
+from django.db.models import Prefetch
+
+from sibao.organisation.models import Membership, Unit, UnitKind
+from sibao.regions.models import Region
+
+
+def regions_with_units(*, user: Any) -> list[Region]:
+    """Regions in the user's scope that have an HQ, top-down."""
+    region_ids = Unit.objects.visible_to(user).filter(kind=UnitKind.HQ).values("region_id")
+    return list(Region.objects.filter(pk__in=region_ids).order_by("path"))
+
+
+def command_structure(*, user: Any, region: Region) -> dict[str, Any]:
+    """The HQ of ``region`` with its office, task forces and people, or 404 if out of scope."""
+    units = (
+        Unit.objects.visible_to(user)
+        .filter(region=region, is_active=True)
+        .select_related("lead_department", "policy_consultant", "parent")
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("person").order_by("order"))
+        )
+    )
+    by_kind: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_kind.setdefault(unit.kind, []).append(unit)
+    return {
+        "hq": (by_kind.get(UnitKind.HQ) or [None])[0],
+        "office": (by_kind.get(UnitKind.HQ_OFFICE) or [None])[0],
+        "task_forces": by_kind.get(UnitKind.TASK_FORCE, []),
+        "departments": by_kind.get(UnitKind.DEPARTMENT, []),
+        "townships": by_kind.get(UnitKind.TOWNSHIP, []),
+        "medical": by_kind.get(UnitKind.MEDICAL, []),
+    }
