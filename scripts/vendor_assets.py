@@ -97,9 +97,7 @@ def pinned_versions() -> dict[str, str]:
     try:
         deps = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))["dependencies"]
     except (OSError, ValueError, KeyError) as exc:
-        raise VendorError(
-            f"cannot read dependencies from {PACKAGE_JSON}: {exc}"
-        ) from exc
+        raise VendorError(f"cannot read dependencies from {PACKAGE_JSON}: {exc}") from exc
     return {name: deps.get(name, "") for name in FILES}
 
 
@@ -108,9 +106,7 @@ def installed_version(package: str) -> str:
     try:
         return json.loads(manifest.read_text(encoding="utf-8"))["version"]
     except (OSError, ValueError, KeyError) as exc:
-        raise VendorError(
-            f"{manifest} is missing or unreadable ({exc}); run `npm ci` first"
-        ) from exc
+        raise VendorError(f"{manifest} is missing or unreadable ({exc}); run `npm ci` first") from exc
 
 
 def expected_files() -> dict[str, bytes]:
@@ -145,11 +141,7 @@ def expected_files() -> dict[str, bytes]:
 def present_files() -> dict[str, Path]:
     if not VENDOR_DIR.is_dir():
         return {}
-    return {
-        p.relative_to(VENDOR_DIR).as_posix(): p
-        for p in sorted(VENDOR_DIR.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(VENDOR_DIR).as_posix(): p for p in sorted(VENDOR_DIR.rglob("*")) if p.is_file()}
 
 
 def check(expected: dict[str, bytes]) -> int:
@@ -163,9 +155,7 @@ def check(expected: dict[str, bytes]) -> int:
     for rel in sorted(set(present) - set(expected)):
         problems.append(f"unexpected: {rel}")
     if problems:
-        print(
-            f"{VENDOR_DIR.relative_to(ROOT)} is out of date ({len(problems)} difference(s)):"
-        )
+        print(f"{VENDOR_DIR.relative_to(ROOT)} is out of date ({len(problems)} difference(s)):")
         for line in problems:
             print(f"  {line}")
         print("Run `npm ci && python3 scripts/vendor_assets.py` and commit the result.")
@@ -187,9 +177,7 @@ def write(expected: dict[str, bytes]) -> int:
         dest.write_bytes(data)
         print(f"wrote    {rel}")
     # Drop directories left empty by removals.
-    for directory in sorted(
-        (d for d in VENDOR_DIR.rglob("*") if d.is_dir()), reverse=True
-    ):
+    for directory in sorted((d for d in VENDOR_DIR.rglob("*") if d.is_dir()), reverse=True):
         if not any(directory.iterdir()):
             directory.rmdir()
     total = sum(len(d) for d in expected.values())

@@ -61,4 +61,4 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     return _error(request, 401, "unauthenticated", _("Log in or send a valid API token."))
 
 
-api.add_router("/enterprises/", enterprises_router)
+api.add_router("/enterprises", enterprises_router)

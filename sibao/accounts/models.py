@@ -20,7 +20,12 @@ class User(AbstractUser):
         "regions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     unit = models.ForeignKey(
-        "organisation.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "organisation.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices, blank=True)
     enterprise = models.ForeignKey(

@@ -28,7 +28,8 @@ def lockout_response(
     """Shown (HTTP 429) while an account is locked after too many failed logins."""
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     message = _(
-        "Too many failed logins: this account is locked for %(minutes)d minutes. Try again later or ask an administrator."
+        "Too many failed logins: this account is locked for %(minutes)d minutes. "
+        "Try again later or ask an administrator."
     ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
         from django.http import JsonResponse

@@ -62,7 +62,9 @@ def read_rows(upload: IO[bytes], filename: str) -> list[list[str]]:
     raise TableReadError(_("Only .xlsx and .csv files can be imported."))
 
 
-def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str, notes: Sequence[str] = ()) -> bytes:
+def write_xlsx(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str, notes: Sequence[str] = ()
+) -> bytes:
     """A workbook with a bold header row, text-formatted columns and optional notes on a second sheet."""
     workbook = Workbook(write_only=False)
     sheet = workbook.active
@@ -73,7 +75,12 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_t
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
-        sheet.append([value if isinstance(value, int | float) and not isinstance(value, bool) else _cell_text(value) for value in row])
+        sheet.append(
+            [
+                value if isinstance(value, int | float) and not isinstance(value, bool) else _cell_text(value)
+                for value in row
+            ]
+        )
     for index, header in enumerate(headers, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(10, min(40, len(header) * 2 + 4))

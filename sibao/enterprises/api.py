@@ -84,9 +84,7 @@ def import_enterprises(request: HttpRequest, file: File[UploadedFile], dry_run: 
         "committed": result.committed,
         "total_rows": result.total_rows,
         "saved": result.saved,
-        "errors": [
-            {"row": e.row, "record": e.record, "column": e.column, "message": str(e)} for e in result.errors
-        ],
+        "errors": [{"row": e.row, "record": e.record, "column": e.column, "message": str(e)} for e in result.errors],
     }
 
 

@@ -32,7 +32,14 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        exclude = ["name_initials", "name_pinyin"]
+        fields = [
+            "name", "uscc", "kind", "sector", "region", "park", "service_level",
+            "legal_representative", "contact_name", "contact_phone", "address",
+            "output_value", "investment", "employee_count",
+            "above_designated_size", "specialised_sme", "leader_linked", "livelihood", "city_operation",
+            "operating_status", "credit_status", "environmental_compliant", "safety_compliant",
+            "dormitory_capacity", "canteen_capacity",
+        ]  # fmt: skip
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -96,7 +96,9 @@ class _RowParser:
         self.levels = {**_choice_lookup(ServiceLevel), **SERVICE_LEVEL_WORDS}
         self.region_cache: dict[tuple[str, str], Region | None] = {}
 
-    def _choice(self, raw: str, lookup: dict[str, str], key: str, errors: list[tuple[str, str]], default: str = "") -> str:
+    def _choice(
+        self, raw: str, lookup: dict[str, str], key: str, errors: list[tuple[str, str]], default: str = ""
+    ) -> str:
         if not raw:
             if default:
                 return default
@@ -105,14 +107,18 @@ class _RowParser:
         value = lookup.get(raw)
         if value is None:
             allowed = "、".join(sorted({label for label in lookup if not label.isascii()}))
-            errors.append((HEADER_BY_KEY[key], _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw, "allowed": allowed}))
+            errors.append(
+                (HEADER_BY_KEY[key], _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw, "allowed": allowed})
+            )
             return ""
         return value
 
     def _region(self, raw: str, level: str, parent: Region | None) -> Region | None:
         cache_key = (raw, parent.code if parent else "")
         if cache_key not in self.region_cache:
-            regions = Region.objects.active().filter(level__in=[level] if level == RegionLevel.TOWNSHIP else [RegionLevel.COUNTY, RegionLevel.CITY])
+            regions = Region.objects.active().filter(
+                level__in=[level] if level == RegionLevel.TOWNSHIP else [RegionLevel.COUNTY, RegionLevel.CITY]
+            )
             if parent is not None:
                 regions = regions.filter(path__startswith=parent.path)
             elif not (self.actor.is_superuser or self.actor.role == "administrator") and self.actor.region_id:
@@ -130,7 +136,11 @@ class _RowParser:
         values["kind"] = self._choice(record.get("kind", ""), self.kinds, "kind", errors, default=EntityKind.ENTERPRISE)
         values["sector"] = self._choice(record.get("sector", ""), self.sectors, "sector", errors)
         values["operating_status"] = self._choice(
-            record.get("operating_status", ""), self.operating, "operating_status", errors, default=OperatingStatus.OPERATING
+            record.get("operating_status", ""),
+            self.operating,
+            "operating_status",
+            errors,
+            default=OperatingStatus.OPERATING,
         )
         values["credit_status"] = self._choice(
             record.get("credit_status", ""), self.credit, "credit_status", errors, default=CreditStatus.GOOD
@@ -177,7 +187,8 @@ class _RowParser:
                 errors.append(
                     (
                         HEADER_BY_KEY["township"],
-                        _("“%(value)s” is not a township of %(county)s.") % {"value": township_raw, "county": county.name},
+                        _("“%(value)s” is not a township of %(county)s.")
+                        % {"value": township_raw, "county": county.name},
                     )
                 )
         enterprise = Enterprise(**values)
@@ -257,4 +268,6 @@ def import_template_xlsx() -> bytes:
 
 
 def export_xlsx(enterprises: Iterable[Enterprise]) -> bytes:
-    return write_xlsx([column.header for column in COLUMNS], (_export_row(e) for e in enterprises), sheet_title="企业名录")
+    return write_xlsx(
+        [column.header for column in COLUMNS], (_export_row(e) for e in enterprises), sheet_title="企业名录"
+    )

@@ -35,6 +35,8 @@ EDITABLE_FIELDS = frozenset(
 
 
 def _check_scope(actor: Any, enterprise: Enterprise) -> None:
+    if actor.role == Role.ENTERPRISE:
+        return  # its own record; region and sector are not among the fields it may change
     if not region_in_scope(actor, enterprise.region):
         raise ValidationError({"region": _("This region is outside your area of responsibility.")})
     if not sector_in_scope(actor, enterprise.sector):

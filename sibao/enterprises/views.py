@@ -106,7 +106,11 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": enterprise.name}, "enterprise": enterprise})
+    return render(
+        request,
+        "enterprises/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": enterprise.name}, "enterprise": enterprise},
+    )
 
 
 @login_required

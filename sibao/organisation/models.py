@@ -72,7 +72,9 @@ class UnitQuerySet(ScopedQuerySet):
 
 
 class Unit(models.Model):
-    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="units")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="units"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
     name = models.CharField(_("name"), max_length=128)
     short_name = models.CharField(_("short name"), max_length=32, blank=True)

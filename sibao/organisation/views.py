@@ -14,8 +14,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     regions = selectors.regions_with_units(user=request.user)
     code = request.GET.get("region") or (regions[0].code if regions else "")
     region = next((r for r in regions if r.code == code), None)
-    if code and region is None:
-        if Region.objects.filter(code=code).exists():
-            raise Http404
+    if code and region is None and Region.objects.filter(code=code).exists():
+        raise Http404
     structure = selectors.command_structure(user=request.user, region=region) if region else {}
     return render(request, "organisation/overview.html", {"regions": regions, "region": region, **structure})

@@ -31,9 +31,14 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent region"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    # "41/4101/410184/" — ancestors' codes, this region's last. Subtree = prefix match.
+    # "410000/410100/410184/" — ancestors' codes, this region's last. Subtree = prefix match.
     path = models.CharField(max_length=255, unique=True, editable=False)
     source = models.CharField(_("data source"), max_length=128, blank=True)
     vintage = models.CharField(_("vintage"), max_length=32, blank=True)
@@ -58,9 +63,9 @@ class Region(models.Model):
     def full_name(self) -> str:
         """Names from the city down, e.g. 开封市通许县咸平街道 (the province is implied)."""
         names = list(
-            Region.objects.filter(code__in=self.ancestor_codes()).exclude(level=RegionLevel.PROVINCE).values_list(
-                "name", flat=True
-            )
+            Region.objects.filter(code__in=self.ancestor_codes())
+            .exclude(level=RegionLevel.PROVINCE)
+            .values_list("name", flat=True)
         )
         return "".join(names) or self.name
 

@@ -96,7 +96,7 @@ def generations(rows: list[Row]) -> list[list[Row]]:
         current = code
         while current not in depth:
             if current in chain:
-                raise CommandError(f"上级关系成环: {' -> '.join(chain + [current])}")
+                raise CommandError(f"上级关系成环: {' -> '.join([*chain, current])}")
             parent = by_code[current].parent_code
             if parent is None or parent not in by_code:
                 depth[current] = 0

@@ -1,0 +1,61 @@
+# Sibao — two commands: `make run` (the platform on SQLite with demo data) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := sibao.settings
+
+.PHONY: run test setup setup-test demo-data browser lint typecheck check-migrations vendor-check lock serve
+
+run: setup demo-data ## Set up everything, load demo data, print logins, serve on 127.0.0.1:$(PORT)
+	@$(PY) manage.py demo_logins
+	@echo "Sibao: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	@$(VENV)/bin/gunicorn sibao.wsgi:application --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - --log-level warning
+
+test: setup-test browser ## Set up and run the whole suite on SQLite (browser tests included)
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+$(VENV)/.runtime: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.runtime
+	@mkdir -p var
+	@$(PY) manage.py migrate --noinput -v 0
+
+setup-test: $(VENV)/.dev
+	@mkdir -p var
+
+demo-data: setup ## Reference data (regions, organisation) and demo data; idempotent
+	@$(PY) manage.py load_demo
+
+# Debian's chromium and CJK fonts for the Playwright tests; never a browser download.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+lint: setup-test
+	$(VENV)/bin/ruff check sibao scripts benchmarks tests
+	$(VENV)/bin/ruff format --check sibao scripts benchmarks tests
+
+typecheck: setup-test
+	$(VENV)/bin/mypy sibao
+
+check-migrations: setup-test
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Re-create requirements*.txt from the *.in files (exact pins of everything installed).
+lock:
+	rm -rf /tmp/sibao-lock && $(PYTHON) -m venv /tmp/sibao-lock
+	/tmp/sibao-lock/bin/pip install -q -r requirements.in
+	/tmp/sibao-lock/bin/pip freeze | grep -v -E "^(pip|setuptools|wheel)==" > requirements.txt
+	/tmp/sibao-lock/bin/pip install -q -r requirements-dev.in
+	/tmp/sibao-lock/bin/pip freeze | grep -v -E "^(pip|setuptools|wheel)==" > requirements-dev.txt

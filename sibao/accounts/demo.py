@@ -1,0 +1,120 @@
+"""Demo users for every role in two counties, the city, the province (make run prints them)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sibao.accounts.models import User
+from sibao.accounts.services import user_create
+from sibao.core.roles import Role
+from sibao.core.sectors import Sector
+from sibao.enterprises.models import Enterprise
+from sibao.organisation.models import DepartmentFunction, Unit, UnitKind
+from sibao.regions.models import Region, RegionLevel
+
+# Meets the password policy (≥ 10 characters, mixed classes). Demo only.
+DEMO_PASSWORD = "Sibao#2026demo"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    display_name: str
+    role: str
+    region_code: str
+    sector: str = ""
+    unit_kind: str = ""
+    unit_function: str = ""
+    township_name: str = ""  # township officers: which township of the county
+
+
+def _county_users(prefix: str, code: str, county: str, township: str) -> list[DemoUser]:
+    return [
+        DemoUser(f"{prefix}_hq", f"{county}指挥部办公室", Role.HQ_OFFICE, code, unit_kind=UnitKind.HQ_OFFICE),
+        DemoUser(
+            f"{prefix}_industry",
+            f"{county}工业主管部门",
+            Role.SECTOR_DEPARTMENT,
+            code,
+            sector=Sector.INDUSTRY,
+            unit_function=DepartmentFunction.INDUSTRY_IT,
+        ),
+        DemoUser(
+            f"{prefix}_commerce",
+            f"{county}商务局",
+            Role.SECTOR_DEPARTMENT,
+            code,
+            sector=Sector.COMMERCE,
+            unit_function=DepartmentFunction.COMMERCE,
+        ),
+        DemoUser(f"{prefix}_township", f"{township}", Role.TOWNSHIP, code, township_name=township),
+        DemoUser(f"{prefix}_epidemic", f"{county}防疫保障专班", Role.EPIDEMIC, code, unit_function=DepartmentFunction.HEALTH),
+        DemoUser(
+            f"{prefix}_supervision", f"{county}督办督查专班", Role.SUPERVISION, code, unit_function=DepartmentFunction.SUPERVISION
+        ),
+        DemoUser(f"{prefix}_leader", f"{county}指挥长", Role.LEADER, code, unit_kind=UnitKind.HQ),
+    ]
+
+
+DEMO_USERS: list[DemoUser] = [
+    DemoUser("admin", "平台管理员", Role.ADMINISTRATOR, "410000"),
+    DemoUser("henan_hq", "河南省指挥部办公室", Role.HQ_OFFICE, "410000", unit_kind=UnitKind.HQ_OFFICE),
+    DemoUser("kaifeng_hq", "开封市指挥部办公室", Role.HQ_OFFICE, "410200", unit_kind=UnitKind.HQ_OFFICE),
+    *_county_users("tongxu", "410222", "通许县", "咸平街道"),
+    *_county_users("xinzheng", "410184", "新郑市", "新建路街道"),
+    DemoUser("fangcheng_hq", "方城县指挥部办公室", Role.HQ_OFFICE, "411322", unit_kind=UnitKind.HQ_OFFICE),
+    DemoUser("xinxian_hq", "新县指挥部办公室", Role.HQ_OFFICE, "411523", unit_kind=UnitKind.HQ_OFFICE),
+]
+# Enterprise users: the first enterprises (by credit code) of these counties.
+DEMO_ENTERPRISE_USERS = {"tongxu": ("410222", 2), "xinzheng": ("410184", 1)}
+
+
+def _unit_for(spec: DemoUser, region: Region) -> Unit | None:
+    units = Unit.objects.filter(region=region, is_active=True)
+    if spec.unit_kind:
+        return units.filter(kind=spec.unit_kind).first()
+    if spec.unit_function:
+        return units.filter(kind=UnitKind.DEPARTMENT, function=spec.unit_function).first()
+    return None
+
+
+def load_demo_users(*, actor: Any = None) -> list[tuple[User, str]]:
+    """Create missing demo users (existing ones keep their password). Returns (user, note) pairs."""
+    result: list[tuple[User, str]] = []
+    for spec in DEMO_USERS:
+        existing = User.objects.filter(username=spec.username).first()
+        if existing:
+            result.append((existing, ""))
+            continue
+        region = Region.objects.get(code=spec.region_code)
+        unit = _unit_for(spec, region)
+        if spec.township_name:
+            township = Region.objects.filter(
+                parent=region, level=RegionLevel.TOWNSHIP, name=spec.township_name
+            ).first() or Region.objects.filter(parent=region, level=RegionLevel.TOWNSHIP).order_by("code").first()
+            region = township or region
+            unit = Unit.objects.filter(region=region, kind=UnitKind.TOWNSHIP).first()
+        user = user_create(
+            actor=actor,
+            username=spec.username,
+            password=DEMO_PASSWORD,
+            role=spec.role,
+            display_name=spec.display_name,
+            region=region,
+            unit=unit,
+            sector=spec.sector,
+        )
+        result.append((user, ""))
+    for prefix, (county_code, count) in DEMO_ENTERPRISE_USERS.items():
+        enterprises = Enterprise.objects.filter(region__path__contains=f"/{county_code}/").order_by("uscc")[:count]
+        for index, enterprise in enumerate(enterprises, start=1):
+            username = f"{prefix}_ent{index}"
+            user = User.objects.filter(username=username).first() or user_create(
+                actor=actor,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=Role.ENTERPRISE,
+                display_name=f"{enterprise.name}联系人",
+                enterprise=enterprise,
+            )
+            result.append((user, enterprise.name))
+    return result

@@ -1,0 +1,22 @@
+"""Load reference data and demo data. Idempotent: a second run changes nothing."""
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from sibao.accounts.demo import load_demo_users
+from sibao.enterprises.demo import load_demo_enterprises
+
+
+class Command(BaseCommand):
+    help = "加载参考数据（行政区划、组织机构）和演示数据（企业、用户）"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("load_regions", verbosity=options["verbosity"])
+        call_command("load_organisation", verbosity=options["verbosity"])
+        with transaction.atomic():
+            counts = load_demo_enterprises(stdout=self.stdout if options["verbosity"] > 1 else None)
+            users = load_demo_users()
+        self.stdout.write(f"演示数据：企业 {counts}，用户 {len(users)} 个")

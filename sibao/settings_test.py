@@ -1,0 +1,5 @@
+"""Test settings: the real settings with a fast password hasher (PBKDF2 costs ~0.5 s a hash here)."""
+
+from sibao.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
