@@ -10,8 +10,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sibao.core.imports import Column, Importer, RowInvalid
@@ -67,20 +65,32 @@ TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "有"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无", ""}
 DECIMAL_COLUMNS = ("output_value", "investment")
 INTEGER_COLUMNS = ("employee_count", "dormitory_capacity", "canteen_capacity")
+# The file format is a contract with the officials' spreadsheets: its Chinese words are fixed here,
+# not taken from the page translations (which may change).
+SECTOR_WORDS = {
+    "工业生产": Sector.INDUSTRY,
+    "商贸流通": Sector.COMMERCE,
+    "交通运输": Sector.TRANSPORT,
+    "文化旅游": Sector.CULTURE_TOURISM,
+    "重点项目": Sector.KEY_PROJECT,
+}
+KIND_WORDS = {"企业": EntityKind.ENTERPRISE, "重点项目": EntityKind.KEY_PROJECT}
+OPERATING_WORDS = {
+    "正常经营": OperatingStatus.OPERATING,
+    "停业": OperatingStatus.SUSPENDED,
+    "注销": OperatingStatus.DEREGISTERED,
+}
+CREDIT_WORDS = {"良好": CreditStatus.GOOD, "一般": CreditStatus.ORDINARY, "严重失信": CreditStatus.DISHONEST}
 SERVICE_LEVEL_WORDS = {"县级": ServiceLevel.COUNTY, "市级": ServiceLevel.CITY, "省级": ServiceLevel.PROVINCE}
 
 
-def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
-    lookup = {value: value for value in choices.values}
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            lookup.update({str(label): value for value, label in choices.choices})
-    return lookup
+def _lookup(words: dict[str, str]) -> dict[str, str]:
+    """Accept the Chinese word or the internal key."""
+    return {**{str(value): str(value) for value in words.values()}, **words}
 
 
-def _choice_label(choices: type[models.TextChoices], value: str) -> str:
-    with translation.override("zh-hans"):
-        return str(dict(choices.choices).get(value, value))
+def _word(words: dict[str, str], value: str) -> str:
+    return next((word for word, key in words.items() if key == value), value)
 
 
 class _RowParser:
@@ -89,11 +99,11 @@ class _RowParser:
     def __init__(self, actor: Any) -> None:
         self.actor = actor
         self.seen_codes: dict[str, int] = {}
-        self.sectors = _choice_lookup(Sector)
-        self.kinds = _choice_lookup(EntityKind)
-        self.operating = _choice_lookup(OperatingStatus)
-        self.credit = _choice_lookup(CreditStatus)
-        self.levels = {**_choice_lookup(ServiceLevel), **SERVICE_LEVEL_WORDS}
+        self.sectors = _lookup(SECTOR_WORDS)
+        self.kinds = _lookup(KIND_WORDS)
+        self.operating = _lookup(OPERATING_WORDS)
+        self.credit = _lookup(CREDIT_WORDS)
+        self.levels = _lookup(SERVICE_LEVEL_WORDS)
         self.region_cache: dict[tuple[str, str], Region | None] = {}
 
     def _choice(
@@ -106,7 +116,7 @@ class _RowParser:
             return ""
         value = lookup.get(raw)
         if value is None:
-            allowed = "、".join(sorted({label for label in lookup if not label.isascii()}))
+            allowed = "、".join(label for label in lookup if not label.isascii())
             errors.append(
                 (HEADER_BY_KEY[key], _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw, "allowed": allowed})
             )
@@ -232,8 +242,8 @@ def _export_row(enterprise: Enterprise) -> list[Any]:
     row: dict[str, Any] = {
         "name": enterprise.name,
         "uscc": enterprise.uscc,
-        "kind": _choice_label(EntityKind, enterprise.kind),
-        "sector": _choice_label(Sector, enterprise.sector),
+        "kind": _word(KIND_WORDS, enterprise.kind),
+        "sector": _word(SECTOR_WORDS, enterprise.sector),
         "county": county.name if county else "",
         "township": township.name if township else "",
         "park": enterprise.park,
@@ -244,9 +254,9 @@ def _export_row(enterprise: Enterprise) -> list[Any]:
         "output_value": float(enterprise.output_value),
         "investment": float(enterprise.investment),
         "employee_count": enterprise.employee_count,
-        "operating_status": _choice_label(OperatingStatus, enterprise.operating_status),
-        "credit_status": _choice_label(CreditStatus, enterprise.credit_status),
-        "service_level": {v: k for k, v in SERVICE_LEVEL_WORDS.items()}[enterprise.service_level],
+        "operating_status": _word(OPERATING_WORDS, enterprise.operating_status),
+        "credit_status": _word(CREDIT_WORDS, enterprise.credit_status),
+        "service_level": _word(SERVICE_LEVEL_WORDS, enterprise.service_level),
         "dormitory_capacity": enterprise.dormitory_capacity,
         "canteen_capacity": enterprise.canteen_capacity,
     }
