@@ -1,0 +1,61 @@
+"""schemathesis against /api/openapi.json: no input makes the API answer with a server error."""
+
+from typing import Any
+
+import pytest
+import schemathesis
+from django.test import Client
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+
+from conftest import make_user
+from sibao.accounts.services import api_token_create
+from sibao.core.roles import Role
+from sibao.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api_schema(reference_data: None) -> Any:
+    document = Client().get("/api/openapi.json").json()
+    return schemathesis.openapi.from_dict(document)
+
+
+def test_openapi_document_is_served_and_lists_the_enterprise_endpoints(reference_data: None) -> None:
+    document = Client().get("/api/openapi.json").json()
+    paths = document["paths"]
+    assert "/api/enterprises" in paths and "/api/enterprises/{enterprise_id}" in paths
+    assert "/api/enterprises/import" in paths
+
+
+def test_no_server_error_for_any_generated_request(api_schema: Any, reference_data: None) -> None:
+    from sibao.wsgi import application
+
+    officer = make_user("fuzz_officer", Role.HQ_OFFICE, region=Region.objects.get(code="410222"))
+    _token, raw = api_token_create(actor=None, user=officer, name="fuzz")
+    failures: list[str] = []
+    for operation in api_schema.get_all_operations():
+        op = operation.ok()
+
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @given(case=op.as_strategy())
+        def check(case: Any) -> None:
+            response = case.call(app=application, headers={"Authorization": f"Bearer {raw}"})
+            if response.status_code >= 500:
+                failures.append(f"{op.method.upper()} {op.path}: {response.status_code} {case.as_curl_command()}")
+
+        check()
+    assert failures == []
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_transaction() -> Any:
+    """Calling the WSGI app directly would close the test's connection at request end; the test
+    client avoids that the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
