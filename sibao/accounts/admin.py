@@ -12,7 +12,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("username", "display_name", "phone")
     autocomplete_fields = ("region", "unit", "enterprise")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Role and data scope"), {"fields": ("display_name", "phone", "role", "region", "unit", "sector", "enterprise")}),
     )
 

@@ -47,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if has_capability(user, Capability.ENTERPRISE_VIEW):
         visible = enterprise_list(user=user)
         context["enterprise_count"] = visible.count()
-        if user.enterprise_id:
+        if getattr(user, "enterprise_id", None):
             context["own_enterprise"] = visible.first()
     return render(request, "core/home.html", context)
 

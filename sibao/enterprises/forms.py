@@ -10,6 +10,11 @@ from sibao.enterprises.services import SELF_SERVICE_FIELDS
 from sibao.regions.models import Region
 
 
+def _flag_label(name: str) -> Any:
+    field = Enterprise._meta.get_field(name)
+    return getattr(field, "verbose_name", name)
+
+
 class EnterpriseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     region = forms.CharField(label=_("Region"), required=False)
@@ -18,7 +23,7 @@ class EnterpriseFilterForm(forms.Form):
     flag = forms.ChoiceField(
         label=_("Flag"),
         required=False,
-        choices=[("", _("Any flag"))] + [(name, Enterprise._meta.get_field(name).verbose_name) for name in FLAG_FIELDS],
+        choices=[("", _("Any flag")), *((name, _flag_label(name)) for name in FLAG_FIELDS)],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -5,7 +5,7 @@ Column titles are the Chinese ones officials use on paper; choice columns take t
 imported elsewhere.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -84,12 +84,12 @@ CREDIT_WORDS = {"良好": CreditStatus.GOOD, "一般": CreditStatus.ORDINARY, "�
 SERVICE_LEVEL_WORDS = {"县级": ServiceLevel.COUNTY, "市级": ServiceLevel.CITY, "省级": ServiceLevel.PROVINCE}
 
 
-def _lookup(words: dict[str, str]) -> dict[str, str]:
+def _lookup(words: Mapping[str, str]) -> dict[str, str]:
     """Accept the Chinese word or the internal key."""
     return {**{str(value): str(value) for value in words.values()}, **words}
 
 
-def _word(words: dict[str, str], value: str) -> str:
+def _word(words: Mapping[str, str], value: str) -> str:
     return next((word for word, key in words.items() if key == value), value)
 
 

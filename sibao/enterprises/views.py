@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from sibao.core.errors import PermissionRefused
 from sibao.core.imports import run_import
-from sibao.core.roles import Capability
+from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required, xlsx_response
 from sibao.enterprises import imports, selectors, services
 from sibao.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportUploadForm
@@ -50,11 +50,11 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "regions": selectors.regions_for_filter(user=request.user),
         "query_string": query.urlencode(),
-        "can_create": request.user.can(Capability.ENTERPRISE_CREATE),
-        "can_import": request.user.can(Capability.ENTERPRISE_IMPORT),
-        "can_export": request.user.can(Capability.ENTERPRISE_EXPORT),
+        "can_create": has_capability(request.user, Capability.ENTERPRISE_CREATE),
+        "can_import": has_capability(request.user, Capability.ENTERPRISE_IMPORT),
+        "can_export": has_capability(request.user, Capability.ENTERPRISE_EXPORT),
     }
-    template = "enterprises/_table.html" if request.htmx else "enterprises/list.html"
+    template = "enterprises/_table.html" if request.headers.get("HX-Request") else "enterprises/list.html"
     return render(request, template, context)
 
 
@@ -63,8 +63,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     relations = selectors.enterprise_relations(user=request.user, enterprise=enterprise)
-    can_edit = request.user.can(Capability.ENTERPRISE_CHANGE) or (
-        request.user.can(Capability.ENTERPRISE_CHANGE_OWN) and request.user.enterprise_id == enterprise.pk
+    can_edit = has_capability(request.user, Capability.ENTERPRISE_CHANGE) or (
+        has_capability(request.user, Capability.ENTERPRISE_CHANGE_OWN) and getattr(request.user, "enterprise_id", None) == enterprise.pk
     )
     return render(request, "enterprises/detail.html", {"enterprise": enterprise, "can_edit": can_edit, **relations})
 
@@ -92,7 +92,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
-    if not (request.user.can(Capability.ENTERPRISE_CHANGE) or request.user.can(Capability.ENTERPRISE_CHANGE_OWN)):
+    if not (has_capability(request.user, Capability.ENTERPRISE_CHANGE) or has_capability(request.user, Capability.ENTERPRISE_CHANGE_OWN)):
         raise Http404
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -28,8 +28,8 @@ def command_structure(*, user: Any, region: Region) -> dict[str, Any]:
     for unit in units:
         by_kind.setdefault(unit.kind, []).append(unit)
     return {
-        "hq": (by_kind.get(UnitKind.HQ) or [None])[0],
-        "office": (by_kind.get(UnitKind.HQ_OFFICE) or [None])[0],
+        "hq": next(iter(by_kind.get(UnitKind.HQ, [])), None),
+        "office": next(iter(by_kind.get(UnitKind.HQ_OFFICE, [])), None),
         "task_forces": by_kind.get(UnitKind.TASK_FORCE, []),
         "departments": by_kind.get(UnitKind.DEPARTMENT, []),
         "townships": by_kind.get(UnitKind.TOWNSHIP, []),

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
 from sibao.accounts.demo import DEMO_ENTERPRISE_USERS, DEMO_PASSWORD, DEMO_USERS
 from sibao.accounts.models import User
@@ -18,7 +19,10 @@ class Command(BaseCommand):
             user.username: user
             for user in User.objects.filter(username__in=usernames).select_related("region", "enterprise")
         }
-        enterprise_users = User.objects.filter(username__startswith=prefixes).select_related("enterprise")
+        by_prefix = Q()
+        for prefix in prefixes:
+            by_prefix |= Q(username__startswith=prefix)
+        enterprise_users = User.objects.filter(by_prefix).select_related("enterprise")
         self.stdout.write("")
         self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         self.stdout.write(f"  {'用户名':<22}{'角色':<14}范围")
