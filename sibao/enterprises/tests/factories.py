@@ -5,6 +5,7 @@ import factory
 from sibao.core.sectors import Sector
 from sibao.core.validators import uscc_with_check_digits
 from sibao.enterprises.models import Enterprise
+from sibao.enterprises.search import name_initials, name_pinyin
 
 _serial = itertools.count(1)
 
@@ -21,5 +22,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
     uscc = factory.LazyAttribute(lambda obj: valid_uscc(obj.region.path.split("/")[2] if obj.region.level != "city" else "410200"))
     sector = Sector.INDUSTRY
+    name_initials = factory.LazyAttribute(lambda obj: name_initials(obj.name))
+    name_pinyin = factory.LazyAttribute(lambda obj: name_pinyin(obj.name))
     output_value = 1000
     employee_count = 100
