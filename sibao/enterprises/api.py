@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.errors import PermissionRefused
 from sibao.core.imports import run_import
 from sibao.core.roles import Capability, has_capability
@@ -45,7 +46,7 @@ def _resolve_region(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("", response={200: list[EnterpriseOut], **ERRORS}, summary="List enterprises in scope")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     _require(request, Capability.ENTERPRISE_VIEW)
     return selectors.enterprise_list(

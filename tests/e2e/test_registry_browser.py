@@ -56,7 +56,7 @@ def test_county_officer_sees_own_county_and_imports(live_server: Any, page: Any,
     rows_bad = [row[:] for row in rows]
     rows_bad[1][1] = bad_second
 
-    page.click("text=导入")
+    page.click("a.btn:has-text('导入')")
     page.set_input_files("input[type=file]", str(workbook(rows_bad, tmp_path / "bad.xlsx")))
     page.click("button[name=preview]")
     errors = page.locator("[data-testid=import-errors]").inner_text()

@@ -15,6 +15,14 @@ from sibao.regions.models import Region, RegionLevel
 SEED_COUNTIES = {"410184": "新郑市", "410222": "通许县", "411322": "方城县", "411523": "新县"}
 
 
+@pytest.fixture(autouse=True)
+def empty_region_table(request: pytest.FixtureRequest) -> None:
+    """The suite loads Henan once per test database; these tests start from an empty table
+    (inside the test's transaction, so the rows come back afterwards)."""
+    if "django_db" in request.keywords or any(name in request.fixturenames for name in ("db", "transactional_db")):
+        Region.objects.all()._raw_delete(Region.objects.db)
+
+
 def load(path: Path | None = None) -> str:
     out = StringIO()
     args = ["--file", str(path)] if path else []
