@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -60,7 +60,7 @@ def list_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> Any:
 @router.post("", response={201: EnterpriseOut, **ERRORS}, summary="Add an enterprise")
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
     enterprise = services.enterprise_create(actor=request.user, data=_resolve_region(payload.dict()))
-    return 201, enterprise
+    return Status(201, enterprise)
 
 
 @router.get("/export.xlsx", response={200: None, **ERRORS}, summary="Export enterprises in scope to Excel")
