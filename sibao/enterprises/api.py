@@ -15,7 +15,15 @@ from sibao.core.imports import run_import
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import xlsx_response
 from sibao.enterprises import imports, selectors, services
-from sibao.enterprises.schemas import EnterpriseIn, EnterpriseOut, EnterprisePatch, ErrorOut, ImportResultOut
+from sibao.enterprises.schemas import (
+    EnterpriseIn,
+    EnterpriseOut,
+    EnterprisePatch,
+    ErrorOut,
+    ImportResultOut,
+    RelationIn,
+    RelationsOut,
+)
 from sibao.regions.models import Region
 
 router = Router(tags=["enterprises"])
@@ -100,3 +108,26 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     data = _resolve_region(payload.dict(exclude_unset=True))
     return services.enterprise_update(actor=request.user, enterprise=enterprise, data=data)
+
+
+@router.get(
+    "/{int:enterprise_id}/relations", response={200: RelationsOut, **ERRORS}, summary="Supply chain and pairings"
+)
+def get_relations(request: HttpRequest, enterprise_id: int) -> Any:
+    _require(request, Capability.ENTERPRISE_VIEW)
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
+    relations = selectors.enterprise_relations(user=request.user, enterprise=enterprise)
+    return {key: list(relations[key]) for key in ("suppliers", "customers", "pairings")}
+
+
+@router.post("/{int:enterprise_id}/relations", response={201: None, **ERRORS}, summary="Record a relation")
+def add_relation(request: HttpRequest, enterprise_id: int, payload: RelationIn) -> Any:
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
+    services.relation_add(
+        actor=request.user,
+        enterprise=enterprise,
+        relation=payload.relation,
+        partner_uscc=payload.partner_uscc,
+        detail=payload.detail,
+    )
+    return Status(201, None)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.sectors import Sector
-from sibao.enterprises.models import Enterprise, EntityKind
+from sibao.enterprises.models import Enterprise, EntityKind, PairingKind
 from sibao.enterprises.selectors import FLAG_FIELDS
 from sibao.enterprises.services import SELF_SERVICE_FIELDS
 from sibao.regions.models import Region
@@ -71,3 +71,22 @@ class EnterpriseForm(forms.ModelForm):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+
+class RelationForm(forms.Form):
+    relation = forms.ChoiceField(
+        label=_("Relation"),
+        choices=[
+            ("supplier", _("Supplier (upstream)")),
+            ("customer", _("Customer (downstream)")),
+            *((f"pairing:{value}", _("Pairing: %(kind)s") % {"kind": label}) for value, label in PairingKind.choices),
+        ],
+    )
+    partner_uscc = forms.CharField(label=_("Partner's unified social credit code"), max_length=32)
+    detail = forms.CharField(label=_("Product or note"), max_length=128, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.update({"class": css, "aria-label": str(field.label)})

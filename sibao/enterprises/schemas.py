@@ -122,3 +122,40 @@ class ErrorOut(Schema):
     code: str
     message: str
     field: str | None = None
+
+
+class EnterpriseRef(Schema):
+    id: int
+    name: str
+    uscc: str
+
+
+class SupplyLinkOut(Schema):
+    id: int
+    supplier: EnterpriseRef
+    customer: EnterpriseRef
+    product: str
+
+
+class PairingOut(Schema):
+    id: int
+    enterprise: EnterpriseRef
+    partner: EnterpriseRef
+    kind: str
+    note: str
+
+
+class RelationsOut(Schema):
+    suppliers: list[SupplyLinkOut]
+    customers: list[SupplyLinkOut]
+    pairings: list[PairingOut]
+
+
+class RelationIn(Schema):
+    relation: str = Field(
+        ...,
+        pattern=r"^(supplier|customer|pairing:(transport|commerce|accommodation_catering))$",
+        description="supplier / customer / pairing:transport / pairing:commerce / pairing:accommodation_catering",
+    )
+    partner_uscc: str = Field(..., min_length=1, max_length=32)
+    detail: str = Field("", max_length=128)

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.http import Http404
 
-from sibao.enterprises.models import Enterprise, EnterpriseQuerySet
+from sibao.enterprises.models import Enterprise, EnterpriseQuerySet, Pairing, SupplyChainLink
 from sibao.regions.models import Region
 
 FLAG_FIELDS = ("above_designated_size", "specialised_sme", "leader_linked", "livelihood", "city_operation")
@@ -64,3 +65,18 @@ def regions_for_filter(*, user: Any) -> list[Region]:
             return []
         regions = regions.filter(path__startswith=user.region.path)
     return list(regions.filter(level__in=["city", "county"]).order_by("code"))
+
+
+def enterprise_relation_get(*, user: Any, enterprise: Enterprise, kind: str, pk: int) -> SupplyChainLink | Pairing:
+    """A relation of ``enterprise`` (already fetched in scope) whose partner the user may also see."""
+    visible_ids = Enterprise.objects.visible_to(user).values("pk")
+    if kind == "supply":
+        links = SupplyChainLink.objects.filter(Q(supplier=enterprise) | Q(customer=enterprise))
+        found = links.filter(supplier__in=visible_ids, customer__in=visible_ids, pk=pk).first()
+    elif kind == "pairing":
+        found = enterprise.pairings.filter(partner__in=visible_ids, pk=pk).first()
+    else:
+        found = None
+    if found is None:
+        raise Http404
+    return found

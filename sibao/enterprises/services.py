@@ -118,19 +118,75 @@ def enterprises_create_many(*, actor: Any, enterprises: Iterable[Enterprise]) ->
     return count
 
 
+def _require_visible(actor: Any, *enterprises: Enterprise) -> None:
+    visible = set(
+        Enterprise.objects.visible_to(actor).filter(pk__in=[e.pk for e in enterprises]).values_list("pk", flat=True)
+    )
+    if any(enterprise.pk not in visible for enterprise in enterprises):
+        raise ValidationError({"partner": _("This enterprise is outside your area of responsibility.")})
+
+
 def supply_link_add(*, actor: Any, supplier: Enterprise, customer: Enterprise, product: str = "") -> SupplyChainLink:
+    """EN-2: ``supplier`` delivers to ``customer``; both must be in the actor's scope."""
     require_capability(actor, Capability.ENTERPRISE_CHANGE)
-    link = SupplyChainLink(supplier=supplier, customer=customer, product=product)
-    link.full_clean()
+    _require_visible(actor, supplier, customer)
+    if supplier.pk == customer.pk:
+        raise ValidationError({"partner": _("An enterprise cannot be linked to itself.")})
+    if SupplyChainLink.objects.filter(supplier=supplier, customer=customer).exists():
+        raise ValidationError({"partner": _("This supply-chain link is already recorded.")})
+    link = SupplyChainLink(supplier=supplier, customer=customer, product=product.strip())
     with transaction.atomic(), as_actor(actor):
         link.save()
     return link
 
 
 def pairing_add(*, actor: Any, enterprise: Enterprise, partner: Enterprise, kind: str, note: str = "") -> Pairing:
+    """EN-2, 000#五.2: pair a production enterprise with a transport, commerce or catering partner."""
     require_capability(actor, Capability.ENTERPRISE_CHANGE)
-    pairing = Pairing(enterprise=enterprise, partner=partner, kind=kind, note=note)
-    pairing.full_clean()
+    _require_visible(actor, enterprise, partner)
+    if enterprise.pk == partner.pk:
+        raise ValidationError({"partner": _("An enterprise cannot be linked to itself.")})
+    pairing = Pairing(enterprise=enterprise, partner=partner, kind=kind, note=note.strip())
+    try:
+        pairing.full_clean()
+    except ValidationError as exc:
+        raise ValidationError({"partner" if k == "__all__" else k: v for k, v in exc.message_dict.items()}) from None
     with transaction.atomic(), as_actor(actor):
         pairing.save()
     return pairing
+
+
+def relation_remove(*, actor: Any, relation: SupplyChainLink | Pairing) -> None:
+    require_capability(actor, Capability.ENTERPRISE_CHANGE)
+    with transaction.atomic(), as_actor(actor):
+        relation.delete()
+
+
+class RelationType:
+    SUPPLIER = "supplier"  # the partner supplies this enterprise
+    CUSTOMER = "customer"  # this enterprise supplies the partner
+    PAIRING_PREFIX = "pairing:"
+
+
+def relation_add(
+    *, actor: Any, enterprise: Enterprise, relation: str, partner_uscc: str, detail: str = ""
+) -> SupplyChainLink | Pairing:
+    """One entry point for pages and API: find the partner by its credit code, then link."""
+    partner = Enterprise.objects.visible_to(actor).filter(uscc=(partner_uscc or "").strip().upper()).first()
+    if partner is None:
+        raise ValidationError(
+            {"partner": _("No enterprise with this credit code in your area: %(code)s") % {"code": partner_uscc}}
+        )
+    if relation == RelationType.SUPPLIER:
+        return supply_link_add(actor=actor, supplier=partner, customer=enterprise, product=detail)
+    if relation == RelationType.CUSTOMER:
+        return supply_link_add(actor=actor, supplier=enterprise, customer=partner, product=detail)
+    if relation.startswith(RelationType.PAIRING_PREFIX):
+        return pairing_add(
+            actor=actor,
+            enterprise=enterprise,
+            partner=partner,
+            kind=relation.removeprefix(RelationType.PAIRING_PREFIX),
+            note=detail,
+        )
+    raise ValidationError({"relation": _("Unknown relation type.")})

@@ -12,4 +12,10 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/relations/", views.enterprise_relation_add, name="relation_add"),
+    path(
+        "<int:pk>/relations/<str:kind>/<int:relation_id>/remove/",
+        views.enterprise_relation_remove,
+        name="relation_remove",
+    ),
 ]

@@ -19,7 +19,7 @@ from sibao.core.imports import run_import
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required, xlsx_response
 from sibao.enterprises import imports, selectors, services
-from sibao.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportUploadForm
+from sibao.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportUploadForm, RelationForm
 
 PAGE_SIZE = 50
 _IMPORT_SESSION_KEY = "enterprise_import_file"
@@ -64,9 +64,47 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     relations = selectors.enterprise_relations(user=request.user, enterprise=enterprise)
     can_edit = has_capability(request.user, Capability.ENTERPRISE_CHANGE) or (
-        has_capability(request.user, Capability.ENTERPRISE_CHANGE_OWN) and getattr(request.user, "enterprise_id", None) == enterprise.pk
+        has_capability(request.user, Capability.ENTERPRISE_CHANGE_OWN)
+        and getattr(request.user, "enterprise_id", None) == enterprise.pk
     )
-    return render(request, "enterprises/detail.html", {"enterprise": enterprise, "can_edit": can_edit, **relations})
+    context = {"enterprise": enterprise, "can_edit": can_edit, **relations}
+    if has_capability(request.user, Capability.ENTERPRISE_CHANGE):
+        context["relation_form"] = RelationForm()
+    return render(request, "enterprises/detail.html", context)
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_CHANGE)
+def enterprise_relation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    form = RelationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relation_add(
+                actor=request.user,
+                enterprise=enterprise,
+                relation=form.cleaned_data["relation"],
+                partner_uscc=form.cleaned_data["partner_uscc"],
+                detail=form.cleaned_data["detail"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The relation was recorded."))
+    return redirect("enterprises:detail", pk=enterprise.pk)
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_CHANGE)
+def enterprise_relation_remove(request: HttpRequest, pk: int, kind: str, relation_id: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    if request.method != "POST":
+        raise Http404
+    relation = selectors.enterprise_relation_get(user=request.user, enterprise=enterprise, kind=kind, pk=relation_id)
+    services.relation_remove(actor=request.user, relation=relation)
+    messages.success(request, _("The relation was removed."))
+    return redirect("enterprises:detail", pk=enterprise.pk)
 
 
 def _apply_errors(form: EnterpriseForm, error: ValidationError) -> None:
@@ -92,7 +130,10 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
-    if not (has_capability(request.user, Capability.ENTERPRISE_CHANGE) or has_capability(request.user, Capability.ENTERPRISE_CHANGE_OWN)):
+    if not (
+        has_capability(request.user, Capability.ENTERPRISE_CHANGE)
+        or has_capability(request.user, Capability.ENTERPRISE_CHANGE_OWN)
+    ):
         raise Http404
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():

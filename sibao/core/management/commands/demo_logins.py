@@ -24,7 +24,7 @@ class Command(BaseCommand):
             by_prefix |= Q(username__startswith=prefix)
         enterprise_users = User.objects.filter(by_prefix).select_related("enterprise")
         self.stdout.write("")
-        self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         self.stdout.write(f"  {'用户名':<22}{'角色':<14}范围")
         for username in usernames:
             user = users.get(username)
