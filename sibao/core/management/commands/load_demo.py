@@ -19,4 +19,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = load_demo_enterprises(stdout=self.stdout if options["verbosity"] > 1 else None)
             users = load_demo_users()
-        self.stdout.write(f"演示数据：企业 {counts}，用户 {len(users)} 个")
+        self.stdout.write(
+            "演示数据：新增企业（项目）{enterprises}，不良记录 {records}，供应链关系 {supply_links}，"
+            "结对合作 {pairings}；演示用户 {users} 个".format(users=len(users), **counts)
+        )
