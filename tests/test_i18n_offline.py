@@ -61,3 +61,10 @@ def test_vendored_assets_exist() -> None:
         "echarts/echarts.min.js",
     ):
         assert (vendor / name).stat().st_size > 1000, name
+
+
+def test_an_english_browser_still_gets_chinese_until_it_switches(db: None) -> None:
+    client = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "用户名" in client.get("/accounts/login/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert "Username" in client.get("/accounts/login/").content.decode()

@@ -13,7 +13,10 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ("region", "unit", "enterprise")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (_("Role and data scope"), {"fields": ("display_name", "phone", "role", "region", "unit", "sector", "enterprise")}),
+        (
+            _("Role and data scope"),
+            {"fields": ("display_name", "phone", "role", "region", "unit", "sector", "enterprise")},
+        ),
     )
 
 

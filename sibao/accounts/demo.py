@@ -47,9 +47,15 @@ def _county_users(prefix: str, code: str, county: str, township: str) -> list[De
             unit_function=DepartmentFunction.COMMERCE,
         ),
         DemoUser(f"{prefix}_township", f"{township}", Role.TOWNSHIP, code, township_name=township),
-        DemoUser(f"{prefix}_epidemic", f"{county}防疫保障专班", Role.EPIDEMIC, code, unit_function=DepartmentFunction.HEALTH),
         DemoUser(
-            f"{prefix}_supervision", f"{county}督办督查专班", Role.SUPERVISION, code, unit_function=DepartmentFunction.SUPERVISION
+            f"{prefix}_epidemic", f"{county}防疫保障专班", Role.EPIDEMIC, code, unit_function=DepartmentFunction.HEALTH
+        ),
+        DemoUser(
+            f"{prefix}_supervision",
+            f"{county}督办督查专班",
+            Role.SUPERVISION,
+            code,
+            unit_function=DepartmentFunction.SUPERVISION,
         ),
         DemoUser(f"{prefix}_leader", f"{county}指挥长", Role.LEADER, code, unit_kind=UnitKind.HQ),
     ]
@@ -88,9 +94,10 @@ def load_demo_users(*, actor: Any = None) -> list[tuple[User, str]]:
         region = Region.objects.get(code=spec.region_code)
         unit = _unit_for(spec, region)
         if spec.township_name:
-            township = Region.objects.filter(
-                parent=region, level=RegionLevel.TOWNSHIP, name=spec.township_name
-            ).first() or Region.objects.filter(parent=region, level=RegionLevel.TOWNSHIP).order_by("code").first()
+            township = (
+                Region.objects.filter(parent=region, level=RegionLevel.TOWNSHIP, name=spec.township_name).first()
+                or Region.objects.filter(parent=region, level=RegionLevel.TOWNSHIP).order_by("code").first()
+            )
             region = township or region
             unit = Unit.objects.filter(region=region, kind=UnitKind.TOWNSHIP).first()
         user = user_create(

@@ -52,7 +52,9 @@ def api_token_create(*, actor: Any, user: User, name: str, valid_days: int | Non
     raw, prefix, key_hash = ApiToken.generate()
     expires_at = timezone.now() + timedelta(days=valid_days) if valid_days else None
     with transaction.atomic(), as_actor(actor):
-        token = ApiToken.objects.create(user=user, name=name, key_prefix=prefix, key_hash=key_hash, expires_at=expires_at)
+        token = ApiToken.objects.create(
+            user=user, name=name, key_prefix=prefix, key_hash=key_hash, expires_at=expires_at
+        )
     return token, raw
 
 

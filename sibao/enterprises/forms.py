@@ -89,4 +89,4 @@ class RelationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.update({"class": css, "aria-label": str(field.label)})
+            field.widget.attrs.update({"class": css, "aria-label": str(field.label), "placeholder": str(field.label)})

@@ -27,6 +27,15 @@ def command_structure(*, user: Any, region: Region) -> dict[str, Any]:
     by_kind: dict[str, list[Unit]] = {}
     for unit in units:
         by_kind.setdefault(unit.kind, []).append(unit)
+    # Township governments and health centres sit on their township's region, below the county.
+    local = (
+        Unit.objects.visible_to(user)
+        .filter(region__path__startswith=region.path, is_active=True, kind__in=[UnitKind.TOWNSHIP, UnitKind.MEDICAL])
+        .exclude(region=region)
+        .order_by("region__code", "name")
+    )
+    for unit in local:
+        by_kind.setdefault(unit.kind, []).append(unit)
     return {
         "hq": next(iter(by_kind.get(UnitKind.HQ, [])), None),
         "office": next(iter(by_kind.get(UnitKind.HQ_OFFICE, [])), None),

@@ -83,7 +83,9 @@ def test_every_write_is_audit_logged_with_actor_and_before_after(personas: Perso
     client = Client()
     client.force_login(personas.tongxu_hq)
     client.patch(
-        f"/api/enterprises/{personas.ent_a.pk}", data=json.dumps({"employee_count": 250}), content_type="application/json"
+        f"/api/enterprises/{personas.ent_a.pk}",
+        data=json.dumps({"employee_count": 250}),
+        content_type="application/json",
     )
     entry = LogEntry.objects.get_for_object(personas.ent_a).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
     assert entry.actor == personas.tongxu_hq
@@ -133,7 +135,9 @@ def test_api_write_needs_csrf_for_session_clients(personas: Personas) -> None:
 def test_audit_page_lists_changes_for_administrators(personas: Personas) -> None:
     client = Client()
     client.force_login(personas.tongxu_hq)
-    client.patch(f"/api/enterprises/{personas.ent_a.pk}", data=json.dumps({"park": "园区A"}), content_type="application/json")
+    client.patch(
+        f"/api/enterprises/{personas.ent_a.pk}", data=json.dumps({"park": "园区A"}), content_type="application/json"
+    )
     admin = Client()
     admin.force_login(personas.admin)
     page = admin.get("/core/audit/?model=enterprise").content.decode()

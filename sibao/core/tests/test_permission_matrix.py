@@ -21,7 +21,15 @@ ROLES = [
     "tongxu_leader",
     "admin",
 ]
-OFFICIALS_READ = {"tongxu_township", "tongxu_industry", "tongxu_hq", "tongxu_epidemic", "tongxu_supervision", "tongxu_leader", "admin"}
+OFFICIALS_READ = {
+    "tongxu_township",
+    "tongxu_industry",
+    "tongxu_hq",
+    "tongxu_epidemic",
+    "tongxu_supervision",
+    "tongxu_leader",
+    "admin",
+}
 REGISTRY_WRITERS = {"tongxu_industry", "tongxu_hq", "admin"}
 
 # (method, url, roles allowed) — everyone else gets 403 (a logged-in role without the right).
@@ -99,7 +107,9 @@ def test_create_through_page(personas: Personas, role: str) -> None:
 def test_update_in_scope(personas: Personas, role: str) -> None:
     """ent_a is in every persona's scope here except the commerce department (not in ROLES)."""
     response = client_for(getattr(personas, role)).patch(
-        f"/api/enterprises/{personas.ent_a.pk}", data=json.dumps({"park": "通许县产业集聚区"}), content_type="application/json"
+        f"/api/enterprises/{personas.ent_a.pk}",
+        data=json.dumps({"park": "通许县产业集聚区"}),
+        content_type="application/json",
     )
     park = Enterprise.objects.get(pk=personas.ent_a.pk).park
     if role in REGISTRY_WRITERS:

@@ -20,7 +20,9 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
         model = Enterprise
 
     name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
-    uscc = factory.LazyAttribute(lambda obj: valid_uscc(obj.region.path.split("/")[2] if obj.region.level != "city" else "410200"))
+    uscc = factory.LazyAttribute(
+        lambda obj: valid_uscc(obj.region.path.split("/")[2] if obj.region.level != "city" else "410200")
+    )
     sector = Sector.INDUSTRY
     name_initials = factory.LazyAttribute(lambda obj: name_initials(obj.name))
     name_pinyin = factory.LazyAttribute(lambda obj: name_pinyin(obj.name))

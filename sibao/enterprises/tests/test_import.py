@@ -17,7 +17,15 @@ from sibao.enterprises.tests.factories import valid_uscc
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["企业（项目）名称", "统一社会信用代码", "所属行业", "所属县（市、区）", "乡镇（街道）", "年产值（万元）", "规上企业"]
+HEADERS = [
+    "企业（项目）名称",
+    "统一社会信用代码",
+    "所属行业",
+    "所属县（市、区）",
+    "乡镇（街道）",
+    "年产值（万元）",
+    "规上企业",
+]
 
 
 def three_rows(bad_second: bool) -> list[list[str]]:
@@ -51,7 +59,9 @@ def login(user) -> Client:  # type: ignore[no-untyped-def]
 def test_bad_second_row_saves_nothing_and_names_row_2_and_the_field(personas: Personas) -> None:
     before = Enterprise.objects.count()
     with translation.override("zh-hans"):
-        result = run_import(enterprise_importer(actor=personas.tongxu_hq), xlsx(three_rows(True)), "企业.xlsx", commit=True)
+        result = run_import(
+            enterprise_importer(actor=personas.tongxu_hq), xlsx(three_rows(True)), "企业.xlsx", commit=True
+        )
         messages = [str(error) for error in result.errors]
     assert not result.committed
     assert Enterprise.objects.count() == before

@@ -112,7 +112,9 @@ def test_enterprise_user_may_change_its_contact_but_not_its_output_value(persona
 def test_sector_department_cannot_move_an_enterprise_out_of_its_sector(personas: Personas) -> None:
     client = login(personas.tongxu_industry)
     response = client.patch(
-        f"/api/enterprises/{personas.ent_a.pk}", data=json.dumps({"sector": "commerce"}), content_type="application/json"
+        f"/api/enterprises/{personas.ent_a.pk}",
+        data=json.dumps({"sector": "commerce"}),
+        content_type="application/json",
     )
     assert response.status_code == 422 and response.json()["field"] == "sector"
     assert Enterprise.objects.get(pk=personas.ent_a.pk).sector == "industry"

@@ -48,6 +48,8 @@ def test_filters_never_widen_the_scope(personas: Personas) -> None:
 
 
 def test_key_projects_count_by_investment(personas: Personas) -> None:
-    project = EnterpriseFactory(region=township_of("410222"), kind=EntityKind.KEY_PROJECT, investment=800, output_value=0)
+    project = EnterpriseFactory(
+        region=township_of("410222"), kind=EntityKind.KEY_PROJECT, investment=800, output_value=0
+    )
     assert project.value_for_coverage == 800
     assert personas.ent_a.value_for_coverage == personas.ent_a.output_value
