@@ -43,8 +43,8 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 lint: setup-test
-	$(VENV)/bin/ruff check sibao scripts benchmarks tests
-	$(VENV)/bin/ruff format --check sibao scripts benchmarks tests
+	$(VENV)/bin/ruff check sibao scripts benchmarks tests conftest.py
+	$(VENV)/bin/ruff format --check sibao scripts benchmarks tests conftest.py
 
 typecheck: setup-test
 	$(VENV)/bin/mypy sibao

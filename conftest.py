@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from sibao.accounts.models import User
 from sibao.core.roles import Role
@@ -36,6 +37,13 @@ def region(code: str) -> Region:
 def township_of(county_code: str, name: str | None = None) -> Region:
     townships = Region.objects.filter(parent__code=county_code, level="township").order_by("code")
     return townships.get(name=name) if name else townships.first()  # type: ignore[return-value]
+
+
+def client_for(user: User) -> Client:
+    """A test client logged in as ``user`` (no password round trip: hashing is slow by design)."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def make_user(username: str, role: str, **fields: Any) -> User:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "sibao" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-ENTRY = re.compile(r'(#, fuzzy\n)?(?:#.*\n)*msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)')
+ENTRY = re.compile(
+    r'(#, fuzzy\n)?(?:#.*\n)*msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)'
+)
 
 
 def untranslated(text: str) -> list[str]:

@@ -31,7 +31,9 @@ def workbook(rows: list[list[str]], path: Path) -> Path:
     return path
 
 
-def test_county_officer_sees_own_county_and_imports(live_server: Any, page: Any, reference_data: None, tmp_path: Path) -> None:
+def test_county_officer_sees_own_county_and_imports(
+    live_server: Any, page: Any, reference_data: None, tmp_path: Path
+) -> None:
     tongxu = Region.objects.get(code="410222")
     officer = make_user("e2e_tongxu", Role.HQ_OFFICE, region=tongxu)
     EnterpriseFactory(name="通许县浏览器测试机械有限公司", region=township_of("410222"), sector=Sector.INDUSTRY)

@@ -3,9 +3,8 @@
 import json
 
 import pytest
-from django.test import Client
 
-from conftest import Personas
+from conftest import Personas, client_for
 from sibao.enterprises.models import Enterprise
 from sibao.enterprises.tests.factories import valid_uscc
 
@@ -45,12 +44,6 @@ PAGES = [
     ("get", "/api/enterprises", OFFICIALS_READ | {"ent_a_user"}),
     ("get", "/api/enterprises/export.xlsx", OFFICIALS_READ),
 ]
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("role", ROLES)

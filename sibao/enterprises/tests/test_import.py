@@ -5,11 +5,10 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from conftest import Personas
+from conftest import Personas, client_for
 from sibao.core.imports import run_import
 from sibao.enterprises.imports import COLUMNS, enterprise_importer
 from sibao.enterprises.models import Enterprise
@@ -48,12 +47,6 @@ def xlsx(rows: list[list[str]], headers: list[str] = HEADERS) -> SimpleUploadedF
     buffer = io.BytesIO()
     workbook.save(buffer)
     return SimpleUploadedFile("企业.xlsx", buffer.getvalue())
-
-
-def login(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_bad_second_row_saves_nothing_and_names_row_2_and_the_field(personas: Personas) -> None:
@@ -149,7 +142,7 @@ def test_a_failure_while_saving_rolls_everything_back(personas: Personas, monkey
 
 
 def test_template_has_every_column_and_export_round_trips(personas: Personas) -> None:
-    client = login(personas.tongxu_hq)
+    client = client_for(personas.tongxu_hq)
     template = load_workbook(io.BytesIO(client.get("/enterprises/import/template.xlsx").content))
     titles = [cell.value.lstrip("*") for cell in template.active[1]]
     assert titles == [column.header for column in COLUMNS]
@@ -165,7 +158,7 @@ def test_template_has_every_column_and_export_round_trips(personas: Personas) ->
 
 
 def test_import_page_previews_then_commits(personas: Personas) -> None:
-    client = login(personas.tongxu_hq)
+    client = client_for(personas.tongxu_hq)
     bad = client.post("/enterprises/import/", {"file": xlsx(three_rows(True)), "preview": "1"})
     assert bad.status_code == 200
     assert "import-errors" in bad.content.decode()
@@ -179,7 +172,7 @@ def test_import_page_previews_then_commits(personas: Personas) -> None:
 
 
 def test_import_api_dry_run_and_commit(personas: Personas) -> None:
-    client = login(personas.tongxu_hq)
+    client = client_for(personas.tongxu_hq)
     bad = client.post("/api/enterprises/import?dry_run=false", {"file": xlsx(three_rows(True))})
     body = bad.json()
     assert bad.status_code == 200 and not body["committed"]
@@ -193,7 +186,7 @@ def test_import_api_dry_run_and_commit(personas: Personas) -> None:
 
 @pytest.mark.parametrize("persona", ["tongxu_township", "tongxu_epidemic", "tongxu_leader", "ent_a_user"])
 def test_roles_without_import_right_are_refused(personas: Personas, persona: str) -> None:
-    client = login(getattr(personas, persona))
+    client = client_for(getattr(personas, persona))
     rows = three_rows(False)
     assert client.post("/api/enterprises/import?dry_run=false", {"file": xlsx(rows)}).status_code == 403
     assert client.post("/enterprises/import/", {"file": xlsx(rows)}).status_code == 403

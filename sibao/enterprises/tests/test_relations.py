@@ -3,18 +3,11 @@
 import json
 
 import pytest
-from django.test import Client
 
-from conftest import Personas
+from conftest import Personas, client_for
 from sibao.enterprises.models import Pairing, SupplyChainLink
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_hq_records_a_supplier_on_the_page_and_both_sides_show_it(personas: Personas) -> None:

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.test import Client
 
-from conftest import Personas
+from conftest import Personas, client_for
 from sibao.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -29,12 +29,6 @@ EXPECTED_VISIBLE = {
 PERSONA_ENTERPRISES = ("ent_a", "ent_b", "ent_xinzheng")
 
 
-def login(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
 def test_visible_to_matches_the_scope_rules(personas: Personas, persona: str) -> None:
     user = getattr(personas, persona)
@@ -46,7 +40,7 @@ def test_visible_to_matches_the_scope_rules(personas: Personas, persona: str) ->
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
 def test_detail_page_and_api_answer_404_outside_scope(personas: Personas, persona: str) -> None:
-    client = login(getattr(personas, persona))
+    client = client_for(getattr(personas, persona))
     for name in PERSONA_ENTERPRISES:
         enterprise = getattr(personas, name)
         expected = 200 if name in EXPECTED_VISIBLE[persona] else 404
@@ -56,7 +50,7 @@ def test_detail_page_and_api_answer_404_outside_scope(personas: Personas, person
 
 @pytest.mark.parametrize("persona", ["tongxu_hq", "xinzheng_hq", "tongxu_industry", "ent_a_user"])
 def test_list_page_and_api_list_show_only_scope(personas: Personas, persona: str) -> None:
-    client = login(getattr(personas, persona))
+    client = client_for(getattr(personas, persona))
     page = client.get("/enterprises/").content.decode()
     api_names = {row["name"] for row in client.get("/api/enterprises?limit=100").json()["items"]}
     for name in PERSONA_ENTERPRISES:
@@ -75,7 +69,7 @@ def test_anonymous_is_sent_to_login_and_api_refuses(personas: Personas) -> None:
 
 
 def test_other_county_cannot_change_an_enterprise_and_nothing_changes(personas: Personas) -> None:
-    client = login(personas.xinzheng_hq)
+    client = client_for(personas.xinzheng_hq)
     before = Enterprise.objects.get(pk=personas.ent_a.pk).name
     response = client.patch(
         f"/api/enterprises/{personas.ent_a.pk}", data=json.dumps({"name": "篡改"}), content_type="application/json"
@@ -87,7 +81,7 @@ def test_other_county_cannot_change_an_enterprise_and_nothing_changes(personas: 
 
 
 def test_enterprise_user_cannot_see_or_change_another_enterprise(personas: Personas) -> None:
-    client = login(personas.ent_a_user)
+    client = client_for(personas.ent_a_user)
     assert client.get(f"/enterprises/{personas.ent_b.pk}/").status_code == 404
     response = client.patch(
         f"/api/enterprises/{personas.ent_b.pk}", data=json.dumps({"contact_name": "X"}), content_type="application/json"
@@ -97,7 +91,7 @@ def test_enterprise_user_cannot_see_or_change_another_enterprise(personas: Perso
 
 
 def test_enterprise_user_may_change_its_contact_but_not_its_output_value(personas: Personas) -> None:
-    client = login(personas.ent_a_user)
+    client = client_for(personas.ent_a_user)
     url = f"/api/enterprises/{personas.ent_a.pk}"
     ok = client.patch(url, data=json.dumps({"contact_name": "王经理"}), content_type="application/json")
     assert ok.status_code == 200, ok.content
@@ -110,7 +104,7 @@ def test_enterprise_user_may_change_its_contact_but_not_its_output_value(persona
 
 
 def test_sector_department_cannot_move_an_enterprise_out_of_its_sector(personas: Personas) -> None:
-    client = login(personas.tongxu_industry)
+    client = client_for(personas.tongxu_industry)
     response = client.patch(
         f"/api/enterprises/{personas.ent_a.pk}",
         data=json.dumps({"sector": "commerce"}),
@@ -123,7 +117,7 @@ def test_sector_department_cannot_move_an_enterprise_out_of_its_sector(personas:
 def test_county_cannot_create_an_enterprise_in_another_county(personas: Personas) -> None:
     from sibao.enterprises.tests.factories import valid_uscc
 
-    client = login(personas.tongxu_hq)
+    client = client_for(personas.tongxu_hq)
     payload = {"name": "越界企业", "uscc": valid_uscc("410184"), "sector": "industry", "region_code": "410184"}
     response = client.post("/api/enterprises", data=json.dumps(payload), content_type="application/json")
     assert response.status_code == 422 and response.json()["field"] == "region"

@@ -2,9 +2,8 @@
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 
-from conftest import Personas
+from conftest import Personas, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -12,12 +11,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def organisation(reference_data: None) -> None:
     call_command("load_organisation", verbosity=0)
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_county_officer_sees_its_hq_roster(personas: Personas, organisation: None) -> None:
