@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE := sibao.settings
 
 .PHONY: run test setup setup-test demo-data browser lint typecheck check-migrations vendor-check lock serve
 
