@@ -26,11 +26,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	@touch $@
 
 setup: $(VENV)/.runtime
-	@mkdir -p var
+	@mkdir -p var/static
 	@$(PY) manage.py migrate --noinput -v 0
 
 setup-test: $(VENV)/.dev
-	@mkdir -p var
+	@mkdir -p var/static
 
 demo-data: setup ## Reference data (regions, organisation) and demo data; idempotent
 	@$(PY) manage.py load_demo
