@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "sibao.regions",
     "sibao.organisation",
     "sibao.enterprises",
+    "sibao.whitelist",
 ]
 
 MIDDLEWARE = [
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sibao.core.middleware.ChosenLanguageMiddleware",
+    "sibao.core.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
