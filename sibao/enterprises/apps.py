@@ -5,3 +5,6 @@ class EnterprisesConfig(AppConfig):
     name = "sibao.enterprises"
     label = "enterprises"
     verbose_name = "企业与项目"
+
+    def ready(self) -> None:
+        from sibao.enterprises import rule_fields  # noqa: F401  registers the "enterprise" rule subject
