@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "sibao.regions",
     "sibao.organisation",
     "sibao.enterprises",
+    "sibao.parameters",
+    "sibao.notifications",
     "sibao.whitelist",
 ]
 
@@ -77,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sibao.accounts.context_processors.navigation",
+                "sibao.notifications.context_processors.unread_count",
             ],
         },
     },

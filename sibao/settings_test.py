@@ -3,3 +3,8 @@
 from sibao.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Uploaded files go to a throwaway directory, never into var/media of a developer's checkout.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sibao-test-media-"))  # noqa: F405

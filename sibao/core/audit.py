@@ -24,6 +24,16 @@ AUDITED_MODELS = [
     "enterprises.EnterpriseRecord",
     "enterprises.SupplyChainLink",
     "enterprises.Pairing",
+    "organisation.Liaison",
+    "parameters.ParameterOverride",
+    "whitelist.Criteria",
+    "whitelist.Application",
+    "whitelist.Attachment",
+    "whitelist.Batch",
+    "whitelist.Listing",
+    "whitelist.SpotCheck",
+    "whitelist.Removal",
+    "whitelist.ChainFlag",
 ]
 # Never copy secrets into the log.
 _EXCLUDED_FIELDS = {"accounts.User": ["password", "last_login"], "accounts.ApiToken": ["key_hash"]}

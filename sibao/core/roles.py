@@ -27,16 +27,38 @@ class Capability(models.TextChoices):
     ENTERPRISE_EXPORT = "enterprise.export"
     ORGANISATION_VIEW = "organisation.view"
     AUDIT_VIEW = "audit.view"
+    WHITELIST_VIEW = "whitelist.view"  # applications, listings, coverage in scope
+    WHITELIST_APPLY = "whitelist.apply"  # an enterprise applies for itself
+    WHITELIST_REVIEW = "whitelist.review"  # township first check and department decision (level checked per case)
+    WHITELIST_CRITERIA = "whitelist.criteria"  # edit and publish the sector's criteria
+    WHITELIST_PUBLISH = "whitelist.publish"  # publish batches, confirm removals
+    WHITELIST_SPOT_CHECK = "whitelist.spot_check"  # record spot checks, propose removals
+    LIAISON_MANAGE = "liaison.manage"  # assign liaison cadres, epidemic officers, medical institutions
 
 
-_OFFICIAL_READ = {Capability.ENTERPRISE_VIEW, Capability.ENTERPRISE_EXPORT, Capability.ORGANISATION_VIEW}
+_OFFICIAL_READ = {
+    Capability.ENTERPRISE_VIEW,
+    Capability.ENTERPRISE_EXPORT,
+    Capability.ORGANISATION_VIEW,
+    Capability.WHITELIST_VIEW,
+}
 _REGISTRY_WRITE = {Capability.ENTERPRISE_CREATE, Capability.ENTERPRISE_CHANGE, Capability.ENTERPRISE_IMPORT}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ENTERPRISE: frozenset({Capability.ENTERPRISE_VIEW, Capability.ENTERPRISE_CHANGE_OWN}),
-    Role.TOWNSHIP: frozenset(_OFFICIAL_READ),
-    Role.SECTOR_DEPARTMENT: frozenset(_OFFICIAL_READ | _REGISTRY_WRITE),
-    Role.HQ_OFFICE: frozenset(_OFFICIAL_READ | _REGISTRY_WRITE),
+    Role.ENTERPRISE: frozenset(
+        {Capability.ENTERPRISE_VIEW, Capability.ENTERPRISE_CHANGE_OWN, Capability.WHITELIST_APPLY}
+    ),
+    Role.TOWNSHIP: frozenset(_OFFICIAL_READ | {Capability.WHITELIST_REVIEW}),
+    Role.SECTOR_DEPARTMENT: frozenset(
+        _OFFICIAL_READ
+        | _REGISTRY_WRITE
+        | {Capability.WHITELIST_REVIEW, Capability.WHITELIST_CRITERIA, Capability.WHITELIST_SPOT_CHECK}
+    ),
+    Role.HQ_OFFICE: frozenset(
+        _OFFICIAL_READ
+        | _REGISTRY_WRITE
+        | {Capability.WHITELIST_PUBLISH, Capability.WHITELIST_SPOT_CHECK, Capability.LIAISON_MANAGE}
+    ),
     Role.EPIDEMIC: frozenset(_OFFICIAL_READ),
     Role.SUPERVISION: frozenset(_OFFICIAL_READ),
     Role.LEADER: frozenset(_OFFICIAL_READ),

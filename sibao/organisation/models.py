@@ -166,3 +166,41 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.person} ({self.get_role_display()})"
+
+
+class LiaisonQuerySet(ScopedQuerySet):
+    scope_region_path = "enterprise__region__path"
+    scope_sector = "enterprise__sector"
+    scope_enterprise = "enterprise_id"
+
+
+class Liaison(models.Model):
+    """OR-5: the three people and institution every whitelist enterprise must have (001#3, 000#九.2)."""
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="liaison"
+    )
+    liaison_cadre = models.ForeignKey(
+        Person, verbose_name=_("liaison cadre"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    epidemic_officer = models.ForeignKey(
+        Person, verbose_name=_("epidemic officer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    medical_institution = models.ForeignKey(
+        Unit,
+        verbose_name=_("paired medical institution"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": UnitKind.MEDICAL},
+    )
+
+    objects = LiaisonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("liaison assignment")
+        verbose_name_plural = _("liaison assignments")
+
+    def __str__(self) -> str:
+        return str(self.enterprise)

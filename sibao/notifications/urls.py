@@ -1,0 +1,10 @@
+from django.urls import path
+
+from sibao.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read/", views.read, name="read"),
+]

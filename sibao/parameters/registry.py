@@ -1,0 +1,130 @@
+"""Every rule number of the seeds, declared once with its default and its source (SPEC: "the numbers … are
+defaults that an administrator can change per region without a code change").
+
+Apps declare their parameters here so that one page lists them all; values are read with
+``sibao.parameters.selectors.parameter_value(key, region)``.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+Kind = Literal["int", "decimal", "bool", "month_day"]
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    label: str | Promise
+    kind: Kind
+    default: Any
+    unit: str | Promise = ""
+    source: str = ""  # seed reference, e.g. "001#五.3"
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+
+    def parse(self, raw: Any) -> Any:
+        """The typed value of ``raw`` (from a form or JSON), or ValueError with a Chinese message."""
+        if self.kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("true", "1", "是", "yes"):
+                return True
+            if text in ("false", "0", "否", "no"):
+                return False
+            raise ValueError(_("Enter yes or no."))
+        if self.kind == "month_day":
+            try:
+                month, day = (int(part) for part in str(raw).strip().split("-"))
+                date(2024, month, day)  # a leap year, so 02-29 is accepted
+            except ValueError:
+                raise ValueError(_("Enter a date as MM-DD, e.g. 05-31.")) from None
+            return f"{month:02d}-{day:02d}"
+        try:
+            number = Decimal(str(raw).strip())
+        except InvalidOperation:
+            raise ValueError(_("Enter a number.")) from None
+        if not number.is_finite() or (self.kind == "int" and number != number.to_integral_value()):
+            raise ValueError(_("Enter a whole number.") if self.kind == "int" else _("Enter a number."))
+        if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
+            raise ValueError(_("Enter a value from %(min)s to %(max)s.") % {"min": self.minimum, "max": self.maximum})
+        return int(number) if self.kind == "int" else number
+
+    def to_json(self, value: Any) -> Any:
+        return str(value) if isinstance(value, Decimal) else value
+
+
+DEFINITIONS: dict[str, Definition] = {}
+
+
+def define(definition: Definition) -> Definition:
+    if definition.key in DEFINITIONS:
+        raise ValueError(f"parameter {definition.key!r} declared twice")
+    definition.parse(definition.default)  # a bad default is a programming error
+    DEFINITIONS[definition.key] = definition
+    return definition
+
+
+def definition(key: str) -> Definition:
+    return DEFINITIONS[key]
+
+
+# --- Whitelist (WL-5, WL-6, WL-4) -------------------------------------------------------------------
+WHITELIST_COVERAGE_PERCENT = define(
+    Definition(
+        "whitelist.coverage_percent",
+        _("Whitelist coverage target (share of output value or investment)"),
+        "decimal",
+        Decimal("70"),
+        "%",
+        "000#二.1, 001#附件1-二.1",
+        Decimal("1"),
+        Decimal("100"),
+    )
+)
+WHITELIST_FIRST_BATCH_BY = define(
+    Definition(
+        "whitelist.first_batch_by",
+        _("First whitelist batch published by"),
+        "month_day",
+        "05-31",
+        _("month-day"),
+        "001#附件1-五.3",
+    )
+)
+WHITELIST_COVERAGE_BY = define(
+    Definition(
+        "whitelist.coverage_by",
+        _("Coverage target reached by"),
+        "month_day",
+        "06-30",
+        _("month-day"),
+        "001#附件1-五.3",
+    )
+)
+WHITELIST_TOWNSHIP_FIRST_CHECK = define(
+    Definition(
+        "whitelist.township_first_check",
+        _("Township checks whitelist applications before the sector department"),
+        "bool",
+        False,
+        source="SPEC WL-4",
+    )
+)
+WHITELIST_ATTACHMENT_MAX_MB = define(
+    Definition(
+        "whitelist.attachment_max_mb",
+        _("Largest application attachment"),
+        "int",
+        10,
+        "MB",
+        "",
+        Decimal("1"),
+        Decimal("50"),
+    )
+)

@@ -1,0 +1,221 @@
+"""Reads of the whitelist: criteria in force, listing status (WL-9), coverage (WL-6), targets (WL-5), OR-5 gaps."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, When
+from django.utils import timezone
+
+from sibao.core.sectors import Sector
+from sibao.enterprises.models import Enterprise, EntityKind
+from sibao.organisation.models import Liaison
+from sibao.parameters.registry import WHITELIST_COVERAGE_BY, WHITELIST_COVERAGE_PERCENT, WHITELIST_FIRST_BATCH_BY
+from sibao.parameters.selectors import parameter_value
+from sibao.regions.models import Region
+from sibao.whitelist.models import Application, ApplicationState, Batch, Criteria, CriteriaStatus, Listing
+
+
+def criteria_in_force(enterprise: Enterprise) -> Criteria | None:
+    """The published criteria of the enterprise's sector from the nearest region above it."""
+    codes = enterprise.region.ancestor_codes()
+    candidates = Criteria.objects.filter(
+        status=CriteriaStatus.PUBLISHED, sector=enterprise.sector, region__code__in=codes
+    ).select_related("region")
+    by_code = {criteria.region.code: criteria for criteria in candidates}
+    return next((by_code[code] for code in reversed(codes) if code in by_code), None)
+
+
+# --- WL-9: what every other part of the platform asks --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListingStatus:
+    listed: bool
+    since: datetime | None = None
+    level: str | None = None
+    batch: Batch | None = None
+
+
+def listing_status(enterprise: Enterprise | int, *, at: datetime | None = None) -> ListingStatus:
+    """Is this enterprise whitelisted now (or at ``at``), since when, at which service level?"""
+    at = at or timezone.now()
+    enterprise_id = enterprise if isinstance(enterprise, int) else enterprise.pk
+    listing = (
+        Listing.objects.filter(enterprise_id=enterprise_id, listed_at__lte=at)
+        .filter(Q(removed_at__isnull=True) | Q(removed_at__gt=at))
+        .select_related("batch", "batch__region")
+        .order_by("-listed_at")
+        .first()
+    )
+    if listing is None:
+        return ListingStatus(listed=False)
+    return ListingStatus(listed=True, since=listing.listed_at, level=listing.service_level, batch=listing.batch)
+
+
+def whitelisted_q(prefix: str = "") -> Q:
+    """A filter for "currently whitelisted" on Enterprise (or on a model through ``prefix``, e.g. "enterprise__")."""
+    return Q(
+        Exists(
+            Listing.objects.filter(enterprise_id=OuterRef(f"{prefix}pk" if prefix else "pk"), removed_at__isnull=True)
+        )
+    )
+
+
+def whitelisted_enterprises() -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(whitelisted_q())
+
+
+# --- WL-6: coverage ------------------------------------------------------------------------------
+
+_VALUE = Case(
+    When(kind=EntityKind.KEY_PROJECT, then=F("investment")),
+    default=F("output_value"),
+    output_field=DecimalField(max_digits=16, decimal_places=2),
+)
+
+
+@dataclass
+class SectorCoverage:
+    sector: str
+    total: Decimal
+    listed: Decimal
+    target_percent: Decimal
+    enterprise_count: int
+    listed_count: int
+    # The unlisted, biggest first, each with the coverage reached once it and all above it are listed.
+    gap: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(Sector(self.sector).label)
+
+    @property
+    def percent(self) -> Decimal:
+        return (self.listed * 100 / self.total).quantize(Decimal("0.01")) if self.total else Decimal("0")
+
+    @property
+    def meets_target(self) -> bool:
+        # Exact arithmetic: 70 % of the total is enough ("≥ 70 %"), a cent less is not.
+        return self.total > 0 and self.listed * 100 >= self.total * self.target_percent
+
+    @property
+    def shortfall(self) -> Decimal:
+        """Value still to be listed to reach the target (0 when met)."""
+        needed = self.total * self.target_percent / 100 - self.listed
+        return max(needed.quantize(Decimal("0.01")), Decimal("0"))
+
+
+def coverage(region: Region, *, sectors: list[str] | None = None, gap_limit: int = 20) -> list[SectorCoverage]:
+    """Σ value of listed ÷ Σ value of all operating enterprises per sector, in ``region``'s subtree."""
+    target = Decimal(parameter_value(WHITELIST_COVERAGE_PERCENT, region))
+    base = Enterprise.objects.filter(region__path__startswith=region.path).exclude(operating_status="deregistered")
+    listed = whitelisted_q()
+    totals = {
+        row["sector"]: row
+        for row in base.values("sector").annotate(
+            total=Sum(_VALUE),
+            listed_value=Sum(_VALUE, filter=listed),
+            count=Count("pk"),
+            listed_count=Count("pk", filter=listed),
+        )
+    }
+    results = []
+    for sector in sectors or Sector.values:
+        row = totals.get(sector, {})
+        item = SectorCoverage(
+            sector=sector,
+            total=row.get("total") or Decimal("0"),
+            listed=row.get("listed_value") or Decimal("0"),
+            target_percent=target,
+            enterprise_count=row.get("count") or 0,
+            listed_count=row.get("listed_count") or 0,
+        )
+        if gap_limit:
+            item.gap = _gap(base.filter(sector=sector).exclude(listed), item, gap_limit)
+        results.append(item)
+    return results
+
+
+def _gap(unlisted: QuerySet[Enterprise], item: SectorCoverage, limit: int) -> list[dict[str, Any]]:
+    rows = unlisted.annotate(value=_VALUE).filter(value__gt=0).select_related("region").order_by("-value", "pk")[:limit]
+    running = item.listed
+    gap = []
+    for enterprise in rows:
+        running += enterprise.value
+        gap.append(
+            {
+                "enterprise": enterprise,
+                "value": enterprise.value,
+                "coverage_after": (running * 100 / item.total).quantize(Decimal("0.01")) if item.total else None,
+                "closes_gap": item.total > 0 and running * 100 >= item.total * item.target_percent,
+            }
+        )
+    return gap
+
+
+# --- WL-5: target dates --------------------------------------------------------------------------
+
+
+def _due(month_day: str, year: int) -> date:
+    month, day = (int(part) for part in month_day.split("-"))
+    try:
+        return date(year, month, day)
+    except ValueError:  # 02-29 in a common year
+        return date(year, month, 28)
+
+
+def target_warnings(region: Region, *, today: date | None = None) -> list[str]:
+    """Chinese warnings when ``region`` is behind its WL-5 targets (first batch, 70 % coverage)."""
+    today = today or timezone.localdate()
+    warnings = []
+    first_batch_by = _due(parameter_value(WHITELIST_FIRST_BATCH_BY, region), today.year)
+    has_batch = Batch.objects.filter(region__path__startswith=region.path, published_at__date__lte=today).exists()
+    if today > first_batch_by and not has_batch:
+        warnings.append(f"已过首批名单公布期限（{first_batch_by:%m月%d日}），{region.name}尚未公布任何批次。")
+    coverage_by = _due(parameter_value(WHITELIST_COVERAGE_BY, region), today.year)
+    if today > coverage_by:
+        behind = [item for item in coverage(region, gap_limit=0) if item.total and not item.meets_target]
+        for item in behind:
+            warnings.append(
+                f"已过覆盖率达标期限（{coverage_by:%m月%d日}），{item.label}覆盖率 {item.percent}% "
+                f"低于 {item.target_percent}%。"
+            )
+    return warnings
+
+
+# --- Queues and OR-5 ----------------------------------------------------------------------------
+
+
+def applications_for(user: Any) -> QuerySet[Application]:
+    """Applications the user may see; priority (chain support, city operation) first, then oldest first."""
+    return (
+        Application.objects.visible_to(user)
+        .select_related("enterprise", "enterprise__region")
+        .order_by("-priority", "-enterprise__city_operation", "submitted_at", "pk")
+    )
+
+
+def awaiting_publication(user: Any) -> QuerySet[Application]:
+    return applications_for(user).filter(state=ApplicationState.APPROVED)
+
+
+def liaison_gaps(user: Any, region: Region) -> QuerySet[Enterprise]:
+    """Listed enterprises in ``region`` missing a liaison cadre, an epidemic officer or a medical institution."""
+    complete = Liaison.objects.filter(
+        enterprise_id=OuterRef("pk"),
+        liaison_cadre__isnull=False,
+        epidemic_officer__isnull=False,
+        medical_institution__isnull=False,
+    )
+    return (
+        Enterprise.objects.visible_to(user)
+        .filter(region__path__startswith=region.path)
+        .filter(whitelisted_q())
+        .exclude(Exists(complete))
+        .select_related(
+            "region", "liaison", "liaison__liaison_cadre", "liaison__epidemic_officer", "liaison__medical_institution"
+        )
+        .order_by("region__code", "name")
+    )

@@ -1,0 +1,490 @@
+"""Every change to the whitelist goes through here: audit-logged, scope- and state-checked (WL-2…WL-8)."""
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sibao.core.audit import as_actor
+from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
+from sibao.core.roles import Capability, Role, has_capability
+from sibao.core.rules import evaluate, model_field, to_q, validate_rule
+from sibao.core.workflow import perform
+from sibao.enterprises.models import Enterprise, SupplyChainLink
+from sibao.enterprises.rule_fields import FIELDS as ENTERPRISE_FIELDS
+from sibao.notifications.services import notify
+from sibao.organisation.models import Liaison, Person, Unit, UnitKind
+from sibao.parameters.registry import WHITELIST_ATTACHMENT_MAX_MB
+from sibao.parameters.selectors import parameter_value
+from sibao.regions.models import Region
+from sibao.whitelist.models import (
+    OPEN_APPLICATION_STATES,
+    REQUIRED_ATTACHMENTS,
+    Application,
+    Attachment,
+    AttachmentKind,
+    Batch,
+    ChainFlag,
+    Criteria,
+    CriteriaStatus,
+    Listing,
+    Removal,
+    RemovalReason,
+    SpotCheck,
+    SpotCheckResult,
+)
+from sibao.whitelist.selectors import criteria_in_force, listing_status
+from sibao.whitelist.workflows import APPLICATION, REMOVAL, reviewer_refusal
+
+APPLICATION_FIELDS = ("contact_name", "contact_phone", "statement", "measures")
+
+# What an attachment may be: its extension and the first bytes that file type starts with.
+ATTACHMENT_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".docx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+
+
+def _require(actor: Any, capability: str) -> None:
+    if not has_capability(actor, capability):
+        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+
+
+def _link(application: Application) -> str:
+    return reverse("whitelist:application", args=[application.pk])
+
+
+# --- WL-2: criteria --------------------------------------------------------------------------------
+
+
+def _check_criteria_owner(actor: Any, region: Region, sector: str) -> None:
+    _require(actor, Capability.WHITELIST_CRITERIA)
+    if actor.role == Role.ADMINISTRATOR:
+        return
+    if actor.region_id != region.pk or (actor.sector and actor.sector != sector):
+        raise PermissionRefused(
+            "whitelist.criteria.forbidden", _("Only the sector department of this region may edit its criteria.")
+        )
+
+
+def criteria_save(
+    *,
+    actor: Any,
+    region: Region,
+    sector: str,
+    title: str,
+    rule: Any,
+    source: str = "",
+    criteria: Criteria | None = None,
+) -> Criteria:
+    """Save a draft (a published one is never edited in place: publishing a new draft replaces it)."""
+    _check_criteria_owner(actor, region, sector)
+    errors = validate_rule(rule, ENTERPRISE_FIELDS)
+    if errors:
+        raise ServiceError("whitelist.criteria.invalid", "；".join(errors), field="rule")
+    if not title.strip():
+        raise ServiceError("whitelist.criteria.title", _("Give the criteria a title."), field="title")
+    with transaction.atomic(), as_actor(actor):
+        if criteria is None or criteria.status != CriteriaStatus.DRAFT:
+            criteria = Criteria(region=region, sector=sector)
+        criteria.title, criteria.rule, criteria.source = title.strip(), rule, source
+        criteria.save()
+    return criteria
+
+
+def criteria_publish(*, actor: Any, criteria: Criteria) -> Criteria:
+    _check_criteria_owner(actor, criteria.region, criteria.sector)
+    if criteria.status != CriteriaStatus.DRAFT:
+        raise StateRefused("whitelist.criteria.state", _("Only a draft can be published."))
+    with transaction.atomic(), as_actor(actor):
+        for old in Criteria.objects.select_for_update().filter(
+            region=criteria.region, sector=criteria.sector, status=CriteriaStatus.PUBLISHED
+        ):
+            old.status = CriteriaStatus.RETIRED
+            old.save(update_fields=["status", "updated_at"])
+        criteria.status = CriteriaStatus.PUBLISHED
+        criteria.published_at = timezone.now()
+        criteria.published_by = actor if getattr(actor, "pk", None) else None
+        criteria.save()
+    return criteria
+
+
+def criteria_matches(criteria: Criteria, *, today: Any = None) -> Any:
+    """Every enterprise in the criteria's region and sector that meets it, in one query (bulk matching)."""
+    today = today or timezone.localdate()
+    return Enterprise.objects.filter(region__path__startswith=criteria.region.path, sector=criteria.sector).filter(
+        to_q(criteria.rule, today=today, fields=ENTERPRISE_FIELDS)
+    )
+
+
+# --- WL-3: application -----------------------------------------------------------------------------
+
+
+def _clean_fields(data: Mapping[str, Any]) -> dict[str, str]:
+    values = {name: str(data.get(name, "") or "").strip() for name in APPLICATION_FIELDS}
+    labels = {name: model_field(Application, name).verbose_name for name in APPLICATION_FIELDS}
+    for name, value in values.items():
+        if not value:
+            raise ServiceError(
+                "whitelist.application.required", _("%(field)s is required.") % {"field": labels[name]}, field=name
+            )
+    return values
+
+
+def precheck(application: Application) -> None:
+    """达标即入: evaluate the criteria in force and keep the explanation on the application."""
+    criteria = criteria_in_force(application.enterprise)
+    application.criteria = criteria
+    if criteria is None:
+        application.precheck, application.precheck_passed = None, None
+        return
+    enterprise = (
+        Enterprise.objects.prefetch_related("records").select_related("region").get(pk=application.enterprise_id)
+    )
+    explanation = evaluate(criteria.rule, enterprise, today=timezone.localdate(), fields=ENTERPRISE_FIELDS)
+    application.precheck, application.precheck_passed = explanation.as_dict(), explanation.passed
+
+
+def application_start(*, actor: Any, data: Mapping[str, Any]) -> Application:
+    _require(actor, Capability.WHITELIST_APPLY)
+    enterprise = getattr(actor, "enterprise", None)
+    if enterprise is None:
+        raise PermissionRefused("whitelist.application.no_enterprise", _("Only an enterprise user may apply."))
+    values = _clean_fields(data)
+    if Application.objects.filter(enterprise=enterprise, state__in=OPEN_APPLICATION_STATES).exists():
+        raise StateRefused("whitelist.application.open", _("This enterprise already has an application in progress."))
+    if listing_status(enterprise).listed:
+        raise StateRefused("whitelist.application.listed", _("This enterprise is already on the whitelist."))
+    flags = list(ChainFlag.objects.filter(enterprise=enterprise).select_related("because_of")[:3])
+    application = Application(
+        enterprise=enterprise,
+        sector=enterprise.sector,
+        service_level=enterprise.service_level,
+        created_by=actor,
+        priority=bool(flags) or enterprise.city_operation,
+        priority_reason="；".join(
+            [f"链式保障：{flag.because_of.name}的供应链伙伴" for flag in flags]
+            + (["城市运行保障企业"] if enterprise.city_operation else [])
+        )[:255],
+        **values,
+    )
+    precheck(application)
+    with transaction.atomic(), as_actor(actor):
+        application.save()
+    return application
+
+
+def application_update(*, actor: Any, application: Application, data: Mapping[str, Any]) -> Application:
+    if APPLICATION.refusal(application, "submit", actor):
+        raise StateRefused(
+            "whitelist.application.locked",
+            _("The application can only be changed before it is submitted or when it was returned."),
+        )
+    values = _clean_fields(data)
+    for name, value in values.items():
+        setattr(application, name, value)
+    precheck(application)
+    with transaction.atomic(), as_actor(actor):
+        application.save()
+    return application
+
+
+def attachment_add(*, actor: Any, application: Application, kind: str, upload: UploadedFile) -> Attachment:
+    if APPLICATION.refusal(application, "submit", actor):
+        raise StateRefused("whitelist.application.locked", _("Attachments can only be changed before submission."))
+    if kind not in AttachmentKind.values:
+        raise ServiceError("whitelist.attachment.kind", _("Choose what the file is."), field="kind")
+    name = Path(upload.name or "").name
+    extension = Path(name).suffix.lower()
+    if extension not in ATTACHMENT_SIGNATURES:
+        raise ServiceError(
+            "whitelist.attachment.type",
+            _("%(name)s: only PDF, JPG, PNG, DOC or DOCX files are accepted.") % {"name": name},
+            field="file",
+        )
+    limit_mb = parameter_value(WHITELIST_ATTACHMENT_MAX_MB, application.enterprise.region)
+    if upload.size is None or upload.size > limit_mb * 1024 * 1024:
+        raise ServiceError(
+            "whitelist.attachment.size",
+            _("%(name)s is larger than %(limit)s MB.") % {"name": name, "limit": limit_mb},
+            field="file",
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(ATTACHMENT_SIGNATURES[extension]):
+        raise ServiceError(
+            "whitelist.attachment.content",
+            _("%(name)s is not really a %(type)s file.") % {"name": name, "type": extension[1:].upper()},
+            field="file",
+        )
+    with transaction.atomic(), as_actor(actor):
+        if kind != AttachmentKind.OTHER:  # one current file per required kind: a new upload replaces it
+            for old in application.attachments.filter(kind=kind):
+                old.file.delete(save=False)
+                old.delete()
+        attachment = Attachment(
+            application=application, kind=kind, original_name=name[:200], size=upload.size, uploaded_by=actor
+        )
+        attachment.file.save(f"{application.pk}{extension}", upload, save=False)
+        attachment.save()
+    return attachment
+
+
+def application_submit(*, actor: Any, application: Application) -> Application:
+    present = set(application.attachments.values_list("kind", flat=True))
+    missing = [str(AttachmentKind(kind).label) for kind in REQUIRED_ATTACHMENTS if kind not in present]
+    if missing:
+        raise ServiceError(
+            "whitelist.application.attachments",
+            _("Attach before submitting: %(missing)s.") % {"missing": "、".join(missing)},
+            field="attachments",
+        )
+    precheck(application)  # the enterprise's record may have changed since the draft
+
+    def notify_reviewers(locked: Application) -> None:
+        from sibao.accounts.models import User
+
+        candidates = User.objects.filter(
+            role__in=[Role.SECTOR_DEPARTMENT, Role.TOWNSHIP], is_active=True, region__isnull=False
+        ).select_related("region")
+        reviewers = [user for user in candidates if user.region and user.region.contains(locked.enterprise.region)]
+        reviewers = [u for u in reviewers if u.role == Role.TOWNSHIP or not reviewer_refusal(u, locked)]
+        notify(
+            topic="whitelist.submitted",
+            title=f"白名单申报待审核：{locked.enterprise.name}",
+            body="" if locked.precheck_passed is not False else "注意：自动预审未通过，请查看未满足的条件。",
+            link=_link(locked),
+            users=reviewers,
+        )
+
+    with as_actor(actor):
+        return perform(
+            APPLICATION,
+            application,
+            "submit",
+            actor=actor,
+            changes={
+                "submitted_at": timezone.now(),
+                "criteria": application.criteria,
+                "precheck": application.precheck,
+                "precheck_passed": application.precheck_passed,
+                "decision_reason": "",
+            },
+            data={"precheck_passed": application.precheck_passed},
+            after=notify_reviewers,
+        )
+
+
+DECISION_MESSAGES = {
+    "township_pass": "乡镇初审通过，已转行业主管部门审核",
+    "township_return": "申报被乡镇退回修改",
+    "approve": "白名单申报审核通过，待公布",
+    "reject": "白名单申报未通过",
+    "return": "白名单申报被退回修改",
+    "withdraw": "白名单申报已撤回",
+}
+
+
+def application_act(*, actor: Any, application: Application, action: str, reason: str = "") -> Application:
+    """Township check, department decision or withdrawal; the enterprise hears of each in its inbox."""
+    if action not in DECISION_MESSAGES:
+        raise ServiceError("whitelist.application.unknown_action", _("Unknown action."), field="action")
+    decided = action in ("approve", "reject", "return")
+    changes: dict[str, Any] = {"decision_reason": reason.strip()}
+    if decided:
+        changes |= {"decided_at": timezone.now(), "decided_by": actor}
+
+    def tell_enterprise(locked: Application) -> None:
+        if action != "withdraw":
+            notify(
+                topic=f"whitelist.{action}",
+                title=f"{DECISION_MESSAGES[action]}：{locked.enterprise.name}",
+                body=reason.strip(),
+                link=_link(locked),
+                enterprise=locked.enterprise,
+            )
+
+    with as_actor(actor):
+        return perform(
+            APPLICATION, application, action, actor=actor, reason=reason, changes=changes, after=tell_enterprise
+        )
+
+
+# --- WL-5: batches, WL-7: chain support ----------------------------------------------------------
+
+
+def batch_publish(*, actor: Any, applications: Iterable[Application], note: str = "") -> Batch:
+    """Publish approved applications as the next numbered batch of the HQ office's region (成熟一批、推出一批)."""
+    _require(actor, Capability.WHITELIST_PUBLISH)
+    if actor.role != Role.HQ_OFFICE or actor.region_id is None:
+        raise PermissionRefused("whitelist.batch.forbidden", _("Only the HQ office may publish a batch."))
+    chosen = list(applications)
+    if not chosen:
+        raise ServiceError(
+            "whitelist.batch.empty", _("Choose at least one approved application."), field="applications"
+        )
+    region = actor.region
+    with transaction.atomic(), as_actor(actor):
+        Region.objects.select_for_update().get(pk=region.pk)  # numbers are handed out one batch at a time
+        number = (Batch.objects.filter(region=region).aggregate(n=Max("number"))["n"] or 0) + 1
+        now = timezone.now()
+        batch = Batch.objects.create(region=region, number=number, published_at=now, published_by=actor, note=note)
+        for application in chosen:
+            published = perform(APPLICATION, application, "publish", actor=actor, data={"batch": number})
+            Listing.objects.create(
+                enterprise=published.enterprise,
+                application=published,
+                batch=batch,
+                sector=published.sector,
+                service_level=published.service_level,
+                listed_at=now,
+            )
+            notify(
+                topic="whitelist.listed",
+                title=f"已列入“四保”白名单（{batch}）：{published.enterprise.name}",
+                link=_link(published),
+                enterprise=published.enterprise,
+            )
+            _flag_chain_partners(published.enterprise)
+    return batch
+
+
+def _flag_chain_partners(enterprise: Enterprise) -> None:
+    """WL-7: key suppliers and customers of a newly listed enterprise get priority review and an invitation."""
+    links = SupplyChainLink.objects.filter(is_key=True).filter(supplier=enterprise) | SupplyChainLink.objects.filter(
+        is_key=True, customer=enterprise
+    )
+    partner_ids = {link.customer_id if link.supplier_id == enterprise.pk else link.supplier_id for link in links}
+    for partner in Enterprise.objects.filter(pk__in=partner_ids).exclude(
+        listings__removed_at__isnull=True, listings__isnull=False
+    ):
+        _flag, created = ChainFlag.objects.get_or_create(enterprise=partner, because_of=enterprise)
+        Application.objects.filter(enterprise=partner, state__in=OPEN_APPLICATION_STATES).update(priority=True)
+        if created:
+            notify(
+                topic="whitelist.chain_invitation",
+                title=f"邀请申报白名单：您的供应链伙伴{enterprise.name}已列入白名单",
+                body="按照“链式保障”原则，贵单位的白名单申报将优先审核。",
+                link=reverse("whitelist:apply"),
+                enterprise=partner,
+            )
+
+
+# --- WL-8: spot checks and removal -----------------------------------------------------------------
+
+
+def _check_listing_scope(actor: Any, listing: Listing) -> None:
+    if not Listing.objects.visible_to(actor).filter(pk=listing.pk).exists():
+        raise PermissionRefused("whitelist.listing.forbidden", _("This enterprise is outside your area."))
+
+
+def spot_check_record(
+    *, actor: Any, listing: Listing, checked_on: Any, inspectors: str, result: str, findings: str = ""
+) -> SpotCheck:
+    _require(actor, Capability.WHITELIST_SPOT_CHECK)
+    _check_listing_scope(actor, listing)
+    if result not in SpotCheckResult.values:
+        raise ServiceError("whitelist.spot_check.result", _("Choose a result."), field="result")
+    if not inspectors.strip():
+        raise ServiceError("whitelist.spot_check.inspectors", _("Name the inspectors."), field="inspectors")
+    if checked_on > timezone.localdate():
+        raise ServiceError(
+            "whitelist.spot_check.date", _("The check date cannot be in the future."), field="checked_on"
+        )
+    if result != SpotCheckResult.PASSED and not findings.strip():
+        raise ServiceError("whitelist.spot_check.findings", _("Describe what was found."), field="findings")
+    with transaction.atomic(), as_actor(actor):
+        check = SpotCheck.objects.create(
+            listing=listing,
+            checked_on=checked_on,
+            inspectors=inspectors.strip(),
+            result=result,
+            findings=findings.strip(),
+            recorded_by=actor,
+        )
+        notify(
+            topic="whitelist.spot_check",
+            title=f"白名单疫情防控抽查结果：{check.get_result_display()}",
+            body=check.findings,
+            enterprise=listing.enterprise,
+        )
+    return check
+
+
+def removal_propose(
+    *, actor: Any, listing: Listing, reason: str, details: str, spot_check: SpotCheck | None = None
+) -> Removal:
+    _require(actor, Capability.WHITELIST_SPOT_CHECK)
+    _check_listing_scope(actor, listing)
+    if listing.removed_at is not None:
+        raise StateRefused("whitelist.removal.not_listed", _("This enterprise is no longer on the whitelist."))
+    if reason not in RemovalReason.values:
+        raise ServiceError("whitelist.removal.reason", _("Choose a reason for the removal."), field="reason")
+    if not details.strip():
+        raise ServiceError("whitelist.removal.details", _("Describe the facts behind the removal."), field="details")
+    if Removal.objects.filter(listing=listing, state="proposed").exists():
+        raise StateRefused("whitelist.removal.pending", _("A removal of this enterprise is already awaiting decision."))
+    with transaction.atomic(), as_actor(actor):
+        return Removal.objects.create(
+            listing=listing, spot_check=spot_check, reason=reason, details=details.strip(), proposed_by=actor
+        )
+
+
+def removal_decide(*, actor: Any, removal: Removal, action: str, reason: str = "") -> Removal:
+    """The HQ office confirms (the enterprise leaves the whitelist, published) or declines a proposal."""
+
+    def apply(locked: Removal) -> None:
+        listing = Listing.objects.select_for_update().get(pk=locked.listing_id)
+        if action == "confirm":
+            listing.removed_at = timezone.now()
+            listing.removal_reason = locked.reason
+            listing.removal_note = locked.details
+            listing.save(update_fields=["removed_at", "removal_reason", "removal_note"])
+            notify(
+                topic="whitelist.removed",
+                title=f"已移出“四保”白名单：{listing.enterprise.name}",
+                body=f"原因：{locked.get_reason_display()}。{locked.details}\n整改后可重新申报。",
+                enterprise=listing.enterprise,
+            )
+
+    with as_actor(actor):
+        return perform(REMOVAL, removal, action, actor=actor, reason=reason, after=apply)
+
+
+# --- OR-5: liaison --------------------------------------------------------------------------------
+
+
+def liaison_assign(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    liaison_cadre: Person | None,
+    epidemic_officer: Person | None,
+    medical_institution: Unit | None,
+) -> Liaison:
+    _require(actor, Capability.LIAISON_MANAGE)
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise PermissionRefused("liaison.forbidden", _("This enterprise is outside your area."))
+    if medical_institution is not None and medical_institution.kind != UnitKind.MEDICAL:
+        raise ServiceError("liaison.medical", _("Choose a medical institution."), field="medical_institution")
+    with transaction.atomic(), as_actor(actor):
+        liaison, _created = Liaison.objects.update_or_create(
+            enterprise=enterprise,
+            defaults={
+                "liaison_cadre": liaison_cadre,
+                "epidemic_officer": epidemic_officer,
+                "medical_institution": medical_institution,
+            },
+        )
+    return liaison
