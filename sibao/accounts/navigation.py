@@ -21,6 +21,13 @@ NAV_ITEMS = [
     NavItem(_("Home"), "home", None, "house"),
     NavItem(_("Enterprises"), "enterprises:list", Capability.ENTERPRISE_VIEW, "building"),
     NavItem(_("Import enterprises"), "enterprises:import", Capability.ENTERPRISE_IMPORT, "upload"),
+    NavItem(_("Apply for the whitelist"), "whitelist:apply", Capability.WHITELIST_APPLY, "clipboard-check"),
+    NavItem(_("Whitelist applications"), "whitelist:applications", Capability.WHITELIST_VIEW, "clipboard-check"),
+    NavItem(_("Publish batches"), "whitelist:batches", Capability.WHITELIST_PUBLISH, "megaphone"),
+    NavItem(_("Whitelisted enterprises"), "whitelist:listings", Capability.WHITELIST_VIEW, "patch-check"),
+    NavItem(_("Coverage"), "whitelist:coverage", Capability.WHITELIST_VIEW, "pie-chart"),
+    NavItem(_("Selection criteria"), "whitelist:criteria", Capability.WHITELIST_CRITERIA, "list-check"),
+    NavItem(_("Liaison coverage"), "whitelist:liaison_gaps", Capability.WHITELIST_VIEW, "people"),
     NavItem(_("Organisation"), "organisation:overview", Capability.ORGANISATION_VIEW, "diagram-3"),
     NavItem(_("Audit log"), "core:audit_log", Capability.AUDIT_VIEW, "journal-text"),
 ]

@@ -128,8 +128,8 @@ class Application(models.Model):
 
 
 class AttachmentKind(models.TextChoices):
-    APPLICATION_FORM = "application_form", _("Application form (申请表)")
-    COMMITMENT = "commitment", _("Commitment letter (落实疫情防控主体责任承诺书)")
+    APPLICATION_FORM = "application_form", _("Application form")
+    COMMITMENT = "commitment", _("Commitment letter on epidemic-prevention responsibility")
     OTHER = "other", _("Other")
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, When
@@ -93,7 +93,8 @@ class SectorCoverage:
 
     @property
     def percent(self) -> Decimal:
-        return (self.listed * 100 / self.total).quantize(Decimal("0.01")) if self.total else Decimal("0")
+        # Rounded down, so 69.999 % never shows as "70.00 %" next to "not met".
+        return (self.listed * 100 / self.total).quantize(Decimal("0.01"), ROUND_DOWN) if self.total else Decimal("0")
 
     @property
     def meets_target(self) -> bool:
@@ -148,7 +149,9 @@ def _gap(unlisted: QuerySet[Enterprise], item: SectorCoverage, limit: int) -> li
             {
                 "enterprise": enterprise,
                 "value": enterprise.value,
-                "coverage_after": (running * 100 / item.total).quantize(Decimal("0.01")) if item.total else None,
+                "coverage_after": (running * 100 / item.total).quantize(Decimal("0.01"), ROUND_DOWN)
+                if item.total
+                else None,
                 "closes_gap": item.total > 0 and running * 100 >= item.total * item.target_percent,
             }
         )

@@ -16,7 +16,7 @@ from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.rules import evaluate, model_field, to_q, validate_rule
 from sibao.core.workflow import perform
-from sibao.enterprises.models import Enterprise, SupplyChainLink
+from sibao.enterprises.models import Enterprise, OperatingStatus, SupplyChainLink
 from sibao.enterprises.rule_fields import FIELDS as ENTERPRISE_FIELDS
 from sibao.notifications.services import notify
 from sibao.organisation.models import Liaison, Person, Unit, UnitKind
@@ -27,6 +27,7 @@ from sibao.whitelist.models import (
     OPEN_APPLICATION_STATES,
     REQUIRED_ATTACHMENTS,
     Application,
+    ApplicationState,
     Attachment,
     AttachmentKind,
     Batch,
@@ -40,7 +41,7 @@ from sibao.whitelist.models import (
     SpotCheckResult,
 )
 from sibao.whitelist.selectors import criteria_in_force, listing_status
-from sibao.whitelist.workflows import APPLICATION, REMOVAL, reviewer_refusal
+from sibao.whitelist.workflows import APPLICATION, REMOVAL, reviewer_refusal, township_check_required
 
 APPLICATION_FIELDS = ("contact_name", "contact_phone", "statement", "measures")
 
@@ -106,6 +107,9 @@ def criteria_publish(*, actor: Any, criteria: Criteria) -> Criteria:
     _check_criteria_owner(actor, criteria.region, criteria.sector)
     if criteria.status != CriteriaStatus.DRAFT:
         raise StateRefused("whitelist.criteria.state", _("Only a draft can be published."))
+    errors = validate_rule(criteria.rule, ENTERPRISE_FIELDS)  # a draft edited in the admin is checked too
+    if errors:
+        raise ServiceError("whitelist.criteria.invalid", "；".join(errors), field="rule")
     with transaction.atomic(), as_actor(actor):
         for old in Criteria.objects.select_for_update().filter(
             region=criteria.region, sector=criteria.sector, status=CriteriaStatus.PUBLISHED
@@ -122,8 +126,10 @@ def criteria_publish(*, actor: Any, criteria: Criteria) -> Criteria:
 def criteria_matches(criteria: Criteria, *, today: Any = None) -> Any:
     """Every enterprise in the criteria's region and sector that meets it, in one query (bulk matching)."""
     today = today or timezone.localdate()
-    return Enterprise.objects.filter(region__path__startswith=criteria.region.path, sector=criteria.sector).filter(
-        to_q(criteria.rule, today=today, fields=ENTERPRISE_FIELDS)
+    return (
+        Enterprise.objects.filter(region__path__startswith=criteria.region.path, sector=criteria.sector)
+        .exclude(operating_status=OperatingStatus.DEREGISTERED)  # the same base as coverage
+        .filter(to_q(criteria.rule, today=today, fields=ENTERPRISE_FIELDS))
     )
 
 
@@ -242,6 +248,10 @@ def attachment_add(*, actor: Any, application: Application, kind: str, upload: U
 
 
 def application_submit(*, actor: Any, application: Application) -> Application:
+    guard = APPLICATION.transition("submit").guard
+    refusal = guard(actor, application) if guard else None
+    if refusal:  # before the attachment check, so an official is told "forbidden", not "attach files"
+        raise PermissionRefused("whitelist.application.submit.forbidden", refusal)
     present = set(application.attachments.values_list("kind", flat=True))
     missing = [str(AttachmentKind(kind).label) for kind in REQUIRED_ATTACHMENTS if kind not in present]
     if missing:
@@ -251,22 +261,6 @@ def application_submit(*, actor: Any, application: Application) -> Application:
             field="attachments",
         )
     precheck(application)  # the enterprise's record may have changed since the draft
-
-    def notify_reviewers(locked: Application) -> None:
-        from sibao.accounts.models import User
-
-        candidates = User.objects.filter(
-            role__in=[Role.SECTOR_DEPARTMENT, Role.TOWNSHIP], is_active=True, region__isnull=False
-        ).select_related("region")
-        reviewers = [user for user in candidates if user.region and user.region.contains(locked.enterprise.region)]
-        reviewers = [u for u in reviewers if u.role == Role.TOWNSHIP or not reviewer_refusal(u, locked)]
-        notify(
-            topic="whitelist.submitted",
-            title=f"白名单申报待审核：{locked.enterprise.name}",
-            body="" if locked.precheck_passed is not False else "注意：自动预审未通过，请查看未满足的条件。",
-            link=_link(locked),
-            users=reviewers,
-        )
 
     with as_actor(actor):
         return perform(
@@ -282,8 +276,27 @@ def application_submit(*, actor: Any, application: Application) -> Application:
                 "decision_reason": "",
             },
             data={"precheck_passed": application.precheck_passed},
-            after=notify_reviewers,
+            after=_notify_reviewers,
         )
+
+
+def _notify_reviewers(locked: Application) -> None:
+    """Whoever can act next: the township when it checks first (WL-4), else the department of the level."""
+    from sibao.accounts.models import User
+
+    township_first = locked.state == ApplicationState.SUBMITTED and township_check_required(locked)
+    role = Role.TOWNSHIP if township_first else Role.SECTOR_DEPARTMENT
+    candidates = User.objects.filter(role=role, is_active=True, region__isnull=False).select_related("region")
+    reviewers = [user for user in candidates if user.region and user.region.contains(locked.enterprise.region)]
+    if not township_first:
+        reviewers = [user for user in reviewers if not reviewer_refusal(user, locked)]
+    notify(
+        topic="whitelist.submitted",
+        title=f"白名单申报待审核：{locked.enterprise.name}",
+        body="" if locked.precheck_passed is not False else "注意：自动预审未通过，请查看未满足的条件。",
+        link=_link(locked),
+        users=reviewers,
+    )
 
 
 DECISION_MESSAGES = {
@@ -306,6 +319,8 @@ def application_act(*, actor: Any, application: Application, action: str, reason
         changes |= {"decided_at": timezone.now(), "decided_by": actor}
 
     def tell_enterprise(locked: Application) -> None:
+        if action == "township_pass":
+            _notify_reviewers(locked)  # now the department can decide
         if action != "withdraw":
             notify(
                 topic=f"whitelist.{action}",
@@ -394,6 +409,8 @@ def spot_check_record(
 ) -> SpotCheck:
     _require(actor, Capability.WHITELIST_SPOT_CHECK)
     _check_listing_scope(actor, listing)
+    if listing.removed_at is not None:
+        raise StateRefused("whitelist.spot_check.not_listed", _("This enterprise is no longer on the whitelist."))
     if result not in SpotCheckResult.values:
         raise ServiceError("whitelist.spot_check.result", _("Choose a result."), field="result")
     if not inspectors.strip():
@@ -433,9 +450,16 @@ def removal_propose(
         raise ServiceError("whitelist.removal.reason", _("Choose a reason for the removal."), field="reason")
     if not details.strip():
         raise ServiceError("whitelist.removal.details", _("Describe the facts behind the removal."), field="details")
-    if Removal.objects.filter(listing=listing, state="proposed").exists():
-        raise StateRefused("whitelist.removal.pending", _("A removal of this enterprise is already awaiting decision."))
+    if spot_check is not None and spot_check.listing_id != listing.pk:
+        raise ServiceError(
+            "whitelist.removal.spot_check", _("That spot check is of another enterprise."), field="spot_check"
+        )
     with transaction.atomic(), as_actor(actor):
+        Listing.objects.select_for_update().get(pk=listing.pk)  # one pending proposal at a time
+        if Removal.objects.filter(listing=listing, state="proposed").exists():
+            raise StateRefused(
+                "whitelist.removal.pending", _("A removal of this enterprise is already awaiting decision.")
+            )
         return Removal.objects.create(
             listing=listing, spot_check=spot_check, reason=reason, details=details.strip(), proposed_by=actor
         )
@@ -465,6 +489,11 @@ def removal_decide(*, actor: Any, removal: Removal, action: str, reason: str = "
 # --- OR-5: liaison --------------------------------------------------------------------------------
 
 
+def _county_of(region: Region) -> Region:
+    codes = region.ancestor_codes()
+    return Region.objects.get(code=codes[2]) if len(codes) > 3 else region
+
+
 def liaison_assign(
     *,
     actor: Any,
@@ -478,6 +507,16 @@ def liaison_assign(
         raise PermissionRefused("liaison.forbidden", _("This enterprise is outside your area."))
     if medical_institution is not None and medical_institution.kind != UnitKind.MEDICAL:
         raise ServiceError("liaison.medical", _("Choose a medical institution."), field="medical_institution")
+    # Government staff and the institution must serve the enterprise's county (units in it or above it:
+    # a city cadre may 包联 too). People without a unit (e.g. the enterprise's own 防疫专员) are accepted.
+    county = _county_of(enterprise.region)
+    for field, unit in (
+        ("liaison_cadre", liaison_cadre.employer if liaison_cadre else None),
+        ("epidemic_officer", epidemic_officer.employer if epidemic_officer else None),
+        ("medical_institution", medical_institution),
+    ):
+        if unit is not None and not (county.contains(unit.region) or unit.region.contains(county)):
+            raise ServiceError("liaison.region", _("Choose someone serving the enterprise's county."), field=field)
     with transaction.atomic(), as_actor(actor):
         liaison, _created = Liaison.objects.update_or_create(
             enterprise=enterprise,

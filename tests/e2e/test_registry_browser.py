@@ -73,5 +73,9 @@ def test_county_officer_sees_own_county_and_imports(
     assert Enterprise.objects.filter(name__in=names).count() == 3
     page.fill("input[name=q]", "txxdr")  # pinyin initials of 通许县导入…
     page.press("input[name=q]", "Enter")
-    page.wait_for_function("document.querySelector('#enterprise-table').innerText.includes('通许县导入三有限公司')")
+    # Wait for the filtered table itself: the unfiltered one already lists the imported rows too.
+    page.wait_for_function(
+        "(() => { const t = document.querySelector('#enterprise-table').innerText;"
+        " return t.includes('通许县导入三有限公司') && !t.includes('通许县浏览器测试机械有限公司'); })()"
+    )
     assert "通许县浏览器测试机械有限公司" not in page.locator("#enterprise-table").inner_text()

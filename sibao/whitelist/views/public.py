@@ -1,17 +1,147 @@
-"""STUB — to be written (issue #3)."""
+"""DB-5: what anyone sees without logging in — the batches (WL-5), the removals (WL-8), the criteria (WL-2).
 
+Everything here is published on purpose, so these reads are not scoped to a user: only published
+batches, confirmed removals and published criteria are shown, never an application.
+"""
+
+from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from sibao.core.rules import GROUP_LABELS, GROUPS, describe_leaf
+from sibao.core.tabular import write_xlsx
+from sibao.core.views import xlsx_response
+from sibao.enterprises.rule_fields import FIELDS as ENTERPRISE_FIELDS
+from sibao.regions.models import Region
+from sibao.whitelist.forms import RegionFilterForm
+from sibao.whitelist.models import Batch, Criteria, CriteriaStatus, Listing
+
+# The download is a document in its own right: its columns are fixed Chinese words whatever the
+# visitor's page language (like the registry's import format).
+XLSX_HEADERS = (
+    "批次",
+    "公布地区",
+    "公布日期",
+    "企业（项目）名称",
+    "统一社会信用代码",
+    "所属行业",
+    "所在地区",
+    "状态",
+    "移出日期",
+    "移出原因",
+)
+XLSX_FILENAME = "四保白名单企业名单.xlsx"
 
 
-def whitelist(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+def _region_filter(request: HttpRequest) -> tuple[RegionFilterForm, Region | None]:
+    form = RegionFilterForm(request.GET or None)
+    region = None
+    if form.is_valid() and form.cleaned_data.get("region"):
+        region = Region.objects.filter(code=form.cleaned_data["region"]).first()
+        if region is None:
+            form.add_error("region", _("Unknown region code."))
+    return form, region
 
 
-def whitelist_xlsx(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+def _listings(region: Region | None) -> QuerySet[Listing]:
+    listings = Listing.objects.select_related(
+        "enterprise", "enterprise__region", "enterprise__region__parent", "batch", "batch__region"
+    )
+    if region is not None:
+        listings = listings.filter(enterprise__region__path__startswith=region.path)
+    return listings
 
 
-def criteria(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+def _filter_regions() -> QuerySet[Region]:
+    """The cities and counties that have whitelisted enterprises, for the region filter."""
+    codes: set[str] = set()
+    for path in Listing.objects.values_list("enterprise__region__path", flat=True).distinct():
+        codes.update(part for part in path.split("/") if part)
+    return Region.objects.filter(code__in=codes, level__in=["city", "county"]).order_by("path")
+
+
+def _place(listing: Listing) -> str:
+    region = listing.enterprise.region
+    if region.level == "township" and region.parent is not None:
+        return f"{region.parent.name}{region.name}"
+    return region.name
+
+
+def whitelist(request: HttpRequest) -> HttpResponse:
+    form, region = _region_filter(request)
+    listings = _listings(region)
+    batches = (
+        Batch.objects.filter(pk__in=listings.values("batch_id"))
+        .select_related("region")
+        .prefetch_related(Prefetch("listings", listings.order_by("enterprise__name"), to_attr="shown"))
+        .order_by("-published_at", "-pk")
+    )
+    removals = listings.filter(removed_at__isnull=False).order_by("-removed_at")
+    context = {
+        "form": form,
+        "region": region,
+        "regions": _filter_regions(),
+        "batches": batches,
+        "removals": removals,
+        "listed_count": listings.filter(removed_at__isnull=True).count(),
+    }
+    return render(request, "public/whitelist.html", context)
+
+
+def whitelist_xlsx(request: HttpRequest) -> HttpResponse:
+    _form, region = _region_filter(request)
+    listings = _listings(region).order_by("batch__region__path", "batch__number", "enterprise__name")
+    with translation.override("zh-hans"):
+        rows = [
+            (
+                str(listing.batch),
+                listing.batch.region.name,
+                timezone.localtime(listing.batch.published_at).date(),
+                listing.enterprise.name,
+                listing.enterprise.uscc,
+                listing.get_sector_display(),
+                _place(listing),
+                "已移出" if listing.removed_at else "在列",
+                timezone.localtime(listing.removed_at).date() if listing.removed_at else "",
+                listing.get_removal_reason_display() if listing.removed_at else "",
+            )
+            for listing in listings
+        ]
+        content = write_xlsx(XLSX_HEADERS, rows, sheet_title="四保白名单")
+    return xlsx_response(content, XLSX_FILENAME)
+
+
+def rule_tree(node: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored rule as nested labels for reading: the group's meaning, each condition in words."""
+    group = next((name for name in GROUPS if name in node), None)
+    if group is None:
+        try:
+            label = node.get("label") or describe_leaf(node, ENTERPRISE_FIELDS)
+        except (KeyError, TypeError):
+            label = str(node.get("label") or node.get("field") or "")
+        return {"label": label}
+    meaning = GROUP_LABELS[group]
+    label = node.get("label") or meaning
+    return {
+        "label": label,
+        "group": group,
+        "meaning": meaning if label != meaning else "",
+        "children": [rule_tree(child) for child in node[group]],
+    }
+
+
+def criteria(request: HttpRequest) -> HttpResponse:
+    form, region = _region_filter(request)
+    published = Criteria.objects.filter(status=CriteriaStatus.PUBLISHED).select_related("region")
+    if region is not None:  # the criteria that can apply there: its own and those of the regions above it
+        published = published.filter(region__code__in=region.ancestor_codes())
+    items = [{"criteria": item, "tree": rule_tree(item.rule)} for item in published.order_by("region__path", "sector")]
+    regions = Region.objects.filter(
+        code__in=Criteria.objects.filter(status=CriteriaStatus.PUBLISHED).values("region__code")
+    ).order_by("path")
+    return render(request, "public/criteria.html", {"form": form, "region": region, "items": items, "regions": regions})

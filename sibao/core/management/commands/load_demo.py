@@ -8,10 +8,11 @@ from django.db import transaction
 
 from sibao.accounts.demo import load_demo_users
 from sibao.enterprises.demo import load_demo_enterprises
+from sibao.whitelist.demo import load_demo_whitelist
 
 
 class Command(BaseCommand):
-    help = "加载参考数据（行政区划、组织机构）和演示数据（企业、用户）"
+    help = "加载参考数据（行政区划、组织机构）和演示数据（企业、用户、白名单）"
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_regions", verbosity=options["verbosity"])
@@ -19,7 +20,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = load_demo_enterprises(stdout=self.stdout if options["verbosity"] > 1 else None)
             users = load_demo_users()
+            whitelist = load_demo_whitelist()
         self.stdout.write(
             "演示数据：新增企业（项目）{enterprises}，不良记录 {records}，供应链关系 {supply_links}，"
             "结对合作 {pairings}；演示用户 {users} 个".format(users=len(users), **counts)
+        )
+        self.stdout.write(
+            "演示白名单：发布遴选标准 {criteria}，新增申报 {applications}，列入白名单 {listed}，"
+            "包保安排 {liaisons}".format(**whitelist)
         )

@@ -1,0 +1,598 @@
+"""Whitelist endpoints (X-5 over WL-2…WL-9, OR-5): the same services and selectors as the pages, same scope.
+
+Object endpoints look the object up in the caller's scope first (outside it: 404), then check the
+capability (403); services refuse a wrong state with 409 and a stable code.
+"""
+
+from typing import Any, Literal
+
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.permissions import region_in_scope, require_capability
+from sibao.core.roles import Capability, Role, has_capability
+from sibao.core.sectors import Sector
+from sibao.enterprises.models import Enterprise, ServiceLevel
+from sibao.enterprises.schemas import ErrorOut
+from sibao.organisation.models import Liaison, Person, Unit, UnitKind
+from sibao.regions.models import Region
+from sibao.whitelist import selectors, services
+from sibao.whitelist.models import (
+    Application,
+    ApplicationState,
+    AttachmentKind,
+    Batch,
+    Criteria,
+    CriteriaStatus,
+    Listing,
+    ListingQuerySet,
+    Removal,
+    RemovalQuerySet,
+    RemovalState,
+)
+from sibao.whitelist.schemas import (
+    ApplicationDetailOut,
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationPatch,
+    AttachmentOut,
+    BatchIn,
+    BatchOut,
+    CoverageOut,
+    CriteriaIn,
+    CriteriaMatchesOut,
+    CriteriaOut,
+    LiaisonGapOut,
+    LiaisonIn,
+    LiaisonOut,
+    ListingDetailOut,
+    ListingOut,
+    ListingStatusOut,
+    ReasonIn,
+    RemovalIn,
+    RemovalOut,
+    SpotCheckIn,
+    SpotCheckOut,
+    WarningsOut,
+)
+
+router = Router(tags=["whitelist"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+ReviewAction = Literal["township_pass", "township_return", "approve", "reject", "return", "withdraw"]
+RemovalAction = Literal["confirm", "decline"]
+
+
+def _require_any(request: HttpRequest, *capabilities: str) -> None:
+    if not any(has_capability(request.user, capability) for capability in capabilities):
+        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+
+
+def _region(request: HttpRequest, code: str) -> Region:
+    """The region ``code`` names (default: the caller's own); outside the caller's subtree it is 404."""
+    user: Any = request.user
+    if not code:
+        if user.region_id:
+            return user.region  # type: ignore[no-any-return]
+        is_admin = user.is_superuser or user.role == Role.ADMINISTRATOR
+        root = Region.objects.filter(parent__isnull=True).order_by("code").first() if is_admin else None
+        if root is None:
+            raise Http404
+        return root
+    region = Region.objects.filter(code=code).first()
+    if region is None or not region_in_scope(user, region):
+        raise Http404
+    return region
+
+
+# --- WL-2: criteria ------------------------------------------------------------------------------
+
+
+class CriteriaFilters(Schema):
+    region_code: str = ""
+    sector: Sector | None = None
+    status: CriteriaStatus = CriteriaStatus.PUBLISHED
+
+
+def _criteria_readable(request: HttpRequest) -> QuerySet[Criteria]:
+    # WL-2: published criteria are public (统一标准); drafts and retired ones only inside the caller's scope.
+    return Criteria.objects.filter(
+        Q(status=CriteriaStatus.PUBLISHED) | Q(pk__in=Criteria.objects.visible_to(request.user).values("pk"))
+    ).select_related("region")
+
+
+def _criteria(request: HttpRequest, criteria_id: int, *, to_change: bool = False) -> Criteria:
+    queryset = Criteria.objects.visible_to(request.user) if to_change else _criteria_readable(request)
+    criteria = queryset.select_related("region").filter(pk=criteria_id).first()
+    if criteria is None:
+        raise Http404
+    return criteria
+
+
+@router.get("/criteria", response={200: list[CriteriaOut], **ERRORS}, summary="Selection criteria")
+@paginate(BoundedLimitOffset)
+def list_criteria(request: HttpRequest, filters: Query[CriteriaFilters]) -> Any:
+    """Published criteria by default. With ``region_code``: the criteria of that region and of the regions
+    above it, i.e. those that may apply there (per sector the nearest published one is in force)."""
+    queryset = _criteria_readable(request).filter(status=filters.status)
+    if filters.region_code:
+        region = Region.objects.filter(code=filters.region_code).first()
+        if region is None:
+            raise Http404
+        queryset = queryset.filter(region__code__in=region.ancestor_codes())
+    if filters.sector:
+        queryset = queryset.filter(sector=filters.sector)
+    return queryset.order_by("region__path", "sector", "-pk")
+
+
+@router.post("/criteria", response={201: CriteriaOut, **ERRORS}, summary="Save new draft criteria")
+def create_criteria(request: HttpRequest, payload: CriteriaIn) -> Any:
+    require_capability(request.user, Capability.WHITELIST_CRITERIA)
+    criteria = services.criteria_save(
+        actor=request.user,
+        region=_region(request, payload.region_code),
+        sector=payload.sector,
+        title=payload.title,
+        rule=payload.rule,
+        source=payload.source,
+    )
+    return Status(201, criteria)
+
+
+@router.get("/criteria/{int:criteria_id}", response={200: CriteriaOut, **ERRORS}, summary="One set of criteria")
+def get_criteria(request: HttpRequest, criteria_id: int) -> Any:
+    return _criteria(request, criteria_id)
+
+
+@router.put(
+    "/criteria/{int:criteria_id}",
+    response={200: CriteriaOut, **ERRORS},
+    summary="Change draft criteria (a published one is copied into a new draft)",
+)
+def update_criteria(request: HttpRequest, criteria_id: int, payload: CriteriaIn) -> Any:
+    criteria = _criteria(request, criteria_id, to_change=True)
+    require_capability(request.user, Capability.WHITELIST_CRITERIA)
+    if payload.region_code != criteria.region.code or payload.sector != criteria.sector:
+        raise ServiceError(
+            "whitelist.criteria.moved",
+            _("Criteria keep their region and sector; save new criteria instead."),
+            field="region_code" if payload.region_code != criteria.region.code else "sector",
+        )
+    return services.criteria_save(
+        actor=request.user,
+        region=criteria.region,
+        sector=criteria.sector,
+        title=payload.title,
+        rule=payload.rule,
+        source=payload.source,
+        criteria=criteria,
+    )
+
+
+@router.post(
+    "/criteria/{int:criteria_id}/publish",
+    response={200: CriteriaOut, **ERRORS},
+    summary="Publish draft criteria (replaces the published ones of its region and sector)",
+)
+def publish_criteria(request: HttpRequest, criteria_id: int) -> Any:
+    criteria = _criteria(request, criteria_id, to_change=True)
+    return services.criteria_publish(actor=request.user, criteria=criteria)
+
+
+class MatchesQuery(Schema):
+    limit: int = Field(20, ge=0, le=100, description="样本条数")
+
+
+@router.get(
+    "/criteria/{int:criteria_id}/matches",
+    response={200: CriteriaMatchesOut, **ERRORS},
+    summary="Enterprises in scope that meet the criteria (count and a sample)",
+)
+def criteria_matches(request: HttpRequest, criteria_id: int, query: Query[MatchesQuery]) -> Any:
+    criteria = _criteria(request, criteria_id)
+    require_capability(request.user, Capability.WHITELIST_VIEW)
+    matches = services.criteria_matches(criteria).filter(
+        pk__in=Enterprise.objects.visible_to(request.user).values("pk")
+    )
+    return {
+        "criteria_id": criteria.pk,
+        "count": matches.count(),
+        "sample": list(matches.order_by("name", "pk")[: query.limit]),
+    }
+
+
+# --- WL-3/WL-4: applications ---------------------------------------------------------------------
+
+
+class ApplicationFilters(Schema):
+    state: ApplicationState | None = None
+    sector: Sector | None = None
+    region_code: str = ""
+    priority: bool | None = None
+
+
+def _application(request: HttpRequest, application_id: int) -> Application:
+    return Application.objects.select_related(  # type: ignore[no-any-return]
+        "enterprise", "enterprise__region", "criteria"
+    ).get_visible(request.user, pk=application_id)
+
+
+@router.get(
+    "/applications", response={200: list[ApplicationOut], **ERRORS}, summary="Applications in scope, priority first"
+)
+@paginate(BoundedLimitOffset)
+def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
+    _require_any(request, Capability.WHITELIST_VIEW, Capability.WHITELIST_APPLY)
+    queryset = selectors.applications_for(request.user)
+    if filters.region_code:
+        queryset = queryset.filter(enterprise__region__path__startswith=_region(request, filters.region_code).path)
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.sector:
+        queryset = queryset.filter(sector=filters.sector)
+    if filters.priority is not None:
+        queryset = queryset.filter(priority=filters.priority)
+    return queryset
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationDetailOut, **ERRORS},
+    summary="Start the caller's enterprise's application",
+)
+def start_application(request: HttpRequest, payload: ApplicationIn) -> Any:
+    application = services.application_start(actor=request.user, data=payload.dict())
+    return Status(201, application)
+
+
+@router.get(
+    "/applications/{int:application_id}",
+    response={200: ApplicationDetailOut, **ERRORS},
+    summary="One application with its pre-check, attachments, history and the caller's possible actions",
+)
+def get_application(request: HttpRequest, application_id: int) -> Any:
+    return _application(request, application_id)
+
+
+@router.patch(
+    "/applications/{int:application_id}",
+    response={200: ApplicationDetailOut, **ERRORS},
+    summary="Change a draft or returned application",
+)
+def update_application(request: HttpRequest, application_id: int, payload: ApplicationPatch) -> Any:
+    application = _application(request, application_id)
+    require_capability(request.user, Capability.WHITELIST_APPLY)
+    data = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
+    data |= payload.dict(exclude_unset=True)
+    return services.application_update(actor=request.user, application=application, data=data)
+
+
+@router.post(
+    "/applications/{int:application_id}/attachments",
+    response={201: AttachmentOut, **ERRORS},
+    summary="Attach a file (PDF, JPG, PNG, DOC, DOCX); a new application form or commitment replaces the old",
+)
+def add_attachment(
+    request: HttpRequest, application_id: int, kind: Form[AttachmentKind], file: File[UploadedFile]
+) -> Any:
+    application = _application(request, application_id)
+    require_capability(request.user, Capability.WHITELIST_APPLY)
+    attachment = services.attachment_add(actor=request.user, application=application, kind=kind, upload=file)
+    return Status(201, attachment)
+
+
+@router.get(
+    "/applications/{int:application_id}/attachments/{int:attachment_id}",
+    response={200: None, **ERRORS},
+    summary="Download an attachment",
+)
+def download_attachment(request: HttpRequest, application_id: int, attachment_id: int) -> FileResponse:
+    application = _application(request, application_id)
+    attachment = application.attachments.filter(pk=attachment_id).first()
+    if attachment is None or not attachment.file.storage.exists(attachment.file.name):
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@router.post(
+    "/applications/{int:application_id}/submit",
+    response={200: ApplicationDetailOut, **ERRORS},
+    summary="Submit for review (both required attachments first)",
+)
+def submit_application(request: HttpRequest, application_id: int) -> Any:
+    application = _application(request, application_id)
+    require_capability(request.user, Capability.WHITELIST_APPLY)
+    return services.application_submit(actor=request.user, application=application)
+
+
+@router.post(
+    "/applications/{int:application_id}/actions/{action}",
+    response={200: ApplicationDetailOut, **ERRORS},
+    summary="Township check, department decision (reject and return need a reason) or withdrawal",
+)
+def act_on_application(request: HttpRequest, application_id: int, action: ReviewAction, payload: ReasonIn) -> Any:
+    application = _application(request, application_id)
+    require_capability(
+        request.user, Capability.WHITELIST_APPLY if action == "withdraw" else Capability.WHITELIST_REVIEW
+    )
+    return services.application_act(actor=request.user, application=application, action=action, reason=payload.reason)
+
+
+# --- WL-5: batches and listings, WL-9: status ----------------------------------------------------
+
+
+class BatchFilters(Schema):
+    region_code: str = ""
+
+
+def _batches(request: HttpRequest) -> QuerySet[Batch]:
+    return (
+        Batch.objects.visible_to(request.user)
+        .select_related("region")
+        .annotate(listing_count=Count("listings"))
+        .order_by("-published_at", "-pk")
+    )
+
+
+@router.get("/batches", response={200: list[BatchOut], **ERRORS}, summary="Published batches in scope, newest first")
+@paginate(BoundedLimitOffset)
+def list_batches(request: HttpRequest, filters: Query[BatchFilters]) -> Any:
+    require_capability(request.user, Capability.WHITELIST_VIEW)
+    queryset = _batches(request)
+    if filters.region_code:
+        queryset = queryset.filter(region__path__startswith=_region(request, filters.region_code).path)
+    return queryset
+
+
+@router.post(
+    "/batches",
+    response={201: BatchOut, **ERRORS},
+    summary="Publish approved applications as the next batch (HQ office)",
+)
+def publish_batch(request: HttpRequest, payload: BatchIn) -> Any:
+    require_capability(request.user, Capability.WHITELIST_PUBLISH)
+    wanted = set(payload.application_ids)
+    applications = list(Application.objects.visible_to(request.user).filter(pk__in=wanted).order_by("pk"))
+    if len(applications) != len(wanted):
+        raise Http404
+    batch = services.batch_publish(actor=request.user, applications=applications, note=payload.note)
+    return Status(201, _batches(request).get(pk=batch.pk))
+
+
+class ListingFilters(Schema):
+    region_code: str = ""
+    sector: Sector | None = None
+    service_level: ServiceLevel | None = None
+    batch_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    current: bool = Field(True, description="true：当前在白名单；false：已移出（熔断）的")
+
+
+def _listings() -> ListingQuerySet:
+    return Listing.objects.select_related("enterprise", "enterprise__region", "batch", "batch__region")
+
+
+@router.get("/listings", response={200: list[ListingOut], **ERRORS}, summary="Whitelisted enterprises in scope")
+@paginate(BoundedLimitOffset)
+def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Any:
+    require_capability(request.user, Capability.WHITELIST_VIEW)
+    queryset = _listings().visible_to(request.user).filter(removed_at__isnull=filters.current)
+    if filters.region_code:
+        queryset = queryset.filter(enterprise__region__path__startswith=_region(request, filters.region_code).path)
+    if filters.sector:
+        queryset = queryset.filter(sector=filters.sector)
+    if filters.service_level:
+        queryset = queryset.filter(service_level=filters.service_level)
+    if filters.batch_id:
+        queryset = queryset.filter(batch_id=filters.batch_id)
+    return queryset.order_by("-listed_at", "-pk")
+
+
+@router.get(
+    "/listings/{int:listing_id}",
+    response={200: ListingDetailOut, **ERRORS},
+    summary="One listing with its spot checks and removal proposals",
+)
+def get_listing(request: HttpRequest, listing_id: int) -> Any:
+    listing = _listings().get_visible(request.user, pk=listing_id)
+    require_capability(request.user, Capability.WHITELIST_VIEW)
+    return listing
+
+
+@router.get(
+    "/enterprises/{int:enterprise_id}/status",
+    response={200: ListingStatusOut, **ERRORS},
+    summary="WL-9: is the enterprise whitelisted now, since when, at which level, in which batch",
+)
+def enterprise_status(request: HttpRequest, enterprise_id: int) -> Any:
+    enterprise = Enterprise.objects.get_visible(request.user, pk=enterprise_id)
+    status = selectors.listing_status(enterprise)
+    return {
+        "enterprise_id": enterprise.pk,
+        "listed": status.listed,
+        "since": status.since,
+        "level": status.level,
+        "batch": status.batch,
+    }
+
+
+# --- WL-6: coverage, WL-5: targets ---------------------------------------------------------------
+
+
+class CoverageQuery(Schema):
+    region_code: str = ""
+    sector: Sector | None = None
+    gap_limit: int = Field(20, ge=0, le=100, description="每个行业列出的缺口企业数")
+
+
+@router.get(
+    "/coverage",
+    response={200: CoverageOut, **ERRORS},
+    summary="WL-6: per sector Σ value listed ÷ Σ value of all, and the enterprises that close the gap fastest",
+)
+def get_coverage(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
+    require_capability(request.user, Capability.WHITELIST_VIEW)
+    region = _region(request, query.region_code)
+    own_sector = getattr(request.user, "sector", "")
+    # A sector department's scope is its own sector: the gap list would otherwise name other sectors' firms.
+    if own_sector and query.sector and query.sector != own_sector:
+        raise Http404
+    sector = own_sector or query.sector
+    sectors = selectors.coverage(region, sectors=[sector] if sector else None, gap_limit=query.gap_limit)
+    return {"region": region, "sectors": sectors}
+
+
+class RegionQuery(Schema):
+    region_code: str = ""
+
+
+@router.get(
+    "/warnings",
+    response={200: WarningsOut, **ERRORS},
+    summary="WL-5: warnings when the region is behind its first-batch or coverage target",
+)
+def get_warnings(request: HttpRequest, query: Query[RegionQuery]) -> Any:
+    require_capability(request.user, Capability.WHITELIST_VIEW)
+    region = _region(request, query.region_code)
+    return {"region": region, "warnings": selectors.target_warnings(region)}
+
+
+# --- WL-8: spot checks and removal ---------------------------------------------------------------
+
+
+@router.post(
+    "/listings/{int:listing_id}/spot-checks",
+    response={201: SpotCheckOut, **ERRORS},
+    summary="Record a spot check of a listed enterprise's epidemic measures",
+)
+def record_spot_check(request: HttpRequest, listing_id: int, payload: SpotCheckIn) -> Any:
+    listing = _listings().get_visible(request.user, pk=listing_id)
+    check = services.spot_check_record(
+        actor=request.user,
+        listing=listing,
+        checked_on=payload.checked_on,
+        inspectors=payload.inspectors,
+        result=payload.result,
+        findings=payload.findings,
+    )
+    return Status(201, check)
+
+
+@router.post(
+    "/listings/{int:listing_id}/removals",
+    response={201: RemovalOut, **ERRORS},
+    summary="Propose taking the enterprise off the whitelist (熔断); the HQ office decides",
+)
+def propose_removal(request: HttpRequest, listing_id: int, payload: RemovalIn) -> Any:
+    listing = _listings().get_visible(request.user, pk=listing_id)
+    spot_check = None
+    if payload.spot_check_id is not None:
+        spot_check = listing.spot_checks.filter(pk=payload.spot_check_id).first()
+        if spot_check is None:
+            raise ServiceError(
+                "whitelist.removal.spot_check",
+                _("This spot check is not one of this enterprise's."),
+                field="spot_check_id",
+            )
+    removal = services.removal_propose(
+        actor=request.user, listing=listing, reason=payload.reason, details=payload.details, spot_check=spot_check
+    )
+    return Status(201, removal)
+
+
+class RemovalFilters(Schema):
+    state: RemovalState | None = None
+
+
+def _removals() -> RemovalQuerySet:
+    return Removal.objects.select_related("listing__enterprise")
+
+
+@router.get("/removals", response={200: list[RemovalOut], **ERRORS}, summary="Removal proposals in scope")
+@paginate(BoundedLimitOffset)
+def list_removals(request: HttpRequest, filters: Query[RemovalFilters]) -> Any:
+    require_capability(request.user, Capability.WHITELIST_VIEW)
+    queryset = _removals().visible_to(request.user)
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    return queryset.order_by("-proposed_at", "-pk")
+
+
+@router.post(
+    "/removals/{int:removal_id}/actions/{action}",
+    response={200: RemovalOut, **ERRORS},
+    summary="The HQ office confirms (published removal) or declines (with a reason) a proposal",
+)
+def decide_removal(request: HttpRequest, removal_id: int, action: RemovalAction, payload: ReasonIn) -> Any:
+    removal = _removals().get_visible(request.user, pk=removal_id)
+    require_capability(request.user, Capability.WHITELIST_PUBLISH)
+    decided = services.removal_decide(actor=request.user, removal=removal, action=action, reason=payload.reason)
+    return _removals().get(pk=decided.pk)
+
+
+# --- OR-5: liaison -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/liaison-gaps",
+    response={200: list[LiaisonGapOut], **ERRORS},
+    summary="Listed enterprises lacking a liaison cadre, an epidemic officer or a paired medical institution",
+)
+@paginate(BoundedLimitOffset)
+def list_liaison_gaps(request: HttpRequest, query: Query[RegionQuery]) -> Any:
+    require_capability(request.user, Capability.WHITELIST_VIEW)
+    return selectors.liaison_gaps(request.user, _region(request, query.region_code))
+
+
+def _liaison_out(enterprise: Enterprise) -> Any:
+    liaison = Liaison.objects.filter(enterprise=enterprise).select_related(
+        "liaison_cadre", "epidemic_officer", "medical_institution"
+    )
+    found = liaison.first() or Liaison(enterprise=enterprise)
+    found.enterprise = enterprise
+    return found
+
+
+@router.get(
+    "/enterprises/{int:enterprise_id}/liaison",
+    response={200: LiaisonOut, **ERRORS},
+    summary="The enterprise's liaison cadre, epidemic officer and medical institution",
+)
+def get_liaison(request: HttpRequest, enterprise_id: int) -> Any:
+    enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=enterprise_id)
+    return _liaison_out(enterprise)
+
+
+@router.put(
+    "/enterprises/{int:enterprise_id}/liaison",
+    response={200: LiaisonOut, **ERRORS},
+    summary="Assign the liaison cadre, epidemic officer and medical institution (HQ office)",
+)
+def assign_liaison(request: HttpRequest, enterprise_id: int, payload: LiaisonIn) -> Any:
+    enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=enterprise_id)
+    require_capability(request.user, Capability.LIAISON_MANAGE)
+
+    def person(field: str, pk: int | None) -> Person | None:
+        found = Person.objects.filter(pk=pk).first() if pk is not None else None
+        if pk is not None and found is None:
+            raise ServiceError("liaison.person", _("There is no such person."), field=field)
+        return found
+
+    institution = None
+    if payload.medical_institution_id is not None:
+        institution = Unit.objects.filter(pk=payload.medical_institution_id, kind=UnitKind.MEDICAL).first()
+        if institution is None:
+            raise ServiceError("liaison.medical", _("Choose a medical institution."), field="medical_institution_id")
+    services.liaison_assign(
+        actor=request.user,
+        enterprise=enterprise,
+        liaison_cadre=person("liaison_cadre_id", payload.liaison_cadre_id),
+        epidemic_officer=person("epidemic_officer_id", payload.epidemic_officer_id),
+        medical_institution=institution,
+    )
+    return _liaison_out(enterprise)

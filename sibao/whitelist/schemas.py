@@ -1,0 +1,367 @@
+"""The whitelist API's input and output shapes (WL-2…WL-9, OR-5). Amounts are decimals, sent as strings."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from sibao.core.sectors import Sector
+from sibao.core.workflow import history
+from sibao.enterprises.models import ServiceLevel
+from sibao.enterprises.schemas import EnterpriseRef, RegionRef
+from sibao.whitelist.models import (
+    ApplicationState,
+    AttachmentKind,
+    CriteriaStatus,
+    RemovalReason,
+    RemovalState,
+    SpotCheckResult,
+)
+from sibao.whitelist.workflows import APPLICATION
+
+# Primary keys a caller may send: positive and inside a 64-bit column.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# Aggregated amounts and percentages with two places on every database (SQLite's sums lose the scale).
+Amount = Annotated[Decimal, AfterValidator(lambda value: value.quantize(Decimal("0.01")))]
+
+
+# --- WL-2: criteria ------------------------------------------------------------------------------
+
+
+class CriteriaOut(Schema):
+    id: int
+    region: RegionRef
+    sector: Sector
+    title: str
+    rule: dict[str, Any]
+    status: CriteriaStatus
+    source: str
+    published_at: datetime | None
+    updated_at: datetime
+
+
+class CriteriaIn(Schema):
+    region_code: str = Field(..., min_length=6, max_length=12, description="发布标准的区划代码（本部门所在区划）")
+    sector: Sector
+    title: str = Field(..., max_length=128)
+    rule: dict[str, Any] = Field(..., description="条件规则：{all|any|none: [...]} 或 {field, op, value, label}")
+    source: str = Field("", max_length=128)
+
+
+class CriteriaMatchesOut(Schema):
+    criteria_id: int
+    count: int
+    sample: list[EnterpriseRef]
+
+
+# --- WL-3/WL-4: applications ---------------------------------------------------------------------
+
+
+class ApplicationIn(Schema):
+    contact_name: str = Field("", max_length=64)
+    contact_phone: str = Field("", max_length=32)
+    statement: str = Field("", max_length=2000)
+    measures: str = Field("", max_length=2000)
+
+
+class ApplicationPatch(Schema):
+    """Only the fields sent are changed."""
+
+    contact_name: str | None = Field(None, max_length=64)
+    contact_phone: str | None = Field(None, max_length=32)
+    statement: str | None = Field(None, max_length=2000)
+    measures: str | None = Field(None, max_length=2000)
+
+
+class ApplicationOut(Schema):
+    """A row of the review queue (no contact phone: personal data stays out of lists, X-3)."""
+
+    id: int
+    enterprise: EnterpriseRef
+    region: RegionRef
+    sector: Sector
+    service_level: ServiceLevel
+    state: ApplicationState
+    priority: bool
+    priority_reason: str
+    precheck_passed: bool | None
+    created_at: datetime
+    submitted_at: datetime | None
+    decided_at: datetime | None
+
+    @staticmethod
+    def resolve_region(obj: Any) -> Any:
+        return obj.enterprise.region
+
+
+class CriteriaRef(Schema):
+    id: int
+    title: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: AttachmentKind
+    original_name: str
+    size: int
+    uploaded_at: datetime
+
+
+class HistoryOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    reason: str
+    at: datetime
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str | None:
+        return str(obj.actor) if obj.actor_id else None
+
+
+class ActionOut(Schema):
+    action: str
+    label: str
+    needs_reason: bool
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return str(obj.label)
+
+
+class ApplicationDetailOut(ApplicationOut):
+    contact_name: str
+    contact_phone: str
+    statement: str
+    measures: str
+    decision_reason: str
+    criteria: CriteriaRef | None
+    precheck: dict[str, Any] | None = Field(None, description="自动预审：与规则同构的条件树，每项含 passed/wanted")
+    attachments: list[AttachmentOut]
+    history: list[HistoryOut]
+    actions: list[ActionOut] = Field(..., description="调用者现在可执行的操作")
+
+    @staticmethod
+    def resolve_attachments(obj: Any) -> Any:
+        return list(obj.attachments.all())
+
+    @staticmethod
+    def resolve_history(obj: Any) -> Any:
+        return list(history(obj))
+
+    @staticmethod
+    def resolve_actions(obj: Any, context: Any) -> Any:
+        return APPLICATION.available(obj, context["request"].user)
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+# --- WL-5: batches and listings, WL-9: status ----------------------------------------------------
+
+
+class BatchOut(Schema):
+    id: int
+    region: RegionRef
+    number: int
+    published_at: datetime
+    note: str
+    listing_count: int
+
+
+class BatchIn(Schema):
+    application_ids: list[Id] = Field(..., min_length=1, max_length=500)
+    note: str = Field("", max_length=255)
+
+
+class BatchRef(Schema):
+    id: int
+    number: int
+    region: RegionRef
+    published_at: datetime
+
+
+class ListingOut(Schema):
+    id: int
+    enterprise: EnterpriseRef
+    region: RegionRef
+    sector: Sector
+    service_level: ServiceLevel
+    listed_at: datetime
+    batch: BatchRef
+    removed_at: datetime | None
+    removal_reason: RemovalReason | None
+    removal_note: str
+
+    @staticmethod
+    def resolve_region(obj: Any) -> Any:
+        return obj.enterprise.region
+
+    @staticmethod
+    def resolve_removal_reason(obj: Any) -> str | None:
+        return obj.removal_reason or None
+
+
+class SpotCheckOut(Schema):
+    id: int
+    listing_id: int
+    checked_on: date
+    inspectors: str
+    result: SpotCheckResult
+    findings: str
+    recorded_at: datetime
+
+
+class RemovalOut(Schema):
+    id: int
+    listing_id: int
+    enterprise: EnterpriseRef
+    spot_check_id: int | None
+    reason: RemovalReason
+    details: str
+    state: RemovalState
+    proposed_at: datetime
+
+    @staticmethod
+    def resolve_enterprise(obj: Any) -> Any:
+        return obj.listing.enterprise
+
+
+class ListingDetailOut(ListingOut):
+    spot_checks: list[SpotCheckOut]
+    removals: list[RemovalOut]
+
+    @staticmethod
+    def resolve_spot_checks(obj: Any) -> Any:
+        return list(obj.spot_checks.all())
+
+    @staticmethod
+    def resolve_removals(obj: Any) -> Any:
+        return list(obj.removals.select_related("listing__enterprise").order_by("-proposed_at", "-pk"))
+
+
+class ListingStatusOut(Schema):
+    """WL-9: what the rest of the platform asks before granting a whitelist benefit."""
+
+    enterprise_id: int
+    listed: bool
+    since: datetime | None
+    level: ServiceLevel | None
+    batch: BatchRef | None
+
+
+class SpotCheckIn(Schema):
+    checked_on: date
+    inspectors: str = Field("", max_length=255)
+    result: SpotCheckResult
+    findings: str = Field("", max_length=2000)
+
+
+class RemovalIn(Schema):
+    reason: RemovalReason
+    details: str = Field("", max_length=2000)
+    spot_check_id: Id | None = None
+
+
+# --- WL-6: coverage, WL-5: targets ---------------------------------------------------------------
+
+
+class GapOut(Schema):
+    enterprise: EnterpriseRef
+    region: RegionRef
+    value: Amount
+    coverage_after: Amount | None
+    closes_gap: bool
+
+    @staticmethod
+    def resolve_region(obj: Any) -> Any:
+        return obj["enterprise"].region
+
+
+class SectorCoverageOut(Schema):
+    sector: Sector
+    label: str
+    total: Amount
+    listed: Amount
+    percent: Amount
+    target_percent: Amount
+    meets_target: bool
+    shortfall: Amount
+    enterprise_count: int
+    listed_count: int
+    gap: list[GapOut] = Field(..., description="未入选企业按产值（项目按投资）从大到小，及逐个列入后的覆盖率")
+
+
+class CoverageOut(Schema):
+    region: RegionRef
+    sectors: list[SectorCoverageOut]
+
+
+class WarningsOut(Schema):
+    region: RegionRef
+    warnings: list[str]
+
+
+# --- OR-5: liaison -------------------------------------------------------------------------------
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+    post: str
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+
+
+class LiaisonOut(Schema):
+    enterprise: EnterpriseRef
+    region: RegionRef
+    liaison_cadre: PersonRef | None
+    epidemic_officer: PersonRef | None
+    medical_institution: UnitRef | None
+
+    @staticmethod
+    def resolve_region(obj: Any) -> Any:
+        return obj.enterprise.region
+
+
+class LiaisonGapOut(Schema):
+    enterprise: EnterpriseRef
+    region: RegionRef
+    liaison_cadre: PersonRef | None
+    epidemic_officer: PersonRef | None
+    medical_institution: UnitRef | None
+
+    @staticmethod
+    def resolve_enterprise(obj: Any) -> Any:
+        return obj
+
+    @staticmethod
+    def resolve_liaison_cadre(obj: Any) -> Any:
+        liaison = getattr(obj, "liaison", None)
+        return liaison.liaison_cadre if liaison else None
+
+    @staticmethod
+    def resolve_epidemic_officer(obj: Any) -> Any:
+        liaison = getattr(obj, "liaison", None)
+        return liaison.epidemic_officer if liaison else None
+
+    @staticmethod
+    def resolve_medical_institution(obj: Any) -> Any:
+        liaison = getattr(obj, "liaison", None)
+        return liaison.medical_institution if liaison else None
+
+
+class LiaisonIn(Schema):
+    """The whole assignment: a field left out or null clears it."""
+
+    liaison_cadre_id: Id | None = None
+    epidemic_officer_id: Id | None = None
+    medical_institution_id: Id | None = None
