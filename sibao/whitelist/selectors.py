@@ -174,7 +174,10 @@ def target_warnings(region: Region, *, today: date | None = None) -> list[str]:
     today = today or timezone.localdate()
     warnings = []
     first_batch_by = _due(parameter_value(WHITELIST_FIRST_BATCH_BY, region), today.year)
-    has_batch = Batch.objects.filter(region__path__startswith=region.path, published_at__date__lte=today).exists()
+    # Any batch that listed an enterprise of this region counts, whoever (county, city) published it.
+    has_batch = Listing.objects.filter(
+        enterprise__region__path__startswith=region.path, batch__published_at__date__lte=today
+    ).exists()
     if today > first_batch_by and not has_batch:
         warnings.append(f"已过首批名单公布期限（{first_batch_by:%m月%d日}），{region.name}尚未公布任何批次。")
     coverage_by = _due(parameter_value(WHITELIST_COVERAGE_BY, region), today.year)

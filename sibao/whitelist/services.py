@@ -1,11 +1,12 @@
 """Every change to the whitelist goes through here: audit-logged, scope- and state-checked (WL-2…WL-8)."""
 
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -111,6 +112,9 @@ def criteria_publish(*, actor: Any, criteria: Criteria) -> Criteria:
     if errors:
         raise ServiceError("whitelist.criteria.invalid", "；".join(errors), field="rule")
     with transaction.atomic(), as_actor(actor):
+        criteria = Criteria.objects.select_for_update().get(pk=criteria.pk)
+        if criteria.status != CriteriaStatus.DRAFT:  # someone published it a moment ago
+            raise StateRefused("whitelist.criteria.state", _("Only a draft can be published."))
         for old in Criteria.objects.select_for_update().filter(
             region=criteria.region, sector=criteria.sector, status=CriteriaStatus.PUBLISHED
         ):
@@ -185,8 +189,13 @@ def application_start(*, actor: Any, data: Mapping[str, Any]) -> Application:
         **values,
     )
     precheck(application)
-    with transaction.atomic(), as_actor(actor):
-        application.save()
+    try:
+        with transaction.atomic(), as_actor(actor):
+            application.save()
+    except IntegrityError:  # a second start raced the first past the check above
+        raise StateRefused(
+            "whitelist.application.open", _("This enterprise already has an application in progress.")
+        ) from None
     return application
 
 
@@ -237,8 +246,10 @@ def attachment_add(*, actor: Any, application: Application, kind: str, upload: U
     with transaction.atomic(), as_actor(actor):
         if kind != AttachmentKind.OTHER:  # one current file per required kind: a new upload replaces it
             for old in application.attachments.filter(kind=kind):
-                old.file.delete(save=False)
+                stale = old.file
                 old.delete()
+                # The file goes only once the replacement is committed; a rollback keeps the old one.
+                transaction.on_commit(functools.partial(stale.storage.delete, stale.name))
         attachment = Attachment(
             application=application, kind=kind, original_name=name[:200], size=upload.size, uploaded_by=actor
         )

@@ -43,6 +43,23 @@ PAGES = [
     ("get", "/core/audit/", {"admin"}),
     ("get", "/api/enterprises", OFFICIALS_READ | {"ent_a_user"}),
     ("get", "/api/enterprises/export.xlsx", OFFICIALS_READ),
+    # Whitelist (WL-2…WL-8, OR-5). The enterprise's own list page redirects to its application.
+    ("get", "/whitelist/batches/", {"tongxu_hq", "admin"}),
+    ("get", "/whitelist/coverage/", OFFICIALS_READ),
+    ("get", "/whitelist/listings/", OFFICIALS_READ),
+    ("get", "/whitelist/removals/", OFFICIALS_READ),
+    ("get", "/whitelist/liaison/", OFFICIALS_READ),
+    ("get", "/whitelist/criteria/", {"tongxu_industry", "admin"}),
+    ("get", "/whitelist/criteria/new/", {"tongxu_industry", "admin"}),
+    ("get", "/public/whitelist/", set(ROLES)),
+    ("get", "/public/whitelist.xlsx", set(ROLES)),
+    ("get", "/public/criteria/", set(ROLES)),
+    ("get", "/inbox/", set(ROLES)),
+    ("get", "/api/whitelist/applications", set(ROLES)),
+    ("get", "/api/whitelist/coverage", OFFICIALS_READ),
+    ("get", "/api/whitelist/listings", OFFICIALS_READ),
+    ("get", "/api/whitelist/batches", OFFICIALS_READ),
+    ("get", "/api/whitelist/liaison-gaps", OFFICIALS_READ),
 ]
 
 

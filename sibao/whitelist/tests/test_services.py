@@ -1019,3 +1019,23 @@ class TestCriteriaInForce:
                 rule={"all": [{"field": "nonsense", "op": "eq", "value": 1}]},
             )
         assert refused.value.code == "whitelist.criteria.invalid"
+
+
+def test_liaison_people_must_serve_the_enterprises_county(personas: Any) -> None:
+    """OR-5: a 新郑 cadre cannot be the liaison of a 通许 enterprise; nothing is saved."""
+    from sibao.core.errors import ServiceError
+    from sibao.organisation.models import Liaison, Person, Unit, UnitKind
+    from sibao.whitelist.services import liaison_assign
+
+    xinzheng_office = Unit.objects.create(region=region("410184"), kind=UnitKind.DEPARTMENT, name="新郑市科工信局")
+    outsider = Person.objects.create(name="赵六", employer=xinzheng_office)
+    with pytest.raises(ServiceError) as refused:
+        liaison_assign(
+            actor=personas.tongxu_hq,
+            enterprise=personas.ent_a,
+            liaison_cadre=outsider,
+            epidemic_officer=None,
+            medical_institution=None,
+        )
+    assert refused.value.field == "liaison_cadre"
+    assert not Liaison.objects.filter(enterprise=personas.ent_a).exists()
