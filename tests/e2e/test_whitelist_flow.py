@@ -9,9 +9,9 @@ import pytest
 
 from conftest import TEST_PASSWORD, Personas, region
 from sibao.core.sectors import Sector
-from sibao.whitelist import selectors, services
-from sibao.whitelist.default_criteria import criteria_for_region
+from sibao.whitelist import selectors
 from sibao.whitelist.models import Application, ApplicationState, Batch
+from sibao.whitelist.tests.flows import publish_default_criteria
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -48,14 +48,7 @@ def industry_coverage() -> Any:
 def test_apply_approve_publish_and_see_it_public(
     live_server: Any, open_as: Any, personas: Personas, tmp_path: Path
 ) -> None:
-    draft = services.criteria_save(
-        actor=personas.tongxu_industry,
-        region=region("410222"),
-        sector=Sector.INDUSTRY,
-        title="通许县工业生产白名单遴选标准",
-        rule=criteria_for_region("410222"),
-    )
-    services.criteria_publish(actor=personas.tongxu_industry, criteria=draft)
+    publish_default_criteria(personas.tongxu_industry)
     ent_a = personas.ent_a
     ent_a.above_designated_size = True  # 规上工业企业: meets the "one of" group of 003#二
     ent_a.save()

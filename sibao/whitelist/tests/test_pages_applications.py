@@ -17,8 +17,12 @@ from sibao.core.sectors import Sector
 from sibao.enterprises.tests.factories import EnterpriseFactory
 from sibao.parameters.services import parameter_set
 from sibao.whitelist import selectors, services
-from sibao.whitelist.default_criteria import criteria_for_region
 from sibao.whitelist.models import Application, ApplicationState, AttachmentKind, Batch, Listing
+from sibao.whitelist.tests.flows import (
+    pdf,
+    publish_default_criteria,
+    submitted_application,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,21 +35,10 @@ FORM = {
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def pdf(name: str = "申请表.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
 @pytest.fixture
 def criteria(personas: Personas) -> Any:
     """003#二 published for 通许县's industry sector."""
-    draft = services.criteria_save(
-        actor=personas.tongxu_industry,
-        region=region("410222"),
-        sector=Sector.INDUSTRY,
-        title="通许县工业生产白名单遴选标准",
-        rule=criteria_for_region("410222"),
-    )
-    return services.criteria_publish(actor=personas.tongxu_industry, criteria=draft)
+    return publish_default_criteria(personas.tongxu_industry)
 
 
 def draft_for(personas: Personas) -> Application:
@@ -53,10 +46,7 @@ def draft_for(personas: Personas) -> Application:
 
 
 def submitted_for(personas: Personas) -> Application:
-    application = draft_for(personas)
-    for kind in (AttachmentKind.APPLICATION_FORM, AttachmentKind.COMMITMENT):
-        services.attachment_add(actor=personas.ent_a_user, application=application, kind=kind, upload=pdf())
-    return services.application_submit(actor=personas.ent_a_user, application=application)
+    return submitted_application(personas.ent_a_user, FORM)
 
 
 def page_text(client: Client, url: str) -> str:

@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,8 +18,10 @@ from sibao.core.roles import Role
 from sibao.enterprises.models import Enterprise
 from sibao.enterprises.tests.factories import EnterpriseFactory
 from sibao.organisation.models import Liaison, Person, Unit, UnitKind
-from sibao.whitelist import services
 from sibao.whitelist.models import Listing, Removal, RemovalState, SpotCheck
+from sibao.whitelist.tests.flows import (
+    listed_through_services,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +37,7 @@ def make_listing(personas: Personas, enterprise_user: User | None = None, review
     """Through the services: apply, attach, submit, approve (sector department), publish (HQ office)."""
     enterprise_user = enterprise_user or personas.ent_a_user
     reviewer = reviewer or personas.tongxu_industry
-    application = services.application_start(actor=enterprise_user, data=APPLICATION_DATA)
-    for kind in ("application_form", "commitment"):
-        upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf")
-        services.attachment_add(actor=enterprise_user, application=application, kind=kind, upload=upload)
-    application = services.application_submit(actor=enterprise_user, application=application)
-    application = services.application_act(actor=reviewer, application=application, action="approve")
-    services.batch_publish(actor=personas.tongxu_hq, applications=[application])
-    return Listing.objects.get(application=application)
+    return listed_through_services(enterprise_user, reviewer, personas.tongxu_hq, APPLICATION_DATA)
 
 
 def page(client: Any, url: str, **params: Any) -> str:

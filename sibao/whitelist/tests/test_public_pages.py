@@ -4,7 +4,6 @@ import io
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 from openpyxl import load_workbook
@@ -14,39 +13,27 @@ from conftest import Personas, region
 from sibao.core.sectors import Sector
 from sibao.whitelist import services
 from sibao.whitelist.default_criteria import criteria_for_region
-from sibao.whitelist.models import AttachmentKind, Criteria, Listing, RemovalReason
+from sibao.whitelist.models import Criteria, Listing, RemovalReason
+from sibao.whitelist.tests.flows import (
+    listed_through_services,
+    publish_default_criteria,
+)
 from sibao.whitelist.views.public import XLSX_HEADERS
 
 pytestmark = pytest.mark.django_db
 
 FORM = {"contact_name": "王经理", "contact_phone": "13800000000", "statement": "保供", "measures": "闭环管理"}
-PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture
 def criteria(personas: Personas) -> Criteria:
-    draft = services.criteria_save(
-        actor=personas.tongxu_industry,
-        region=region("410222"),
-        sector=Sector.INDUSTRY,
-        title="通许县工业生产白名单遴选标准",
-        rule=criteria_for_region("410222"),
-        source="003#二",
-    )
-    return services.criteria_publish(actor=personas.tongxu_industry, criteria=draft)
+    return publish_default_criteria(personas.tongxu_industry)
 
 
 @pytest.fixture
 def listed(personas: Personas, criteria: Criteria) -> Listing:
     """ent_a applied, was approved by 通许's industry department and published by 通许's HQ office."""
-    application = services.application_start(actor=personas.ent_a_user, data=FORM)
-    for kind in (AttachmentKind.APPLICATION_FORM, AttachmentKind.COMMITMENT):
-        upload = SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf")
-        services.attachment_add(actor=personas.ent_a_user, application=application, kind=kind, upload=upload)
-    application = services.application_submit(actor=personas.ent_a_user, application=application)
-    application = services.application_act(actor=personas.tongxu_industry, application=application, action="approve")
-    services.batch_publish(actor=personas.tongxu_hq, applications=[application], note="")
-    return Listing.objects.get(enterprise=personas.ent_a)
+    return listed_through_services(personas.ent_a_user, personas.tongxu_industry, personas.tongxu_hq, FORM)
 
 
 def test_public_whitelist_works_logged_out(listed: Listing, personas: Personas) -> None:

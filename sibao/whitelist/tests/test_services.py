@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +64,12 @@ from sibao.whitelist.services import (
     removal_propose,
     spot_check_record,
 )
+from sibao.whitelist.tests.flows import (
+    PDF,
+    attach_required,
+    pdf,
+    submitted_application,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,25 +81,13 @@ FORM = {
     "statement": "本企业为规上工业企业，申请纳入“四保”白名单。",
     "measures": "已成立疫情防控专班，落实闭环管理。",
 }
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-def pdf(name: str = "申请表.pdf", content: bytes = PDF) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def attach_required(user: Any, application: Application) -> None:
-    attachment_add(actor=user, application=application, kind=AttachmentKind.APPLICATION_FORM, upload=pdf())
-    attachment_add(actor=user, application=application, kind=AttachmentKind.COMMITMENT, upload=pdf("承诺书.pdf"))
-
-
 def submitted(user: Any) -> Application:
-    application = application_start(actor=user, data=FORM)
-    attach_required(user, application)
-    return application_submit(actor=user, application=application)
+    return submitted_application(user, FORM)
 
 
 def approved(user: Any, reviewer: Any) -> Application:
