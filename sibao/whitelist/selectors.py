@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from sibao.core.sectors import Sector
@@ -225,3 +225,42 @@ def liaison_gaps(user: Any, region: Region) -> QuerySet[Enterprise]:
         )
         .order_by("region__code", "name")
     )
+
+
+# --- DB-5: what the public sees (published data, deliberately not scoped to a user) ---------------
+
+
+def public_listings(region: Region | None) -> QuerySet[Listing]:
+    """Every listing ever published (current and removed), optionally in one region's subtree."""
+    listings = Listing.objects.select_related(
+        "enterprise", "enterprise__region", "enterprise__region__parent", "batch", "batch__region"
+    )
+    if region is not None:
+        listings = listings.filter(enterprise__region__path__startswith=region.path)
+    return listings
+
+
+def public_batches(listings: QuerySet[Listing]) -> QuerySet[Batch]:
+    """The batches those listings came in, newest first, each with its shown listings as ``.shown``."""
+    return (
+        Batch.objects.filter(pk__in=listings.values("batch_id"))
+        .select_related("region")
+        .prefetch_related(Prefetch("listings", listings.order_by("enterprise__name"), to_attr="shown"))
+        .order_by("-published_at", "-pk")
+    )
+
+
+def regions_with_listings() -> QuerySet[Region]:
+    """The cities and counties that have whitelisted enterprises, for the public region filter."""
+    codes: set[str] = set()
+    for path in Listing.objects.values_list("enterprise__region__path", flat=True).distinct():
+        codes.update(part for part in path.split("/") if part)
+    return Region.objects.filter(code__in=codes, level__in=["city", "county"]).order_by("path")
+
+
+def published_criteria(region: Region | None) -> QuerySet[Criteria]:
+    """Published criteria; for a region, those that can apply there (its own and its ancestors')."""
+    published = Criteria.objects.filter(status=CriteriaStatus.PUBLISHED).select_related("region")
+    if region is not None:
+        published = published.filter(region__code__in=region.ancestor_codes())
+    return published.order_by("region__path", "sector")

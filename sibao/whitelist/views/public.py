@@ -7,7 +7,6 @@ batches, confirmed removals and published criteria are shown, never an applicati
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -19,7 +18,13 @@ from sibao.core.views import xlsx_response
 from sibao.enterprises.rule_fields import FIELDS as ENTERPRISE_FIELDS
 from sibao.regions.models import Region
 from sibao.whitelist.forms import RegionFilterForm
-from sibao.whitelist.models import Batch, Criteria, CriteriaStatus, Listing
+from sibao.whitelist.models import Listing
+from sibao.whitelist.selectors import (
+    public_batches,
+    public_listings,
+    published_criteria,
+    regions_with_listings,
+)
 
 # The download is a document in its own right: its columns are fixed Chinese words whatever the
 # visitor's page language (like the registry's import format).
@@ -48,23 +53,6 @@ def _region_filter(request: HttpRequest) -> tuple[RegionFilterForm, Region | Non
     return form, region
 
 
-def _listings(region: Region | None) -> QuerySet[Listing]:
-    listings = Listing.objects.select_related(
-        "enterprise", "enterprise__region", "enterprise__region__parent", "batch", "batch__region"
-    )
-    if region is not None:
-        listings = listings.filter(enterprise__region__path__startswith=region.path)
-    return listings
-
-
-def _filter_regions() -> QuerySet[Region]:
-    """The cities and counties that have whitelisted enterprises, for the region filter."""
-    codes: set[str] = set()
-    for path in Listing.objects.values_list("enterprise__region__path", flat=True).distinct():
-        codes.update(part for part in path.split("/") if part)
-    return Region.objects.filter(code__in=codes, level__in=["city", "county"]).order_by("path")
-
-
 def _place(listing: Listing) -> str:
     region = listing.enterprise.region
     if region.level == "township" and region.parent is not None:
@@ -74,18 +62,13 @@ def _place(listing: Listing) -> str:
 
 def whitelist(request: HttpRequest) -> HttpResponse:
     form, region = _region_filter(request)
-    listings = _listings(region)
-    batches = (
-        Batch.objects.filter(pk__in=listings.values("batch_id"))
-        .select_related("region")
-        .prefetch_related(Prefetch("listings", listings.order_by("enterprise__name"), to_attr="shown"))
-        .order_by("-published_at", "-pk")
-    )
+    listings = public_listings(region)
+    batches = public_batches(listings)
     removals = listings.filter(removed_at__isnull=False).order_by("-removed_at")
     context = {
         "form": form,
         "region": region,
-        "regions": _filter_regions(),
+        "regions": regions_with_listings(),
         "batches": batches,
         "removals": removals,
         "listed_count": listings.filter(removed_at__isnull=True).count(),
@@ -95,7 +78,7 @@ def whitelist(request: HttpRequest) -> HttpResponse:
 
 def whitelist_xlsx(request: HttpRequest) -> HttpResponse:
     _form, region = _region_filter(request)
-    listings = _listings(region).order_by("batch__region__path", "batch__number", "enterprise__name")
+    listings = public_listings(region).order_by("batch__region__path", "batch__number", "enterprise__name")
     with translation.override("zh-hans"):
         rows = [
             (
@@ -137,11 +120,6 @@ def rule_tree(node: Mapping[str, Any]) -> dict[str, Any]:
 
 def criteria(request: HttpRequest) -> HttpResponse:
     form, region = _region_filter(request)
-    published = Criteria.objects.filter(status=CriteriaStatus.PUBLISHED).select_related("region")
-    if region is not None:  # the criteria that can apply there: its own and those of the regions above it
-        published = published.filter(region__code__in=region.ancestor_codes())
-    items = [{"criteria": item, "tree": rule_tree(item.rule)} for item in published.order_by("region__path", "sector")]
-    regions = Region.objects.filter(
-        code__in=Criteria.objects.filter(status=CriteriaStatus.PUBLISHED).values("region__code")
-    ).order_by("path")
+    items = [{"criteria": item, "tree": rule_tree(item.rule)} for item in published_criteria(region)]
+    regions = Region.objects.filter(code__in=published_criteria(None).values("region__code")).order_by("path")
     return render(request, "public/criteria.html", {"form": form, "region": region, "items": items, "regions": regions})
