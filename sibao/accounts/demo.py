@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from sibao.accounts.models import User
 from sibao.accounts.services import user_create
 from sibao.core.roles import Role
@@ -95,8 +97,13 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("fangcheng_hq", "方城县指挥部办公室", Role.HQ_OFFICE, "411322", unit_kind=UnitKind.HQ_OFFICE),
     DemoUser("xinxian_hq", "新县指挥部办公室", Role.HQ_OFFICE, "411523", unit_kind=UnitKind.HQ_OFFICE),
 ]
-# Enterprise users: the first enterprises (by credit code) of these counties.
-DEMO_ENTERPRISE_USERS = {"tongxu": ("410222", 2), "xinzheng": ("410184", 1)}
+# Enterprise users, one per listed sector: the first enterprise (by credit code) of the county in that sector
+# that a walk-through can use end to end — served at county level by a demo department and, for industry
+# and commerce, meeting the 003#二 criteria (an operating, compliant 规上 or livelihood firm with a clean record).
+DEMO_ENTERPRISE_USERS = {
+    "tongxu": ("410222", [Sector.INDUSTRY, Sector.COMMERCE]),
+    "xinzheng": ("410184", [Sector.INDUSTRY]),
+}
 
 
 def _unit_for(spec: DemoUser, region: Region) -> Unit | None:
@@ -106,6 +113,23 @@ def _unit_for(spec: DemoUser, region: Region) -> Unit | None:
     if spec.unit_function:
         return units.filter(kind=UnitKind.DEPARTMENT, function=spec.unit_function).first()
     return None
+
+
+def _walk_through_enterprise(county_code: str, sector: str) -> Enterprise:
+    in_sector = Enterprise.objects.filter(region__path__contains=f"/{county_code}/", sector=sector).order_by("uscc")
+    suitable = in_sector.filter(
+        kind="enterprise",
+        service_level="county",
+        operating_status="operating",
+        credit_status="good",
+        environmental_compliant=True,
+        safety_compliant=True,
+        records__isnull=True,
+    ).filter(Q(above_designated_size=True) | Q(livelihood=True))
+    chosen = suitable.first() or in_sector.first()
+    if chosen is None:
+        raise ValueError(f"no demo enterprise in {county_code} for {sector}")
+    return chosen
 
 
 def load_demo_users(*, actor: Any = None) -> list[tuple[User, str]]:
@@ -136,8 +160,8 @@ def load_demo_users(*, actor: Any = None) -> list[tuple[User, str]]:
             sector=spec.sector,
         )
         result.append((user, ""))
-    for prefix, (county_code, count) in DEMO_ENTERPRISE_USERS.items():
-        enterprises = Enterprise.objects.filter(region__path__contains=f"/{county_code}/").order_by("uscc")[:count]
+    for prefix, (county_code, sectors) in DEMO_ENTERPRISE_USERS.items():
+        enterprises = [_walk_through_enterprise(county_code, sector) for sector in sectors]
         for index, enterprise in enumerate(enterprises, start=1):
             username = f"{prefix}_ent{index}"
             user = User.objects.filter(username=username).first() or user_create(
