@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sibao.parameters",
     "sibao.notifications",
     "sibao.whitelist",
+    "sibao.tickets",
 ]
 
 MIDDLEWARE = [

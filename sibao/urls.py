@@ -14,6 +14,7 @@ urlpatterns = [
     path("core/", include("sibao.core.urls")),
     path("inbox/", include("sibao.notifications.urls")),
     path("whitelist/", include("sibao.whitelist.urls")),
+    path("requests/", include("sibao.tickets.urls")),
     path("public/", include("sibao.whitelist.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -34,6 +34,12 @@ AUDITED_MODELS = [
     "whitelist.SpotCheck",
     "whitelist.Removal",
     "whitelist.ChainFlag",
+    "tickets.Ticket",
+    "tickets.TicketNote",
+    "tickets.TicketAttachment",
+    "tickets.CommonIssue",
+    "tickets.RoutingRule",
+    "tickets.SupervisionNotice",
 ]
 # Never copy secrets into the log.
 _EXCLUDED_FIELDS = {"accounts.User": ["password", "last_login"], "accounts.ApiToken": ["key_hash"]}

@@ -77,6 +77,20 @@ class Workflow:
                 return str(message)
         return None
 
+    def log_creation(self, obj: models.Model, *, actor: Any, data: dict[str, Any] | None = None) -> TransitionLog:
+        """The first history row of a new item (from "" to its initial state), in the caller's transaction."""
+        return TransitionLog.objects.create(
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_id=obj.pk,
+            workflow=self.name,
+            action="create",
+            from_state="",
+            to_state=getattr(obj, self.state_field),
+            actor=actor if getattr(actor, "pk", None) else None,
+            data=data or {},
+            at=timezone.now(),
+        )
+
     def available(self, obj: Any, actor: Any) -> list[Transition]:
         return [t for t in self._by_action.values() if self.refusal(obj, t.action, actor) is None]
 

@@ -128,3 +128,62 @@ WHITELIST_ATTACHMENT_MAX_MB = define(
         Decimal("50"),
     )
 )
+
+
+# --- Requests (RQ-2, RQ-6). The seeds set no numbers here; these are platform defaults an emergency
+# state or a region can shorten.
+TICKET_RESPONSE_HOURS = define(
+    Definition(
+        "tickets.response_hours",
+        _("A responsible unit responds to a request within"),
+        "int",
+        24,
+        _("hours"),
+        "platform default",
+        Decimal("1"),
+        Decimal("720"),
+    )
+)
+TICKET_HANDLE_DAYS = {
+    urgency: define(
+        Definition(
+            f"tickets.handle_days_{urgency}",
+            label,
+            "int",
+            days,
+            _("days"),
+            "platform default",
+            Decimal("1"),
+            Decimal("90"),
+        )
+    )
+    for urgency, label, days in (
+        ("normal", _("A normal request is resolved within"), 7),
+        ("urgent", _("An urgent request is resolved within"), 3),
+        ("critical", _("A critical request is resolved within"), 1),
+    )
+}
+TICKET_DUE_SOON_HOURS = define(
+    Definition(
+        "tickets.due_soon_hours",
+        _("A request counts as due soon this long before its deadline"),
+        "int",
+        24,
+        _("hours"),
+        "platform default",
+        Decimal("1"),
+        Decimal("240"),
+    )
+)
+TICKET_NOTICE_RESPONSE_HOURS = define(
+    Definition(
+        "tickets.notice_response_hours",
+        _("A unit answers a supervision notice within"),
+        "int",
+        24,
+        _("hours"),
+        "platform default",
+        Decimal("1"),
+        Decimal("240"),
+    )
+)

@@ -1,0 +1,129 @@
+"""Reads of requests: lists in scope, the triage queue, deadline states (RQ-6), likely duplicates (RQ-2)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from sibao.core.roles import Role
+from sibao.parameters.registry import TICKET_DUE_SOON_HOURS
+from sibao.parameters.selectors import parameter_value
+from sibao.tickets.models import HANDLING_STATES, Ticket, TicketState
+
+S = TicketState
+RUNNING_CLOCK_STATES = [S.ASSIGNED, S.IN_PROGRESS, S.LINKED]  # WAITING is paused
+
+
+class DeadlineState:
+    PAUSED = "paused"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    ON_TIME = "on_time"
+    NONE = ""
+
+
+DEADLINE_LABELS = {
+    DeadlineState.PAUSED: "已暂停计时",
+    DeadlineState.OVERDUE: "已逾期",
+    DeadlineState.DUE_SOON: "即将到期",
+    DeadlineState.ON_TIME: "正常",
+}
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    now = now or timezone.now()
+    return Q(state__in=RUNNING_CLOCK_STATES, due_at__lt=now)
+
+
+def due_soon_q(now: datetime | None = None, hours: int = 24) -> Q:
+    now = now or timezone.now()
+    return Q(state__in=RUNNING_CLOCK_STATES, due_at__gte=now, due_at__lt=now + timedelta(hours=hours))
+
+
+def deadline_state(ticket: Ticket, now: datetime | None = None) -> str:
+    """Paused, overdue, due soon or on time while the unit holds it; "" otherwise (RQ-6)."""
+    now = now or timezone.now()
+    if ticket.state == S.WAITING:
+        return DeadlineState.PAUSED
+    if ticket.state not in RUNNING_CLOCK_STATES or ticket.due_at is None:
+        return DeadlineState.NONE
+    if ticket.due_at < now:
+        return DeadlineState.OVERDUE
+    hours = parameter_value(TICKET_DUE_SOON_HOURS, ticket.holder_region)
+    return DeadlineState.DUE_SOON if ticket.due_at < now + timedelta(hours=hours) else DeadlineState.ON_TIME
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    state: str = ""
+    category: str = ""
+    deadline: str = ""  # overdue | due_soon
+    query: str = ""
+    region_code: str = ""
+
+
+def tickets_for(user: Any, filters: TicketFilters | None = None) -> QuerySet[Ticket]:
+    """The requests the user may see: its enterprise's, its unit's (held or held before), or its region's."""
+    filters = filters or TicketFilters()
+    tickets = Ticket.objects.visible_to(user).select_related(
+        "enterprise", "enterprise__region", "unit", "holder_region", "common_issue"
+    )
+    if filters.state:
+        tickets = tickets.filter(state=filters.state)
+    if filters.category:
+        tickets = tickets.filter(category=filters.category)
+    if filters.deadline == DeadlineState.OVERDUE:
+        tickets = tickets.filter(overdue_q())
+    elif filters.deadline == DeadlineState.DUE_SOON:
+        tickets = tickets.filter(due_soon_q())
+    if filters.query:
+        term = filters.query.strip()
+        tickets = tickets.filter(
+            Q(number__iexact=term) | Q(title__icontains=term) | Q(enterprise__name__icontains=term)
+        )
+    if filters.region_code:
+        tickets = tickets.filter(enterprise__region__path__contains=f"{filters.region_code}/")
+    return tickets
+
+
+def triage_queue(user: Any) -> QuerySet[Ticket]:
+    """What the user's HQ office must assign: requests held at its level without a unit, most urgent first."""
+    if getattr(user, "role", None) not in (Role.HQ_OFFICE, Role.ADMINISTRATOR) or not getattr(user, "region_id", None):
+        return Ticket.objects.none()
+    return tickets_for(user).filter(state=S.SUBMITTED, holder_region_id=user.region_id).order_by("-urgency", "filed_at")
+
+
+def unit_queue(user: Any) -> QuerySet[Ticket]:
+    """What the user's unit holds now, nearest deadline first."""
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id is None:
+        return Ticket.objects.none()
+    return tickets_for(user).filter(unit_id=unit_id, state__in=HANDLING_STATES).order_by("due_at")
+
+
+def _bigrams(text: str) -> set[str]:
+    compact = "".join(text.split())
+    return {compact[i : i + 2] for i in range(len(compact) - 1)}
+
+
+def likely_duplicates(ticket: Ticket, *, limit: int = 5, threshold: float = 0.3) -> list[tuple[Ticket, float]]:
+    """Open requests of the same category in the same county in the last 30 days whose wording overlaps
+    (Jaccard similarity of character bigrams, which suits Chinese text without a word segmenter)."""
+    since = ticket.filed_at - timedelta(days=30)
+    candidates = (
+        Ticket.objects.filter(category=ticket.category, filed_at__gte=since, holder_region=ticket.holder_region)
+        .exclude(pk=ticket.pk)
+        .exclude(state=S.CLOSED)
+        .select_related("enterprise", "common_issue")[:300]
+    )
+    mine = _bigrams(ticket.title + ticket.text)
+    scored = []
+    for other in candidates:
+        theirs = _bigrams(other.title + other.text)
+        if mine and theirs:
+            similarity = len(mine & theirs) / len(mine | theirs)
+            if similarity >= threshold:
+                scored.append((other, round(similarity, 2)))
+    return sorted(scored, key=lambda pair: -pair[1])[:limit]
