@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sibao.core.roles import Role
 from sibao.parameters.registry import TICKET_DUE_SOON_HOURS
@@ -25,10 +26,10 @@ class DeadlineState:
 
 
 DEADLINE_LABELS = {
-    DeadlineState.PAUSED: "已暂停计时",
-    DeadlineState.OVERDUE: "已逾期",
-    DeadlineState.DUE_SOON: "即将到期",
-    DeadlineState.ON_TIME: "正常",
+    DeadlineState.PAUSED: _("Clock paused"),
+    DeadlineState.OVERDUE: _("Overdue"),
+    DeadlineState.DUE_SOON: _("Due soon"),
+    DeadlineState.ON_TIME: _("On time"),
 }
 
 
