@@ -5,12 +5,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test setup setup-test demo-data browser lint typecheck check-migrations vendor-check lock serve
+.PHONY: run worker test setup setup-test demo-data browser lint typecheck check-migrations vendor-check lock serve
 
 run: setup demo-data ## Set up everything, load demo data, print logins, serve on 127.0.0.1:$(PORT)
 	@$(PY) manage.py demo_logins
 	@echo "Sibao: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	@$(VENV)/bin/gunicorn sibao.wsgi:application --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - --log-level warning
+
+worker: setup ## Run background tasks (db_worker) and the scheduler of periodic jobs; Ctrl-C stops both
+	@trap 'kill 0' EXIT; $(PY) manage.py schedule_jobs --loop 300 & $(PY) manage.py db_worker
 
 test: setup-test browser ## Set up and run the whole suite on SQLite (browser tests included)
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

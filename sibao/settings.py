@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "sibao.core",
     "sibao.accounts",
     "sibao.regions",
@@ -66,6 +68,11 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sibao.urls"
+
+# Background work: django.tasks (backport) with rows in the database, run by `manage.py db_worker`;
+# `manage.py schedule_jobs` enqueues the periodic ones (`make worker` runs both).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 WSGI_APPLICATION = "sibao.wsgi.application"
 
 TEMPLATES = [

@@ -28,6 +28,11 @@ NAV_ITEMS = [
     NavItem(_("Coverage"), "whitelist:coverage", Capability.WHITELIST_VIEW, "pie-chart"),
     NavItem(_("Selection criteria"), "whitelist:criteria", Capability.WHITELIST_CRITERIA, "list-check"),
     NavItem(_("Liaison coverage"), "whitelist:liaison_gaps", Capability.WHITELIST_VIEW, "people"),
+    NavItem(_("Requests"), "tickets:list", Capability.TICKET_VIEW, "chat-left-text"),
+    NavItem(_("Assign requests"), "tickets:triage", Capability.TICKET_TRIAGE, "signpost-split"),
+    NavItem(_("Common issues"), "tickets:common_issues", Capability.TICKET_TRIAGE, "collection"),
+    NavItem(_("Request metrics"), "tickets:metrics", Capability.TICKET_METRICS, "bar-chart"),
+    NavItem(_("Weekly reports"), "tickets:weekly_reports", Capability.TICKET_METRICS, "file-earmark-text"),
     NavItem(_("Organisation"), "organisation:overview", Capability.ORGANISATION_VIEW, "diagram-3"),
     NavItem(_("Audit log"), "core:audit_log", Capability.AUDIT_VIEW, "journal-text"),
 ]

@@ -34,6 +34,12 @@ class Capability(models.TextChoices):
     WHITELIST_PUBLISH = "whitelist.publish"  # publish batches, confirm removals
     WHITELIST_SPOT_CHECK = "whitelist.spot_check"  # record spot checks, propose removals
     LIAISON_MANAGE = "liaison.manage"  # assign liaison cadres, epidemic officers, medical institutions
+    TICKET_FILE = "ticket.file"  # RQ-1: file a request (an enterprise for itself, officials on its behalf)
+    TICKET_VIEW = "ticket.view"  # requests in scope
+    TICKET_TRIAGE = "ticket.triage"  # RQ-2: the HQ office's queue, assignment, common issues
+    TICKET_SUPERVISE = "ticket.supervise"  # RQ-5/RQ-6: verification and 督办 notices
+    TICKET_METRICS = "ticket.metrics"  # RQ-7/RQ-8: metrics, ranking and weekly reports (read)
+    TICKET_REPORT_BUILD = "ticket.report_build"  # RQ-8: build a weekly report on demand
 
 
 _OFFICIAL_READ = {
@@ -42,26 +48,44 @@ _OFFICIAL_READ = {
     Capability.ORGANISATION_VIEW,
     Capability.WHITELIST_VIEW,
 }
+_TICKET_ON_BEHALF = {Capability.TICKET_FILE, Capability.TICKET_VIEW}
 _REGISTRY_WRITE = {Capability.ENTERPRISE_CREATE, Capability.ENTERPRISE_CHANGE, Capability.ENTERPRISE_IMPORT}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ENTERPRISE: frozenset(
-        {Capability.ENTERPRISE_VIEW, Capability.ENTERPRISE_CHANGE_OWN, Capability.WHITELIST_APPLY}
+        {Capability.ENTERPRISE_VIEW, Capability.ENTERPRISE_CHANGE_OWN, Capability.WHITELIST_APPLY} | _TICKET_ON_BEHALF
     ),
-    Role.TOWNSHIP: frozenset(_OFFICIAL_READ | {Capability.WHITELIST_REVIEW}),
+    Role.TOWNSHIP: frozenset(_OFFICIAL_READ | _TICKET_ON_BEHALF | {Capability.WHITELIST_REVIEW}),
     Role.SECTOR_DEPARTMENT: frozenset(
         _OFFICIAL_READ
         | _REGISTRY_WRITE
+        | _TICKET_ON_BEHALF
         | {Capability.WHITELIST_REVIEW, Capability.WHITELIST_CRITERIA, Capability.WHITELIST_SPOT_CHECK}
     ),
     Role.HQ_OFFICE: frozenset(
         _OFFICIAL_READ
         | _REGISTRY_WRITE
-        | {Capability.WHITELIST_PUBLISH, Capability.WHITELIST_SPOT_CHECK, Capability.LIAISON_MANAGE}
+        | _TICKET_ON_BEHALF
+        | {
+            Capability.WHITELIST_PUBLISH,
+            Capability.WHITELIST_SPOT_CHECK,
+            Capability.LIAISON_MANAGE,
+            Capability.TICKET_TRIAGE,
+            Capability.TICKET_METRICS,
+            Capability.TICKET_REPORT_BUILD,
+        }
     ),
-    Role.EPIDEMIC: frozenset(_OFFICIAL_READ),
-    Role.SUPERVISION: frozenset(_OFFICIAL_READ),
-    Role.LEADER: frozenset(_OFFICIAL_READ),
+    Role.EPIDEMIC: frozenset(_OFFICIAL_READ | {Capability.TICKET_VIEW}),
+    Role.SUPERVISION: frozenset(
+        _OFFICIAL_READ
+        | {
+            Capability.TICKET_VIEW,
+            Capability.TICKET_SUPERVISE,
+            Capability.TICKET_METRICS,
+            Capability.TICKET_REPORT_BUILD,
+        }
+    ),
+    Role.LEADER: frozenset(_OFFICIAL_READ | {Capability.TICKET_VIEW, Capability.TICKET_METRICS}),
     Role.ADMINISTRATOR: frozenset(set(Capability.values)),
 }
 

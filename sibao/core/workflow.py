@@ -102,7 +102,7 @@ def perform(
     *,
     actor: Any,
     reason: str = "",
-    changes: dict[str, Any] | None = None,
+    changes: dict[str, Any] | Callable[[Any], dict[str, Any]] | None = None,
     data: dict[str, Any] | None = None,
     after: Callable[[Any], None] | None = None,
     on_commit: Callable[[], None] | None = None,
@@ -131,7 +131,10 @@ def perform(
         moved = model._default_manager.filter(pk=obj.pk, **{workflow.state_field: current}).update(**state_only)
         if moved != 1:
             raise StateRefused(f"{workflow.name}.{action}.state", _("Someone else has just acted on this item."))
-        values = {**state_only, **(changes or {})}
+        # A callable computes the changes from the locked row (counters, clock arithmetic), so two
+        # concurrent actors never work from a stale copy.
+        extra = changes(locked) if callable(changes) else (changes or {})
+        values = {**state_only, **extra}
         for name, value in values.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(values))  # through save(), so the audit log sees the other changes

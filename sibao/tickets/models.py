@@ -68,12 +68,13 @@ class TicketQuerySet(ScopedQuerySet):
     scope_enterprise = "enterprise_id"
 
     def visible_to(self, user: object):  # type: ignore[no-untyped-def]
-        """A department sees what its unit holds or has held (RQ scope); other roles their region subtree."""
+        """A department sees what its unit holds or has held and what it filed for an enterprise (RQ scope);
+        other roles their region subtree."""
         if getattr(user, "role", None) == Role.SECTOR_DEPARTMENT and getattr(user, "is_active", False):
             unit_id = getattr(user, "unit_id", None)
             if unit_id is None:
-                return self.none()
-            return self.filter(units_involved__id=unit_id).distinct()
+                return self.filter(filed_by=user)
+            return self.filter(Q(units_involved__id=unit_id) | Q(filed_by=user)).distinct()
         return self.filter(scope_q(user, region_path=self.scope_region_path, enterprise=self.scope_enterprise))
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sibao.core.roles import Role
 from sibao.parameters.registry import TICKET_DUE_SOON_HOURS
 from sibao.parameters.selectors import parameter_value
+from sibao.regions.models import Region
 from sibao.tickets.models import HANDLING_STATES, Ticket, TicketState
 
 S = TicketState
@@ -85,7 +86,8 @@ def tickets_for(user: Any, filters: TicketFilters | None = None) -> QuerySet[Tic
             Q(number__iexact=term) | Q(title__icontains=term) | Q(enterprise__name__icontains=term)
         )
     if filters.region_code:
-        tickets = tickets.filter(enterprise__region__path__contains=f"{filters.region_code}/")
+        region = Region.objects.filter(code=filters.region_code).first()
+        tickets = tickets.filter(enterprise__region__path__startswith=region.path) if region else tickets.none()
     return tickets
 
 

@@ -19,7 +19,7 @@ from sibao.core.roles import Role
 from sibao.core.workflow import perform
 from sibao.enterprises.models import Enterprise
 from sibao.notifications.services import notify
-from sibao.organisation.models import Unit
+from sibao.organisation.models import Unit, UnitKind
 from sibao.parameters.registry import TICKET_NOTICE_RESPONSE_HOURS
 from sibao.parameters.selectors import parameter_value
 from sibao.regions.models import Region
@@ -158,11 +158,19 @@ def _save_attachment(actor: Any, ticket: Ticket, upload: UploadedFile) -> Ticket
 
 def ticket_assign(*, actor: Any, ticket: Ticket, unit: Unit | None = None, due_at: datetime | None = None) -> Ticket:
     """交办: the holding HQ office names the responsible unit; routing rules give the defaults."""
+    guard = TICKET.transition("assign").guard
+    refusal = guard(actor, ticket) if guard else None
+    if refusal:  # before looking at the input, so a stranger is told "not yours", not "bad unit"
+        raise PermissionRefused("tickets.ticket.assign.forbidden", refusal)  # a wrong state: perform's .state
     routing = routing_for(ticket)
     unit = unit or routing.unit
     if unit is None:
         raise ServiceError("tickets.assign.unit", _("Choose the responsible unit."), field="unit")
-    if not ticket.holder_region.contains(unit.region):
+    if (
+        not ticket.holder_region.contains(unit.region)
+        or not unit.is_active
+        or unit.kind not in (UnitKind.DEPARTMENT, UnitKind.TOWNSHIP, UnitKind.TASK_FORCE)
+    ):
         raise ServiceError("tickets.assign.unit", _("Choose a unit of this region."), field="unit")
     now = timezone.now()
     if due_at is not None and due_at <= now:
@@ -259,7 +267,6 @@ def ticket_escalate(*, actor: Any, ticket: Ticket, reason_code: str, reason: str
         "response_due": None,
         "due_at": None,
         "paused_at": None,
-        "escalation_count": ticket.escalation_count + 1,
     }
     data = {
         "reason_code": reason_code,
@@ -278,7 +285,16 @@ def ticket_escalate(*, actor: Any, ticket: Ticket, reason_code: str, reason: str
         )
 
     with as_actor(actor):
-        return perform(TICKET, ticket, "escalate", actor=actor, reason=reason, changes=changes, data=data, after=after)
+        return perform(
+            TICKET,
+            ticket,
+            "escalate",
+            actor=actor,
+            reason=reason,
+            changes=lambda locked: {**changes, "escalation_count": locked.escalation_count + 1},
+            data=data,
+            after=after,
+        )
 
 
 # --- RQ-4: handling --------------------------------------------------------------------------------
@@ -334,10 +350,13 @@ def ticket_provide_info(*, actor: Any, ticket: Ticket, text: str) -> Ticket:
     """The enterprise answers; both deadlines move later by the time the clock was paused."""
     text = _required(text, "text", _("Information"))
     now = timezone.now()
-    paused = now - ticket.paused_at if ticket.paused_at else timedelta(0)
-    changes: dict[str, Any] = {"paused_at": None, "due_at": ticket.due_at + paused if ticket.due_at else None}
-    if ticket.responded_at is None and ticket.response_due:
-        changes["response_due"] = ticket.response_due + paused
+
+    def resumed(locked: Ticket) -> dict[str, Any]:
+        paused = now - locked.paused_at if locked.paused_at else timedelta(0)
+        changes: dict[str, Any] = {"paused_at": None, "due_at": locked.due_at + paused if locked.due_at else None}
+        if locked.responded_at is None and locked.response_due:
+            changes["response_due"] = locked.response_due + paused
+        return changes
 
     def after(locked: Ticket) -> None:
         TicketNote.objects.create(ticket=locked, author=actor, text=text)
@@ -355,8 +374,8 @@ def ticket_provide_info(*, actor: Any, ticket: Ticket, text: str) -> Ticket:
             ticket,
             "provide_info",
             actor=actor,
-            changes=changes,
-            data={"paused_seconds": int(paused.total_seconds())},
+            changes=resumed,
+            data={"paused_seconds": int((now - ticket.paused_at).total_seconds()) if ticket.paused_at else 0},
             after=after,
         )
 
@@ -405,12 +424,14 @@ def ticket_rate(*, actor: Any, ticket: Ticket, satisfaction: str, score: int, co
     if not comment:
         raise ServiceError("tickets.rate.comment", _("Say what is still wrong."), field="comment")
     due = routing_for(ticket).handling
+    # Back to the unit that answered; a request answered with its common issue has no unit of its own.
+    unit = ticket.unit or (ticket.common_issue.unit if ticket.common_issue else None)
     reopened = {
         **rating,
+        "unit": unit,
         "outcome": "",
         "answered_at": None,
         "due_at": now + due,
-        "reopen_count": ticket.reopen_count + 1,
     }
 
     def after(locked: Ticket) -> None:
@@ -430,7 +451,7 @@ def ticket_rate(*, actor: Any, ticket: Ticket, satisfaction: str, score: int, co
             "reopen",
             actor=actor,
             reason=comment,
-            changes=reopened,
+            changes=lambda locked: {**reopened, "reopen_count": locked.reopen_count + 1},
             data={"satisfaction": satisfaction, "score": score, "previous_reply": ticket.reply},
             after=after,
         )

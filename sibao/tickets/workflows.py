@@ -60,6 +60,16 @@ def _supervision(actor: Any, ticket: Ticket) -> str | None:
     return None if is_supervision(actor, ticket) else _("Only the supervision task force may do this.")
 
 
+def _common_answerer(actor: Any, ticket: Ticket) -> str | None:
+    issue = ticket.common_issue
+    if issue is not None and (
+        getattr(actor, "unit_id", None) == issue.unit_id
+        or (getattr(actor, "role", None) == Role.HQ_OFFICE and actor.region_id == issue.region_id)
+    ):
+        return None
+    return _("Only the policy department or the HQ office may answer.")
+
+
 def _closer(actor: Any, ticket: Ticket) -> str | None:
     if is_supervision(actor, ticket) or is_holding_hq(actor, ticket):
         return None
@@ -104,7 +114,13 @@ TICKET = Workflow(
             _hq,
         ),
         Transition("answer", OPEN_TO_UNIT, S.ANSWERED, gettext_lazy("Answer"), _unit),
-        Transition("answer_common", frozenset({S.LINKED}), S.ANSWERED, gettext_lazy("Answer with the common issue")),
+        Transition(
+            "answer_common",
+            frozenset({S.LINKED}),
+            S.ANSWERED,
+            gettext_lazy("Answer with the common issue"),
+            _common_answerer,
+        ),
         Transition("rate", frozenset({S.ANSWERED}), S.RATED, gettext_lazy("Rate the answer"), _enterprise),
         Transition(
             "reopen", frozenset({S.ANSWERED}), S.IN_PROGRESS, gettext_lazy("Not satisfied: reopen"), _enterprise

@@ -60,6 +60,16 @@ PAGES = [
     ("get", "/api/whitelist/listings", OFFICIALS_READ),
     ("get", "/api/whitelist/batches", OFFICIALS_READ),
     ("get", "/api/whitelist/liaison-gaps", OFFICIALS_READ),
+    # Requests (RQ-1…RQ-8)
+    ("get", "/requests/", set(ROLES)),
+    ("get", "/requests/new/", {"ent_a_user", "tongxu_township", "tongxu_industry", "tongxu_hq", "admin"}),
+    ("get", "/requests/triage/", {"tongxu_hq", "admin"}),
+    ("get", "/requests/common/", OFFICIALS_READ),
+    ("get", "/requests/metrics/", {"tongxu_hq", "tongxu_supervision", "tongxu_leader", "admin"}),
+    ("get", "/requests/weekly/", {"tongxu_hq", "tongxu_supervision", "tongxu_leader", "admin"}),
+    ("get", "/api/requests", set(ROLES)),
+    ("get", "/api/requests/triage", {"tongxu_hq", "admin"}),
+    ("get", "/api/requests/common-issues", OFFICIALS_READ),
 ]
 
 

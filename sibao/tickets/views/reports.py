@@ -1,21 +1,192 @@
-"""STUB — to be written (issue #4)."""
+"""RQ-7 metrics and RQ-8 weekly reports: pages for the HQ office, supervision, leaders and administrators."""
 
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sibao.core.errors import ServiceError
+from sibao.core.roles import Capability, has_capability
+from sibao.core.views import xlsx_response
+from sibao.regions.models import Region
+from sibao.tickets.metrics import Period, metrics_by_child_region, metrics_by_unit, ticket_metrics, week_end_of
+from sibao.tickets.models import Ticket, WeeklyReport
+from sibao.tickets.report_export import weekly_report_workbook
+from sibao.tickets.reports import weekly_report_build
+from sibao.whitelist.oversight_forms import chosen_region, region_options
 
 
-def metrics_page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+def _require_reader(user: Any) -> None:
+    """RQ-7/RQ-8 are supervision's tools: HQ offices, supervision and leaders read them."""
+    if not has_capability(user, Capability.TICKET_METRICS):
+        raise PermissionDenied
 
 
-def weekly_reports(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+PERIOD_CHOICES = [
+    ("this_week", gettext_lazy("This week")),
+    ("last_week", gettext_lazy("Last week")),
+    ("month", gettext_lazy("This month")),
+    ("custom", gettext_lazy("Custom")),
+]
 
 
-def weekly_report(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+class PeriodForm(forms.Form):
+    period = forms.ChoiceField(label=gettext_lazy("Period"), choices=PERIOD_CHOICES, required=False)
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def period_for(self, today: date) -> Period:
+        data = self.cleaned_data if self.is_valid() else {}
+        choice = data.get("period") or "this_week"
+        friday = week_end_of(today)
+        if choice == "last_week":
+            return Period.week_ending(friday - timedelta(days=7))
+        if choice == "month":
+            first = today.replace(day=1)
+            next_month = (first + timedelta(days=32)).replace(day=1)
+            return Period.days(first, next_month - timedelta(days=1))
+        if choice == "custom" and data.get("start") and data.get("end"):
+            start, end = sorted((data["start"], data["end"]))
+            return Period.days(start, end)
+        return Period.week_ending(friday)
 
 
-def weekly_report_xlsx(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise NotImplementedError
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+def _metric_columns() -> list[Column]:
+    return [
+        Column("response", _("Response rate")),
+        Column("on_time", _("On-time rate")),
+        Column("resolution", _("Resolution rate")),
+        Column("satisfaction", _("Satisfaction rate")),
+        Column("reopen", _("Reopen rate")),
+    ]
+
+
+@login_required
+def metrics_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_reader(user)
+    region = chosen_region(user, request.GET.get("region"))
+    form = PeriodForm(request.GET or None)
+    period = form.period_for(timezone.localdate())
+    tickets = Ticket.objects.visible_to(user).filter(enterprise__region__path__startswith=region.path)
+    totals = ticket_metrics(tickets, period)
+    columns = _metric_columns()
+    context = {
+        "region": region,
+        "region_options": region_options(user, region),
+        "form": form,
+        "period": period,
+        "totals": totals,
+        "total_cards": [(column, ratio) for column, (_name, ratio) in zip(columns, totals.ratios(), strict=True)],
+        "by_unit": metrics_by_unit(tickets, period),
+        "by_region": metrics_by_child_region(tickets, region, period),
+        "columns": columns,
+    }
+    return render(request, "tickets/metrics.html", context)
+
+
+class BuildForm(forms.Form):
+    week_end = forms.DateField(
+        label=gettext_lazy("Week ending (Friday)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@login_required
+def weekly_reports(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_reader(user)
+    region = chosen_region(user, request.POST.get("region") or request.GET.get("region"))
+    may_build = has_capability(user, Capability.TICKET_REPORT_BUILD)
+    today = timezone.localdate()
+    last_friday = week_end_of(today) - (timedelta(days=7) if today.weekday() != 4 else timedelta(0))
+    form = BuildForm(initial={"week_end": last_friday})
+    if request.method == "POST":
+        if not may_build:
+            raise PermissionDenied
+        form = BuildForm(request.POST)
+        if form.is_valid():
+            try:
+                report = weekly_report_build(region, form.cleaned_data["week_end"])
+            except ServiceError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("The weekly report has been built."))
+                return redirect("tickets:weekly_report", region_code=region.code, week_end=report.week_end.isoformat())
+    reports = WeeklyReport.objects.filter(region=region).order_by("-week_end")[:104]
+    context = {
+        "region": region,
+        "region_options": region_options(user, region),
+        "reports": reports,
+        "form": form,
+        "may_build": may_build,
+    }
+    return render(request, "tickets/weekly_reports.html", context)
+
+
+def _report_for(request: HttpRequest, region_code: str, week_end: str) -> WeeklyReport:
+    user = request.user
+    _require_reader(user)
+    region: Region = chosen_region(user, region_code)
+    try:
+        friday = date.fromisoformat(week_end)
+    except ValueError:
+        raise Http404 from None
+    report = WeeklyReport.objects.filter(region=region, week_end=friday).select_related("region").first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def _cells(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stored ratios of one row, in column order, with the rate as a percentage."""
+    cells = []
+    for column in _metric_columns():
+        ratio = figures[column.key]
+        rate = ratio["rate"]
+        cells.append(
+            {
+                **ratio,
+                "key": column.key,
+                "label": column.label,
+                "percent": None if rate is None else round(rate * 100, 1),
+            }
+        )
+    return cells
+
+
+@login_required
+def weekly_report(request: HttpRequest, region_code: str, week_end: str) -> HttpResponse:
+    report = _report_for(request, region_code, week_end)
+    figures = report.figures
+    context = {
+        "report": report,
+        "figures": figures,
+        "period": Period.week_ending(report.week_end),
+        "columns": _metric_columns(),
+        "total_cells": _cells(figures["totals"]),
+        "by_unit": [{**row, "cells": _cells(row)} for row in figures["by_unit"]],
+        "by_region": [{**row, "cells": _cells(row)} for row in figures["by_region"]],
+    }
+    return render(request, "tickets/weekly_report.html", context)
+
+
+@login_required
+def weekly_report_xlsx(request: HttpRequest, region_code: str, week_end: str) -> HttpResponse:
+    report = _report_for(request, region_code, week_end)
+    filename = f"督办督查周报告_{report.region.name}_{report.week_end:%Y%m%d}.xlsx"
+    return xlsx_response(weekly_report_workbook(report), filename)

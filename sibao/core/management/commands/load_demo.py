@@ -8,6 +8,7 @@ from django.db import transaction
 
 from sibao.accounts.demo import load_demo_users
 from sibao.enterprises.demo import load_demo_enterprises
+from sibao.tickets.demo import load_demo_tickets
 from sibao.whitelist.demo import load_demo_whitelist
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             counts = load_demo_enterprises(stdout=self.stdout if options["verbosity"] > 1 else None)
             users = load_demo_users()
             whitelist = load_demo_whitelist()
+            tickets = load_demo_tickets()
         self.stdout.write(
             "演示数据：新增企业（项目）{enterprises}，不良记录 {records}，供应链关系 {supply_links}，"
             "结对合作 {pairings}；演示用户 {users} 个".format(users=len(users), **counts)
@@ -29,3 +31,4 @@ class Command(BaseCommand):
             "演示白名单：发布遴选标准 {criteria}，新增申报 {applications}，列入白名单 {listed}，"
             "包保安排 {liaisons}".format(**whitelist)
         )
+        self.stdout.write("演示诉求：通许县 {tongxu} 件，新郑市 {xinzheng} 件".format(**tickets))

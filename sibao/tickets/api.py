@@ -1,0 +1,358 @@
+"""Requests endpoints (X-5 over RQ-1…RQ-6): the same services and selectors as the pages, same scope.
+
+A request is looked up in the caller's scope first (outside it: 404); who may act is the workflow's
+guard (403), and a wrong state is a 409 with the workflow's stable code.
+"""
+
+from datetime import timedelta
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.audit import as_actor
+from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
+from sibao.core.roles import Capability, Role, has_capability
+from sibao.enterprises.models import Enterprise
+from sibao.enterprises.schemas import ErrorOut
+from sibao.organisation.models import Unit
+from sibao.regions.models import Region
+from sibao.tickets import selectors, services
+from sibao.tickets.models import Category, CommonIssue, Ticket, TicketState
+from sibao.tickets.schemas import (
+    AttachmentOut,
+    CommonIssueAnswerIn,
+    CommonIssueDetailOut,
+    CommonIssueIn,
+    CommonIssueOut,
+    NoteIn,
+    NoteOut,
+    NoticeIn,
+    NoticeOut,
+    TicketActionIn,
+    TicketDetailOut,
+    TicketIn,
+    TicketOut,
+    text_field,
+)
+from sibao.tickets.workflows import TICKET, is_filer
+
+router = Router(tags=["requests"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+TicketAction = Literal[
+    "assign",
+    "respond",
+    "return_to_hq",
+    "escalate",
+    "request_info",
+    "provide_info",
+    "answer",
+    "rate",
+    "reopen",
+    "verify",
+    "close",
+]
+MAX_DEADLINE = timedelta(days=366)
+
+
+def _ticket(request: HttpRequest, ticket_id: int) -> Ticket:
+    return Ticket.objects.select_related(  # type: ignore[no-any-return]
+        "enterprise", "enterprise__region", "unit", "holder_region", "common_issue"
+    ).get_visible(request.user, pk=ticket_id)
+
+
+def _renamed(error: ServiceError, **fields: str) -> ServiceError:
+    """The services name model fields (``unit``); the API names what the caller sent (``unit_id``)."""
+    if error.field in fields:
+        error.field = fields[error.field]
+    return error
+
+
+# --- RQ-1: intake and lists -----------------------------------------------------------------------
+
+
+class TicketListFilters(Schema):
+    state: TicketState | None = None
+    category: Category | None = None
+    deadline: Literal["overdue", "due_soon"] | None = None
+    q: str = text_field(100, description="编号、标题或企业名称")
+    region_code: str = text_field(12, description="企业所在区划（含下级）")
+
+
+@router.get("", response={200: list[TicketOut], **ERRORS}, summary="Requests in the caller's scope, newest first")
+@paginate(BoundedLimitOffset)
+def list_tickets(request: HttpRequest, filters: Query[TicketListFilters]) -> Any:
+    if filters.region_code and not Region.objects.filter(code=filters.region_code).exists():
+        raise Http404
+    return selectors.tickets_for(
+        request.user,
+        selectors.TicketFilters(
+            state=filters.state or "",
+            category=filters.category or "",
+            deadline=filters.deadline or "",
+            query=filters.q,
+            region_code=filters.region_code,
+        ),
+    )
+
+
+@router.post(
+    "",
+    response={201: TicketDetailOut, **ERRORS},
+    summary="File a request (an enterprise for itself, an official on an enterprise's behalf)",
+)
+def file_ticket(request: HttpRequest, payload: TicketIn) -> Any:
+    user: Any = request.user
+    if payload.enterprise_id is not None:
+        enterprise = Enterprise.objects.visible_to(user).filter(pk=payload.enterprise_id).first()
+        if enterprise is None:
+            raise Http404
+    elif user.role == Role.ENTERPRISE and user.enterprise_id:
+        enterprise = user.enterprise
+    else:
+        raise ServiceError("tickets.enterprise", _("Choose the enterprise."), field="enterprise_id")
+    ticket = services.ticket_file(
+        actor=user,
+        enterprise=enterprise,
+        data=payload.dict(include={"category", "urgency", "title", "text"}),
+    )
+    return Status(201, _ticket(request, ticket.pk))
+
+
+@router.get(
+    "/triage",
+    response={200: list[TicketOut], **ERRORS},
+    summary="What the caller's HQ office must assign, most urgent first (RQ-2)",
+)
+@paginate(BoundedLimitOffset)
+def triage(request: HttpRequest) -> Any:
+    if not has_capability(request.user, Capability.TICKET_TRIAGE):
+        raise PermissionDenied
+    return selectors.triage_queue(request.user)
+
+
+@router.get(
+    "/{int:ticket_id}",
+    response={200: TicketDetailOut, **ERRORS},
+    summary="One request with its notes, attachments, history and the caller's possible actions",
+)
+def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
+    return _ticket(request, ticket_id)
+
+
+@router.post(
+    "/{int:ticket_id}/attachments",
+    response={201: AttachmentOut, **ERRORS},
+    summary="Add a file (PDF, images, Word, Excel; up to 10 MB): the filing enterprise, until closed",
+)
+def add_attachment(request: HttpRequest, ticket_id: int, file: File[UploadedFile]) -> Any:
+    ticket = _ticket(request, ticket_id)
+    user: Any = request.user
+    if not is_filer(user, ticket):
+        raise PermissionRefused(
+            "tickets.attachment.forbidden", _("Only the enterprise that filed the request may do this.")
+        )
+    services._check_attachment(file)  # no public service adds a file after filing yet
+    with transaction.atomic(), as_actor(user):
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if locked.state == TicketState.CLOSED:
+            raise StateRefused("tickets.attachment.state", _("A closed request takes no more files."))
+        attachment = services._save_attachment(user, locked, file)
+    return Status(201, attachment)
+
+
+@router.get(
+    "/{int:ticket_id}/attachments/{int:attachment_id}",
+    response={200: None, **ERRORS},
+    summary="Download an attachment",
+)
+def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int) -> FileResponse:
+    ticket = _ticket(request, ticket_id)
+    attachment = ticket.attachments.filter(pk=attachment_id).first()
+    if attachment is None or not attachment.file.storage.exists(attachment.file.name):
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+# --- RQ-2…RQ-5: the closed loop -------------------------------------------------------------------
+
+
+def _assign(request: HttpRequest, ticket: Ticket, payload: TicketActionIn) -> Ticket:
+    unit = None
+    if payload.unit_id is not None:
+        unit = Unit.objects.filter(pk=payload.unit_id, is_active=True).select_related("region").first()
+        if unit is None:
+            raise ServiceError("tickets.assign.unit", _("Choose the responsible unit."), field="unit_id")
+    due_at = payload.due_at
+    if due_at is not None:
+        if timezone.is_naive(due_at):
+            due_at = timezone.make_aware(due_at)
+        if due_at > timezone.now() + MAX_DEADLINE:
+            raise ServiceError("tickets.assign.due", _("The deadline must be within a year."), field="due_at")
+    try:
+        return services.ticket_assign(actor=request.user, ticket=ticket, unit=unit, due_at=due_at)
+    except ServiceError as error:
+        raise _renamed(error, unit="unit_id") from None
+
+
+@router.post(
+    "/{int:ticket_id}/actions/{action}",
+    response={200: TicketDetailOut, **ERRORS},
+    summary="Assign, respond, return, escalate, ask for or send information, answer, rate, verify or close",
+    description=TicketActionIn.__doc__,
+)
+def act_on_ticket(request: HttpRequest, ticket_id: int, action: TicketAction, payload: TicketActionIn) -> Any:
+    ticket = _ticket(request, ticket_id)
+    user: Any = request.user
+    # Who may act is checked before the body, so a stranger learns nothing from input errors.
+    guard = TICKET.transition(action).guard
+    message = guard(user, ticket) if guard is not None else None
+    if message:
+        raise PermissionRefused(f"{TICKET.name}.{action}.forbidden", message)
+    if action == "assign":
+        _assign(request, ticket, payload)
+    elif action == "respond":
+        services.ticket_respond(actor=user, ticket=ticket, text=payload.text)
+    elif action == "return_to_hq":
+        services.ticket_return(actor=user, ticket=ticket, reason=payload.reason)
+    elif action == "escalate":
+        reason_code = payload.reason_code or ""
+        services.ticket_escalate(actor=user, ticket=ticket, reason_code=reason_code, reason=payload.reason)
+    elif action == "request_info":
+        try:
+            services.ticket_request_info(actor=user, ticket=ticket, question=payload.question)
+        except ServiceError as error:
+            raise _renamed(error, reason="question") from None
+    elif action == "provide_info":
+        services.ticket_provide_info(actor=user, ticket=ticket, text=payload.text)
+    elif action == "answer":
+        services.ticket_answer(actor=user, ticket=ticket, outcome=payload.outcome or "", reply=payload.reply)
+    elif action in ("rate", "reopen"):
+        satisfaction = "unsatisfied" if action == "reopen" else payload.satisfaction or ""
+        services.ticket_rate(
+            actor=user,
+            ticket=ticket,
+            satisfaction=satisfaction,
+            score=payload.score,  # type: ignore[arg-type]  # None is refused by the service, naming "score"
+            comment=payload.comment,
+        )
+    elif action == "verify":
+        services.ticket_verify(actor=user, ticket=ticket, verification=payload.verification)
+    else:
+        services.ticket_close(actor=user, ticket=ticket)
+    return _ticket(request, ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/notes",
+    response={201: NoteOut, **ERRORS},
+    summary="A progress note by the responsible unit or HQ office (RQ-4)",
+)
+def add_note(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Any:
+    ticket = _ticket(request, ticket_id)
+    note = services.ticket_note(
+        actor=request.user, ticket=ticket, text=payload.text, visible_to_enterprise=payload.visible_to_enterprise
+    )
+    return Status(201, note)
+
+
+@router.post(
+    "/{int:ticket_id}/notices",
+    response={201: NoticeOut, **ERRORS},
+    summary="督办: supervision's notice on an overdue request (RQ-6)",
+)
+def issue_notice(request: HttpRequest, ticket_id: int, payload: NoticeIn) -> Any:
+    ticket = _ticket(request, ticket_id)
+    notice = services.notice_issue(actor=request.user, ticket=ticket, text=payload.text)
+    return Status(201, notice)
+
+
+# --- RQ-2: common issues --------------------------------------------------------------------------
+
+
+def _common_issues(request: HttpRequest) -> Any:
+    return (
+        CommonIssue.objects.visible_to(request.user)
+        .select_related("region", "unit")
+        .annotate(ticket_count=Count("tickets"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _common_issue(request: HttpRequest, issue_id: int) -> CommonIssue:
+    issue = _common_issues(request).filter(pk=issue_id).first()
+    if issue is None:
+        raise Http404
+    # The detail lists only the linked requests the caller may see (a department sees its unit's).
+    issue.visible_tickets = list(selectors.tickets_for(request.user).filter(common_issue=issue))  # type: ignore[attr-defined]
+    return issue  # type: ignore[no-any-return]
+
+
+class CommonIssueFilters(Schema):
+    answered: bool | None = None
+
+
+@router.get(
+    "/common-issues",
+    response={200: list[CommonIssueOut], **ERRORS},
+    summary="Common issues (点办理、批处理) in scope, newest first",
+)
+@paginate(BoundedLimitOffset)
+def list_common_issues(request: HttpRequest, filters: Query[CommonIssueFilters]) -> Any:
+    if getattr(request.user, "role", None) == Role.ENTERPRISE:  # enterprises see answers on their own requests
+        raise PermissionDenied
+    queryset = _common_issues(request)
+    if filters.answered is not None:
+        queryset = queryset.filter(answered_at__isnull=not filters.answered)
+    return queryset
+
+
+@router.post(
+    "/common-issues",
+    response={201: CommonIssueDetailOut, **ERRORS},
+    summary="Group requests with one systemic cause into a common issue for a policy department (HQ office)",
+)
+def create_common_issue(request: HttpRequest, payload: CommonIssueIn) -> Any:
+    wanted = set(payload.ticket_ids)
+    tickets = list(Ticket.objects.visible_to(request.user).filter(pk__in=wanted).order_by("pk"))
+    if len(tickets) != len(wanted):
+        raise Http404
+    unit = Unit.objects.filter(pk=payload.unit_id, is_active=True).select_related("region").first()
+    if unit is None:
+        raise ServiceError("tickets.common.unit", _("Choose a unit of this region."), field="unit_id")
+    try:
+        issue = services.common_issue_create(
+            actor=request.user, title=payload.title, description=payload.description, unit=unit, tickets=tickets
+        )
+    except ServiceError as error:
+        raise _renamed(error, unit="unit_id", tickets="ticket_ids") from None
+    return Status(201, _common_issue(request, issue.pk))
+
+
+@router.get(
+    "/common-issues/{int:issue_id}",
+    response={200: CommonIssueDetailOut, **ERRORS},
+    summary="One common issue with the linked requests the caller may see",
+)
+def get_common_issue(request: HttpRequest, issue_id: int) -> Any:
+    return _common_issue(request, issue_id)
+
+
+@router.post(
+    "/common-issues/{int:issue_id}/answer",
+    response={200: CommonIssueDetailOut, **ERRORS},
+    summary="Answer the common issue: every linked request is answered and its enterprise asked to rate it",
+)
+def answer_common_issue(request: HttpRequest, issue_id: int, payload: CommonIssueAnswerIn) -> Any:
+    issue = _common_issue(request, issue_id)
+    services.common_issue_answer(actor=request.user, issue=issue, outcome=payload.outcome, answer=payload.answer)
+    return _common_issue(request, issue_id)

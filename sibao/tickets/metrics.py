@@ -1,0 +1,291 @@
+"""RQ-7: how well requests are handled in a period — per unit, per child region, and a ranking.
+
+Every figure counts events whose timestamp falls in ``[start, end)``:
+- 响应率 response rate: requests assigned in the period that were responded to by ``response_due``;
+- 按时办结率 on-time rate: requests answered in the period by ``due_at`` (no deadline, e.g. linked to a common
+  issue before assignment, cannot be late);
+- 解决率 resolution rate: requests answered in the period with the outcome "resolved";
+- 满意率 satisfaction rate: requests rated in the period "satisfied" or "basically satisfied";
+- average hours from filing to closing of the requests closed in the period;
+- reopen rate: reopens ÷ answers, both counted from the transition history, since reopening clears the
+  request's own ``answered_at`` (one request answered, reopened and answered again is 1 ÷ 2).
+Counts are returned with the rates; a rate is None when nothing was counted.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from sibao.core.models import TransitionLog
+from sibao.organisation.models import Unit
+from sibao.regions.models import Region
+from sibao.tickets.models import Outcome, Satisfaction, Ticket
+from sibao.tickets.workflows import TICKET
+
+FRIDAY = 4  # date.weekday()
+ANSWER_ACTIONS = ("answer", "answer_common")
+
+
+@dataclass(frozen=True)
+class Period:
+    """``[start, end)`` as aware datetimes; ``first_day``/``last_day`` are the local calendar days it covers."""
+
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def days(cls, first_day: date, last_day: date) -> "Period":
+        """Local midnight of ``first_day`` to local midnight after ``last_day`` (Asia/Shanghai)."""
+        zone = timezone.get_default_timezone()
+        start = datetime.combine(first_day, time.min, tzinfo=zone)
+        end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
+        return cls(start, end)
+
+    @classmethod
+    def week_ending(cls, friday: date) -> "Period":
+        """RQ-8, 001#10: the week reported on Friday F runs from Saturday F−6 00:00 to Friday F 24:00 local."""
+        return cls.days(friday - timedelta(days=6), friday)
+
+    @property
+    def first_day(self) -> date:
+        return timezone.localtime(self.start).date()
+
+    @property
+    def last_day(self) -> date:
+        return timezone.localtime(self.end).date() - timedelta(days=1)
+
+
+def week_end_of(day: date) -> date:
+    """The Friday that ends the reporting week containing ``day``."""
+    return day + timedelta(days=(FRIDAY - day.weekday()) % 7)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: int
+    denominator: int
+
+    @property
+    def rate(self) -> float | None:
+        return None if self.denominator == 0 else self.numerator / self.denominator
+
+    @property
+    def percent(self) -> float | None:
+        rate = self.rate
+        return None if rate is None else round(rate * 100, 1)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    response: Ratio
+    on_time: Ratio
+    resolution: Ratio
+    satisfaction: Ratio
+    reopen: Ratio
+    closed: int
+    avg_close_hours: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready (the weekly report stores this)."""
+        figures: dict[str, Any] = {
+            name: {"numerator": ratio.numerator, "denominator": ratio.denominator, "rate": ratio.rate}
+            for name, ratio in self.ratios()
+        }
+        figures["closed"] = self.closed
+        figures["avg_close_hours"] = self.avg_close_hours
+        return figures
+
+    def ratios(self) -> list[tuple[str, Ratio]]:
+        return [
+            ("response", self.response),
+            ("on_time", self.on_time),
+            ("resolution", self.resolution),
+            ("satisfaction", self.satisfaction),
+            ("reopen", self.reopen),
+        ]
+
+
+@dataclass
+class GroupMetrics:
+    """One row of a per-unit or per-region table."""
+
+    key: str
+    name: str
+    metrics: Metrics
+    rank: int | None = field(default=None)
+
+
+def _window(name: str, period: Period) -> Q:
+    return Q(**{f"{name}__gte": period.start, f"{name}__lt": period.end})
+
+
+def _annotations(period: Period) -> dict[str, Any]:
+    assigned = _window("assigned_at", period)
+    answered = _window("answered_at", period)
+    rated = _window("rated_at", period) & ~Q(satisfaction="")
+    closed = _window("closed_at", period)
+    close_time = ExpressionWrapper(F("closed_at") - F("filed_at"), output_field=DurationField())
+    return {
+        "assigned": Count("pk", filter=assigned),
+        "responded_on_time": Count(
+            "pk", filter=assigned & Q(responded_at__isnull=False, responded_at__lte=F("response_due"))
+        ),
+        "answered": Count("pk", filter=answered),
+        "answered_on_time": Count("pk", filter=answered & (Q(due_at__isnull=True) | Q(answered_at__lte=F("due_at")))),
+        "resolved": Count("pk", filter=answered & Q(outcome=Outcome.RESOLVED)),
+        "rated": Count("pk", filter=rated),
+        "satisfied": Count("pk", filter=rated & Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])),
+        "closed": Count("pk", filter=closed),
+        "close_time": Sum(close_time, filter=closed),
+    }
+
+
+def _active_in(period: Period) -> Q:
+    return (
+        _window("assigned_at", period)
+        | _window("answered_at", period)
+        | _window("rated_at", period)
+        | _window("closed_at", period)
+    )
+
+
+def _metrics(row: dict[str, Any], reopens: int, answers: int) -> Metrics:
+    closed = row.get("closed") or 0
+    close_time: timedelta | None = row.get("close_time")
+    avg = None if not closed or close_time is None else round(close_time.total_seconds() / 3600 / closed, 1)
+    return Metrics(
+        response=Ratio(row.get("responded_on_time") or 0, row.get("assigned") or 0),
+        on_time=Ratio(row.get("answered_on_time") or 0, row.get("answered") or 0),
+        resolution=Ratio(row.get("resolved") or 0, row.get("answered") or 0),
+        satisfaction=Ratio(row.get("satisfied") or 0, row.get("rated") or 0),
+        reopen=Ratio(reopens, answers),
+        closed=closed,
+        avg_close_hours=avg,
+    )
+
+
+def _base(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    # Re-select by primary key: the caller's queryset may be ordered, distinct or joined (scope), any of which
+    # would change GROUP BY or multiply counts.
+    return Ticket.objects.filter(pk__in=tickets.order_by().values("pk")).order_by()
+
+
+def history_events(tickets: QuerySet[Ticket], period: Period, actions: Iterable[str]) -> QuerySet[TransitionLog]:
+    return TransitionLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Ticket),
+        workflow=TICKET.name,
+        action__in=list(actions),
+        at__gte=period.start,
+        at__lt=period.end,
+        object_id__in=tickets.order_by().values("pk"),
+    )
+
+
+def _grouped(tickets: QuerySet[Ticket], period: Period, key: Any) -> dict[Any, Metrics]:
+    """Metrics per value of ``key`` (a field name or an expression over Ticket)."""
+    base = _base(tickets)
+    rows = {
+        row["group"]: row
+        for row in base.filter(_active_in(period))
+        .annotate(group=key)
+        .values("group")
+        .annotate(**_annotations(period))
+        .order_by()
+    }
+    events = list(history_events(base, period, ("reopen", *ANSWER_ACTIONS)).values_list("object_id", "action"))
+    group_of = dict(
+        base.filter(pk__in={object_id for object_id, _ in events}).annotate(group=key).values_list("pk", "group")
+    )
+    reopens: dict[Any, int] = defaultdict(int)
+    answers: dict[Any, int] = defaultdict(int)
+    for object_id, action in events:
+        group = group_of.get(object_id)
+        if action == "reopen":
+            reopens[group] += 1
+        else:
+            answers[group] += 1
+    keys = set(rows) | set(reopens) | set(answers)
+    return {group: _metrics(rows.get(group, {}), reopens[group], answers[group]) for group in keys}
+
+
+def ticket_metrics(tickets: QuerySet[Ticket], period: Period) -> Metrics:
+    """The figures of all ``tickets`` together."""
+    grouped = _grouped(tickets, period, Value("all"))
+    return grouped.get("all") or _metrics({}, 0, 0)
+
+
+def metrics_by_unit(tickets: QuerySet[Ticket], period: Period) -> list[GroupMetrics]:
+    """Per responsible unit (the unit holding the request now); requests with no unit are left out."""
+    grouped = _grouped(tickets, period, F("unit_id"))
+    grouped.pop(None, None)
+    units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=list(grouped)).select_related("region")}
+    rows = [
+        GroupMetrics(key=str(pk), name=f"{units[pk].region.name}{units[pk].name}", metrics=metrics)
+        for pk, metrics in grouped.items()
+        if pk in units
+    ]
+    return rank(rows)
+
+
+def metrics_by_child_region(tickets: QuerySet[Ticket], region: Region, period: Period) -> list[GroupMetrics]:
+    """Per region one level below ``region`` (by the enterprise's region); every child has a row."""
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    if not children:
+        return []
+    key = Case(
+        *[When(enterprise__region__path__startswith=child.path, then=Value(child.code)) for child in children],
+        default=Value(""),
+    )
+    grouped = _grouped(tickets.filter(enterprise__region__path__startswith=region.path), period, key)
+    empty = _metrics({}, 0, 0)
+    rows = [GroupMetrics(key=child.code, name=child.name, metrics=grouped.get(child.code, empty)) for child in children]
+    return rank(rows)
+
+
+def _sort_key(row: GroupMetrics) -> tuple[int, float, int, float, str]:
+    on_time = row.metrics.on_time.rate
+    satisfaction = row.metrics.satisfaction.rate
+    return (
+        on_time is None,
+        -(on_time or 0.0),
+        satisfaction is None,
+        -(satisfaction or 0.0),
+        row.key,
+    )
+
+
+def rank(rows: list[GroupMetrics]) -> list[GroupMetrics]:
+    """RQ-7 ranking: on-time rate, then satisfaction rate, highest first; rows without answers are unranked
+    and listed last. Equal rates share a rank (1, 2, 2, 4)."""
+    ordered = sorted(rows, key=_sort_key)
+    previous: tuple[float | None, float | None] | None = None
+    for position, row in enumerate(ordered, start=1):
+        rates = (row.metrics.on_time.rate, row.metrics.satisfaction.rate)
+        if rates[0] is None:
+            row.rank = None
+            continue
+        if rates != previous:
+            row.rank = position
+            previous = rates
+        else:
+            row.rank = ordered[position - 2].rank
+    return ordered
+
+
+__all__ = [
+    "GroupMetrics",
+    "Metrics",
+    "Period",
+    "Ratio",
+    "metrics_by_child_region",
+    "metrics_by_unit",
+    "rank",
+    "ticket_metrics",
+    "week_end_of",
+]
