@@ -33,13 +33,16 @@ def test_login_page_is_chinese_for_anonymous_visitors(db: None) -> None:
 def test_every_catalogue_entry_is_compiled() -> None:
     """The committed .mo matches the .po: each msgid translates to its msgstr at run time."""
     text = PO.read_text(encoding="utf-8")
-    pairs = re.findall(r'\nmsgid "((?:[^"\\]|\\.)+)"\nmsgstr "((?:[^"\\]|\\.)+)"\n', text)
-    assert len(pairs) > 100
+    entries = re.findall(
+        r'\n(?:msgctxt "((?:[^"\\]|\\.)*)"\n)?msgid "((?:[^"\\]|\\.)+)"\nmsgstr "((?:[^"\\]|\\.)+)"\n', text
+    )
+    assert len(entries) > 100
     with translation.override("zh-hans"):
-        for source, target in pairs:
+        for context, source, target in entries:
             source = source.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
             target = target.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
-            assert translation.gettext(source) == target, source
+            found = translation.pgettext(context, source) if context else translation.gettext(source)
+            assert found == target, (context, source)
 
 
 def test_no_template_or_stylesheet_loads_from_the_internet() -> None:

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.models import TransitionLog
@@ -76,6 +77,26 @@ class Workflow:
             if message:
                 return str(message)
         return None
+
+    def history_rows(self, obj: models.Model) -> list[dict[str, Any]]:
+        """The item's history for a page: when, who, the action's and states' labels, the reason."""
+        rows = []
+        for log in history(obj).select_related("actor__region", "actor__unit", "actor__enterprise"):
+            if log.action == "create":
+                label: str = pgettext("history action", "Created")
+            else:
+                label = str(self._by_action[log.action].label) if log.action in self._by_action else log.action
+            rows.append(
+                {
+                    "at": log.at,
+                    "actor": log.actor,
+                    "action": label,
+                    "from_state": self.state_label(log.from_state) if log.from_state else "",
+                    "to_state": self.state_label(log.to_state),
+                    "reason": log.reason,
+                }
+            )
+        return rows
 
     def log_creation(self, obj: models.Model, *, actor: Any, data: dict[str, Any] | None = None) -> TransitionLog:
         """The first history row of a new item (from "" to its initial state), in the caller's transaction."""

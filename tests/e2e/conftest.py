@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from conftest import TEST_PASSWORD
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
 # browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -43,3 +45,26 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_as(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser context per person (separate sessions), logged in through the login page."""
+    contexts = []
+
+    def login(user: Any | None) -> Any:
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        if user is not None:
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.fill("#id_username", user.username)
+            page.fill("#id_password", TEST_PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_selector("[data-testid=current-user]")
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()

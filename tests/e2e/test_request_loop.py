@@ -2,38 +2,16 @@
 answers, the enterprise rates it, supervision verifies and the HQ office closes it. The enterprise sees the
 state and who holds it at each step."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from conftest import TEST_PASSWORD, Personas, make_user, region
+from conftest import Personas, make_user, region
 from sibao.core.roles import Role
 from sibao.organisation.models import Unit
 from sibao.tickets.models import Ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def open_as(browser: Any, live_server: Any) -> Iterator[Any]:
-    contexts = []
-
-    def login(user: Any) -> Any:
-        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", TEST_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("[data-testid=current-user]")
-        return page
-
-    yield login
-    for context in contexts:
-        context.close()
 
 
 def state_of(page: Any) -> str:

@@ -1,13 +1,12 @@
 """WL-3→WL-6 in a browser: an enterprise applies, the county's industry department approves, the HQ office
 publishes a batch, the public page shows the enterprise and the sector's coverage rises."""
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import TEST_PASSWORD, Personas, region
+from conftest import Personas, region
 from sibao.core.sectors import Sector
 from sibao.whitelist import selectors
 from sibao.whitelist.models import Application, ApplicationState, Batch
@@ -16,29 +15,6 @@ from sibao.whitelist.tests.flows import publish_default_criteria
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def open_as(browser: Any, live_server: Any) -> Iterator[Any]:
-    """A fresh browser context per person (separate sessions), logged in through the login page."""
-    contexts = []
-
-    def login(user: Any | None) -> Any:
-        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        if user is not None:
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("#id_username", user.username)
-            page.fill("#id_password", TEST_PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_selector("[data-testid=current-user]")
-        return page
-
-    yield login
-    for context in contexts:
-        context.close()
 
 
 def industry_coverage() -> Any:

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.views import capability_required
-from sibao.core.workflow import history
 from sibao.enterprises.models import Enterprise
 from sibao.organisation.models import Unit, UnitKind
 from sibao.tickets import services
@@ -158,29 +157,6 @@ def _form_for(action: str, ticket: Ticket, user: Any, data: Any = None) -> forms
     return form_class(data, prefix=prefix)
 
 
-def _history_rows(ticket: Ticket) -> list[dict[str, Any]]:
-    rows = []
-    for log in history(ticket).select_related("actor__region", "actor__unit", "actor__enterprise"):
-        if log.action == "create":
-            label = _("Filed")
-        else:
-            try:
-                label = str(TICKET.transition(log.action).label)
-            except ServiceError:
-                label = log.action
-        rows.append(
-            {
-                "at": log.at,
-                "actor": log.actor,
-                "action": label,
-                "from_state": TICKET.state_label(log.from_state) if log.from_state else "",
-                "to_state": TICKET.state_label(log.to_state),
-                "reason": log.reason,
-            }
-        )
-    return rows
-
-
 # --- RQ-1: list and intake -----------------------------------------------------------------------
 
 
@@ -282,7 +258,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "action_forms": action_forms,
         "notes": notes,
         "attachments": list(ticket.attachments.all()),
-        "history": _history_rows(ticket),
+        "history": TICKET.history_rows(ticket),
         "notices": ticket.notices.select_related("unit", "issued_by"),
         "duplicates": duplicates,
         "link_form": link_form,

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.views import capability_required
-from sibao.core.workflow import history
 from sibao.enterprises.models import Enterprise
 from sibao.enterprises.rule_fields import FIELDS as ENTERPRISE_FIELDS
 from sibao.regions.models import Region
@@ -105,26 +104,6 @@ def _failed_count(tree: Mapping[str, Any] | None) -> int:
     return 1 if tree["state"] == "failed" else 0
 
 
-def _history_rows(application: Application) -> list[dict[str, Any]]:
-    rows = []
-    for log in history(application).select_related("actor__region", "actor__enterprise"):
-        try:
-            label = APPLICATION.transition(log.action).label
-        except ServiceError:
-            label = log.action
-        rows.append(
-            {
-                "at": log.at,
-                "actor": log.actor,
-                "action": label,
-                "from_state": APPLICATION.state_label(log.from_state),
-                "to_state": APPLICATION.state_label(log.to_state),
-                "reason": log.reason,
-            }
-        )
-    return rows
-
-
 def _add_service_error(form: forms.Form, error: ServiceError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
@@ -145,7 +124,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"enterprise": enterprise, "current": current}
     if current is not None and APPLICATION.refusal(current, "submit", user) is not None:
         # Submitted (or further): the form is closed; show where it stands.
-        context.update(locked=True, history=_history_rows(current))
+        context.update(locked=True, history=APPLICATION.history_rows(current))
         return render(request, "whitelist/apply.html", context)
 
     status = selectors.listing_status(enterprise)
@@ -207,7 +186,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         failed_count=_failed_count(tree),
         chain_flags=ChainFlag.objects.filter(enterprise=enterprise).select_related("because_of"),
         previous=mine.exclude(state__in=OPEN_APPLICATION_STATES).order_by("-pk").first(),
-        history=_history_rows(current) if current else [],
+        history=APPLICATION.history_rows(current) if current else [],
     )
     return render(request, "whitelist/apply.html", context)
 
@@ -264,7 +243,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "precheck": tree,
         "failed_count": _failed_count(tree),
         "attachments": list(application.attachments.all()),
-        "history": _history_rows(application),
+        "history": APPLICATION.history_rows(application),
         "transitions": transitions,
         "reason_actions": [t.action for t in transitions if t.needs_reason],
         "can_edit": any(t.action == "submit" for t in transitions),
