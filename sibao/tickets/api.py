@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
@@ -18,8 +17,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.audit import as_actor
-from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
+from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.enterprises.models import Enterprise
 from sibao.enterprises.schemas import ErrorOut
@@ -43,7 +41,7 @@ from sibao.tickets.schemas import (
     TicketOut,
     text_field,
 )
-from sibao.tickets.workflows import TICKET, is_filer
+from sibao.tickets.workflows import TICKET
 
 router = Router(tags=["requests"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -156,17 +154,7 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
 )
 def add_attachment(request: HttpRequest, ticket_id: int, file: File[UploadedFile]) -> Any:
     ticket = _ticket(request, ticket_id)
-    user: Any = request.user
-    if not is_filer(user, ticket):
-        raise PermissionRefused(
-            "tickets.attachment.forbidden", _("Only the enterprise that filed the request may do this.")
-        )
-    services._check_attachment(file)  # no public service adds a file after filing yet
-    with transaction.atomic(), as_actor(user):
-        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        if locked.state == TicketState.CLOSED:
-            raise StateRefused("tickets.attachment.state", _("A closed request takes no more files."))
-        attachment = services._save_attachment(user, locked, file)
+    attachment = services.ticket_attachment_add(actor=request.user, ticket=ticket, upload=file)
     return Status(201, attachment)
 
 

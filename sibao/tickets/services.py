@@ -145,6 +145,20 @@ def _check_attachment(upload: UploadedFile) -> None:
         )
 
 
+def ticket_attachment_add(*, actor: Any, ticket: Ticket, upload: UploadedFile) -> TicketAttachment:
+    """The filing enterprise adds a file to its request at any time until it is closed."""
+    if not is_filer(actor, ticket):
+        raise PermissionRefused(
+            "tickets.attachment.forbidden", _("Only the enterprise that filed the request may do this.")
+        )
+    _check_attachment(upload)
+    with transaction.atomic(), as_actor(actor):
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if locked.state == S.CLOSED:
+            raise StateRefused("tickets.attachment.state", _("A closed request takes no more files."))
+        return _save_attachment(actor, locked, upload)
+
+
 def _save_attachment(actor: Any, ticket: Ticket, upload: UploadedFile) -> TicketAttachment:
     name = Path(upload.name or "").name
     attachment = TicketAttachment(ticket=ticket, original_name=name[:200], size=upload.size or 0, uploaded_by=actor)
