@@ -22,6 +22,13 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("SIBAO_SECRET_KEY", default="sibao-local-demo-key-not-for-production-use-0123456789")
 
+# EP-1: the key that encrypts ID numbers (and keys their lookup digest). Separate from SECRET_KEY so that
+# rotating sessions never makes stored ID numbers unreadable. Required in production.
+if PRODUCTION:
+    SIBAO_FIELD_KEY = env_str("SIBAO_FIELD_KEY")
+else:
+    SIBAO_FIELD_KEY = env_str("SIBAO_FIELD_KEY", default="sibao-local-demo-field-key-not-for-production-use")
+
 ALLOWED_HOSTS = env_list("SIBAO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SIBAO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -47,6 +54,7 @@ INSTALLED_APPS = [
     "sibao.notifications",
     "sibao.whitelist",
     "sibao.tickets",
+    "sibao.epidemic",
 ]
 
 MIDDLEWARE = [

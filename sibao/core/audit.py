@@ -40,9 +40,15 @@ AUDITED_MODELS = [
     "tickets.CommonIssue",
     "tickets.RoutingRule",
     "tickets.SupervisionNotice",
+    "epidemic.Employee",
 ]
 # Never copy secrets into the log.
-_EXCLUDED_FIELDS = {"accounts.User": ["password", "last_login"], "accounts.ApiToken": ["key_hash"]}
+_EXCLUDED_FIELDS = {
+    "accounts.User": ["password", "last_login"],
+    "accounts.ApiToken": ["key_hash"],
+    # The audit log would otherwise keep a second copy of the (encrypted) ID number and its digest.
+    "epidemic.Employee": ["id_cipher", "id_digest"],
+}
 
 
 def register_models() -> None:

@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from stdnum.cn import ric
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
 
 # GB 11714 organisation code: the 9th character of the embedded code is a check digit.
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -58,3 +60,17 @@ def uscc_with_check_digits(prefix17_without_checks: str) -> str:
 
 def validate_uscc(value: str) -> None:
     normalise_uscc(value)
+
+
+def validate_id_number(value: str) -> str:
+    """公民身份号码 (GB 11643): 18 characters, a valid birth date and the ISO 7064 MOD 11-2 check character.
+
+    Returns the normalised number (upper-case X); raises ValidationError with a Chinese message.
+    """
+    normalised = str(value or "").strip().upper()
+    try:
+        return str(ric.validate(normalised))
+    except InvalidChecksum:
+        raise ValidationError(_("The ID number's check character is wrong."), code="id_checksum") from None
+    except StdnumError:
+        raise ValidationError(_("Enter an 18-character resident ID number."), code="id_format") from None

@@ -1,0 +1,88 @@
+"""EP-1 writes: employees with protected ID numbers, and the one logged way to read a full number."""
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sibao.core.audit import as_actor
+from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.protected import digest, mask_id_number, protect, reveal
+from sibao.core.roles import Role
+from sibao.core.validators import validate_id_number
+from sibao.enterprises.models import Enterprise
+from sibao.epidemic.models import Employee, PostType
+
+# Who may see a full ID number (EP-1): the epidemic task force of the region, for tracing and reporting.
+REVEALING_ROLES = (Role.EPIDEMIC,)
+
+
+def _may_manage(actor: Any, enterprise: Enterprise) -> bool:
+    if actor.role == Role.ENTERPRISE:
+        return bool(actor.enterprise_id == enterprise.pk)
+    return (
+        actor.role in (Role.EPIDEMIC, Role.ADMINISTRATOR)
+        and Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
+    )
+
+
+def employee_create(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> Employee:
+    if not _may_manage(actor, enterprise):
+        raise PermissionRefused("epidemic.employee.forbidden", _("You may not register employees of this enterprise."))
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise ServiceError("epidemic.employee.name", _("%(field)s is required.") % {"field": _("Name")}, field="name")
+    try:
+        number = validate_id_number(str(data.get("id_number") or ""))
+    except ValidationError as error:
+        raise ServiceError("epidemic.employee.id_number", error.messages[0], field="id_number") from None
+    post_type = str(data.get("post_type") or PostType.NORMAL)
+    if post_type not in PostType.values:
+        raise ServiceError("epidemic.employee.post_type", _("Choose a post type."), field="post_type")
+    key = digest(number)
+    if Employee.objects.filter(enterprise=enterprise, id_digest=key).exists():
+        raise ServiceError(
+            "epidemic.employee.duplicate", _("This person is already registered here."), field="id_number"
+        )
+    arrival = data.get("arrival_date")
+    if arrival is not None and not isinstance(arrival, date):
+        raise ServiceError("epidemic.employee.arrival", _("Enter a valid date."), field="arrival_date")
+    employee = Employee(
+        enterprise=enterprise,
+        name=name[:64],
+        id_cipher=protect(number),
+        id_digest=key,
+        id_masked=mask_id_number(number),
+        phone=str(data.get("phone") or "").strip()[:32],
+        post_type=post_type,
+        team=str(data.get("team") or "").strip()[:64],
+        dormitory=str(data.get("dormitory") or "").strip()[:64],
+        management_unit=str(data.get("management_unit") or "").strip()[:64],
+        arrival_date=arrival,
+    )
+    with transaction.atomic(), as_actor(actor):
+        employee.save()
+    return employee
+
+
+def employee_reveal_id_number(*, actor: Any, employee: Employee, purpose: str) -> str:
+    """The full ID number, for the epidemic task force only; every reveal is written to the audit log."""
+    if getattr(actor, "role", None) not in REVEALING_ROLES:
+        raise PermissionRefused("epidemic.reveal.forbidden", _("Only the epidemic task force may see full ID numbers."))
+    if not Employee.objects.visible_to(actor).filter(pk=employee.pk).exists():
+        raise PermissionRefused("epidemic.reveal.forbidden", _("This person is outside your area."))
+    purpose = purpose.strip()
+    if not purpose:
+        raise ServiceError("epidemic.reveal.purpose", _("Say why you need the full number."), field="purpose")
+    LogEntry.objects.log_create(
+        employee,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        changes={"id_number": ["(masked)", "(revealed)"], "purpose": ["", purpose]},
+        actor=actor,
+    )
+    return reveal(employee.id_cipher)
