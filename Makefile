@@ -5,7 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run worker test setup setup-test demo-data browser lint typecheck check-migrations vendor-check lock serve
+SCALE ?= 0.25
+
+.PHONY: bench run worker test setup setup-test demo-data browser lint typecheck check-migrations vendor-check lock serve
 
 run: setup demo-data ## Set up everything, load demo data, print logins, serve on 127.0.0.1:$(PORT)
 	@$(PY) manage.py demo_logins
@@ -43,6 +45,11 @@ browser:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# EP-2 speed figures (issue 5): `make bench SCALE=1.0`. PostgreSQL figures need DATABASE_URL naming a database
+# of its own (its tables are dropped), e.g. postgres://sibao@127.0.0.1:54330/sibao_bench; SQLite always runs.
+bench: setup-test ## Print the epidemic benchmark figures as `name: value unit`
+	$(PY) benchmarks/epidemic.py $(SCALE)
 
 lint: setup-test
 	$(VENV)/bin/ruff check sibao scripts benchmarks tests conftest.py

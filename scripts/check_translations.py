@@ -14,14 +14,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "sibao" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 ENTRY = re.compile(
-    r'(#, fuzzy\n)?(?:#.*\n)*msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)'
+    r'((?:#.*\n)*)(?:msgctxt (?:".*"\n)+)?msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?'
+    r'((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)'
 )
+# "#, fuzzy" alone or among other flags ("#, fuzzy, python-format"), anywhere in the entry's comments.
+FUZZY = re.compile(r"^#,.*\bfuzzy\b", re.MULTILINE)
 
 
 def untranslated(text: str) -> list[str]:
     problems = []
     for match in ENTRY.finditer(text):
-        fuzzy, msgid, msgstrs = match.groups()
+        comments, msgid, msgstrs = match.groups()
+        fuzzy = FUZZY.search(comments)
         source = "".join(re.findall(r'"(.*)"', msgid))
         if not source:
             continue  # header

@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from sibao.core.api_auth import API_AUTH
 from sibao.core.errors import ServiceError
 from sibao.enterprises.api import router as enterprises_router
+from sibao.epidemic.api import router as employees_router
 from sibao.tickets.api import router as tickets_router
 from sibao.whitelist.api import router as whitelist_router
 
@@ -66,3 +67,4 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/whitelist", whitelist_router)
 api.add_router("/requests", tickets_router)
+api.add_router("/employees", employees_router)

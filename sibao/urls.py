@@ -15,6 +15,7 @@ urlpatterns = [
     path("inbox/", include("sibao.notifications.urls")),
     path("whitelist/", include("sibao.whitelist.urls")),
     path("requests/", include("sibao.tickets.urls")),
+    path("employees/", include("sibao.epidemic.urls")),
     path("public/", include("sibao.whitelist.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sibao.core.roles import Capability
 
@@ -28,6 +29,7 @@ NAV_ITEMS = [
     NavItem(_("Coverage"), "whitelist:coverage", Capability.WHITELIST_VIEW, "pie-chart"),
     NavItem(_("Selection criteria"), "whitelist:criteria", Capability.WHITELIST_CRITERIA, "list-check"),
     NavItem(_("Liaison coverage"), "whitelist:liaison_gaps", Capability.WHITELIST_VIEW, "people"),
+    NavItem(pgettext_lazy("people", "Employees"), "epidemic:list", Capability.EMPLOYEE_VIEW, "person-badge"),
     NavItem(_("Requests"), "tickets:list", Capability.TICKET_VIEW, "chat-left-text"),
     NavItem(_("Assign requests"), "tickets:triage", Capability.TICKET_TRIAGE, "signpost-split"),
     NavItem(_("Common issues"), "tickets:common_issues", Capability.TICKET_TRIAGE, "collection"),

@@ -40,6 +40,10 @@ class Capability(models.TextChoices):
     TICKET_SUPERVISE = "ticket.supervise"  # RQ-5/RQ-6: verification and 督办 notices
     TICKET_METRICS = "ticket.metrics"  # RQ-7/RQ-8: metrics, ranking and weekly reports (read)
     TICKET_REPORT_BUILD = "ticket.report_build"  # RQ-8: build a weekly report on demand
+    EMPLOYEE_VIEW = "employee.view"  # EP-1: employees in scope, ID numbers masked
+    EMPLOYEE_MANAGE = "employee.manage"  # EP-1: register and import employees
+    ID_REVEAL = "employee.reveal_id"  # EP-1/X-3: see one full ID number, with a purpose, audit-logged
+    EMPLOYEE_EXPORT_PROVINCE = "employee.export_province"  # WL-10: the list for the provincial platform
 
 
 _OFFICIAL_READ = {
@@ -53,9 +57,18 @@ _REGISTRY_WRITE = {Capability.ENTERPRISE_CREATE, Capability.ENTERPRISE_CHANGE, C
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ENTERPRISE: frozenset(
-        {Capability.ENTERPRISE_VIEW, Capability.ENTERPRISE_CHANGE_OWN, Capability.WHITELIST_APPLY} | _TICKET_ON_BEHALF
+        {
+            Capability.ENTERPRISE_VIEW,
+            Capability.ENTERPRISE_CHANGE_OWN,
+            Capability.WHITELIST_APPLY,
+            Capability.EMPLOYEE_VIEW,
+            Capability.EMPLOYEE_MANAGE,
+        }
+        | _TICKET_ON_BEHALF
     ),
-    Role.TOWNSHIP: frozenset(_OFFICIAL_READ | _TICKET_ON_BEHALF | {Capability.WHITELIST_REVIEW}),
+    Role.TOWNSHIP: frozenset(
+        _OFFICIAL_READ | _TICKET_ON_BEHALF | {Capability.WHITELIST_REVIEW, Capability.EMPLOYEE_VIEW}
+    ),
     Role.SECTOR_DEPARTMENT: frozenset(
         _OFFICIAL_READ
         | _REGISTRY_WRITE
@@ -73,9 +86,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TICKET_TRIAGE,
             Capability.TICKET_METRICS,
             Capability.TICKET_REPORT_BUILD,
+            Capability.EMPLOYEE_VIEW,
         }
     ),
-    Role.EPIDEMIC: frozenset(_OFFICIAL_READ | {Capability.TICKET_VIEW}),
+    Role.EPIDEMIC: frozenset(
+        _OFFICIAL_READ
+        | {
+            Capability.TICKET_VIEW,
+            Capability.EMPLOYEE_VIEW,
+            Capability.EMPLOYEE_MANAGE,
+            Capability.ID_REVEAL,
+            Capability.EMPLOYEE_EXPORT_PROVINCE,
+        }
+    ),
     Role.SUPERVISION: frozenset(
         _OFFICIAL_READ
         | {
@@ -86,7 +109,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.LEADER: frozenset(_OFFICIAL_READ | {Capability.TICKET_VIEW, Capability.TICKET_METRICS}),
-    Role.ADMINISTRATOR: frozenset(set(Capability.values)),
+    # EP-1: configuring the platform is no reason to read ID numbers; only the epidemic task force reveals.
+    Role.ADMINISTRATOR: frozenset(set(Capability.values) - {Capability.ID_REVEAL}),
 }
 
 

@@ -187,3 +187,42 @@ TICKET_NOTICE_RESPONSE_HOURS = define(
         Decimal("240"),
     )
 )
+
+
+# --- Epidemic tests (EP-2, 001#annex2-二.1) ---------------------------------------------------------
+EPIDEMIC_TEST_INTERVAL_HOURS = define(
+    Definition(
+        "epidemic.test_interval_hours",
+        _("An employee on a normal post is tested at least every"),
+        "int",
+        48,
+        _("hours"),
+        "001#annex2-二.1",
+        Decimal("1"),
+        Decimal("720"),
+    )
+)
+EPIDEMIC_TEST_INTERVAL_MOBILE_HOURS = define(
+    Definition(
+        "epidemic.test_interval_mobile_hours",
+        _("An employee on a mobile or contact post is tested at least every"),
+        "int",
+        24,
+        _("hours"),
+        "001#annex2-二.1",
+        Decimal("1"),
+        Decimal("720"),
+    )
+)
+EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS = define(
+    Definition(
+        "epidemic.test_interval_closed_loop_hours",
+        _("In closed-loop production or a quiet period an employee is tested at least every"),
+        "int",
+        24,
+        _("hours"),
+        "001#annex2-二.1",
+        Decimal("1"),
+        Decimal("720"),
+    )
+)

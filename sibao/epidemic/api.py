@@ -1,0 +1,118 @@
+"""EP-1 / WL-10 endpoints (X-5): the same selectors and services as the pages, under the same scope.
+Lists and details carry masked ID numbers; only ``POST /{id}/reveal`` returns a full one."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.errors import PermissionRefused
+from sibao.core.roles import Capability, has_capability
+from sibao.core.views import xlsx_response
+from sibao.enterprises.models import Enterprise
+from sibao.enterprises.schemas import ErrorOut, ImportResultOut
+from sibao.epidemic import export, imports, selectors, services
+from sibao.epidemic.schemas import EmployeeIn, EmployeeListOut, EmployeeOut, RevealIn, RevealOut
+
+router = Router(tags=["employees"])
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class ListFilters(Schema):
+    q: str = ""
+    enterprise: int | None = None
+    region: str = ""
+    post_type: str = ""
+    include_former: bool = False
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+
+
+def _enterprise(request: HttpRequest, enterprise_id: int | None) -> Enterprise:
+    """The enterprise named (in scope, else 404), or the enterprise user's own."""
+    pk = enterprise_id if enterprise_id is not None else getattr(request.user, "enterprise_id", None)
+    enterprise: Enterprise = Enterprise.objects.get_visible(request.user, pk=pk)
+    return enterprise
+
+
+@router.get("", response={200: list[EmployeeListOut], **ERRORS}, summary="List employees in scope (masked)")
+@paginate(BoundedLimitOffset)
+def list_employees(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+    _require(request, Capability.EMPLOYEE_VIEW)
+    return selectors.employee_list(
+        user=request.user,
+        filters=selectors.EmployeeFilters(
+            query=filters.q,
+            enterprise_id=filters.enterprise,
+            region_code=filters.region,
+            post_type=filters.post_type,
+            include_former=filters.include_former,
+        ),
+    )
+
+
+@router.post("", response={201: EmployeeOut, **ERRORS}, summary="Register an employee")
+def create_employee(request: HttpRequest, payload: EmployeeIn) -> Any:
+    _require(request, Capability.EMPLOYEE_MANAGE)
+    data = payload.dict()
+    enterprise = _enterprise(request, data.pop("enterprise_id"))
+    return Status(201, services.employee_create(actor=request.user, enterprise=enterprise, data=data))
+
+
+@router.post(
+    "/import",
+    response={200: ImportResultOut, **ERRORS},
+    summary="Import one enterprise's employees (dry run by default)",
+)
+def import_employees(
+    request: HttpRequest, file: File[UploadedFile], enterprise_id: int | None = None, dry_run: bool = True
+) -> Any:
+    _require(request, Capability.EMPLOYEE_MANAGE)
+    enterprise = _enterprise(request, enterprise_id)
+    result = imports.employee_import(
+        actor=request.user, enterprise=enterprise, upload=file, filename=file.name or "upload.xlsx", commit=not dry_run
+    )
+    return {
+        "committed": result.committed,
+        "total_rows": result.total_rows,
+        "saved": result.saved,
+        "errors": [{"row": e.row, "record": e.record, "column": e.column, "message": str(e)} for e in result.errors],
+    }
+
+
+@router.get(
+    "/export.xlsx",
+    response={200: None, **ERRORS},
+    summary="WL-10: employees of whitelisted enterprises in scope, for the provincial platform",
+)
+def export_employees(request: HttpRequest, region: str = "") -> HttpResponse:
+    exported = export.employee_export_province(actor=request.user, region_code=region)
+    response = xlsx_response(exported.content, "whitelist-employees.xlsx")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/{int:employee_id}", response={200: EmployeeOut, **ERRORS}, summary="One employee (masked)")
+def get_employee(request: HttpRequest, employee_id: int) -> Any:
+    _require(request, Capability.EMPLOYEE_VIEW)
+    return selectors.employee_get(user=request.user, pk=employee_id)
+
+
+@router.post(
+    "/{int:employee_id}/reveal",
+    response={200: RevealOut, **ERRORS},
+    summary="The full ID number (epidemic task force only; audit-logged with the purpose)",
+)
+def reveal_id_number(request: HttpRequest, response: HttpResponse, employee_id: int, payload: RevealIn) -> Any:
+    _require(request, Capability.ID_REVEAL)
+    employee = selectors.employee_get(user=request.user, pk=employee_id)
+    number = services.employee_reveal_id_number(actor=request.user, employee=employee, purpose=payload.purpose)
+    response["Cache-Control"] = "no-store"
+    return {"id": employee.pk, "id_number": number}

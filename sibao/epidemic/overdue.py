@@ -1,0 +1,92 @@
+"""EP-2: who is overdue for a nucleic-acid test, per enterprise and per region.
+
+Reads the stored ``Employee.last_negative_test_at`` kept by the ingest, never the results table
+(ARCHITECTURE: ~0.25 s for 5M people instead of 3–7 s for "latest test per person"). A positive result does
+not reset the clock; never tested counts as overdue.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from sibao.enterprises.models import Enterprise
+from sibao.epidemic.models import MOBILE_POST_TYPES, Employee
+from sibao.parameters.registry import (
+    EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS,
+    EPIDEMIC_TEST_INTERVAL_HOURS,
+    EPIDEMIC_TEST_INTERVAL_MOBILE_HOURS,
+)
+from sibao.parameters.selectors import parameter_value
+from sibao.regions.models import Region
+
+
+@dataclass(frozen=True)
+class Cadence:
+    normal_hours: int
+    mobile_hours: int
+
+    @classmethod
+    def for_region(cls, region: Region | None, *, closed_loop: bool = False) -> "Cadence":
+        # EP-2, 001#annex2-二.1: 48 h; 24 h for mobile/contact posts; daily in closed loop or a quiet period.
+        if closed_loop:
+            hours = int(parameter_value(EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS, region))
+            return cls(hours, hours)
+        return cls(
+            int(parameter_value(EPIDEMIC_TEST_INTERVAL_HOURS, region)),
+            int(parameter_value(EPIDEMIC_TEST_INTERVAL_MOBILE_HOURS, region)),
+        )
+
+
+def overdue_condition(cadence: Cadence, now: datetime) -> Q:
+    """Employees whose last negative test is older than their post's cadence, or who were never tested."""
+    mobile = [str(post) for post in MOBILE_POST_TYPES]
+
+    def stale(hours: int) -> Q:
+        return Q(last_negative_test_at__isnull=True) | Q(last_negative_test_at__lt=now - timedelta(hours=hours))
+
+    return (Q(post_type__in=mobile) & stale(cadence.mobile_hours)) | (
+        ~Q(post_type__in=mobile) & stale(cadence.normal_hours)
+    )
+
+
+def overdue_employee_list(
+    *,
+    user: Any,
+    enterprise: Enterprise | None = None,
+    region: Region | None = None,
+    now: datetime | None = None,
+    closed_loop: bool = False,
+) -> QuerySet[Employee]:
+    """Employed people overdue for a test, within ``user``'s scope, narrowed to an enterprise or region.
+
+    The cadence is the one in force for the enterprise's region (or ``region``, or the user's region).
+    """
+    now = now or timezone.now()
+    employees = Employee.objects.visible_to(user).filter(is_active=True)
+    cadence_region: Region | None
+    if enterprise is not None:
+        employees = employees.filter(enterprise=enterprise)
+        cadence_region = enterprise.region
+    else:
+        cadence_region = region or getattr(user, "region", None)
+        if region is not None:
+            employees = employees.filter(enterprise__region__path__startswith=region.path)
+    cadence = Cadence.for_region(cadence_region, closed_loop=closed_loop)
+    return employees.filter(overdue_condition(cadence, now)).order_by("last_negative_test_at", "pk")
+
+
+def overdue_counts_by_enterprise(
+    *, user: Any, region: Region | None = None, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """``[{"enterprise_id", "enterprise__name", "overdue"}]`` for a region's list, most overdue first."""
+    rows = (
+        overdue_employee_list(user=user, region=region, now=now)
+        .order_by()
+        .values("enterprise_id", "enterprise__name")
+        .annotate(overdue=Count("pk"))
+        .order_by("-overdue", "enterprise__name")
+    )
+    return list(rows)

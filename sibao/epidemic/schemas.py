@@ -1,0 +1,73 @@
+"""EP-1 API shapes. Outputs carry the masked ID number only; the full one exists only in ``RevealOut``."""
+
+from datetime import date
+
+from ninja import Field, Schema
+
+from sibao.epidemic.models import PostType
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: lists show personal data masked (X-3)."""
+    if len(phone) > 7:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "****" if phone else ""
+
+
+class EnterpriseRef(Schema):
+    id: int
+    name: str
+    uscc: str
+
+
+class EmployeeListOut(Schema):
+    id: int
+    enterprise: EnterpriseRef
+    name: str
+    id_masked: str
+    phone_masked: str
+    post_type: PostType
+    team: str
+    dormitory: str
+    management_unit: str
+    arrival_date: date | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_phone_masked(obj: object) -> str:
+        return mask_phone(str(getattr(obj, "phone", "")))
+
+
+class EmployeeOut(Schema):
+    id: int
+    enterprise: EnterpriseRef
+    name: str
+    id_masked: str
+    phone: str
+    post_type: PostType
+    team: str
+    dormitory: str
+    management_unit: str
+    arrival_date: date | None
+    is_active: bool
+
+
+class EmployeeIn(Schema):
+    enterprise_id: int | None = Field(None, description="企业用户可省略（本企业）")
+    name: str = Field(..., min_length=1, max_length=64)
+    id_number: str = Field(..., min_length=1, max_length=18, description="18位居民身份证号码")
+    phone: str = Field("", max_length=32)
+    post_type: PostType = PostType.NORMAL
+    team: str = Field("", max_length=64)
+    dormitory: str = Field("", max_length=64)
+    management_unit: str = Field("", max_length=64)
+    arrival_date: date | None = None
+
+
+class RevealIn(Schema):
+    purpose: str = Field(..., min_length=1, max_length=200, description="查看完整身份证号码的事由（记入审计日志）")
+
+
+class RevealOut(Schema):
+    id: int
+    id_number: str

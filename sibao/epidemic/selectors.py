@@ -1,0 +1,64 @@
+"""EP-1 reads: employees in the user's scope (``Employee.objects.visible_to``), never with full ID numbers."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from sibao.enterprises.models import Enterprise
+from sibao.epidemic.models import Employee
+from sibao.regions.models import Region
+
+# The enterprise filter is a <select>; beyond this many enterprises the search box finds them instead.
+ENTERPRISE_CHOICES_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class EmployeeFilters:
+    query: str = ""  # the person's name or the enterprise's name / credit code
+    enterprise_id: int | None = None
+    region_code: str = ""
+    post_type: str = ""
+    include_former: bool = False
+
+
+def employee_list(*, user: Any, filters: EmployeeFilters | None = None) -> QuerySet[Employee]:
+    filters = filters or EmployeeFilters()
+    employees = Employee.objects.visible_to(user).select_related("enterprise", "enterprise__region")
+    if not filters.include_former:
+        employees = employees.filter(is_active=True)
+    if filters.query:
+        employees = employees.filter(
+            Q(name__contains=filters.query)
+            | Q(enterprise__name__contains=filters.query)
+            | Q(enterprise__uscc=filters.query.upper())
+        )
+    if filters.enterprise_id:
+        employees = employees.filter(enterprise_id=filters.enterprise_id)
+    if filters.region_code:
+        region = Region.objects.filter(code=filters.region_code).only("path").first()
+        employees = employees.filter(enterprise__region__path__startswith=region.path) if region else employees.none()
+    if filters.post_type:
+        employees = employees.filter(post_type=filters.post_type)
+    return employees.order_by("enterprise__name", "enterprise_id", "name", "pk")
+
+
+def employee_get(*, user: Any, pk: int) -> Employee:
+    """One employee in scope; 404 otherwise (X-3: existence does not leak)."""
+    return Employee.objects.select_related("enterprise", "enterprise__region").get_visible(user, pk=pk)
+
+
+def enterprises_for_employees(*, user: Any) -> QuerySet[Enterprise]:
+    """Enterprises whose employees the user may register or import (its own, or those in its area)."""
+    return Enterprise.objects.visible_to(user).order_by("name", "pk")
+
+
+def enterprises_for_filter(*, user: Any) -> list[Enterprise]:
+    """Enterprises in scope that have employees, for the list's filter (bounded)."""
+    with_staff = Employee.objects.visible_to(user).values("enterprise_id")
+    return list(
+        Enterprise.objects.visible_to(user)
+        .filter(pk__in=with_staff)
+        .order_by("name", "pk")
+        .only("pk", "name")[:ENTERPRISE_CHOICES_LIMIT]
+    )
