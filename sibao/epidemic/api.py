@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import xlsx_response
@@ -24,7 +25,7 @@ ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Erro
 
 class ListFilters(Schema):
     q: str = ""
-    enterprise: int | None = None
+    enterprise: Id | None = None
     region: str = ""
     post_type: str = ""
     include_former: bool = False
@@ -72,7 +73,7 @@ def create_employee(request: HttpRequest, payload: EmployeeIn) -> Any:
     summary="Import one enterprise's employees (dry run by default)",
 )
 def import_employees(
-    request: HttpRequest, file: File[UploadedFile], enterprise_id: int | None = None, dry_run: bool = True
+    request: HttpRequest, file: File[UploadedFile], enterprise_id: Id | None = None, dry_run: bool = True
 ) -> Any:
     _require(request, Capability.EMPLOYEE_MANAGE)
     enterprise = _enterprise(request, enterprise_id)

@@ -4,6 +4,7 @@ from datetime import date
 
 from ninja import Field, Schema
 
+from sibao.core.api_types import Id
 from sibao.epidemic.models import PostType
 
 
@@ -53,7 +54,7 @@ class EmployeeOut(Schema):
 
 
 class EmployeeIn(Schema):
-    enterprise_id: int | None = Field(None, description="企业用户可省略（本企业）")
+    enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
     name: str = Field(..., min_length=1, max_length=64)
     id_number: str = Field(..., min_length=1, max_length=18, description="18位居民身份证号码")
     phone: str = Field("", max_length=32)

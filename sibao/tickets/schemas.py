@@ -5,6 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from sibao.core.api_types import Id
 from sibao.core.roles import Role
 from sibao.core.workflow import history
 from sibao.enterprises.schemas import EnterpriseRef, RegionRef
@@ -12,7 +13,7 @@ from sibao.tickets.models import Category, EscalationReason, Outcome, Satisfacti
 from sibao.tickets.routing import routing_for
 from sibao.tickets.selectors import deadline_state, likely_duplicates
 from sibao.tickets.workflows import TICKET, is_holding_hq
-from sibao.whitelist.schemas import HistoryOut, Id
+from sibao.whitelist.schemas import HistoryOut
 
 # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail in the database.
 NO_NUL = r"^[^\x00]*$"

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from sibao.core.api_types import Id
 from sibao.core.sectors import Sector
 from sibao.core.workflow import history
 from sibao.enterprises.models import ServiceLevel
@@ -21,8 +22,6 @@ from sibao.whitelist.models import (
 )
 from sibao.whitelist.workflows import APPLICATION
 
-# Primary keys a caller may send: positive and inside a 64-bit column.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 # Aggregated amounts and percentages with two places on every database (SQLite's sums lose the scale).
 Amount = Annotated[Decimal, AfterValidator(lambda value: value.quantize(Decimal("0.01")))]
 
