@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sibao.whitelist",
     "sibao.tickets",
     "sibao.epidemic",
+    "sibao.sentinel",
 ]
 
 MIDDLEWARE = [

@@ -51,11 +51,21 @@ _EXCLUDED_FIELDS = {
 }
 
 
+def audited_models() -> dict[str, list[str]]:
+    """``{app_label.Model: excluded fields}``: the list above plus what each app declares on its AppConfig
+    (``audited_models = {"Model": ["excluded", …]}``), so a new app registers its own models."""
+    labels = {label: _EXCLUDED_FIELDS.get(label, []) for label in AUDITED_MODELS}
+    for config in apps.get_app_configs():
+        for name, excluded in getattr(config, "audited_models", {}).items():
+            labels[f"{config.label}.{name}"] = list(excluded)
+    return labels
+
+
 def register_models() -> None:
-    for label in AUDITED_MODELS:
+    for label, excluded in audited_models().items():
         model = apps.get_model(label)
         if not auditlog.contains(model):
-            auditlog.register(model, exclude_fields=_EXCLUDED_FIELDS.get(label, []))
+            auditlog.register(model, exclude_fields=excluded)
 
 
 @contextmanager

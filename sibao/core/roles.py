@@ -44,6 +44,12 @@ class Capability(models.TextChoices):
     EMPLOYEE_MANAGE = "employee.manage"  # EP-1: register and import employees
     ID_REVEAL = "employee.reveal_id"  # EP-1/X-3: see one full ID number, with a purpose, audit-logged
     EMPLOYEE_EXPORT_PROVINCE = "employee.export_province"  # WL-10: the list for the provincial platform
+    EPIDEMIC_VIEW = "epidemic.view"  # EP-2…EP-11: reports, codes, arrivals, warnings, venues, incidents in scope
+    EPIDEMIC_REPORT = "epidemic.report"  # an enterprise's own epidemic duties: daily report, arrivals, venues, supplies
+    EPIDEMIC_MANAGE = "epidemic.manage"  # the task force: risk areas, codes, result/scan/pharmacy imports, incidents
+    EPIDEMIC_TRACE = "epidemic.trace"  # EP-7: who shared a venue with a case (personal movements)
+    WARNING_HANDLE = "warning.handle"  # EP-6: take and close sentinel warnings in scope
+    SHUTDOWN_DECIDE = "shutdown.decide"  # EP-9: approve or refuse a shutdown (≤ 3 days) linked to an incident
 
 
 _OFFICIAL_READ = {
@@ -63,17 +69,27 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.WHITELIST_APPLY,
             Capability.EMPLOYEE_VIEW,
             Capability.EMPLOYEE_MANAGE,
+            Capability.EPIDEMIC_VIEW,
+            Capability.EPIDEMIC_REPORT,
+            Capability.WARNING_HANDLE,
         }
         | _TICKET_ON_BEHALF
     ),
     Role.TOWNSHIP: frozenset(
-        _OFFICIAL_READ | _TICKET_ON_BEHALF | {Capability.WHITELIST_REVIEW, Capability.EMPLOYEE_VIEW}
+        _OFFICIAL_READ
+        | _TICKET_ON_BEHALF
+        | {Capability.WHITELIST_REVIEW, Capability.EMPLOYEE_VIEW, Capability.EPIDEMIC_VIEW, Capability.WARNING_HANDLE}
     ),
     Role.SECTOR_DEPARTMENT: frozenset(
         _OFFICIAL_READ
         | _REGISTRY_WRITE
         | _TICKET_ON_BEHALF
-        | {Capability.WHITELIST_REVIEW, Capability.WHITELIST_CRITERIA, Capability.WHITELIST_SPOT_CHECK}
+        | {
+            Capability.WHITELIST_REVIEW,
+            Capability.WHITELIST_CRITERIA,
+            Capability.WHITELIST_SPOT_CHECK,
+            Capability.EPIDEMIC_VIEW,
+        }
     ),
     Role.HQ_OFFICE: frozenset(
         _OFFICIAL_READ
@@ -87,6 +103,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TICKET_METRICS,
             Capability.TICKET_REPORT_BUILD,
             Capability.EMPLOYEE_VIEW,
+            Capability.EPIDEMIC_VIEW,
+            Capability.SHUTDOWN_DECIDE,
         }
     ),
     Role.EPIDEMIC: frozenset(
@@ -97,6 +115,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EMPLOYEE_MANAGE,
             Capability.ID_REVEAL,
             Capability.EMPLOYEE_EXPORT_PROVINCE,
+            Capability.EPIDEMIC_VIEW,
+            Capability.EPIDEMIC_MANAGE,
+            Capability.EPIDEMIC_TRACE,
+            Capability.WARNING_HANDLE,
         }
     ),
     Role.SUPERVISION: frozenset(
@@ -106,11 +128,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TICKET_SUPERVISE,
             Capability.TICKET_METRICS,
             Capability.TICKET_REPORT_BUILD,
+            Capability.EPIDEMIC_VIEW,
         }
     ),
-    Role.LEADER: frozenset(_OFFICIAL_READ | {Capability.TICKET_VIEW, Capability.TICKET_METRICS}),
-    # EP-1: configuring the platform is no reason to read ID numbers; only the epidemic task force reveals.
-    Role.ADMINISTRATOR: frozenset(set(Capability.values) - {Capability.ID_REVEAL}),
+    Role.LEADER: frozenset(
+        _OFFICIAL_READ | {Capability.TICKET_VIEW, Capability.TICKET_METRICS, Capability.EPIDEMIC_VIEW}
+    ),
+    # EP-1: configuring the platform is no reason to read ID numbers or people's movements; only the
+    # epidemic task force reveals and traces.
+    Role.ADMINISTRATOR: frozenset(set(Capability.values) - {Capability.ID_REVEAL, Capability.EPIDEMIC_TRACE}),
 }
 
 

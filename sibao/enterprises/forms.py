@@ -43,7 +43,7 @@ class EnterpriseForm(forms.ModelForm):
             "output_value", "investment", "employee_count",
             "above_designated_size", "specialised_sme", "leader_linked", "livelihood", "city_operation",
             "operating_status", "credit_status", "environmental_compliant", "safety_compliant",
-            "dormitory_capacity", "canteen_capacity",
+            "closed_loop", "dormitory_capacity", "canteen_capacity",
         ]  # fmt: skip
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

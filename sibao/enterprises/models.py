@@ -89,6 +89,8 @@ class Enterprise(models.Model):
     )
     environmental_compliant = models.BooleanField(_("meets environmental standards"), default=True)
     safety_compliant = models.BooleanField(_("meets safety standards"), default=True)
+    # EP-2: in closed-loop production (闭环生产) everyone is tested daily instead of every 48 h.
+    closed_loop = models.BooleanField(_("closed-loop production"), default=False)
     dormitory_capacity = models.PositiveIntegerField(_("dormitory beds"), default=0)
     canteen_capacity = models.PositiveIntegerField(_("canteen seats"), default=0)
     # Search helpers maintained by the service from ``name``.

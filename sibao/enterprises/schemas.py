@@ -38,6 +38,7 @@ class EnterpriseOut(Schema):
     credit_status: CreditStatus
     environmental_compliant: bool
     safety_compliant: bool
+    closed_loop: bool
     dormitory_capacity: int
     canteen_capacity: int
     updated_at: datetime
@@ -62,6 +63,7 @@ class _EnterpriseFields(Schema):
     credit_status: CreditStatus = CreditStatus.GOOD
     environmental_compliant: bool = True
     safety_compliant: bool = True
+    closed_loop: bool = False
     dormitory_capacity: int = Field(0, ge=0, le=2_000_000)
     canteen_capacity: int = Field(0, ge=0, le=2_000_000)
 
@@ -100,6 +102,7 @@ class EnterprisePatch(Schema):
     credit_status: CreditStatus | None = None
     environmental_compliant: bool | None = None
     safety_compliant: bool | None = None
+    closed_loop: bool | None = None
     dormitory_capacity: int | None = Field(None, ge=0, le=2_000_000)
     canteen_capacity: int | None = Field(None, ge=0, le=2_000_000)
 

@@ -23,6 +23,7 @@ SELF_SERVICE_FIELDS = frozenset(
         "contact_phone",
         "address",
         "employee_count",
+        "closed_loop",
         "dormitory_capacity",
         "canteen_capacity",
     }

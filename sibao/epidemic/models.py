@@ -19,10 +19,33 @@ class PostType(models.TextChoices):
 MOBILE_POST_TYPES = (PostType.LOGISTICS, PostType.SALES, PostType.CONTACT)
 
 
+class Zone(models.TextChoices):
+    """EP-8, 003#一.15: where a person works and lives inside the enterprise."""
+
+    GREEN = "green", _("Green zone (normal production)")
+    BLUE = "blue", _("Blue zone (new arrivals under observation)")
+    YELLOW = "yellow", _("Yellow zone (close and secondary contacts)")
+    RED = "red", _("Red zone (abnormal test or infected)")
+
+
+class CodeColour(models.TextChoices):
+    """EP-4: the health-code colour of a person."""
+
+    GREEN = "green", _("Green code")
+    YELLOW = "yellow", _("Yellow code")
+    RED = "red", _("Red code")
+
+
 class EmployeeQuerySet(ScopedQuerySet):
     scope_region_path = "enterprise__region__path"
     scope_sector = "enterprise__sector"
     scope_enterprise = "enterprise_id"
+
+
+class ZoneMoveQuerySet(ScopedQuerySet):
+    scope_region_path = "employee__enterprise__region__path"
+    scope_sector = "employee__enterprise__sector"
+    scope_enterprise = "employee__enterprise_id"
 
 
 class Employee(models.Model):
@@ -44,6 +67,14 @@ class Employee(models.Model):
     arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
     is_active = models.BooleanField(_("employed"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # EP-8: changed only through ``employee_move_zone`` (each move is a ZoneMove row).
+    zone = models.CharField(_("zone"), max_length=8, choices=Zone.choices, default=Zone.GREEN, editable=False)
+    # EP-4: the current colour; its history and the rules that set it live in the health app.
+    health_code = models.CharField(
+        _("health code"), max_length=8, choices=CodeColour.choices, default=CodeColour.GREEN, editable=False
+    )
+    # EP-2/EP-9: until then the person is tested daily (new arrival in the blue zone, cleared suspected case).
+    quiet_period_until = models.DateTimeField(_("quiet period until"), null=True, blank=True, editable=False)
     # EP-2: kept by the test ingest in the same transaction, so "who is overdue" never scans the results
     # (ARCHITECTURE: ~0.25 s for 5M people instead of 3–7 s for "latest test per person").
     last_test_at = models.DateTimeField(_("last test"), null=True, blank=True, editable=False)
@@ -128,3 +159,28 @@ class TestResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sampled_at:%Y-%m-%d %H:%M} {self.result}"
+
+
+class ZoneMove(models.Model):
+    """EP-8: one move of one person between zones, with why (arrival, contact, result, end of quiet period)."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="zone_moves"
+    )
+    from_zone = models.CharField(_("from zone"), max_length=8, choices=Zone.choices)
+    to_zone = models.CharField(_("to zone"), max_length=8, choices=Zone.choices)
+    reason = models.CharField(_("reason"), max_length=255)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("moved by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moved_at = models.DateTimeField(_("moved at"), auto_now_add=True)
+
+    objects = ZoneMoveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("zone move")
+        verbose_name_plural = _("zone moves")
+        ordering = ["-moved_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id}: {self.from_zone} → {self.to_zone}"

@@ -27,28 +27,33 @@ from sibao.regions.models import Region
 class Cadence:
     normal_hours: int
     mobile_hours: int
+    daily_hours: int
 
     @classmethod
-    def for_region(cls, region: Region | None, *, closed_loop: bool = False) -> "Cadence":
+    def for_region(cls, region: Region | None) -> "Cadence":
         # EP-2, 001#annex2-二.1: 48 h; 24 h for mobile/contact posts; daily in closed loop or a quiet period.
-        if closed_loop:
-            hours = int(parameter_value(EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS, region))
-            return cls(hours, hours)
         return cls(
             int(parameter_value(EPIDEMIC_TEST_INTERVAL_HOURS, region)),
             int(parameter_value(EPIDEMIC_TEST_INTERVAL_MOBILE_HOURS, region)),
+            int(parameter_value(EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS, region)),
         )
 
 
 def overdue_condition(cadence: Cadence, now: datetime) -> Q:
-    """Employees whose last negative test is older than their post's cadence, or who were never tested."""
+    """Employees whose last negative test is older than their cadence, or who were never tested.
+
+    The cadence is daily for everyone of an enterprise in closed-loop production and for a person in a
+    quiet period; otherwise it follows the post type."""
     mobile = [str(post) for post in MOBILE_POST_TYPES]
 
     def stale(hours: int) -> Q:
         return Q(last_negative_test_at__isnull=True) | Q(last_negative_test_at__lt=now - timedelta(hours=hours))
 
-    return (Q(post_type__in=mobile) & stale(cadence.mobile_hours)) | (
-        ~Q(post_type__in=mobile) & stale(cadence.normal_hours)
+    daily = Q(enterprise__closed_loop=True) | Q(quiet_period_until__gt=now)
+    return (
+        (daily & stale(cadence.daily_hours))
+        | (~daily & Q(post_type__in=mobile) & stale(cadence.mobile_hours))
+        | (~daily & ~Q(post_type__in=mobile) & stale(cadence.normal_hours))
     )
 
 
@@ -58,7 +63,6 @@ def overdue_employee_list(
     enterprise: Enterprise | None = None,
     region: Region | None = None,
     now: datetime | None = None,
-    closed_loop: bool = False,
 ) -> QuerySet[Employee]:
     """Employed people overdue for a test, within ``user``'s scope, narrowed to an enterprise or region.
 
@@ -74,7 +78,7 @@ def overdue_employee_list(
         cadence_region = region or getattr(user, "region", None)
         if region is not None:
             employees = employees.filter(enterprise__region__path__startswith=region.path)
-    cadence = Cadence.for_region(cadence_region, closed_loop=closed_loop)
+    cadence = Cadence.for_region(cadence_region)
     return employees.filter(overdue_condition(cadence, now)).order_by("last_negative_test_at", "pk")
 
 

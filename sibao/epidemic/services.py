@@ -1,12 +1,13 @@
 """EP-1 writes: employees with protected ID numbers, and the one logged way to read a full number."""
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sibao.core.audit import as_actor
@@ -15,7 +16,9 @@ from sibao.core.protected import digest, mask_id_number, protect, reveal
 from sibao.core.roles import Role
 from sibao.core.validators import validate_id_number
 from sibao.enterprises.models import Enterprise
-from sibao.epidemic.models import Employee, PostType
+from sibao.epidemic.models import Employee, PostType, Zone, ZoneMove
+from sibao.parameters.registry import EPIDEMIC_QUIET_PERIOD_DAYS
+from sibao.parameters.selectors import parameter_value
 
 # Who may see a full ID number (EP-1): the epidemic task force of the region, for tracing and reporting.
 REVEALING_ROLES = (Role.EPIDEMIC,)
@@ -86,3 +89,35 @@ def employee_reveal_id_number(*, actor: Any, employee: Employee, purpose: str) -
         actor=actor,
     )
     return reveal(employee.id_cipher)
+
+
+def employee_move_zone(
+    *, actor: Any, employee: Employee, zone: str, reason: str, quiet_days: int | None = None
+) -> ZoneMove | None:
+    """EP-8: move a person to another zone and record why. Moving to blue starts a quiet period (new
+    arrivals, 003#一.4) of ``quiet_days`` or the region's parameter; leaving blue or yellow ends it unless
+    a new one is given. Returns None when the person is already there."""
+    if actor is not None and not _may_manage(actor, employee.enterprise):
+        raise PermissionRefused("epidemic.zone.forbidden", _("You may not move employees of this enterprise."))
+    if zone not in Zone.values:
+        raise ServiceError("epidemic.zone.invalid", _("Choose a zone."), field="zone")
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("epidemic.zone.reason", _("Say why the person moves."), field="reason")
+    with transaction.atomic(), as_actor(actor):
+        locked = Employee.objects.select_for_update().select_related("enterprise__region").get(pk=employee.pk)
+        if locked.zone == zone and quiet_days is None:
+            return None
+        move = ZoneMove.objects.create(
+            employee=locked, from_zone=locked.zone, to_zone=zone, reason=reason[:255], moved_by=actor
+        )
+        if quiet_days is None and zone == Zone.BLUE:
+            quiet_days = int(parameter_value(EPIDEMIC_QUIET_PERIOD_DAYS, locked.enterprise.region))
+        if quiet_days is not None:
+            locked.quiet_period_until = timezone.now() + timedelta(days=quiet_days)
+        elif zone == Zone.GREEN:
+            locked.quiet_period_until = None
+        locked.zone = zone
+        locked.save(update_fields=["zone", "quiet_period_until"])
+    employee.zone, employee.quiet_period_until = locked.zone, locked.quiet_period_until
+    return move

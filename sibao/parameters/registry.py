@@ -226,3 +226,208 @@ EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS = define(
         Decimal("720"),
     )
 )
+EPIDEMIC_QUIET_PERIOD_DAYS = define(
+    Definition(
+        "epidemic.quiet_period_days",
+        # The seeds set no length (003#一.4, 001#annex2-三.7); 7 days mirrors the centralised isolation.
+        _("A quiet period (new arrival in the blue zone, cleared suspected case) lasts"),
+        "int",
+        7,
+        _("days"),
+        "003#一.4, 001#annex2-三.7",
+        Decimal("1"),
+        Decimal("60"),
+    )
+)
+EPIDEMIC_ARRIVAL_TEST_HOURS = define(
+    Definition(
+        "epidemic.arrival_test_hours",
+        _("An arrival from elsewhere with a green code is tested within"),
+        "int",
+        24,
+        _("hours"),
+        "001#annex2-三.4",
+        Decimal("1"),
+        Decimal("240"),
+    )
+)
+EPIDEMIC_RISK_ARRIVAL_ISOLATION_DAYS = define(
+    Definition(
+        "epidemic.risk_arrival_isolation_days",
+        _("An arrival from a medium/high-risk county or static-management area is centrally isolated for"),
+        "int",
+        7,
+        _("days"),
+        "001#annex2-三.4",
+        Decimal("1"),
+        Decimal("60"),
+    )
+)
+EPIDEMIC_DAILY_REPORT_DEADLINE_HOUR = define(
+    Definition(
+        "epidemic.daily_report_deadline_hour",
+        _("The daily health report (zero report included) is due by this hour"),
+        "int",
+        12,
+        _("o'clock"),
+        "001#annex2-二.3",
+        Decimal("0"),
+        Decimal("23"),
+    )
+)
+EPIDEMIC_RETEST_HOURS = define(
+    Definition(
+        "epidemic.retest_hours",
+        _("A suspected or initial-positive person is re-tested within"),
+        "int",
+        6,
+        _("hours"),
+        "001#annex2-三.7",
+        Decimal("1"),
+        Decimal("72"),
+    )
+)
+EPIDEMIC_SHUTDOWN_MAX_DAYS = define(
+    Definition(
+        "epidemic.shutdown_max_days",
+        _("An approved shutdown of a whitelist enterprise lasts at most"),
+        "int",
+        3,
+        _("days"),
+        "001#annex2-三.7",
+        Decimal("1"),
+        Decimal("30"),
+    )
+)
+EPIDEMIC_TRACE_WINDOW_MINUTES = define(
+    Definition(
+        "epidemic.trace_window_minutes",
+        # 精准流调: a scan stands for a stay of this length; two stays at one venue that overlap are a contact.
+        _("Tracing counts a venue scan as a stay of"),
+        "int",
+        30,
+        _("minutes"),
+        "001#annex2-二.2",
+        Decimal("1"),
+        Decimal("1440"),
+    )
+)
+EPIDEMIC_OBSERVATION_ROOM_STAFF = define(
+    Definition(
+        "epidemic.observation_room_staff",
+        # The seeds ask for rooms "in proportion to staff" (003#一.13) without a ratio; one per 100 is a start.
+        _("One temporary observation room for every"),
+        "int",
+        100,
+        _("employees"),
+        "003#一.13",
+        Decimal("1"),
+        Decimal("100000"),
+    )
+)
+EPIDEMIC_SAMPLING_BOOTH_STAFF = define(
+    Definition(
+        "epidemic.sampling_booth_staff",
+        _("An enterprise is encouraged to have its own sampling booth from"),
+        "int",
+        1000,
+        _("employees"),
+        "001#annex2-二.1",
+        Decimal("1"),
+        Decimal("100000"),
+    )
+)
+# EP-10, 001#annex2-二.7 asks for 足量储备 without numbers: the defaults below cover 7 days of closed-loop
+# production (two masks a day, one antigen test every 3–4 days, one thermometer per 50 people …).
+SUPPLY_RESERVE_PARAMETERS: dict[str, Definition] = {}
+EPIDEMIC_RESERVE_MASKS = define(
+    Definition(
+        "epidemic.reserve_masks",
+        _("Reserve of masks per employee"),
+        "decimal",
+        Decimal("14"),
+        _("masks"),
+        "001#annex2-二.7",
+        Decimal("0"),
+        Decimal("1000"),
+    )
+)
+SUPPLY_RESERVE_PARAMETERS["masks"] = EPIDEMIC_RESERVE_MASKS
+EPIDEMIC_RESERVE_PROTECTIVE_SUITS = define(
+    Definition(
+        "epidemic.reserve_protective_suits",
+        _("Reserve of protective suits per employee"),
+        "decimal",
+        Decimal("0.05"),
+        _("suits"),
+        "001#annex2-二.7",
+        Decimal("0"),
+        Decimal("1000"),
+    )
+)
+SUPPLY_RESERVE_PARAMETERS["protective_suits"] = EPIDEMIC_RESERVE_PROTECTIVE_SUITS
+EPIDEMIC_RESERVE_GLOVES = define(
+    Definition(
+        "epidemic.reserve_gloves",
+        _("Reserve of latex gloves per employee"),
+        "decimal",
+        Decimal("4"),
+        _("pairs"),
+        "001#annex2-二.7",
+        Decimal("0"),
+        Decimal("1000"),
+    )
+)
+SUPPLY_RESERVE_PARAMETERS["gloves"] = EPIDEMIC_RESERVE_GLOVES
+EPIDEMIC_RESERVE_DISINFECTANT = define(
+    Definition(
+        "epidemic.reserve_disinfectant",
+        _("Reserve of disinfectant per employee"),
+        "decimal",
+        Decimal("0.5"),
+        _("litres"),
+        "001#annex2-二.7",
+        Decimal("0"),
+        Decimal("1000"),
+    )
+)
+SUPPLY_RESERVE_PARAMETERS["disinfectant"] = EPIDEMIC_RESERVE_DISINFECTANT
+EPIDEMIC_RESERVE_HAND_SANITISER = define(
+    Definition(
+        "epidemic.reserve_hand_sanitiser",
+        _("Reserve of hand sanitiser per employee"),
+        "decimal",
+        Decimal("0.2"),
+        _("bottles"),
+        "001#annex2-二.7",
+        Decimal("0"),
+        Decimal("1000"),
+    )
+)
+SUPPLY_RESERVE_PARAMETERS["hand_sanitiser"] = EPIDEMIC_RESERVE_HAND_SANITISER
+EPIDEMIC_RESERVE_THERMOMETERS = define(
+    Definition(
+        "epidemic.reserve_thermometers",
+        _("Reserve of thermometers per employee"),
+        "decimal",
+        Decimal("0.02"),
+        _("pieces"),
+        "001#annex2-二.7",
+        Decimal("0"),
+        Decimal("1000"),
+    )
+)
+SUPPLY_RESERVE_PARAMETERS["thermometers"] = EPIDEMIC_RESERVE_THERMOMETERS
+EPIDEMIC_RESERVE_ANTIGEN_TESTS = define(
+    Definition(
+        "epidemic.reserve_antigen_tests",
+        _("Reserve of antigen tests per employee"),
+        "decimal",
+        Decimal("2"),
+        _("tests"),
+        "001#annex2-二.7",
+        Decimal("0"),
+        Decimal("1000"),
+    )
+)
+SUPPLY_RESERVE_PARAMETERS["antigen_tests"] = EPIDEMIC_RESERVE_ANTIGEN_TESTS

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import Personas
+from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import Employee, PostType
 from sibao.epidemic.overdue import overdue_counts_by_enterprise, overdue_employee_list
 from sibao.epidemic.services import employee_create
@@ -62,7 +63,16 @@ def test_never_tested_is_overdue(personas: Personas) -> None:
 def test_closed_loop_production_is_daily(personas: Personas) -> None:
     worker = person(personas, "41022219900101006", tested_hours_ago=25)
     assert overdue_ids(personas) == set()
-    assert overdue_ids(personas, closed_loop=True) == {worker.pk}
+    Enterprise.objects.filter(pk=personas.ent_a.pk).update(closed_loop=True)
+    assert overdue_ids(personas) == {worker.pk}
+
+
+def test_a_quiet_period_is_daily_until_it_ends(personas: Personas) -> None:
+    newcomer = person(personas, "41022219900101012", tested_hours_ago=25)
+    Employee.objects.filter(pk=newcomer.pk).update(quiet_period_until=NOW + timedelta(days=2))
+    assert overdue_ids(personas) == {newcomer.pk}
+    Employee.objects.filter(pk=newcomer.pk).update(quiet_period_until=NOW - timedelta(minutes=1))
+    assert overdue_ids(personas) == set()
 
 
 def test_only_a_negative_resets_the_clock(personas: Personas) -> None:

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SentinelConfig(AppConfig):
+    name = "sibao.sentinel"
+    label = "sentinel"
+    verbose_name = _("Sentinel warnings")
+    audited_models: dict[str, list[str]] = {"SentinelWarning": []}
