@@ -11,7 +11,12 @@ from sibao.core.api_auth import API_AUTH
 from sibao.core.errors import ServiceError
 from sibao.enterprises.api import router as enterprises_router
 from sibao.epidemic.api import router as employees_router
+from sibao.health.api import router as health_router
+from sibao.incidents.api import router as incidents_router
+from sibao.readiness.api import router as readiness_router
+from sibao.sentinel.api import router as sentinel_router
 from sibao.tickets.api import router as tickets_router
+from sibao.venues.api import router as venues_router
 from sibao.whitelist.api import router as whitelist_router
 
 api = NinjaAPI(
@@ -68,3 +73,8 @@ api.add_router("/enterprises", enterprises_router)
 api.add_router("/whitelist", whitelist_router)
 api.add_router("/requests", tickets_router)
 api.add_router("/employees", employees_router)
+api.add_router("/health", health_router)
+api.add_router("/venues", venues_router)
+api.add_router("/incidents", incidents_router)
+api.add_router("/readiness", readiness_router)
+api.add_router("/warnings", sentinel_router)

@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "sibao.tickets",
     "sibao.epidemic",
     "sibao.sentinel",
+    "sibao.health",
+    "sibao.venues",
+    "sibao.incidents",
+    "sibao.readiness",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReadinessConfig(AppConfig):
+    name = "sibao.readiness"
+    label = "readiness"
+    verbose_name = _("Supplies and readiness")
+    audited_models: dict[str, list[str]] = {}
