@@ -123,15 +123,15 @@ def run_one(scale: float) -> None:
         for index, number in enumerate(numbers)
     ]
     columns = "enterprise_id, name, id_cipher, id_digest, id_masked, post_type, phone, team, dormitory, "
-    columns += "management_unit, is_active, created_at"
+    columns += "management_unit, is_active, created_at, zone, health_code"
     with transaction.atomic(), connection.cursor() as cursor:
         if vendor == "postgresql":
             with cursor.copy(f"COPY epidemic_employee ({columns}) FROM STDIN") as copy:
                 for row in employee_rows:
-                    copy.write_row((*row, "", "", "", "", True, timezone.now()))
+                    copy.write_row((*row, "", "", "", "", True, timezone.now(), "green", "green"))
         else:
             cursor.executemany(
-                f"INSERT INTO epidemic_employee ({columns}) VALUES (%s, %s, %s, %s, %s, %s, '', '', '', '', 1, %s)",
+                f"INSERT INTO epidemic_employee ({columns}) VALUES (%s, %s, %s, %s, %s, %s, '', '', '', '', 1, %s, 'green', 'green')",
                 [(*row, timezone.now()) for row in employee_rows],
             )
     del employee_rows

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -16,8 +16,20 @@ from sibao.core.roles import Capability, has_capability
 from sibao.core.views import xlsx_response
 from sibao.enterprises.models import Enterprise
 from sibao.enterprises.schemas import ErrorOut, ImportResultOut
-from sibao.epidemic import export, imports, selectors, services
-from sibao.epidemic.schemas import EmployeeIn, EmployeeListOut, EmployeeOut, RevealIn, RevealOut
+from sibao.epidemic import export, imports, ingest, overdue, selectors, services
+from sibao.epidemic.models import TestImportStatus
+from sibao.epidemic.schemas import (
+    EmployeeIn,
+    EmployeeListOut,
+    EmployeeOut,
+    EmployeeStatusOut,
+    RevealIn,
+    RevealOut,
+    TestImportOut,
+    ZoneMoveIn,
+    ZoneMoveOut,
+)
+from sibao.regions.models import Region
 
 router = Router(tags=["employees"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -98,6 +110,60 @@ def export_employees(request: HttpRequest, region: str = "") -> HttpResponse:
     response = xlsx_response(exported.content, "whitelist-employees.xlsx")
     response["Cache-Control"] = "no-store"
     return response
+
+
+@router.post(
+    "/results",
+    response={201: TestImportOut, 202: TestImportOut, **ERRORS},
+    summary="EP-2: import a testing institution's result file (all or nothing; large files in the background)",
+)
+def import_results(request: HttpRequest, file: File[UploadedFile], institution: Form[str]) -> Any:
+    _require(request, Capability.EPIDEMIC_MANAGE)
+    test_import = ingest.results_import_submit(
+        actor=request.user, institution=institution, file_name=file.name or "results.csv", content=file.read()
+    )
+    running = test_import.status in (TestImportStatus.PENDING, TestImportStatus.RUNNING)
+    return Status(202 if running else 201, test_import)
+
+
+@router.get("/results/{int:import_id}", response={200: TestImportOut, **ERRORS}, summary="EP-2: one result file")
+def get_result_import(request: HttpRequest, import_id: int) -> Any:
+    _require(request, Capability.EPIDEMIC_MANAGE)
+    return selectors.test_import_get(user=request.user, pk=import_id)
+
+
+class OverdueFilters(Schema):
+    enterprise: Id | None = None
+    region: str = ""
+
+
+@router.get(
+    "/overdue",
+    response={200: list[EmployeeStatusOut], **ERRORS},
+    summary="EP-2: employed people overdue for a test in scope (48 h / 24 h / daily cadences)",
+)
+@paginate(BoundedLimitOffset)
+def list_overdue(request: HttpRequest, filters: Query[OverdueFilters]) -> Any:
+    _require(request, Capability.EMPLOYEE_VIEW)
+    enterprise = Enterprise.objects.get_visible(request.user, pk=filters.enterprise) if filters.enterprise else None
+    region = Region.objects.filter(code=filters.region).first() if filters.region else None
+    return overdue.overdue_employee_list(user=request.user, enterprise=enterprise, region=region).select_related(
+        "enterprise"
+    )
+
+
+@router.get("/{int:employee_id}/status", response={200: EmployeeStatusOut, **ERRORS}, summary="Zone, code, tests")
+def get_employee_status(request: HttpRequest, employee_id: int) -> Any:
+    _require(request, Capability.EMPLOYEE_VIEW)
+    return selectors.employee_get(user=request.user, pk=employee_id)
+
+
+@router.post("/{int:employee_id}/zone", response={200: ZoneMoveOut, 204: None, **ERRORS}, summary="EP-8: move zones")
+def move_zone(request: HttpRequest, employee_id: int, payload: ZoneMoveIn) -> Any:
+    _require(request, Capability.EMPLOYEE_MANAGE)
+    employee = selectors.employee_get(user=request.user, pk=employee_id)
+    move = services.employee_move_zone(actor=request.user, employee=employee, zone=payload.zone, reason=payload.reason)
+    return Status(204, None) if move is None else move
 
 
 @router.get("/{int:employee_id}", response={200: EmployeeOut, **ERRORS}, summary="One employee (masked)")

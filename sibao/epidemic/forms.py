@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.core.roles import Role
 from sibao.enterprises.models import Enterprise
-from sibao.epidemic.models import PostType
+from sibao.epidemic.models import PostType, Zone
 from sibao.epidemic.selectors import enterprises_for_employees
 
 
@@ -77,3 +77,32 @@ class RevealForm(forms.Form):
         help_text=_("Why you need the full number (e.g. contact tracing). It is written to the audit log."),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
+
+
+class ResultsUploadForm(forms.Form):
+    institution = forms.CharField(
+        label=_("Testing institution"),
+        max_length=128,
+        help_text=_("Used for rows whose 检测机构 column is empty."),
+    )
+    file = forms.FileField(label=_("Results file (.csv or .xlsx)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class OverdueFilterForm(forms.Form):
+    enterprise = forms.IntegerField(label=_("Enterprise"), required=False, min_value=1)
+    region = forms.CharField(label=_("Region"), required=False)
+
+
+class ZoneMoveForm(forms.Form):
+    zone = forms.ChoiceField(label=_("Move to zone"), choices=Zone.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+        for field in self.fields.values():  # the form is one compact row: the label is the placeholder
+            field.widget.attrs.update({"aria-label": str(field.label), "placeholder": str(field.label)})

@@ -1,11 +1,11 @@
 """EP-1 API shapes. Outputs carry the masked ID number only; the full one exists only in ``RevealOut``."""
 
-from datetime import date
+from datetime import date, datetime
 
 from ninja import Field, Schema
 
 from sibao.core.api_types import Id
-from sibao.epidemic.models import PostType
+from sibao.epidemic.models import CodeColour, PostType, TestImportStatus, Zone
 
 
 def mask_phone(phone: str) -> str:
@@ -72,3 +72,47 @@ class RevealIn(Schema):
 class RevealOut(Schema):
     id: int
     id_number: str
+
+
+class EmployeeStatusOut(Schema):
+    """EP-2/EP-4/EP-8 state of a person: zone, code, quiet period and last tests."""
+
+    id: int
+    enterprise: EnterpriseRef
+    name: str
+    id_masked: str
+    post_type: PostType
+    zone: Zone
+    health_code: CodeColour
+    quiet_period_until: datetime | None
+    last_test_at: datetime | None
+    last_negative_test_at: datetime | None
+
+
+class TestImportOut(Schema):
+    id: int
+    institution: str
+    file_name: str
+    status: TestImportStatus
+    progress: int = Field(..., description="0–100")
+    row_count: int
+    added_count: int
+    errors: list[str]
+    created_at: datetime
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_errors(obj: object) -> list[str]:
+        return str(getattr(obj, "error", "")).splitlines()
+
+
+class ZoneMoveIn(Schema):
+    zone: Zone
+    reason: str = Field(..., min_length=1, max_length=255)
+
+
+class ZoneMoveOut(Schema):
+    from_zone: Zone
+    to_zone: Zone
+    reason: str
+    moved_at: datetime

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from sibao.enterprises.models import Enterprise
-from sibao.epidemic.models import Employee
+from sibao.epidemic.models import Employee, TestImport, TestResult, Zone, ZoneMove
 from sibao.regions.models import Region
 
 # The enterprise filter is a <select>; beyond this many enterprises the search box finds them instead.
@@ -62,3 +62,30 @@ def enterprises_for_filter(*, user: Any) -> list[Enterprise]:
         .order_by("name", "pk")
         .only("pk", "name")[:ENTERPRISE_CHOICES_LIMIT]
     )
+
+
+def test_import_list(*, user: Any) -> QuerySet[TestImport]:
+    """Result files uploaded in the user's area, newest first (the file content is not loaded)."""
+    return TestImport.objects.visible_to(user).defer("content").select_related("created_by")
+
+
+def test_import_get(*, user: Any, pk: int) -> TestImport:
+    return TestImport.objects.visible_to(user).defer("content").get_visible(user, pk=pk)
+
+
+def test_results_of(*, employee: Employee, limit: int = 20) -> QuerySet[TestResult]:
+    """A person's latest results (the primary key index, read backwards)."""
+    return TestResult.objects.filter(id_digest=employee.id_digest).order_by("-sampled_at")[:limit]
+
+
+def zone_moves_of(*, employee: Employee) -> QuerySet[ZoneMove]:
+    return employee.zone_moves.select_related("moved_by").order_by("-moved_at", "-pk")
+
+
+def zone_counts(*, user: Any, enterprise_id: int | None = None) -> dict[str, int]:
+    """Employed people per zone (EP-8) in scope, optionally for one enterprise."""
+    employees = Employee.objects.visible_to(user).filter(is_active=True)
+    if enterprise_id:
+        employees = employees.filter(enterprise_id=enterprise_id)
+    counts = dict(employees.order_by().values_list("zone").annotate(total=Count("pk")))
+    return {zone: counts.get(zone, 0) for zone in Zone.values}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sibao.epidemic import views
+from sibao.epidemic import results_views, views
 
 app_name = "epidemic"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("export.xlsx", views.province_export, name="export"),
     path("<int:pk>/", views.employee_detail, name="detail"),
     path("<int:pk>/reveal/", views.employee_reveal, name="reveal"),
+    path("<int:pk>/zone/", results_views.employee_move_zone, name="move_zone"),
+    path("results/", results_views.results, name="results"),
+    path("results/<int:pk>/", results_views.result_import, name="result_import"),
+    path("overdue/", results_views.overdue_list, name="overdue"),
 ]

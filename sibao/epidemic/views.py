@@ -27,7 +27,7 @@ from sibao.core.views import capability_required, xlsx_response
 from sibao.enterprises.models import Enterprise
 from sibao.enterprises.selectors import regions_for_filter
 from sibao.epidemic import export, imports, selectors, services
-from sibao.epidemic.forms import EmployeeFilterForm, EmployeeForm, EmployeeImportForm, RevealForm
+from sibao.epidemic.forms import EmployeeFilterForm, EmployeeForm, EmployeeImportForm, RevealForm, ZoneMoveForm
 
 PAGE_SIZE = 50
 _IMPORT_SESSION_KEY = "employee_import_file"
@@ -83,6 +83,9 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_context(request: HttpRequest, employee: Any, form: RevealForm) -> dict[str, Any]:
     return {
         "employee": employee,
+        "results": selectors.test_results_of(employee=employee),
+        "zone_moves": selectors.zone_moves_of(employee=employee)[:20],
+        "zone_form": ZoneMoveForm() if has_capability(request.user, Capability.EMPLOYEE_MANAGE) else None,
         # Superusers pass every capability check; the service's role rule is the one that counts here.
         "can_reveal": has_capability(request.user, Capability.ID_REVEAL)
         and getattr(request.user, "role", None) in services.REVEALING_ROLES,

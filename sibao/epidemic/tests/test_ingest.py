@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Personas
 from sibao.core.errors import ServiceError
@@ -159,3 +161,40 @@ def test_xlsx_files_are_read(personas: Personas) -> None:
     )
     done = submit(personas, content, "results.xlsx")
     assert done.status == epidemic.TestImportStatus.DONE and done.added_count == 1
+
+
+@given(
+    number=st.one_of(
+        st.sampled_from([NUMBER, OTHER, NUMBER.lower(), f" {NUMBER} ", NUMBER[:-1] + "0", "41022219900230123X"]),
+        st.text(alphabet="0123456789Xx ", min_size=15, max_size=19),
+    ),
+    sampled_at=st.one_of(
+        st.sampled_from(["2022-05-01 08:30", "2022/05/01 08:30:15", "2022-02-30 08:00", "2022-05-01T23:59", ""]),
+        st.text(alphabet="0123456789-: /T", max_size=20),
+    ),
+    result=st.sampled_from(["阴性", "阳性", "negative", " 阴性 ", "Positive", "阴", ""]),
+    institution=st.sampled_from(["", "通许县人民医院", "院" * 129]),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_fast_path_agrees_with_the_row_validator(
+    number: str, sampled_at: str, result: str, institution: str
+) -> None:
+    """The per-file fast path may only accept what ``parse_row`` accepts, with the same values."""
+    row = ["某人", number, sampled_at, result, institution]
+    positions = {key: index for index, key in enumerate(("name", "id_number", "sampled_at", "result", "institution"))}
+    for vendor in ("postgresql", "sqlite"):
+        digest_function = ingest._digest_function()
+        fast = ingest._FastRow(positions, default_institution="默认机构", digest=digest_function, vendor=vendor)(row)
+        try:
+            expected = ingest.parse_row(
+                dict(zip(positions, row, strict=True)),
+                default_institution="默认机构",
+                digest=digest_function,
+                vendor=vendor,
+            )
+        except ingest.RowInvalid:
+            assert fast is None
+        else:
+            assert fast in (None, expected)
+            if (number, sampled_at, result) == (NUMBER, "2022-05-01 08:30", "阴性"):
+                assert fast == expected  # the common case really takes the fast path
