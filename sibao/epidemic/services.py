@@ -34,7 +34,8 @@ def _may_manage(actor: Any, enterprise: Enterprise) -> bool:
 
 
 def employee_create(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> Employee:
-    if not _may_manage(actor, enterprise):
+    """Register one person. ``actor=None`` is the platform itself (demo data, commands)."""
+    if actor is not None and not _may_manage(actor, enterprise):
         raise PermissionRefused("epidemic.employee.forbidden", _("You may not register employees of this enterprise."))
     name = str(data.get("name") or "").strip()
     if not name:

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from sibao.accounts.demo import load_demo_users
 from sibao.enterprises.demo import load_demo_enterprises
+from sibao.epidemic.demo import load_demo_employees
 from sibao.tickets.demo import load_demo_tickets
 from sibao.whitelist.demo import load_demo_whitelist
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             users = load_demo_users()
             whitelist = load_demo_whitelist()
             tickets = load_demo_tickets()
+            epidemic = load_demo_employees()
         self.stdout.write(
             "演示数据：新增企业（项目）{enterprises}，不良记录 {records}，供应链关系 {supply_links}，"
             "结对合作 {pairings}；演示用户 {users} 个".format(users=len(users), **counts)
@@ -32,3 +34,4 @@ class Command(BaseCommand):
             "包保安排 {liaisons}".format(**whitelist)
         )
         self.stdout.write("演示诉求：通许县 {tongxu} 件，新郑市 {xinzheng} 件".format(**tickets))
+        self.stdout.write("演示防疫：新增员工 {employees} 人，核酸结果 {results} 条".format(**epidemic))
