@@ -6,4 +6,12 @@ class HealthConfig(AppConfig):
     name = "sibao.health"
     label = "health"
     verbose_name = _("Health monitoring")
-    audited_models: dict[str, list[str]] = {}
+    audited_models: dict[str, list[str]] = {
+        "DailyReport": [],
+        "ReportSymptom": [],
+        "RiskArea": [],
+        "HealthCodeChange": [],
+        # The digest is a lookup key derived from the ID number; the masked form is enough in the log.
+        "ArrivalRegistration": ["id_digest"],
+        "ArrivalSighting": ["id_digest"],
+    }

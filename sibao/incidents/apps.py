@@ -6,4 +6,8 @@ class IncidentsConfig(AppConfig):
     name = "sibao.incidents"
     label = "incidents"
     verbose_name = _("Incidents")
-    audited_models: dict[str, list[str]] = {}
+    audited_models: dict[str, list[str]] = {
+        "Incident": [],
+        "IncidentContact": ["id_digest"],
+        "ShutdownRequest": [],
+    }

@@ -431,3 +431,16 @@ EPIDEMIC_RESERVE_ANTIGEN_TESTS = define(
     )
 )
 SUPPLY_RESERVE_PARAMETERS["antigen_tests"] = EPIDEMIC_RESERVE_ANTIGEN_TESTS
+READINESS_DRILL_INTERVAL_DAYS = define(
+    Definition(
+        "epidemic.drill_interval_days",
+        # 001#annex2-二.7 asks for drills "定期" (003#一.12: 加强应急演练) without a period; a quarter is a start.
+        _("An emergency drill at least every"),
+        "int",
+        90,
+        _("days"),
+        "001#annex2-二.7",
+        Decimal("1"),
+        Decimal("3650"),
+    )
+)

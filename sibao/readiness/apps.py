@@ -6,4 +6,9 @@ class ReadinessConfig(AppConfig):
     name = "sibao.readiness"
     label = "readiness"
     verbose_name = _("Supplies and readiness")
-    audited_models: dict[str, list[str]] = {}
+    audited_models: dict[str, list[str]] = {
+        "SupplyStock": [],
+        "SupplyReport": [],
+        "Readiness": [],
+        "Drill": [],
+    }

@@ -9,6 +9,9 @@ from django.db import transaction
 from sibao.accounts.demo import load_demo_users
 from sibao.enterprises.demo import load_demo_enterprises
 from sibao.epidemic.demo import load_demo_employees
+from sibao.health.demo import load_demo_health
+from sibao.incidents.demo import load_demo_incidents
+from sibao.readiness.demo import load_demo_readiness
 from sibao.tickets.demo import load_demo_tickets
 from sibao.whitelist.demo import load_demo_whitelist
 
@@ -25,6 +28,9 @@ class Command(BaseCommand):
             whitelist = load_demo_whitelist()
             tickets = load_demo_tickets()
             epidemic = load_demo_employees()
+            health = load_demo_health()
+            readiness = load_demo_readiness()
+            incidents = load_demo_incidents()
         self.stdout.write(
             "演示数据：新增企业（项目）{enterprises}，不良记录 {records}，供应链关系 {supply_links}，"
             "结对合作 {pairings}；演示用户 {users} 个".format(users=len(users), **counts)
@@ -35,3 +41,15 @@ class Command(BaseCommand):
         )
         self.stdout.write("演示诉求：通许县 {tongxu} 件，新郑市 {xinzheng} 件".format(**tickets))
         self.stdout.write("演示防疫：新增员工 {employees} 人，核酸结果 {results} 条".format(**epidemic))
+        self.stdout.write(
+            "演示健康监测：风险区域 {risk_areas} 个，日报 {reports} 份，入豫报备 {arrivals} 人，"
+            "未报备到访 {sightings} 人".format(**health)
+        )
+        self.stdout.write(
+            "演示常态常备：企业 {enterprises} 家，库存报送 {stock_reports} 条，应急演练 {drills} 次，"
+            "物资不足 {short} 家".format(**readiness)
+        )
+        self.stdout.write(
+            "演示应急处置：已结案 {closed}，留观中 {open}，复核超时 {overdue}，复核阳性 {confirmed}，"
+            "密接 {contacts}，停产申请 {shutdown_requests}".format(**incidents)
+        )
