@@ -46,10 +46,11 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-# EP-2 speed figures (issue 5): `make bench SCALE=1.0`. PostgreSQL figures need DATABASE_URL naming a database
+# EP-2/EP-7 speed figures (issue 5): `make bench SCALE=1.0`. PostgreSQL figures need DATABASE_URL naming a database
 # of its own (its tables are dropped), e.g. postgres://sibao@127.0.0.1:54330/sibao_bench; SQLite always runs.
 bench: setup-test ## Print the epidemic benchmark figures as `name: value unit`
 	$(PY) benchmarks/epidemic.py $(SCALE)
+	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/tracing.py $(SCALE);; *) echo "# tracing figures skipped: PostgreSQL only";; esac
 
 lint: setup-test
 	$(VENV)/bin/ruff check sibao scripts benchmarks tests conftest.py

@@ -130,8 +130,9 @@ def run_one(scale: float) -> None:
                 for row in employee_rows:
                     copy.write_row((*row, "", "", "", "", True, timezone.now(), "green", "green"))
         else:
+            values = "%s, %s, %s, %s, %s, %s, '', '', '', '', 1, %s, 'green', 'green'"
             cursor.executemany(
-                f"INSERT INTO epidemic_employee ({columns}) VALUES (%s, %s, %s, %s, %s, %s, '', '', '', '', 1, %s, 'green', 'green')",
+                f"INSERT INTO epidemic_employee ({columns}) VALUES ({values})",
                 [(*row, timezone.now()) for row in employee_rows],
             )
     del employee_rows

@@ -33,6 +33,7 @@ NAV_ITEMS = [
     NavItem(_("Overdue tests"), "epidemic:overdue", Capability.EMPLOYEE_VIEW, "hourglass-split"),
     NavItem(_("Test result files"), "epidemic:results", Capability.EPIDEMIC_MANAGE, "file-earmark-medical"),
     NavItem(_("Health monitoring"), "health:index", Capability.EPIDEMIC_VIEW, "heart-pulse"),
+    NavItem(_("Venue codes and tracing"), "venues:index", Capability.EPIDEMIC_VIEW, "qr-code-scan"),
     NavItem(_("Incidents"), "incidents:index", Capability.EPIDEMIC_VIEW, "exclamation-octagon"),
     NavItem(_("Supplies and readiness"), "readiness:index", Capability.EPIDEMIC_VIEW, "shield-check"),
     NavItem(_("Requests"), "tickets:list", Capability.TICKET_VIEW, "chat-left-text"),

@@ -15,3 +15,4 @@ class HealthConfig(AppConfig):
         "ArrivalRegistration": ["id_digest"],
         "ArrivalSighting": ["id_digest"],
     }
+    periodic_jobs = ["sibao.health.tasks.schedule_daily_report_sweep"]

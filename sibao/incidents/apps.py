@@ -11,3 +11,4 @@ class IncidentsConfig(AppConfig):
         "IncidentContact": ["id_digest"],
         "ShutdownRequest": [],
     }
+    periodic_jobs = ["sibao.incidents.tasks.schedule_retest_deadline_sweep"]

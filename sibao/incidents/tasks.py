@@ -18,3 +18,9 @@ def retest_deadline_sweep(now: str | None = None) -> int:
     ``now`` (ISO format) is for replays and tests; the scheduler passes nothing."""
     at = datetime.fromisoformat(now) if now else timezone.now()
     return services.retest_deadline_sweep(at)
+
+
+def schedule_retest_deadline_sweep(now: datetime | None = None) -> str | None:
+    """Every scheduler pass: the sweep is cheap and idempotent, and a missed 6 h deadline must show at once."""
+    retest_deadline_sweep.enqueue()
+    return "retest deadline sweep"

@@ -12,3 +12,4 @@ class ReadinessConfig(AppConfig):
         "Readiness": [],
         "Drill": [],
     }
+    periodic_jobs = ["sibao.readiness.tasks.schedule_supplies_recheck"]

@@ -6,3 +6,4 @@ class TicketsConfig(AppConfig):
     name = "sibao.tickets"
     label = "tickets"
     verbose_name = _("Enterprise requests")
+    periodic_jobs = ["sibao.tickets.tasks.schedule_weekly_reports"]

@@ -7,12 +7,11 @@ once per Friday, after the commit of whatever transaction it runs in.
 
 import logging
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from sibao.core.scheduling import enqueue_once
 from sibao.tickets.metrics import FRIDAY
 from sibao.tickets.reports import regions_with_requests, weekly_report_build
 
@@ -43,24 +42,8 @@ def due_week_end(now: datetime) -> date:
     return friday
 
 
-def _already_enqueued(task_obj: Any, week_end: str) -> bool:
-    """Whether the backend already holds this job (the database backend keeps a row per enqueued task)."""
-    backend = task_obj.get_backend()
-    if backend.__class__.__name__ == "DatabaseBackend":
-        from django_tasks_db.models import DBTaskResult
-
-        return DBTaskResult.objects.filter(task_path=task_obj.module_path, args_kwargs__args__0=week_end).exists()
-    results = getattr(backend, "results", None)  # the dummy backend keeps them in memory
-    if results is not None:
-        return any(r.task.module_path == task_obj.module_path and list(r.args) == [week_end] for r in results)
-    return False  # the immediate backend keeps nothing; the task is idempotent, so a repeat only costs time
-
-
 def schedule_weekly_reports(now: datetime | None = None) -> str | None:
     """Enqueue this week's reports once, on Friday after 17:00 (or the missed week, if the scheduler was down).
     Returns the week enqueued, or None when nothing was due."""
     week_end = due_week_end(now or timezone.now()).isoformat()
-    if _already_enqueued(build_weekly_reports, week_end):
-        return None
-    transaction.on_commit(lambda: build_weekly_reports.enqueue(week_end))
-    return week_end
+    return week_end if enqueue_once(build_weekly_reports, week_end) else None

@@ -6,4 +6,10 @@ class VenuesConfig(AppConfig):
     name = "sibao.venues"
     label = "venues"
     verbose_name = _("Venue codes and tracing")
-    audited_models: dict[str, list[str]] = {}
+    # Scans are not audited: a bulk table written by imports (the ScanImport row records each file).
+    audited_models: dict[str, list[str]] = {
+        "Venue": [],
+        "VenueDeclaration": [],
+        "ScanImport": ["content", "sha256", "progress"],
+        "TraceLog": ["id_digest"],
+    }

@@ -13,6 +13,7 @@ from sibao.health.demo import load_demo_health
 from sibao.incidents.demo import load_demo_incidents
 from sibao.readiness.demo import load_demo_readiness
 from sibao.tickets.demo import load_demo_tickets
+from sibao.venues.demo import load_demo_venues
 from sibao.whitelist.demo import load_demo_whitelist
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             whitelist = load_demo_whitelist()
             tickets = load_demo_tickets()
             epidemic = load_demo_employees()
+            venues = load_demo_venues()
             health = load_demo_health()
             readiness = load_demo_readiness()
             incidents = load_demo_incidents()
@@ -41,6 +43,9 @@ class Command(BaseCommand):
         )
         self.stdout.write("演示诉求：通许县 {tongxu} 件，新郑市 {xinzheng} 件".format(**tickets))
         self.stdout.write("演示防疫：新增员工 {employees} 人，核酸结果 {results} 条".format(**epidemic))
+        self.stdout.write(
+            "演示场所码：企业 {enterprises} 家，新增场所码 {venues} 个，扫码记录 {scans} 条".format(**venues)
+        )
         self.stdout.write(
             "演示健康监测：风险区域 {risk_areas} 个，日报 {reports} 份，入豫报备 {arrivals} 人，"
             "未报备到访 {sightings} 人".format(**health)
