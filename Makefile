@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-SCALE ?= 0.25
+SCALE ?= 1.0
 
 .PHONY: bench run worker test setup setup-test demo-data browser lint typecheck check-migrations vendor-check lock serve
 
