@@ -32,6 +32,7 @@ NAV_ITEMS = [
     NavItem(pgettext_lazy("people", "Employees"), "epidemic:list", Capability.EMPLOYEE_VIEW, "person-badge"),
     NavItem(_("Overdue tests"), "epidemic:overdue", Capability.EMPLOYEE_VIEW, "hourglass-split"),
     NavItem(_("Test result files"), "epidemic:results", Capability.EPIDEMIC_MANAGE, "file-earmark-medical"),
+    NavItem(_("Sentinel warnings"), "sentinel:index", Capability.EPIDEMIC_VIEW, "broadcast"),
     NavItem(_("Health monitoring"), "health:index", Capability.EPIDEMIC_VIEW, "heart-pulse"),
     NavItem(_("Venue codes and tracing"), "venues:index", Capability.EPIDEMIC_VIEW, "qr-code-scan"),
     NavItem(_("Incidents"), "incidents:index", Capability.EPIDEMIC_VIEW, "exclamation-octagon"),

@@ -12,30 +12,30 @@ connection never touches the ``TestImport`` row until the very end of that trans
 connections never wait for each other.
 """
 
-import csv
-import hashlib
-import hmac
-import io
-import logging
-from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta, timezone
-from functools import lru_cache
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone as dj_timezone
+from django.db import connection
 from django.utils.translation import gettext as _
 
+from sibao.core.bulk import (
+    ID_CHECK,
+    ProgressFn,
+    beijing_time,
+    copy_escape,
+    digest_function,
+    file_register,
+    file_run,
+    file_start,
+    id_number_checked,
+    id_prefix_sum,
+    rows_of,
+)
 from sibao.core.errors import ServiceError
 from sibao.core.imports import RowError, RowInvalid
-from sibao.core.protected import _keys
-from sibao.core.tabular import TableReadError, _decode_csv, read_rows
-from sibao.core.validators import validate_id_number
-from sibao.epidemic.models import TestImport, TestImportStatus, TestOutcome
-
-logger = logging.getLogger(__name__)
+from sibao.core.tabular import TableReadError
+from sibao.epidemic.models import TestImport, TestOutcome
 
 # Column titles of the institutions' file (docs/formats/test-results.md); English keys are accepted too.
 COLUMNS = {
@@ -56,71 +56,12 @@ _RESULTS_EXACT = {word: value for word, value in RESULT_WORDS.items()}
 MAX_ERRORS = 50  # a file with thousands of bad rows is reported by its first ones
 INLINE_MAX_ROWS = 5_000  # files up to this size import at once; larger ones run as a background task
 COPY_CHUNK_ROWS = 50_000
-BEIJING = timezone(timedelta(hours=8))  # Asia/Shanghai has had no daylight saving since 1991
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 
 # One parsed row: (id digest, sampling time as UTC text for the database, result, institution).
 Parsed = tuple[str, str, str, str]
-ProgressFn = Callable[[int], None]
 
 
 # --- Row validation (shared by both database paths) -------------------------------------------------
-
-
-@lru_cache(maxsize=262_144)
-def _prefix_sum(prefix: str) -> int | None:
-    """Weighted sum of the region code and birth date (first 14 characters), or None if the date is not
-    real. Many people share a prefix, so this is computed once per prefix, not per row."""
-    try:
-        date(int(prefix[6:10]), int(prefix[10:12]), int(prefix[12:14]))
-    except ValueError:
-        return None
-    return sum(int(char) * weight for char, weight in zip(prefix, _ID_WEIGHTS[:14], strict=True))
-
-
-def _id_number(value: str) -> str:
-    """The normalised ID number. A fast check of the common case; anything doubtful goes through the
-    project's validator, which also supplies the Chinese message."""
-    number = value.upper()
-    if len(number) == 18 and number[:17].isdigit():
-        head = _prefix_sum(number[:14])
-        if head is not None:
-            total = head + int(number[14]) * 8 + int(number[15]) * 4 + int(number[16]) * 2
-            if _ID_CHECK[total % 11] == number[17]:
-                return number
-    return validate_id_number(number)  # raises with the reason (or accepts what the fast path missed)
-
-
-@lru_cache(maxsize=131_072)
-def _sampled_at(text: str) -> tuple[str, str] | None:
-    """``YYYY-MM-DD HH:MM`` (seconds allowed) in Beijing time → (PostgreSQL text, SQLite text) in UTC."""
-    try:
-        local = datetime.fromisoformat(text.replace("/", "-").replace("T", " "))
-    except ValueError:
-        return None
-    if local.tzinfo is not None:
-        return None
-    moment = local.replace(tzinfo=BEIJING).astimezone(UTC)
-    plain = moment.strftime("%Y-%m-%d %H:%M:%S")
-    return plain + "+00", plain
-
-
-def _digest_function() -> Callable[[str], str]:
-    """``protected.digest`` with the key derived once per file and OpenSSL's one-shot HMAC per person
-    (a file often holds several tests of one person, so each digest is also remembered)."""
-    key = _keys(settings.SIBAO_FIELD_KEY)[1]
-    seen: dict[str, str] = {}
-    one_shot = hmac.digest
-
-    def digest(number: str) -> str:
-        known = seen.get(number)
-        if known is None:
-            known = seen[number] = one_shot(key, number.encode(), "sha256").hex()
-        return known
-
-    return digest
 
 
 def parse_row(record: dict[str, str], *, default_institution: str, digest: Callable[[str], str], vendor: str) -> Parsed:
@@ -129,10 +70,10 @@ def parse_row(record: dict[str, str], *, default_institution: str, digest: Calla
     number = record.get("id_number", "").strip()
     digest_value = ""
     try:
-        digest_value = digest(_id_number(number))  # _id_number: ~1 µs; the digest is cached per file
+        digest_value = digest(id_number_checked(number))  # ~1 µs; the digest is cached per file
     except ValidationError as exc:
         errors.append((COLUMNS["id_number"], exc.messages[0]))
-    times = _sampled_at(record.get("sampled_at", "").strip())
+    times = beijing_time(record.get("sampled_at", "").strip())
     if times is None:
         errors.append((COLUMNS["sampled_at"], _("Enter the sampling time as YYYY-MM-DD HH:MM (Beijing time).")))
     result = RESULT_WORDS.get(record.get("result", "").strip().lower())
@@ -172,17 +113,17 @@ class _FastRow:
             number = raw_number.strip().upper()
             if len(number) != 18 or not number[:17].isdigit():
                 return None
-            head = _prefix_sum(number[:14])
+            head = id_prefix_sum(number[:14])
             if head is None:
                 return None
             total = head + int(number[14]) * 8 + int(number[15]) * 4 + int(number[16]) * 2
-            if _ID_CHECK[total % 11] != number[17]:
+            if ID_CHECK[total % 11] != number[17]:
                 return None
             digest_value = self.digests[raw_number] = self.digest(number)
         raw_time = row[self.time_at]
         sampled_at = self.times.get(raw_time)
         if sampled_at is None:
-            times = _sampled_at(raw_time.strip())
+            times = beijing_time(raw_time.strip())
             if times is None:
                 return None
             sampled_at = self.times[raw_time] = times[self.time_index]
@@ -196,16 +137,6 @@ class _FastRow:
         return digest_value, sampled_at, result, institution
 
 
-def _rows_of(content: bytes, file_name: str) -> Iterator[list[str]]:
-    if file_name.lower().endswith(".csv"):
-        try:
-            yield from csv.reader(io.StringIO(_decode_csv(content)))
-        except csv.Error as exc:
-            raise TableReadError(_("The CSV file could not be read.")) from exc
-        return
-    yield from read_rows(io.BytesIO(content), file_name)
-
-
 def validate_file(
     content: bytes,
     file_name: str,
@@ -217,7 +148,7 @@ def validate_file(
 ) -> tuple[list[Parsed], list[RowError]]:
     """Every row checked; the parsed rows, or the errors (at most ``max_errors``) and no rows."""
     try:
-        rows = _rows_of(content, file_name)
+        rows = rows_of(content, file_name)
         header = next(rows, None)
         while header is not None and not any(cell.strip() for cell in header):
             header = next(rows, None)
@@ -240,7 +171,7 @@ def validate_file(
         return [], missing
     if not default_institution and "institution" not in positions:
         return [], [RowError(1, COLUMNS["institution"], _("This required column is missing from the header row."))]
-    digest = _digest_function()
+    digest = digest_function()
     parsed: list[Parsed] = []
     errors: list[RowError] = []
     width = max(positions.values()) + 1
@@ -283,10 +214,6 @@ def validate_file(
 # --- Writing ------------------------------------------------------------------------------------------
 
 
-def _copy_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _write_postgresql(rows: list[Parsed], import_id: int, progress: ProgressFn | None) -> int:
     escaped: dict[str, str] = {}
     with connection.cursor() as cursor:
@@ -302,7 +229,7 @@ def _write_postgresql(rows: list[Parsed], import_id: int, progress: ProgressFn |
                 for digest_value, sampled_at, result, institution in rows[start : start + COPY_CHUNK_ROWS]:
                     name = escaped.get(institution)
                     if name is None:
-                        name = escaped[institution] = _copy_escape(institution)
+                        name = escaped[institution] = copy_escape(institution)
                     lines.append(f"{digest_value}\t{sampled_at}\t{result}\t{name}\n")
                 copy.write("".join(lines).encode())
                 if progress is not None:
@@ -396,40 +323,6 @@ def write_results(rows: list[Parsed], *, import_id: int, progress: ProgressFn | 
     return _write_sqlite(rows, import_id)
 
 
-# --- Progress on its own connection -----------------------------------------------------------------
-
-
-class ProgressWriter:
-    """Writes ``TestImport.progress`` so that other requests see it while the import's transaction is open.
-
-    PostgreSQL: a second connection in autocommit. SQLite allows one writer at a time, so there progress
-    is written only outside a transaction (the validation phase of a background import).
-    """
-
-    def __init__(self, import_id: int) -> None:
-        self.import_id = import_id
-        self.last = -1
-        self._side: Any = None
-
-    def __call__(self, percent: int) -> None:
-        percent = max(0, min(99, percent))
-        if percent < self.last + 5:
-            return
-        self.last = percent
-        if connection.vendor == "postgresql":
-            if self._side is None:
-                self._side = connection.get_new_connection(connection.get_connection_params())
-                self._side.autocommit = True
-            self._side.execute("UPDATE epidemic_testimport SET progress = %s WHERE id = %s", (percent, self.import_id))
-        elif not connection.in_atomic_block:
-            TestImport.objects.filter(pk=self.import_id).update(progress=percent)
-
-    def close(self) -> None:
-        if self._side is not None:
-            self._side.close()
-            self._side = None
-
-
 # --- Services ----------------------------------------------------------------------------------------
 
 
@@ -438,88 +331,35 @@ def results_import_submit(*, actor: Any, institution: str, file_name: str, conte
 
     The same file from the same institution is refused with ``duplicate_file``: it adds nothing.
     """
+    from sibao.epidemic.tasks import run_test_import
+
     institution = institution.strip()
     if not institution:
         raise ServiceError("institution_required", _("Enter the testing institution."), field="institution")
-    sha256 = hashlib.sha256(content).hexdigest()
-    earlier = TestImport.objects.filter(institution=institution, sha256=sha256).first()
-    if earlier is not None and earlier.status == TestImportStatus.FAILED:
-        # A file that failed saved nothing: sending it again (e.g. after a fix elsewhere) simply retries it.
-        TestImport.objects.filter(pk=earlier.pk).update(
-            status=TestImportStatus.PENDING, progress=0, error="", content=content, created_by=actor
-        )
-        return _start(earlier.pk, content)
-    if earlier is not None:
-        raise ServiceError(
-            "duplicate_file",
-            _("This file was already imported on %(date)s; nothing was added.")
-            % {"date": dj_timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M")},
-            field="file",
-        )
-    try:
-        with transaction.atomic():
-            test_import = TestImport.objects.create(
-                institution=institution, file_name=file_name[:255], sha256=sha256, content=content, created_by=actor
-            )
-    except IntegrityError:  # the same file uploaded twice at the same moment
-        raise ServiceError(
-            "duplicate_file", _("This file was already imported; nothing was added."), field="file"
-        ) from None
-    return _start(test_import.pk, content)
-
-
-def _start(import_id: int, content: bytes) -> TestImport:
-    from sibao.epidemic.tasks import run_test_import
-
-    if content.count(b"\n") <= INLINE_MAX_ROWS:
-        return results_import_run(import_id)
-    transaction.on_commit(lambda: run_test_import.enqueue(import_id))
+    import_id = file_register(
+        TestImport,
+        same_file={"institution": institution},
+        fields={"file_name": file_name[:255], "created_by": actor},
+        content=content,
+    )
+    file_start(import_id, content, inline_max_rows=INLINE_MAX_ROWS, run=results_import_run, task=run_test_import)
     return TestImport.objects.get(pk=import_id)
 
 
 def results_import_run(import_id: int) -> TestImport:
     """Run one import, all or nothing. Idempotent: a finished import is returned unchanged."""
-    test_import = TestImport.objects.get(pk=import_id)
-    if test_import.status in (TestImportStatus.DONE, TestImportStatus.FAILED):
-        return test_import
-    TestImport.objects.filter(pk=import_id).update(status=TestImportStatus.RUNNING, progress=0)
-    progress = ProgressWriter(import_id)
-    content = bytes(test_import.content)
-    try:
-        rows, errors = validate_file(
-            content,
+
+    def validate(test_import: TestImport, progress: ProgressFn) -> tuple[list[Parsed], list[RowError]]:
+        return validate_file(
+            bytes(test_import.content),
             test_import.file_name,
             default_institution=test_import.institution,
             vendor=connection.vendor,
             progress=progress,
         )
-        if errors:
-            TestImport.objects.filter(pk=import_id).update(
-                status=TestImportStatus.FAILED,
-                progress=100,
-                error="\n".join(str(error) for error in errors),
-                content=b"",
-                finished_at=dj_timezone.now(),
-            )
-        else:
-            with transaction.atomic():
-                added = write_results(rows, import_id=import_id, progress=progress)
-                # The status changes in the same transaction as the data: "done" exactly when the rows exist.
-                TestImport.objects.filter(pk=import_id).update(
-                    status=TestImportStatus.DONE,
-                    progress=100,
-                    row_count=len(rows),
-                    added_count=added,
-                    content=b"",
-                    finished_at=dj_timezone.now(),
-                )
-    except Exception:
-        logger.exception("test import %s failed", import_id)
-        TestImport.objects.filter(pk=import_id).update(
-            status=TestImportStatus.FAILED, error=_("The import failed unexpectedly; nothing was saved.")
-        )
-        raise
-    finally:
-        progress.close()
-    test_import.refresh_from_db()
+
+    def write(rows: list[Parsed], import_id: int, progress: ProgressFn) -> int:
+        return write_results(rows, import_id=import_id, progress=progress)
+
+    test_import: TestImport = file_run(TestImport, import_id, validate=validate, write=write)
     return test_import

@@ -1,3 +1,161 @@
-from ninja import Router
+"""EP-6 endpoints (X-5): the same selectors and services as the pages, under the same scope (404 outside)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from sibao.accounts.models import User
+from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.api_types import Id
+from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.roles import Capability, has_capability
+from sibao.enterprises.schemas import ErrorOut
+from sibao.regions.models import Region
+from sibao.sentinel import imports, selectors, services
+from sibao.sentinel.models import SentinelWarning
+from sibao.sentinel.schemas import (
+    CloseIn,
+    CountsOut,
+    PharmacyImportOut,
+    ReassignIn,
+    WarningDetailOut,
+    WarningOut,
+)
+from sibao.sentinel.workflows import WARNING
 
 router = Router(tags=["sentinel"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class ListFilters(Schema):
+    kind: str = ""
+    status: str = ""
+    unattended: bool = False
+    enterprise: Id | None = None
+    employee: Id | None = None
+    region: str = ""
+    mine: bool = False
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+
+
+def _detail(warning: SentinelWarning, user: Any) -> dict[str, Any]:
+    history = [
+        {
+            "at": warning.raised_at,
+            "action": "raise",
+            "from_state": "",
+            "to_state": "open",
+            "actor": None,
+            "reason": warning.detail,
+        }
+    ]
+    from sibao.core.workflow import history as transitions
+
+    for log in transitions(warning):
+        history.append(
+            {
+                "at": log.at,
+                "action": log.action,
+                "from_state": log.from_state,
+                "to_state": log.to_state,
+                "actor": str(log.actor) if log.actor else None,
+                "reason": log.reason,
+            }
+        )
+    warning.history = history  # type: ignore[attr-defined]
+    warning.available_actions = [t.action for t in WARNING.available(warning, user)]  # type: ignore[attr-defined]
+    return warning  # type: ignore[return-value]
+
+
+@router.get("", response={200: list[WarningOut], **ERRORS}, summary="Sentinel warnings in scope")
+@paginate(BoundedLimitOffset)
+def list_warnings(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+    _require(request, Capability.EPIDEMIC_VIEW)
+    return selectors.warning_list(
+        user=request.user,
+        filters=selectors.WarningFilters(
+            kind=filters.kind,
+            status=filters.status,
+            unattended=filters.unattended,
+            enterprise_id=filters.enterprise,
+            employee_id=filters.employee,
+            region_code=filters.region,
+            mine=filters.mine,
+        ),
+    )
+
+
+@router.get("/counts", response={200: CountsOut, **ERRORS}, summary="Open warnings per kind, status and child region")
+def counts(request: HttpRequest, region: str = "") -> Any:
+    _require(request, Capability.EPIDEMIC_VIEW)
+    area = None
+    if region:
+        area = Region.objects.filter(code=region).first()
+        if area is None or selectors.counts_region(request.user, area) is None:
+            raise ServiceError("sentinel.counts.region", _("Unknown region or outside your area."), field="region")
+    return selectors.warning_counts(user=request.user, region=area)
+
+
+@router.post(
+    "/pharmacy/import",
+    response={200: PharmacyImportOut, **ERRORS},
+    summary="Import pharmacy sales of the four drug types (dry run by default)",
+)
+def import_pharmacy(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
+    _require(request, Capability.EPIDEMIC_MANAGE)
+    result = imports.purchase_import(
+        actor=request.user, upload=file, filename=file.name or "upload.xlsx", commit=not dry_run
+    )
+    record = imports.last_import(actor=request.user) if result.committed else None
+    return {
+        "committed": result.committed,
+        "total_rows": result.total_rows,
+        "saved": result.saved,
+        "added": record.added_count if record else 0,
+        "matched": record.matched_count if record else 0,
+        "warnings_raised": record.warning_count if record else 0,
+        "errors": [{"row": e.row, "record": e.record, "column": e.column, "message": str(e)} for e in result.errors],
+    }
+
+
+@router.get("/{int:warning_id}", response={200: WarningDetailOut, **ERRORS}, summary="One warning with its history")
+def get_warning(request: HttpRequest, warning_id: int) -> Any:
+    _require(request, Capability.EPIDEMIC_VIEW)
+    return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)
+
+
+@router.post("/{int:warning_id}/take", response={200: WarningDetailOut, **ERRORS}, summary="Take the warning")
+def take(request: HttpRequest, warning_id: int) -> Any:
+    _require(request, Capability.EPIDEMIC_VIEW)
+    warning = selectors.warning_get(user=request.user, pk=warning_id)
+    services.warning_take(actor=request.user, warning=warning)
+    return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)
+
+
+@router.post("/{int:warning_id}/close", response={200: WarningDetailOut, **ERRORS}, summary="Close with a note")
+def close(request: HttpRequest, warning_id: int, payload: CloseIn) -> Any:
+    _require(request, Capability.EPIDEMIC_VIEW)
+    warning = selectors.warning_get(user=request.user, pk=warning_id)
+    services.warning_close(actor=request.user, warning=warning, note=payload.note)
+    return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)
+
+
+@router.post(
+    "/{int:warning_id}/reassign", response={200: WarningDetailOut, **ERRORS}, summary="Hand over to another user"
+)
+def reassign(request: HttpRequest, warning_id: int, payload: ReassignIn) -> Any:
+    _require(request, Capability.EPIDEMIC_VIEW)
+    warning = selectors.warning_get(user=request.user, pk=warning_id)
+    owner = User.objects.filter(pk=payload.owner_id).first()
+    if owner is None:
+        raise ServiceError("sentinel.warning.reassign.owner", _("Choose who should handle it."), field="owner_id")
+    services.warning_reassign(actor=request.user, warning=warning, owner=owner, reason=payload.reason)
+    return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)

@@ -6,4 +6,9 @@ class SentinelConfig(AppConfig):
     name = "sibao.sentinel"
     label = "sentinel"
     verbose_name = _("Sentinel warnings")
-    audited_models: dict[str, list[str]] = {"SentinelWarning": []}
+    audited_models: dict[str, list[str]] = {
+        "SentinelWarning": [],
+        "PharmacyImport": [],
+        "PharmacyPurchase": ["id_digest"],
+    }
+    periodic_jobs = ["sibao.sentinel.tasks.schedule_sentinel_sweeps"]

@@ -79,7 +79,105 @@ class SentinelWarning(models.Model):
                 name="sentinel_one_open_warning_per_signal",
             )
         ]
-        indexes = [models.Index(fields=["enterprise", "status"], name="sentinel_enterprise_status")]
+        indexes = [
+            models.Index(fields=["enterprise", "status"], name="sentinel_enterprise_status"),
+            # The sweeps ask "does this person already have an open warning of this kind?" set-wise.
+            models.Index(
+                fields=["employee", "kind"], condition=~models.Q(status="closed"), name="sentinel_open_by_employee"
+            ),
+            models.Index(fields=["status", "kind"], name="sentinel_status_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.detail}"
+
+
+class DrugCategory(models.TextChoices):
+    """001#annex2-二.5: the four drug types (四类药品) whose purchase is a sentinel signal."""
+
+    FEVER = "fever", _("Fever reducer")
+    COUGH = "cough", _("Cough medicine")
+    ANTIVIRAL = "antiviral", _("Antiviral")
+    ANTIBIOTIC = "antibiotic", _("Antibiotic")
+
+
+class PharmacyImportQuerySet(ScopedQuerySet):
+    scope_region_path = "region__path"
+
+
+class PharmacyImport(models.Model):
+    """One file of pharmacy sales records imported by the epidemic task force of ``region``."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    added_count = models.PositiveIntegerField(_("purchases added"), default=0)
+    matched_count = models.PositiveIntegerField(_("purchases by employees"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings raised"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    objects = PharmacyImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pharmacy sales import")
+        verbose_name_plural = _("pharmacy sales imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class PharmacyPurchaseQuerySet(ScopedQuerySet):
+    scope_region_path = "region__path"
+
+
+class PharmacyPurchase(models.Model):
+    """One sale of a drug of the four types. The buyer's ID number exists only as the keyed digest (for
+    matching, also later when the person is registered as an employee) and masked (for display)."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pharmacy_import = models.ForeignKey(
+        PharmacyImport, verbose_name=_("import"), on_delete=models.PROTECT, related_name="purchases", db_index=False
+    )
+    pharmacy = models.CharField(_("pharmacy"), max_length=128)
+    id_digest = models.CharField(max_length=64, editable=False)
+    id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    name = models.CharField(_("buyer"), max_length=64)
+    drug_name = models.CharField(_("drug"), max_length=128)
+    drug_category = models.CharField(_("drug category"), max_length=16, choices=DrugCategory.choices)
+    purchased_at = models.DateTimeField(_("purchased at"))
+    # The first employee the purchase was matched to (None: not an employee in scope, kept for later matching).
+    employee = models.ForeignKey(
+        "epidemic.Employee",
+        verbose_name=_("employee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drug_purchases",
+    )
+
+    objects = PharmacyPurchaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pharmacy purchase")
+        verbose_name_plural = _("pharmacy purchases")
+        ordering = ["-purchased_at", "-pk"]
+        constraints = [
+            # Re-importing a file (or an overlapping export) adds nothing.
+            models.UniqueConstraint(
+                fields=["id_digest", "purchased_at", "pharmacy", "drug_name"], name="pharmacy_purchase_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["id_digest"], condition=models.Q(employee__isnull=True), name="pharmacy_unmatched"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pharmacy} {self.drug_name} {self.purchased_at:%Y-%m-%d %H:%M}"

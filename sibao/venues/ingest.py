@@ -8,24 +8,32 @@ and a scan already stored (same venue, time and person) is skipped. ID numbers a
 never stored. Venue codes are resolved only among the venues the uploader may see.
 """
 
-import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone as dj_timezone
+from django.db import connection
 from django.utils.translation import gettext as _
 
+from sibao.core.bulk import (
+    ProgressFn,
+    beijing_time,
+    copy_escape,
+    digest_function,
+    file_register,
+    file_run,
+    file_start,
+    id_number_checked,
+    rows_of,
+)
 from sibao.core.errors import ServiceError
 from sibao.core.imports import RowError, RowInvalid
 from sibao.core.permissions import require_capability
 from sibao.core.roles import Capability
 from sibao.core.tabular import TableReadError
-from sibao.epidemic.ingest import _copy_escape, _digest_function, _id_number, _rows_of, _sampled_at
-from sibao.venues.models import ImportStatus, ScanImport, Venue
+from sibao.venues.models import ScanImport, Venue
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +50,6 @@ COPY_CHUNK_ROWS = 50_000
 
 # One parsed row: (venue id, id digest, scan time as UTC text for the database).
 Parsed = tuple[int, str, str]
-ProgressFn = Callable[[int], None]
 
 
 def token_of(value: str) -> str:
@@ -67,10 +74,10 @@ def parse_row(record: dict[str, str], *, venues: dict[str, int], digest: Callabl
         errors.append((COLUMNS["venue_code"], _("Unknown venue code (or a venue outside your area).")))
     digest_value = ""
     try:
-        digest_value = digest(_id_number(record.get("id_number", "").strip()))
+        digest_value = digest(id_number_checked(record.get("id_number", "").strip()))
     except ValidationError as exc:
         errors.append((COLUMNS["id_number"], exc.messages[0]))
-    times = _sampled_at(record.get("scanned_at", "").strip())
+    times = beijing_time(record.get("scanned_at", "").strip())
     if times is None:
         errors.append((COLUMNS["scanned_at"], _("Enter the scan time as YYYY-MM-DD HH:MM (Beijing time).")))
     if errors:
@@ -90,7 +97,7 @@ def validate_file(
 ) -> tuple[list[Parsed], list[RowError]]:
     """Every row checked; the parsed rows, or the errors (at most ``max_errors``) and no rows."""
     try:
-        rows = _rows_of(content, file_name)
+        rows = rows_of(content, file_name)
         header = next(rows, None)
         while header is not None and not any(cell.strip() for cell in header):
             header = next(rows, None)
@@ -111,7 +118,7 @@ def validate_file(
     ]
     if missing:
         return [], missing
-    digest = _digest_function()
+    digest = digest_function()
     parsed: list[Parsed] = []
     errors: list[RowError] = []
     width = max(positions.values()) + 1
@@ -157,7 +164,7 @@ def _write_postgresql(rows: list[Parsed], import_id: int | None, progress: Progr
         with cursor.copy("COPY venues_scan_staging FROM STDIN") as copy:
             for start in range(0, len(rows), COPY_CHUNK_ROWS):
                 chunk = rows[start : start + COPY_CHUNK_ROWS]
-                copy.write("".join(f"{v}\t{_copy_escape(d)}\t{t}\n" for v, d, t in chunk).encode())
+                copy.write("".join(f"{v}\t{copy_escape(d)}\t{t}\n" for v, d, t in chunk).encode())
                 if progress is not None:
                     progress(60 + 30 * (start + COPY_CHUNK_ROWS) // len(rows))
         cursor.execute(
@@ -193,80 +200,24 @@ def write_scans(rows: list[Parsed], *, import_id: int | None, progress: Progress
     return _write_sqlite(rows, import_id)
 
 
-class ProgressWriter:
-    """``ScanImport.progress`` on a separate autocommit connection (PostgreSQL), so the bar moves while the
-    data transaction is open; SQLite writes it only outside a transaction."""
-
-    def __init__(self, import_id: int) -> None:
-        self.import_id = import_id
-        self.last = -1
-        self._side: Any = None
-
-    def __call__(self, percent: int) -> None:
-        percent = max(0, min(99, percent))
-        if percent < self.last + 5:
-            return
-        self.last = percent
-        if connection.vendor == "postgresql":
-            if self._side is None:
-                self._side = connection.get_new_connection(connection.get_connection_params())
-                self._side.autocommit = True
-            self._side.execute("UPDATE venues_scanimport SET progress = %s WHERE id = %s", (percent, self.import_id))
-        elif not connection.in_atomic_block:
-            ScanImport.objects.filter(pk=self.import_id).update(progress=percent)
-
-    def close(self) -> None:
-        if self._side is not None:
-            self._side.close()
-            self._side = None
-
-
 # --- Services ----------------------------------------------------------------------------------------
 
 
 def scans_import_submit(*, actor: Any, file_name: str, content: bytes) -> ScanImport:
     """Register an uploaded file and import it (at once if small, else as a background task). The same
     file again is refused with ``duplicate_file``: it adds nothing."""
+    from sibao.venues.tasks import run_scan_import
+
     require_capability(actor, Capability.EPIDEMIC_MANAGE)
     if not content:
         raise ServiceError("venues.import.empty", _("Choose a file."), field="file")
-    sha256 = hashlib.sha256(content).hexdigest()
-    earlier = ScanImport.objects.filter(sha256=sha256).first()
-    if earlier is not None and earlier.status == ImportStatus.FAILED:
-        ScanImport.objects.filter(pk=earlier.pk).update(
-            status=ImportStatus.PENDING, progress=0, error="", content=content, created_by=actor,
-            region=getattr(actor, "region", None), file_name=file_name[:255],
-        )  # fmt: skip
-        return _start(earlier.pk, content)
-    if earlier is not None:
-        raise ServiceError(
-            "duplicate_file",
-            _("This file was already imported on %(date)s; nothing was added.")
-            % {"date": dj_timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M")},
-            field="file",
-        )
-    try:
-        with transaction.atomic():
-            scan_import = ScanImport.objects.create(
-                region=getattr(actor, "region", None),
-                file_name=file_name[:255],
-                sha256=sha256,
-                content=content,
-                created_by=actor,
-            )
-    except IntegrityError:
-        raise ServiceError(
-            "duplicate_file", _("This file was already imported; nothing was added."), field="file"
-        ) from None
-    return _start(scan_import.pk, content)
-
-
-def _start(import_id: int, content: bytes) -> ScanImport:
-    from sibao.venues.tasks import run_scan_import
-
-    if content.count(b"\n") <= INLINE_MAX_ROWS:
-        return scans_import_run(import_id)
-    transaction.on_commit(lambda: run_scan_import.enqueue(import_id))
+    import_id = file_register(
+        ScanImport,
+        same_file={},
+        fields={"file_name": file_name[:255], "created_by": actor, "region": getattr(actor, "region", None)},
+        content=content,
+    )
+    file_start(import_id, content, inline_max_rows=INLINE_MAX_ROWS, run=scans_import_run, task=run_scan_import)
     return ScanImport.objects.get(pk=import_id)
 
 
@@ -277,46 +228,19 @@ def venue_tokens(user: Any) -> dict[str, int]:
 
 def scans_import_run(import_id: int) -> ScanImport:
     """Run one import, all or nothing. Idempotent: a finished import is returned unchanged."""
-    scan_import = ScanImport.objects.select_related("created_by__region").get(pk=import_id)
-    if scan_import.status in (ImportStatus.DONE, ImportStatus.FAILED):
-        return scan_import
-    ScanImport.objects.filter(pk=import_id).update(status=ImportStatus.RUNNING, progress=0)
-    progress = ProgressWriter(import_id)
-    content = bytes(scan_import.content)
-    try:
-        rows, errors = validate_file(
-            content,
+
+    def validate(scan_import: ScanImport, progress: ProgressFn) -> tuple[list[Parsed], list[RowError]]:
+        uploader = scan_import.created_by
+        return validate_file(
+            bytes(scan_import.content),
             scan_import.file_name,
-            venues=venue_tokens(scan_import.created_by) if scan_import.created_by else {},
+            venues=venue_tokens(uploader) if uploader else {},
             vendor=connection.vendor,
             progress=progress,
         )
-        if errors:
-            ScanImport.objects.filter(pk=import_id).update(
-                status=ImportStatus.FAILED,
-                progress=100,
-                error="\n".join(str(error) for error in errors),
-                content=b"",
-                finished_at=dj_timezone.now(),
-            )
-        else:
-            with transaction.atomic():
-                added = write_scans(rows, import_id=import_id, progress=progress)
-                ScanImport.objects.filter(pk=import_id).update(
-                    status=ImportStatus.DONE,
-                    progress=100,
-                    row_count=len(rows),
-                    added_count=added,
-                    content=b"",
-                    finished_at=dj_timezone.now(),
-                )
-    except Exception:
-        logger.exception("scan import %s failed", import_id)
-        ScanImport.objects.filter(pk=import_id).update(
-            status=ImportStatus.FAILED, error=_("The import failed unexpectedly; nothing was saved.")
-        )
-        raise
-    finally:
-        progress.close()
-    scan_import.refresh_from_db()
+
+    def write(rows: list[Parsed], import_id: int, progress: ProgressFn) -> int:
+        return write_scans(rows, import_id=import_id, progress=progress)
+
+    scan_import: ScanImport = file_run(ScanImport, import_id, validate=validate, write=write)
     return scan_import

@@ -183,7 +183,7 @@ def test_the_fast_path_agrees_with_the_row_validator(
     row = ["某人", number, sampled_at, result, institution]
     positions = {key: index for index, key in enumerate(("name", "id_number", "sampled_at", "result", "institution"))}
     for vendor in ("postgresql", "sqlite"):
-        digest_function = ingest._digest_function()
+        digest_function = ingest.digest_function()
         fast = ingest._FastRow(positions, default_institution="默认机构", digest=digest_function, vendor=vendor)(row)
         try:
             expected = ingest.parse_row(

@@ -12,6 +12,7 @@ from sibao.epidemic.demo import load_demo_employees
 from sibao.health.demo import load_demo_health
 from sibao.incidents.demo import load_demo_incidents
 from sibao.readiness.demo import load_demo_readiness
+from sibao.sentinel.demo import load_demo_sentinel
 from sibao.tickets.demo import load_demo_tickets
 from sibao.venues.demo import load_demo_venues
 from sibao.whitelist.demo import load_demo_whitelist
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             health = load_demo_health()
             readiness = load_demo_readiness()
             incidents = load_demo_incidents()
+            sentinel = load_demo_sentinel()
         self.stdout.write(
             "演示数据：新增企业（项目）{enterprises}，不良记录 {records}，供应链关系 {supply_links}，"
             "结对合作 {pairings}；演示用户 {users} 个".format(users=len(users), **counts)
@@ -57,4 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "演示应急处置：已结案 {closed}，留观中 {open}，复核超时 {overdue}，复核阳性 {confirmed}，"
             "密接 {contacts}，停产申请 {shutdown_requests}".format(**incidents)
+        )
+        self.stdout.write(
+            "演示电子哨预警：超时未检预警 {raised} 条，购药记录 {purchases} 条，购药预警 {drug_warnings} 条，"
+            "办结 {closed} 条".format(**sentinel)
         )

@@ -1,0 +1,105 @@
+"""EP-6 API shapes. People appear with their masked ID number only."""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from sibao.core.api_types import Id
+from sibao.sentinel.models import WarningKind, WarningStatus
+
+
+class EnterpriseRef(Schema):
+    id: int
+    name: str
+
+
+class EmployeeRef(Schema):
+    id: int
+    name: str
+    id_masked: str
+
+
+class UserRef(Schema):
+    id: int
+    username: str
+    display_name: str
+
+
+class WarningOut(Schema):
+    id: int
+    kind: WarningKind
+    kind_label: str
+    enterprise: EnterpriseRef
+    employee: EmployeeRef | None
+    detail: str
+    status: WarningStatus
+    lifted: bool
+    unattended: bool
+    owner: UserRef | None
+    handling_note: str
+    raised_at: datetime
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_kind_label(obj: object) -> str:
+        return str(obj.get_kind_display())  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_unattended(obj: object) -> bool:
+        from sibao.sentinel.selectors import is_unattended
+
+        return is_unattended(obj)  # type: ignore[arg-type]
+
+
+class HistoryOut(Schema):
+    at: datetime
+    action: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    reason: str
+
+
+class WarningDetailOut(WarningOut):
+    history: list[HistoryOut]
+    available_actions: list[str]
+
+
+class CloseIn(Schema):
+    note: str = Field(..., max_length=2000, description="处置情况，如：已提醒本人，当日已完成核酸检测")
+
+
+class ReassignIn(Schema):
+    owner_id: Id = Field(..., description="接手处置的用户")
+    reason: str = Field("", max_length=500)
+
+
+class RegionCountOut(Schema):
+    code: str
+    name: str
+    open: int
+    unattended: int
+
+
+class RegionRef(Schema):
+    code: str
+    name: str
+
+
+class CountsOut(Schema):
+    total: int
+    by_kind: dict[str, int]
+    by_status: dict[str, int]
+    unattended: int
+    region: RegionRef | None
+    by_region: list[RegionCountOut]
+
+
+class PharmacyImportOut(Schema):
+    committed: bool
+    total_rows: int
+    saved: int
+    added: int = 0
+    matched: int = 0
+    warnings_raised: int = 0
+    errors: list[dict[str, object]]

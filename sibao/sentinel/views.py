@@ -1,0 +1,224 @@
+"""EP-6 pages: warnings in scope with filters and the command-screen counts, one warning with its history
+and the handling actions, and the pharmacy sales import (preview → confirm). Thin: selectors read,
+services write."""
+
+import base64
+import io
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sibao.core.errors import ServiceError
+from sibao.core.protected import protect, reveal
+from sibao.core.roles import Capability, has_capability
+from sibao.core.views import capability_required, xlsx_response
+from sibao.enterprises.selectors import regions_for_filter
+from sibao.regions.models import Region
+from sibao.sentinel import imports, selectors, services
+from sibao.sentinel.forms import CloseForm, PharmacyImportForm, ReassignForm, WarningFilterForm
+from sibao.sentinel.models import PharmacyImport, SentinelWarning, WarningKind, WarningStatus
+from sibao.sentinel.workflows import WARNING
+
+PAGE_SIZE = 50
+_IMPORT_SESSION_KEY = "pharmacy_import_file"
+
+
+def _filters(form: WarningFilterForm) -> selectors.WarningFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.WarningFilters(
+        kind=data.get("kind", ""),
+        status=data.get("status", ""),
+        unattended=bool(data.get("unattended")),
+        enterprise_id=data.get("enterprise"),
+        region_code=data.get("region", ""),
+        mine=bool(data.get("mine")),
+    )
+
+
+@login_required
+@capability_required(Capability.EPIDEMIC_VIEW)
+def warning_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = WarningFilterForm(request.GET or None)
+    filters = _filters(form)
+    page = Paginator(selectors.warning_list(user=user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    region = Region.objects.filter(code=filters.region_code).first() if filters.region_code else None
+    counts = selectors.warning_counts(user=user, region=region)
+    query = request.GET.copy()
+    query.pop("page", None)
+    is_enterprise = getattr(user, "enterprise_id", None) is not None
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": query.urlencode(),
+        "counts": counts,
+        "kind_counts": [(kind, label, counts["by_kind"].get(kind, 0)) for kind, label in WarningKind.choices],
+        "is_enterprise": is_enterprise,
+        "enterprises": [] if is_enterprise else selectors.enterprises_for_filter(user=user),
+        "regions": [] if is_enterprise else regions_for_filter(user=user),
+        "unattended_before": selectors.unattended_since(),
+        "unattended_hours": selectors.UNATTENDED_AFTER_HOURS,
+        "can_import": has_capability(user, Capability.EPIDEMIC_MANAGE),
+    }
+    return render(request, "sentinel/list.html", context)
+
+
+def _history(warning: SentinelWarning) -> list[dict[str, Any]]:
+    raised = {
+        "at": warning.raised_at,
+        "actor": None,
+        "action": _("Raised by the platform"),
+        "from_state": "",
+        "to_state": WARNING.state_label(WarningStatus.OPEN),
+        "reason": warning.detail,
+    }
+    return [raised, *WARNING.history_rows(warning)]
+
+
+def _action_forms(warning: SentinelWarning, user: Any, bound: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    items = []
+    for transition in WARNING.available(warning, user):
+        if transition.action == "close":
+            form: Any = (bound or {}).get("close") or CloseForm()
+        elif transition.action == "reassign":
+            form = (bound or {}).get("reassign") or ReassignForm(
+                users=services.assignable_users(warning).exclude(pk=warning.owner_id or 0)
+            )
+        else:
+            form = None
+        items.append({"action": transition.action, "label": transition.label, "form": form})
+    return items
+
+
+@login_required
+@capability_required(Capability.EPIDEMIC_VIEW)
+def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    warning = selectors.warning_get(user=request.user, pk=pk)
+    context = {
+        "warning": warning,
+        "history": _history(warning),
+        "action_forms": _action_forms(warning, request.user),
+        "unattended": selectors.is_unattended(warning),
+        "can_view_employee": has_capability(request.user, Capability.EMPLOYEE_VIEW),
+        "unattended_hours": selectors.UNATTENDED_AFTER_HOURS,
+    }
+    return render(request, "sentinel/detail.html", context)
+
+
+@require_POST
+@login_required
+@capability_required(Capability.EPIDEMIC_VIEW)
+def warning_action(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    warning = selectors.warning_get(user=user, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "take":
+            services.warning_take(actor=user, warning=warning)
+        elif action == "close":
+            form = CloseForm(request.POST)
+            services.warning_close(actor=user, warning=warning, note=form.data.get("note", ""))
+        elif action == "reassign":
+            reassign = ReassignForm(request.POST, users=services.assignable_users(warning))
+            if not reassign.is_valid():
+                messages.error(request, _("Choose who should handle it."))
+                return redirect("sentinel:detail", pk=pk)
+            services.warning_reassign(
+                actor=user,
+                warning=warning,
+                owner=reassign.cleaned_data["owner"],
+                reason=reassign.cleaned_data["reason"],
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+            return redirect("sentinel:detail", pk=pk)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+        return redirect("sentinel:detail", pk=pk)
+    warning.refresh_from_db()
+    messages.success(
+        request,
+        _("Done: %(action)s. The warning is now “%(state)s”.")
+        % {"action": WARNING.transition(action).label, "state": warning.get_status_display()},
+    )
+    return redirect("sentinel:detail", pk=pk)
+
+
+# --- pharmacy sales import --------------------------------------------------------------------------------
+
+
+@login_required
+@capability_required(Capability.EPIDEMIC_MANAGE)
+def pharmacy_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(imports.import_template_xlsx(), "药店购药记录导入模板.xlsx")
+
+
+def _stash_upload(request: HttpRequest, upload: UploadedFile) -> None:
+    """Keep the previewed file for "confirm". It holds full ID numbers, so it is stored encrypted."""
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.enc"
+    path.write_text(protect(base64.b64encode(upload.read()).decode()))
+    request.session[_IMPORT_SESSION_KEY] = {"path": str(path), "name": upload.name}
+
+
+def _confirm(request: HttpRequest, context: dict[str, Any]) -> HttpResponse | None:
+    stashed = request.session.get(_IMPORT_SESSION_KEY)
+    if not stashed or not Path(stashed["path"]).exists():
+        messages.error(request, _("The previewed file has expired; please upload it again."))
+        return redirect("sentinel:pharmacy_import")
+    content = base64.b64decode(reveal(Path(stashed["path"]).read_text()))
+    result = imports.purchase_import(
+        actor=request.user, upload=io.BytesIO(content), filename=stashed["name"], commit=True
+    )
+    if result.committed:
+        Path(stashed["path"]).unlink(missing_ok=True)
+        del request.session[_IMPORT_SESSION_KEY]
+        record = imports.last_import(actor=request.user)
+        messages.success(
+            request,
+            _("%(added)d new purchases imported; %(matched)d by employees; %(warnings)d warnings raised.")
+            % {
+                "added": record.added_count if record else 0,
+                "matched": record.matched_count if record else 0,
+                "warnings": record.warning_count if record else 0,
+            },
+        )
+        return redirect("sentinel:pharmacy_import")
+    context.update(result=result, filename=stashed["name"])
+    return None
+
+
+@login_required
+@capability_required(Capability.EPIDEMIC_MANAGE)
+def pharmacy_import(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {
+        "form": PharmacyImportForm(),
+        "columns": imports.COLUMNS,
+        "imports": PharmacyImport.objects.visible_to(request.user).select_related("created_by")[:20],
+    }
+    if request.method == "POST" and "confirm" in request.POST:
+        response = _confirm(request, context)
+        if response is not None:
+            return response
+    elif request.method == "POST":
+        form = PharmacyImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = imports.purchase_import(actor=request.user, upload=upload, filename=upload.name, commit=False)
+            if result.ok:
+                upload.seek(0)
+                _stash_upload(request, upload)
+            context.update(result=result, filename=upload.name)
+    return render(request, "sentinel/pharmacy_import.html", context)
