@@ -1,7 +1,7 @@
 """EP-1 writes: employees with protected ID numbers, and the one logged way to read a full number."""
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -68,9 +68,31 @@ def employee_create(*, actor: Any, enterprise: Enterprise, data: Mapping[str, An
         management_unit=str(data.get("management_unit") or "").strip()[:64],
         arrival_date=arrival,
     )
+    quiet_until = _new_arrival_quiet_until(enterprise, arrival)
+    if quiet_until is not None:
+        # EP-8, 003#一.4/一.15: a new arrival starts in the blue zone for the quiet period (tested daily).
+        employee.zone, employee.quiet_period_until = Zone.BLUE, quiet_until
     with transaction.atomic(), as_actor(actor):
         employee.save()
+        if quiet_until is not None:
+            ZoneMove.objects.create(
+                employee=employee,
+                from_zone=Zone.GREEN,
+                to_zone=Zone.BLUE,
+                reason=_("New arrival: quiet period"),
+                moved_by=actor,
+            )
     return employee
+
+
+def _new_arrival_quiet_until(enterprise: Enterprise, arrival: date | None) -> datetime | None:
+    """The end of a new arrival's quiet period, or None when there is no arrival date or it is over."""
+    if arrival is None:
+        return None
+    days = int(parameter_value(EPIDEMIC_QUIET_PERIOD_DAYS, enterprise.region))
+    start = timezone.make_aware(datetime.combine(arrival, time.min))
+    until = start + timedelta(days=days)
+    return until if until > timezone.now() else None
 
 
 def employee_reveal_id_number(*, actor: Any, employee: Employee, purpose: str) -> str:

@@ -155,3 +155,26 @@ def test_zone_moves_from_page_and_api_are_scoped(personas: Personas, worker: Emp
     assert no_reason.status_code == 400 and no_reason.json()["field"] == "reason"
     worker.refresh_from_db()
     assert worker.zone == Zone.YELLOW
+
+
+def test_a_new_arrival_starts_in_blue_for_the_quiet_period(personas: Personas) -> None:
+    arrived = timezone.localdate() - timedelta(days=2)
+    newcomer = employee_create(
+        actor=personas.ent_a_user,
+        enterprise=personas.ent_a,
+        data={"name": "新到岗", "id_number": NUMBER, "arrival_date": arrived},
+    )
+    assert newcomer.zone == Zone.BLUE
+    assert newcomer.quiet_period_until is not None
+    assert timezone.localtime(newcomer.quiet_period_until).date() == arrived + timedelta(days=7)
+    assert newcomer.zone_moves.get().to_zone == Zone.BLUE
+    veteran = employee_create(
+        actor=personas.ent_a_user,
+        enterprise=personas.ent_a,
+        data={
+            "name": "老员工",
+            "id_number": id_number("41022219850505321"),
+            "arrival_date": timezone.localdate() - timedelta(days=30),
+        },
+    )
+    assert veteran.zone == Zone.GREEN and veteran.quiet_period_until is None
