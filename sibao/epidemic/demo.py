@@ -36,7 +36,7 @@ def _id_number(county: str, born: date, serial: int) -> str:
         number = body + "10X98765432"[sum(int(c) * w for c, w in zip(body, WEIGHTS, strict=True)) % 11]
         if ric.is_valid(number):
             return number
-    return _id_number(county, born.replace(year=1990), serial)
+    return _id_number(county, born.replace(year=1990, day=min(born.day, 28)), serial)
 
 
 def _county_code(enterprise: Enterprise) -> str:
