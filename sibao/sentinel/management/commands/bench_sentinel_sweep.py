@@ -1,7 +1,7 @@
 """Measure the EP-6 overdue sweep on synthetic data (not a test; run on a throwaway database).
 
-    DATABASE_URL=postgres://…/bench_db manage.py migrate && manage.py load_regions
-    DATABASE_URL=postgres://…/bench_db manage.py bench_sentinel_sweep --employees 100000 --yes
+    DATABASE_URL=postgres://…/sibao_bench_sentinel manage.py migrate && manage.py load_regions
+    DATABASE_URL=postgres://…/sibao_bench_sentinel manage.py bench_sentinel_sweep --employees 100000 --yes
 
 Prints ``name: value unit`` lines: the first sweep (raising), a repeat (nothing to do), and a sweep after
 half of the overdue people were tested (lifting)."""
@@ -37,6 +37,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, employees: int = 100_000, yes: bool = False, **options: Any) -> None:
         if not yes:
             raise CommandError("Writes synthetic data; run on a throwaway database with --yes.")
+        if "bench" not in str(connection.settings_dict["NAME"]):  # as benchmarks/*.py: never a real database
+            raise CommandError("DATABASE_URL must name a database whose name contains 'bench'.")
         now = timezone.now()
         self._generate(employees, now)
         if connection.vendor == "postgresql":
