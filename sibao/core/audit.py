@@ -51,6 +51,21 @@ _EXCLUDED_FIELDS = {
 }
 
 
+# Private persons' phone numbers are kept in the log as lists show them (138****5678).
+_MASKED_FIELDS = {"epidemic.Employee": ["phone"]}
+_MASK = "sibao.core.protected.mask_phone"
+
+
+def masked_fields() -> dict[str, list[str]]:
+    """``{app_label.Model: fields masked in the log}``: the list above plus each AppConfig's
+    ``audit_masked_fields``."""
+    labels = {label: list(fields) for label, fields in _MASKED_FIELDS.items()}
+    for config in apps.get_app_configs():
+        for name, fields in getattr(config, "audit_masked_fields", {}).items():
+            labels[f"{config.label}.{name}"] = list(fields)
+    return labels
+
+
 def audited_models() -> dict[str, list[str]]:
     """``{app_label.Model: excluded fields}``: the list above plus what each app declares on its AppConfig
     (``audited_models = {"Model": ["excluded", …]}``), so a new app registers its own models."""
@@ -62,10 +77,11 @@ def audited_models() -> dict[str, list[str]]:
 
 
 def register_models() -> None:
+    masked = masked_fields()
     for label, excluded in audited_models().items():
         model = apps.get_model(label)
         if not auditlog.contains(model):
-            auditlog.register(model, exclude_fields=excluded)
+            auditlog.register(model, exclude_fields=excluded, mask_fields=masked.get(label, []), mask_callable=_MASK)
 
 
 @contextmanager

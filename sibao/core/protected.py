@@ -52,3 +52,11 @@ def mask_id_number(value: str) -> str:
     if len(value) <= 6:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 6) + value[-2:]
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: a private person's phone as lists and the audit log show it (X-3)."""
+    phone = str(phone or "")
+    if len(phone) > 7:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "****" if phone else ""

@@ -5,14 +5,8 @@ from datetime import date, datetime
 from ninja import Field, Schema
 
 from sibao.core.api_types import Id
+from sibao.core.protected import mask_phone
 from sibao.epidemic.models import CodeColour, PostType, TestImportStatus, Zone
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: lists show personal data masked (X-3)."""
-    if len(phone) > 7:
-        return f"{phone[:3]}****{phone[-4:]}"
-    return "****" if phone else ""
 
 
 class EnterpriseRef(Schema):

@@ -15,4 +15,5 @@ class HealthConfig(AppConfig):
         "ArrivalRegistration": ["id_digest"],
         "ArrivalSighting": ["id_digest"],
     }
+    audit_masked_fields: dict[str, list[str]] = {"ArrivalRegistration": ["phone"]}
     periodic_jobs = ["sibao.health.tasks.schedule_daily_report_sweep"]

@@ -127,3 +127,14 @@ def test_production_refuses_to_start_without_a_field_key() -> None:
         text=True,
     )
     assert result.returncode != 0 and "SIBAO_FIELD_KEY" in result.stderr
+
+
+def test_the_audit_log_keeps_a_private_phone_masked(personas: Personas) -> None:
+    worker = employee_create(
+        actor=personas.ent_a_user,
+        enterprise=personas.ent_a,
+        data={"name": "王建军", "id_number": NUMBER, "phone": "13812345678"},
+    )
+    entry = LogEntry.objects.get_for_object(worker).get()
+    assert entry.changes_dict["phone"][1] == "138****5678"
+    assert "13812345678" not in str(LogEntry.objects.values_list("changes", flat=True))
