@@ -111,6 +111,10 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unattended": selectors.is_unattended(warning),
         "can_view_employee": has_capability(request.user, Capability.EMPLOYEE_VIEW),
         "unattended_hours": selectors.UNATTENDED_AFTER_HOURS,
+        # EP-3 → EP-9: a person reported with symptoms goes to observation; the enterprise reports the case.
+        "can_report_case": warning.kind == WarningKind.SYMPTOMS
+        and warning.employee_id is not None
+        and has_capability(request.user, Capability.EPIDEMIC_REPORT),
     }
     return render(request, "sentinel/detail.html", context)
 

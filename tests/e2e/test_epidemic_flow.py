@@ -1,7 +1,8 @@
 """EP-1 → EP-9 in a browser: an enterprise registers a worker (the ID number shown masked), the epidemic task
 force uploads a testing institution's file and watches it finish, the enterprise files its daily report with
-the worker unwell and reports a suspected case, the task force moves the worker to temporary observation
-(red zone) with the 6 h re-test clock running, and finds the symptoms warning on the sentinel list."""
+the worker unwell and, from the sentinel warning this raises, reports a suspected case; the task force moves
+the worker to temporary observation (red zone) with the 6 h re-test clock running, then takes the warning and
+closes it with a note."""
 
 from datetime import timedelta
 from typing import Any
@@ -54,9 +55,13 @@ def test_epidemic_loop(live_server: Any, open_as: Any, personas: Personas) -> No
     ent.click("main form[method=post] button[type=submit]")
     ent.wait_for_url("**/health/reports/*/")
 
-    # 4. The enterprise reports the suspected case; the 6 h re-test clock starts.
-    ent.goto(f"{live_server.url}/incidents/new/")
-    ent.select_option("#id_employee", str(worker.pk))
+    # 4. The symptoms are a sentinel warning; from it the enterprise reports the suspected case (the form comes
+    #    with the person chosen) and the 6 h re-test clock starts.
+    warning = SentinelWarning.objects.get(kind=WarningKind.SYMPTOMS, employee=worker)
+    ent.goto(f"{live_server.url}/warnings/{warning.pk}/")
+    ent.click("[data-testid=report-case]")
+    ent.wait_for_url("**/incidents/new/?employee=*")
+    assert ent.locator("#id_employee").input_value() == str(worker.pk)
     ent.select_option("#id_trigger", "symptoms")
     ent.fill("#id_note", "体温38.2℃，咳嗽")
     ent.click("main form[method=post] button[type=submit]")
@@ -75,8 +80,7 @@ def test_epidemic_loop(live_server: Any, open_as: Any, personas: Personas) -> No
     task_force.goto(f"{live_server.url}/employees/{worker.pk}/")
     assert "红区" in task_force.locator("[data-testid=zone]").inner_text()
 
-    # 6. The daily report's symptoms are a sentinel warning; the task force takes it and closes it with a note.
-    warning = SentinelWarning.objects.get(kind=WarningKind.SYMPTOMS, employee=worker)
+    # 6. The task force takes the symptoms warning and closes it with a note.
     task_force.goto(f"{live_server.url}/warnings/?kind=symptoms")
     task_force.click(f"a[href$='/warnings/{warning.pk}/']")
     task_force.wait_for_url(f"**/warnings/{warning.pk}/")
