@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from sibao.core.bulk import (
     ID_CHECK,
+    MAX_ERRORS,
     ProgressFn,
     beijing_time,
     copy_escape,
@@ -30,11 +31,10 @@ from sibao.core.bulk import (
     file_start,
     id_number_checked,
     id_prefix_sum,
-    rows_of,
+    validate_rows,
 )
 from sibao.core.errors import ServiceError
 from sibao.core.imports import RowError, RowInvalid
-from sibao.core.tabular import TableReadError
 from sibao.epidemic.models import TestImport, TestOutcome
 
 # Column titles of the institutions' file (docs/formats/test-results.md); English keys are accepted too.
@@ -53,7 +53,6 @@ RESULT_WORDS = {
     "positive": TestOutcome.POSITIVE.value,
 }
 _RESULTS_EXACT = {word: value for word, value in RESULT_WORDS.items()}
-MAX_ERRORS = 50  # a file with thousands of bad rows is reported by its first ones
 INLINE_MAX_ROWS = 5_000  # files up to this size import at once; larger ones run as a background task
 COPY_CHUNK_ROWS = 50_000
 
@@ -146,69 +145,26 @@ def validate_file(
     progress: ProgressFn | None = None,
     max_errors: int = MAX_ERRORS,
 ) -> tuple[list[Parsed], list[RowError]]:
-    """Every row checked; the parsed rows, or the errors (at most ``max_errors``) and no rows."""
-    try:
-        rows = rows_of(content, file_name)
-        header = next(rows, None)
-        while header is not None and not any(cell.strip() for cell in header):
-            header = next(rows, None)
-    except TableReadError as exc:
-        return [], [RowError(0, "", str(exc))]
-    if header is None:
-        return [], [RowError(1, "", _("The file is empty: the first row must hold the column titles."))]
-    by_title = {title: key for key, title in COLUMNS.items()} | {key: key for key in COLUMNS}
-    positions: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = by_title.get(title.strip().lstrip("\ufeff*").strip())
-        if key is not None and key not in positions:
-            positions[key] = index
-    missing = [
-        RowError(1, COLUMNS[key], _("This required column is missing from the header row."))
-        for key in REQUIRED
-        if key not in positions
-    ]
-    if missing:
-        return [], missing
-    if not default_institution and "institution" not in positions:
-        return [], [RowError(1, COLUMNS["institution"], _("This required column is missing from the header row."))]
+    """Every row checked; the parsed rows, or the errors (at most ``max_errors``) and no rows. Without a
+    default institution the file must name one per row."""
     digest = digest_function()
-    parsed: list[Parsed] = []
-    errors: list[RowError] = []
-    width = max(positions.values()) + 1
-    items = list(positions.items())
-    fast = _FastRow(positions, default_institution=default_institution, digest=digest, vendor=vendor)
-    total_hint = max(len(content) // 60, 1)  # a row is ~60 bytes: enough for a progress bar
-    try:
-        for row_number, row in enumerate(rows, start=2):
-            if len(row) < width:
-                if not any(cell.strip() for cell in row):
-                    continue
-                row = row + [""] * (width - len(row))
-            value = fast(row)
-            if value is None:  # doubtful: the full validator decides and explains
-                try:
-                    value = parse_row(
-                        {key: row[index] for key, index in items},
-                        default_institution=default_institution,
-                        digest=digest,
-                        vendor=vendor,
-                    )
-                except RowInvalid as invalid:
-                    errors.extend(RowError(row_number, column, message) for column, message in invalid.errors)
-                    if len(errors) >= max_errors:
-                        break
-                    continue
-            if not errors:
-                parsed.append(value)
-            if progress is not None and row_number % COPY_CHUNK_ROWS == 0:
-                progress(min(60, 60 * row_number // total_hint))
-    except TableReadError as exc:
-        return [], [RowError(0, "", str(exc))]
-    if errors:
-        return [], errors[:max_errors]
-    if not parsed:
-        return [], [RowError(2, "", _("The file has no data rows."))]
-    return parsed, []
+
+    def parse(record: dict[str, str]) -> Parsed:
+        return parse_row(record, default_institution=default_institution, digest=digest, vendor=vendor)
+
+    def fast(positions: dict[str, int]) -> "_FastRow":
+        return _FastRow(positions, default_institution=default_institution, digest=digest, vendor=vendor)
+
+    return validate_rows(
+        content,
+        file_name,
+        columns=COLUMNS,
+        required=REQUIRED if default_institution else (*REQUIRED, "institution"),
+        parse=parse,
+        fast=fast,
+        progress=progress,
+        max_errors=max_errors,
+    )
 
 
 # --- Writing ------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from sibao.core.bulk import (
+    MAX_ERRORS,
     ProgressFn,
     beijing_time,
     copy_escape,
@@ -26,13 +27,12 @@ from sibao.core.bulk import (
     file_run,
     file_start,
     id_number_checked,
-    rows_of,
+    validate_rows,
 )
 from sibao.core.errors import ServiceError
 from sibao.core.imports import RowError, RowInvalid
 from sibao.core.permissions import require_capability
 from sibao.core.roles import Capability
-from sibao.core.tabular import TableReadError
 from sibao.venues.models import ScanImport, Venue
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,6 @@ COLUMNS = {
     "name": "姓名",
 }
 REQUIRED = ("venue_code", "id_number", "scanned_at")
-MAX_ERRORS = 50
 INLINE_MAX_ROWS = 5_000  # larger files run as a background task
 COPY_CHUNK_ROWS = 50_000
 
@@ -96,60 +95,20 @@ def validate_file(
     max_errors: int = MAX_ERRORS,
 ) -> tuple[list[Parsed], list[RowError]]:
     """Every row checked; the parsed rows, or the errors (at most ``max_errors``) and no rows."""
-    try:
-        rows = rows_of(content, file_name)
-        header = next(rows, None)
-        while header is not None and not any(cell.strip() for cell in header):
-            header = next(rows, None)
-    except TableReadError as exc:
-        return [], [RowError(0, "", str(exc))]
-    if header is None:
-        return [], [RowError(1, "", _("The file is empty: the first row must hold the column titles."))]
-    by_title = {title: key for key, title in COLUMNS.items()} | {key: key for key in COLUMNS}
-    positions: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = by_title.get(title.strip().lstrip("\ufeff*").strip())
-        if key is not None and key not in positions:
-            positions[key] = index
-    missing = [
-        RowError(1, COLUMNS[key], _("This required column is missing from the header row."))
-        for key in REQUIRED
-        if key not in positions
-    ]
-    if missing:
-        return [], missing
     digest = digest_function()
-    parsed: list[Parsed] = []
-    errors: list[RowError] = []
-    width = max(positions.values()) + 1
-    items = list(positions.items())
-    total_hint = max(len(content) // 60, 1)
-    try:
-        for row_number, row in enumerate(rows, start=2):
-            if len(row) < width:
-                if not any(cell.strip() for cell in row):
-                    continue
-                row = row + [""] * (width - len(row))
-            try:
-                value = parse_row(
-                    {key: row[index] for key, index in items}, venues=venues, digest=digest, vendor=vendor
-                )
-            except RowInvalid as invalid:
-                errors.extend(RowError(row_number, column, message) for column, message in invalid.errors)
-                if len(errors) >= max_errors:
-                    break
-                continue
-            if not errors:
-                parsed.append(value)
-            if progress is not None and row_number % COPY_CHUNK_ROWS == 0:
-                progress(min(60, 60 * row_number // total_hint))
-    except TableReadError as exc:
-        return [], [RowError(0, "", str(exc))]
-    if errors:
-        return [], errors[:max_errors]
-    if not parsed:
-        return [], [RowError(2, "", _("The file has no data rows."))]
-    return parsed, []
+
+    def parse(record: dict[str, str]) -> Parsed:
+        return parse_row(record, venues=venues, digest=digest, vendor=vendor)
+
+    return validate_rows(
+        content,
+        file_name,
+        columns=COLUMNS,
+        required=REQUIRED,
+        parse=parse,
+        progress=progress,
+        max_errors=max_errors,
+    )
 
 
 # --- Writing ------------------------------------------------------------------------------------------
