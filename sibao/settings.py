@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "sibao.parameters.middleware.ParameterCacheMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Last, so that it sees the outcome of authentication backends (django-axes requirement).
     "axes.middleware.AxesMiddleware",

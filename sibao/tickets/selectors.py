@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.core.roles import Role
 from sibao.parameters.registry import TICKET_DUE_SOON_HOURS
-from sibao.parameters.selectors import parameter_value
+from sibao.parameters.selectors import parameter_q, parameter_value
 from sibao.regions.models import Region
 from sibao.tickets.models import HANDLING_STATES, Ticket, TicketState
 
@@ -39,9 +39,13 @@ def overdue_q(now: datetime | None = None) -> Q:
     return Q(state__in=RUNNING_CLOCK_STATES, due_at__lt=now)
 
 
-def due_soon_q(now: datetime | None = None, hours: int = 24) -> Q:
+def due_soon_q(now: datetime | None = None) -> Q:
+    """Running, not yet late, and due within ``tickets.due_soon_hours`` of the holding region (RQ-6): the
+    filter and the badge (``deadline_state``) read the same parameter (issue 9 #3)."""
     now = now or timezone.now()
-    return Q(state__in=RUNNING_CLOCK_STATES, due_at__gte=now, due_at__lt=now + timedelta(hours=hours))
+    return Q(state__in=RUNNING_CLOCK_STATES, due_at__gte=now) & parameter_q(
+        [TICKET_DUE_SOON_HOURS], "holder_region__path", lambda hours: Q(due_at__lt=now + timedelta(hours=hours[0]))
+    )
 
 
 def deadline_state(ticket: Ticket, now: datetime | None = None) -> str:
