@@ -56,6 +56,7 @@ bench: setup-test ## Print the epidemic benchmark figures as `name: value unit`
 lint: setup-test
 	$(VENV)/bin/ruff check sibao scripts benchmarks tests conftest.py
 	$(VENV)/bin/ruff format --check sibao scripts benchmarks tests conftest.py
+	$(VENV)/bin/lint-imports --no-cache  # issue 9 #5: apps stand on sibao.core, never the reverse (pyproject.toml)
 
 typecheck: setup-test
 	$(VENV)/bin/mypy sibao

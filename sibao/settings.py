@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sibao.venues",
     "sibao.incidents",
     "sibao.readiness",
+    "sibao.home",
 ]
 
 MIDDLEWARE = [
