@@ -70,7 +70,7 @@ def overdue_employees(now: datetime, employees: QuerySet[Employee] | None = None
     people = Employee.objects.all() if employees is None else employees
     condition = parameter_q(
         CADENCE_KEYS,
-        "enterprise__region__path",
+        "enterprise__region",
         lambda hours: overdue_condition(Cadence(*(int(value) for value in hours)), now),
     )
     return people.filter(is_active=True).filter(condition)

@@ -68,18 +68,22 @@ def parameter_value(key: str | Definition, region: Region | None) -> Any:
     return parameter_value_at(key, region.path if region is not None else "")
 
 
-def parameter_q(keys: Sequence[str | Definition], path_lookup: str, build: Callable[[tuple[Any, ...]], Q]) -> Q:
+def parameter_q(keys: Sequence[str | Definition], region_field: str, build: Callable[[tuple[Any, ...]], Q]) -> Q:
     """One condition over rows of many regions, each judged by the values in force for its own region.
 
-    ``path_lookup`` reaches the row's ``Region.path`` (e.g. ``"enterprise__region__path"``); ``build`` turns
-    the values of ``keys`` (in that order) into a condition. Without overrides this is ``build(defaults)``
-    and adds no join; with overrides, each overriding subtree (deepest first) gets its own values and the
-    rest of the province the defaults — one branch per override, whatever the number of rows.
+    ``region_field`` is the path to the row's region (e.g. ``"enterprise__region"``); ``build`` turns the
+    values of ``keys`` (in that order) into a condition. Without overrides this is ``build(defaults)`` and
+    adds no join; with overrides, each overriding subtree (deepest first) gets its own values and the rest
+    of the province the defaults — one branch per override, whatever the number of rows. A subtree is a
+    region-id subquery (an indexed prefix scan of the small region table), not a join to every row's region.
     """
     specs = [_spec(key) for key in keys]
 
     def values_at(path: str) -> tuple[Any, ...]:
         return tuple(parameter_value_at(spec, path) for spec in specs)
+
+    def subtree(path: str) -> Q:
+        return Q(**{f"{region_field}__in": Region.objects.filter(path__startswith=path).values("pk")})
 
     paths = sorted({path for spec in specs for path in overrides(spec)}, key=len, reverse=True)
     if not paths:
@@ -87,15 +91,15 @@ def parameter_q(keys: Sequence[str | Definition], path_lookup: str, build: Calla
     branches: list[Q] = []
     for index, path in enumerate(paths):
         # Deeper overrides inside this subtree were given their own branch already.
-        branch = Q(**{f"{path_lookup}__startswith": path}) & build(values_at(path))
+        branch = subtree(path) & build(values_at(path))
         for deeper in paths[:index]:
             if deeper.startswith(path):
-                branch &= ~Q(**{f"{path_lookup}__startswith": deeper})
+                branch &= ~subtree(deeper)
         branches.append(branch)
     rest = build(values_at(""))
     for path in paths:
         if not any(path != other and path.startswith(other) for other in paths):
-            rest &= ~Q(**{f"{path_lookup}__startswith": path})
+            rest &= ~subtree(path)
     return reduce(or_, [*branches, rest])
 
 

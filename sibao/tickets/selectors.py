@@ -45,7 +45,7 @@ def due_soon_q(now: datetime | None = None) -> Q:
     filter and the badge (``deadline_state``) read the same parameter (issue 9 #3)."""
     now = now or timezone.now()
     return Q(state__in=RUNNING_CLOCK_STATES, due_at__gte=now) & parameter_q(
-        [TICKET_DUE_SOON_HOURS], "holder_region__path", lambda hours: Q(due_at__lt=now + timedelta(hours=hours[0]))
+        [TICKET_DUE_SOON_HOURS], "holder_region", lambda hours: Q(due_at__lt=now + timedelta(hours=hours[0]))
     )
 
 
