@@ -9,12 +9,13 @@ SCALE ?= 1.0
 
 .PHONY: bench run worker test setup setup-test demo-data browser lint typecheck check-migrations vendor-check lock serve
 
-run: setup demo-data ## Set up everything, load demo data, print logins, serve on 127.0.0.1:$(PORT)
+# Issue 9 #1: one command runs the whole platform — gunicorn, the task worker and the scheduler — after a first
+# scheduler pass has run the due jobs, so the first page already shows consistent figures; Ctrl-C stops all three.
+run: setup demo-data ## Set up everything, load demo data, print logins, serve on 127.0.0.1:$(PORT) with worker and scheduler
 	@$(PY) manage.py demo_logins
-	@echo "Sibao: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	@$(VENV)/bin/gunicorn sibao.wsgi:application --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - --log-level warning
+	@$(PY) manage.py run_platform --bind 127.0.0.1:$(PORT)
 
-worker: setup ## Run background tasks (db_worker) and the scheduler of periodic jobs; Ctrl-C stops both
+worker: setup ## Only the task worker and the scheduler (when the web server runs elsewhere); Ctrl-C stops both
 	@trap 'kill 0' EXIT; $(PY) manage.py schedule_jobs --loop 300 & $(PY) manage.py db_worker
 
 test: setup-test browser ## Set up and run the whole suite on SQLite (browser tests included)
@@ -55,6 +56,7 @@ bench: setup-test ## Print the epidemic benchmark figures as `name: value unit`
 lint: setup-test
 	$(VENV)/bin/ruff check sibao scripts benchmarks tests conftest.py
 	$(VENV)/bin/ruff format --check sibao scripts benchmarks tests conftest.py
+	$(VENV)/bin/lint-imports --no-cache  # issue 9 #5: apps stand on sibao.core, never the reverse (pyproject.toml)
 
 typecheck: setup-test
 	$(VENV)/bin/mypy sibao

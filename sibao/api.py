@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from sibao.core.api_auth import API_AUTH
+from sibao.accounts.api_auth import API_AUTH
 from sibao.core.errors import ServiceError
 from sibao.enterprises.api import router as enterprises_router
 from sibao.epidemic.api import router as employees_router

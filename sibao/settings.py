@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sibao.venues",
     "sibao.incidents",
     "sibao.readiness",
+    "sibao.home",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "sibao.parameters.middleware.ParameterCacheMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Last, so that it sees the outcome of authentication backends (django-axes requirement).
     "axes.middleware.AxesMiddleware",

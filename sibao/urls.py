@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sibao.api import api
-from sibao.core import views as core_views
+from sibao.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/", include("sibao.accounts.urls")),
     path("enterprises/", include("sibao.enterprises.urls")),
     path("organisation/", include("sibao.organisation.urls")),

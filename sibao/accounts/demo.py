@@ -174,3 +174,8 @@ def load_demo_users(*, actor: Any = None) -> list[tuple[User, str]]:
             )
             result.append((user, enterprise.name))
     return result
+
+
+def load_demo_accounts() -> dict[str, int]:
+    """``load_demo``'s step (see ``AccountsConfig.demo_data``): the demo users, counted."""
+    return {"users": len(load_demo_users())}

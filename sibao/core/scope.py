@@ -46,7 +46,7 @@ def scope_q(
 
 
 class ScopedQuerySet(models.QuerySet[Any]):
-    """Subclass per model and set the three lookups."""
+    """Subclass per model and set the three lookups (rows of one enterprise: ``EnterpriseScopedQuerySet``)."""
 
     scope_region_path: str | None = "region__path"
     scope_sector: str | None = None
@@ -68,3 +68,31 @@ class ScopedQuerySet(models.QuerySet[Any]):
             return self.visible_to(user).get(**lookup)
         except (self.model.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
+
+
+class EnterpriseScopedQuerySet(ScopedQuerySet):
+    """Rows that belong to one enterprise: the scope is the enterprise's region, sector and identity.
+
+    Used as is when the model's ``enterprise`` field is the way there (``objects =
+    EnterpriseScopedQuerySet.as_manager()``); otherwise name the path to the enterprise in the class line,
+    and the sector field when the row carries its own::
+
+        class ScanQuerySet(EnterpriseScopedQuerySet, through="venue__enterprise"): ...
+        class ListingQuerySet(EnterpriseScopedQuerySet, sector="sector"): ...
+    """
+
+    scope_through = "enterprise"
+    scope_region_path = "enterprise__region__path"
+    scope_sector = "enterprise__sector"
+    scope_enterprise = "enterprise_id"
+
+    def __init_subclass__(cls, through: str | None = None, sector: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A subclass without arguments keeps its parent's path (e.g. a queryset that only adds methods).
+        if through is not None:
+            cls.scope_through = through
+            cls.scope_region_path = f"{through}__region__path"
+            cls.scope_sector = f"{through}__sector"
+            cls.scope_enterprise = f"{through}_id"
+        if sector is not None:
+            cls.scope_sector = sector

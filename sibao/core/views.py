@@ -1,4 +1,4 @@
-"""Shared view helpers, the home page and the audit log browser."""
+"""Shared view helpers and the audit log browser."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -36,20 +36,6 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    from sibao.enterprises.selectors import enterprise_list
-
-    user = request.user
-    context: dict[str, Any] = {}
-    if has_capability(user, Capability.ENTERPRISE_VIEW):
-        visible = enterprise_list(user=user)
-        context["enterprise_count"] = visible.count()
-        if getattr(user, "enterprise_id", None):
-            context["own_enterprise"] = visible.first()
-    return render(request, "core/home.html", context)
 
 
 @login_required

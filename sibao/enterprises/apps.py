@@ -1,10 +1,21 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from sibao.core.demo import DemoData
 
 
 class EnterprisesConfig(AppConfig):
     name = "sibao.enterprises"
     label = "enterprises"
     verbose_name = "企业与项目"
+    demo_data = DemoData(
+        order=30,
+        loader="sibao.enterprises.demo.load_demo_enterprises",
+        summary=_(
+            "Demo data: {enterprises} enterprises (projects) added, {records} adverse records, "
+            "{supply_links} supply-chain links, {pairings} pairings"
+        ),
+    )
 
     def ready(self) -> None:
         from sibao.enterprises import rule_fields  # noqa: F401  registers the "enterprise" rule subject

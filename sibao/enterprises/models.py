@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sibao.core.scope import ScopedQuerySet
+from sibao.core.scope import EnterpriseScopedQuerySet, ScopedQuerySet
 from sibao.core.sectors import Sector
 from sibao.core.validators import validate_uscc
 
@@ -134,12 +134,6 @@ class RecordSeverity(models.TextChoices):
     MAJOR = "major", _("Major")
 
 
-class EnterpriseRecordQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "enterprise__sector"
-    scope_enterprise = "enterprise_id"
-
-
 class EnterpriseRecord(models.Model):
     """A dated record of an accident, violation or dishonesty (EN-1), read by the exclusions of 003#二."""
 
@@ -152,7 +146,7 @@ class EnterpriseRecord(models.Model):
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=128, blank=True)
 
-    objects = EnterpriseRecordQuerySet.as_manager()
+    objects = EnterpriseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enterprise record")
@@ -163,10 +157,7 @@ class EnterpriseRecord(models.Model):
         return f"{self.enterprise}: {self.get_kind_display()} {self.occurred_on}"
 
 
-class SupplyChainLinkQuerySet(ScopedQuerySet):
-    scope_region_path = "customer__region__path"
-    scope_sector = "customer__sector"
-    scope_enterprise = "customer_id"
+class SupplyChainLinkQuerySet(EnterpriseScopedQuerySet, through="customer"): ...
 
 
 class SupplyChainLink(models.Model):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sibao.core.scope import ScopedQuerySet
+from sibao.core.scope import EnterpriseScopedQuerySet, ScopedQuerySet
 
 
 class PostType(models.TextChoices):
@@ -36,16 +36,7 @@ class CodeColour(models.TextChoices):
     RED = "red", _("Red code")
 
 
-class EmployeeQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "enterprise__sector"
-    scope_enterprise = "enterprise_id"
-
-
-class ZoneMoveQuerySet(ScopedQuerySet):
-    scope_region_path = "employee__enterprise__region__path"
-    scope_sector = "employee__enterprise__sector"
-    scope_enterprise = "employee__enterprise_id"
+class ZoneMoveQuerySet(EnterpriseScopedQuerySet, through="employee__enterprise"): ...
 
 
 class Employee(models.Model):
@@ -87,7 +78,7 @@ class Employee(models.Model):
     last_test_at = models.DateTimeField(_("last test"), null=True, blank=True, editable=False)
     last_negative_test_at = models.DateTimeField(_("last negative test"), null=True, blank=True, editable=False)
 
-    objects = EmployeeQuerySet.as_manager()
+    objects = EnterpriseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("employee")

@@ -19,8 +19,14 @@ from sibao.parameters.registry import (
     EPIDEMIC_TEST_INTERVAL_HOURS,
     EPIDEMIC_TEST_INTERVAL_MOBILE_HOURS,
 )
-from sibao.parameters.selectors import parameter_value
+from sibao.parameters.selectors import parameter_q, parameter_value
 from sibao.regions.models import Region
+
+CADENCE_KEYS = (
+    EPIDEMIC_TEST_INTERVAL_HOURS,
+    EPIDEMIC_TEST_INTERVAL_MOBILE_HOURS,
+    EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS,
+)
 
 
 @dataclass(frozen=True)
@@ -31,12 +37,10 @@ class Cadence:
 
     @classmethod
     def for_region(cls, region: Region | None) -> "Cadence":
+        """The cadence in force for ``region`` (what a page states; lists judge each person by their own
+        enterprise's region, see ``overdue_employees``)."""
         # EP-2, 001#annex2-二.1: 48 h; 24 h for mobile/contact posts; daily in closed loop or a quiet period.
-        return cls(
-            int(parameter_value(EPIDEMIC_TEST_INTERVAL_HOURS, region)),
-            int(parameter_value(EPIDEMIC_TEST_INTERVAL_MOBILE_HOURS, region)),
-            int(parameter_value(EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS, region)),
-        )
+        return cls(*(int(parameter_value(key, region)) for key in CADENCE_KEYS))
 
 
 def overdue_condition(cadence: Cadence, now: datetime) -> Q:
@@ -57,6 +61,21 @@ def overdue_condition(cadence: Cadence, now: datetime) -> Q:
     )
 
 
+def overdue_employees(now: datetime, employees: QuerySet[Employee] | None = None) -> QuerySet[Employee]:
+    """The one EP-2 rule (issue 9 #3): the employed people of ``employees`` (default: everyone) overdue for a
+    test at ``now``, each judged by the cadence in force for their own enterprise's region.
+
+    The overdue list and the OVERDUE_TEST warnings both read this, so with a county override a city's list
+    and its warnings count the same people."""
+    people = Employee.objects.all() if employees is None else employees
+    condition = parameter_q(
+        CADENCE_KEYS,
+        "enterprise__region",
+        lambda hours: overdue_condition(Cadence(*(int(value) for value in hours)), now),
+    )
+    return people.filter(is_active=True).filter(condition)
+
+
 def overdue_employee_list(
     *,
     user: Any,
@@ -64,22 +83,13 @@ def overdue_employee_list(
     region: Region | None = None,
     now: datetime | None = None,
 ) -> QuerySet[Employee]:
-    """Employed people overdue for a test, within ``user``'s scope, narrowed to an enterprise or region.
-
-    The cadence is the one in force for the enterprise's region (or ``region``, or the user's region).
-    """
-    now = now or timezone.now()
-    employees = Employee.objects.visible_to(user).filter(is_active=True)
-    cadence_region: Region | None
+    """Employed people overdue for a test, within ``user``'s scope, narrowed to an enterprise or region."""
+    employees = Employee.objects.visible_to(user)
     if enterprise is not None:
         employees = employees.filter(enterprise=enterprise)
-        cadence_region = enterprise.region
-    else:
-        cadence_region = region or getattr(user, "region", None)
-        if region is not None:
-            employees = employees.filter(enterprise__region__path__startswith=region.path)
-    cadence = Cadence.for_region(cadence_region)
-    return employees.filter(overdue_condition(cadence, now)).order_by("last_negative_test_at", "pk")
+    elif region is not None:
+        employees = employees.filter(enterprise__region__path__startswith=region.path)
+    return overdue_employees(now or timezone.now(), employees).order_by("last_negative_test_at", "pk")
 
 
 def overdue_counts_by_enterprise(

@@ -1,11 +1,21 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.demo import DemoData
+
 
 class HealthConfig(AppConfig):
     name = "sibao.health"
     label = "health"
     verbose_name = _("Health monitoring")
+    demo_data = DemoData(
+        order=90,
+        loader="sibao.health.demo.load_demo_health",
+        summary=_(
+            "Demo health monitoring: {risk_areas} risk areas, {reports} daily reports, "
+            "{arrivals} arrivals registered, {sightings} unregistered arrivals"
+        ),
+    )
     audited_models: dict[str, list[str]] = {
         "DailyReport": [],
         "ReportSymptom": [],

@@ -8,26 +8,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sibao.core.scope import ScopedQuerySet
+from sibao.core.scope import EnterpriseScopedQuerySet
 from sibao.epidemic.models import CodeColour
 
 
-class EnterpriseScopedQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "enterprise__sector"
-    scope_enterprise = "enterprise_id"
+class EmployeeScopedQuerySet(EnterpriseScopedQuerySet, through="employee__enterprise"): ...
 
 
-class EmployeeScopedQuerySet(ScopedQuerySet):
-    scope_region_path = "employee__enterprise__region__path"
-    scope_sector = "employee__enterprise__sector"
-    scope_enterprise = "employee__enterprise_id"
-
-
-class ReportSymptomQuerySet(ScopedQuerySet):
-    scope_region_path = "report__enterprise__region__path"
-    scope_sector = "report__enterprise__sector"
-    scope_enterprise = "report__enterprise_id"
+class ReportSymptomQuerySet(EnterpriseScopedQuerySet, through="report__enterprise"): ...
 
 
 # --- EP-3 ----------------------------------------------------------------------------------------

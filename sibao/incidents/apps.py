@@ -1,11 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.demo import DemoData
+
 
 class IncidentsConfig(AppConfig):
     name = "sibao.incidents"
     label = "incidents"
     verbose_name = _("Incidents")
+    demo_data = DemoData(
+        order=110,
+        loader="sibao.incidents.demo.load_demo_incidents",
+        summary=_(
+            "Demo incidents: {closed} closed, {open} under observation, {overdue} re-test overdue, "
+            "{confirmed} confirmed positive, {contacts} close contacts, "
+            "{shutdown_requests} shutdown requests"
+        ),
+    )
     audited_models: dict[str, list[str]] = {
         "Incident": [],
         "IncidentContact": ["id_digest"],

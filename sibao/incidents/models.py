@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sibao.core.scope import ScopedQuerySet
+from sibao.core.scope import EnterpriseScopedQuerySet
 from sibao.epidemic.models import Zone
 
 
@@ -44,12 +44,6 @@ class RetestResult(models.TextChoices):
     NONE = "", _("Not yet")
     POSITIVE = "positive", _("Positive")
     NEGATIVE = "negative", _("Negative")
-
-
-class IncidentQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "enterprise__sector"
-    scope_enterprise = "enterprise_id"
 
 
 class Incident(models.Model):
@@ -90,7 +84,7 @@ class Incident(models.Model):
     disinfection_note = models.TextField(_("disinfection note"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    objects = IncidentQuerySet.as_manager()
+    objects = EnterpriseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("incident")
@@ -116,10 +110,7 @@ class ContactSource(models.TextChoices):
     ADDED = "added", _("Added by the task force")
 
 
-class IncidentContactQuerySet(ScopedQuerySet):
-    scope_region_path = "incident__enterprise__region__path"
-    scope_sector = "incident__enterprise__sector"
-    scope_enterprise = "incident__enterprise_id"
+class IncidentContactQuerySet(EnterpriseScopedQuerySet, through="incident__enterprise"): ...
 
 
 class IncidentContact(models.Model):
@@ -167,12 +158,6 @@ class ShutdownState(models.TextChoices):
     ENDED = "ended", _("Ended: production resumed")
 
 
-class ShutdownQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "enterprise__sector"
-    scope_enterprise = "enterprise_id"
-
-
 class ShutdownRequest(models.Model):
     """001#annex2-三.7 / EM-4: a shutdown needs approval and lasts at most EPIDEMIC_SHUTDOWN_MAX_DAYS
     calendar days, counted inclusively (from 10 May to 12 May is 3 days)."""
@@ -203,7 +188,7 @@ class ShutdownRequest(models.Model):
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     ended_at = models.DateTimeField(_("production resumed at"), null=True, blank=True)
 
-    objects = ShutdownQuerySet.as_manager()
+    objects = EnterpriseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("shutdown request")

@@ -8,7 +8,7 @@ consultant whose contact is published with the policy list.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sibao.core.scope import ScopedQuerySet
+from sibao.core.scope import EnterpriseScopedQuerySet, ScopedQuerySet
 from sibao.core.sectors import Sector
 
 
@@ -67,10 +67,6 @@ SECTOR_LEAD_FUNCTION: dict[str, str] = {
 }
 
 
-class UnitQuerySet(ScopedQuerySet):
-    scope_region_path = "region__path"
-
-
 class Unit(models.Model):
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="units"
@@ -106,7 +102,7 @@ class Unit(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = UnitQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit")
@@ -168,12 +164,6 @@ class Membership(models.Model):
         return f"{self.unit}: {self.person} ({self.get_role_display()})"
 
 
-class LiaisonQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "enterprise__sector"
-    scope_enterprise = "enterprise_id"
-
-
 class Liaison(models.Model):
     """OR-5: the three people and institution every whitelist enterprise must have (001#3, 000#九.2)."""
 
@@ -196,7 +186,7 @@ class Liaison(models.Model):
         limit_choices_to={"kind": UnitKind.MEDICAL},
     )
 
-    objects = LiaisonQuerySet.as_manager()
+    objects = EnterpriseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("liaison assignment")

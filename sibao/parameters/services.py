@@ -7,6 +7,7 @@ from sibao.core.audit import as_actor
 from sibao.core.errors import ServiceError
 from sibao.parameters.models import ParameterOverride
 from sibao.parameters.registry import DEFINITIONS
+from sibao.parameters.selectors import forget_cached_parameters
 from sibao.regions.models import Region
 
 
@@ -29,6 +30,7 @@ def parameter_set(*, actor: Any, key: str, region: Region, value: Any, note: str
                 "updated_by": actor if getattr(actor, "pk", None) else None,
             },
         )
+    forget_cached_parameters()
     return override
 
 
@@ -36,3 +38,4 @@ def parameter_reset(*, actor: Any, key: str, region: Region) -> None:
     with transaction.atomic(), as_actor(actor):
         for override in ParameterOverride.objects.filter(key=key, region=region):
             override.delete()
+    forget_cached_parameters()

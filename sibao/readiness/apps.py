@@ -1,11 +1,21 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.demo import DemoData
+
 
 class ReadinessConfig(AppConfig):
     name = "sibao.readiness"
     label = "readiness"
     verbose_name = _("Supplies and readiness")
+    demo_data = DemoData(
+        order=100,
+        loader="sibao.readiness.demo.load_demo_readiness",
+        summary=_(
+            "Demo readiness: {enterprises} enterprises, {stock_reports} stock reports, {drills} drills, "
+            "{short} short of supplies"
+        ),
+    )
     audited_models: dict[str, list[str]] = {
         "SupplyStock": [],
         "SupplyReport": [],

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sibao.core.scope import ScopedQuerySet
+from sibao.core.scope import EnterpriseScopedQuerySet
 
 
 class SupplyItem(models.TextChoices):
@@ -17,12 +17,6 @@ class SupplyItem(models.TextChoices):
     HAND_SANITISER = "hand_sanitiser", _("Hand sanitiser (bottles)")
     THERMOMETERS = "thermometers", _("Thermometers")
     ANTIGEN_TESTS = "antigen_tests", _("Antigen tests")
-
-
-class EnterpriseScopedQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "enterprise__sector"
-    scope_enterprise = "enterprise_id"
 
 
 class SupplyStock(models.Model):

@@ -1,11 +1,21 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.demo import DemoData
+
 
 class SentinelConfig(AppConfig):
     name = "sibao.sentinel"
     label = "sentinel"
     verbose_name = _("Sentinel warnings")
+    demo_data = DemoData(
+        order=120,
+        loader="sibao.sentinel.demo.load_demo_sentinel",
+        summary=_(
+            "Demo sentinel warnings: {raised} overdue-test warnings, {purchases} drug purchases, "
+            "{drug_warnings} drug-purchase warnings, {closed} closed"
+        ),
+    )
     audited_models: dict[str, list[str]] = {
         "SentinelWarning": [],
         "PharmacyImport": [],

@@ -21,6 +21,7 @@ DEMO_HANDLER = "tongxu_epidemic"
 # (A drug-purchase warning: closing an overdue-test one would be raised again by the next sweep.)
 # A valid, made-up number (not an employee): kept as a digest for later matching.
 OUTSIDER_NUMBER = "410222199203150022"
+EARLIER_SWEEP_HOURS = 12
 
 
 def _purchase_rows(employees: list[Employee], day: datetime) -> list[PurchaseRow]:
@@ -56,9 +57,16 @@ def load_demo_sentinel() -> dict[str, int]:
     counts = {"raised": 0, "lifted": 0, "purchases": 0, "drug_warnings": 0, "closed": 0}
     if not Employee.objects.exists():
         return counts
+    now = timezone.now()
     with transaction.atomic():
-        swept = overdue_sweep(timezone.now())
-        counts["raised"], counts["lifted"] = swept["raised"], swept["lifted"]
+        if not SentinelWarning.objects.filter(kind=WarningKind.OVERDUE_TEST).exists():
+            # The demo plays a platform that has been running (issue 9 #1): the sweep of half a day ago raised
+            # the warnings of those already overdue then, and nobody has taken them since ("unattended").
+            earlier = overdue_sweep(now - timedelta(hours=EARLIER_SWEEP_HOURS))
+            counts["raised"] += earlier["raised"]
+        swept = overdue_sweep(now)
+        counts["raised"] += swept["raised"]
+        counts["lifted"] += swept["lifted"]
         handler = User.objects.filter(username=DEMO_HANDLER, is_active=True).first()
         if handler is not None and not PharmacyImport.objects.filter(file_name=DEMO_FILE).exists():
             employees = list(

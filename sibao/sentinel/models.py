@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sibao.core.scope import ScopedQuerySet
+from sibao.core.scope import EnterpriseScopedQuerySet, ScopedQuerySet
 
 
 class WarningKind(models.TextChoices):
@@ -27,12 +27,6 @@ class WarningStatus(models.TextChoices):
     OPEN = "open", _("Open")
     HANDLING = "handling", _("Being handled")
     CLOSED = "closed", _("Closed")
-
-
-class SentinelWarningQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "enterprise__sector"
-    scope_enterprise = "enterprise_id"
 
 
 class SentinelWarning(models.Model):
@@ -66,7 +60,7 @@ class SentinelWarning(models.Model):
     # True when the platform closed it because the signal went away (e.g. the test arrived).
     lifted = models.BooleanField(_("closed because the signal went away"), default=False)
 
-    objects = SentinelWarningQuerySet.as_manager()
+    objects = EnterpriseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sentinel warning")
@@ -101,10 +95,6 @@ class DrugCategory(models.TextChoices):
     ANTIBIOTIC = "antibiotic", _("Antibiotic")
 
 
-class PharmacyImportQuerySet(ScopedQuerySet):
-    scope_region_path = "region__path"
-
-
 class PharmacyImport(models.Model):
     """One file of pharmacy sales records imported by the epidemic task force of ``region``."""
 
@@ -121,7 +111,7 @@ class PharmacyImport(models.Model):
     )
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
-    objects = PharmacyImportQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pharmacy sales import")
@@ -130,10 +120,6 @@ class PharmacyImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
-
-
-class PharmacyPurchaseQuerySet(ScopedQuerySet):
-    scope_region_path = "region__path"
 
 
 class PharmacyPurchase(models.Model):
@@ -163,7 +149,7 @@ class PharmacyPurchase(models.Model):
         related_name="drug_purchases",
     )
 
-    objects = PharmacyPurchaseQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pharmacy purchase")

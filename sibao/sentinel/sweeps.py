@@ -1,10 +1,11 @@
 """EP-6 sources the sentinel app owns, run as periodic jobs (``tasks.py``).
 
-``overdue_sweep``: 001#annex2-二.4/二.5 — "超过规定时间未进行核酸检测 … 后台及时预警": every employee of a
-whitelisted enterprise who is overdue for a test (EP-2 cadence of the enterprise's region) has one open
-OVERDUE_TEST warning; it is lifted when the person is no longer overdue. Set-based for a province (hundreds
-of thousands of overdue people): new warnings are inserted in batches with ON CONFLICT DO NOTHING, lifting
-is one UPDATE (plus one INSERT … SELECT for the history); no query per person.
+``overdue_sweep``: 001#annex2-二.4/二.5 — "超过规定时间未进行核酸检测 … 后台及时预警": every employed person
+the overdue list shows (``epidemic.overdue.overdue_employees``: the EP-2 cadence of the enterprise's region,
+one rule for both, issue 9 #3) has one open OVERDUE_TEST warning; it is lifted when the person is no longer
+overdue or no longer employed. Set-based for a province (hundreds of thousands of overdue people): new
+warnings are inserted with ON CONFLICT DO NOTHING, lifting is one UPDATE (plus one INSERT … SELECT for the
+history); no query per person.
 """
 
 import re
@@ -12,63 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sibao.epidemic.models import Employee
-from sibao.epidemic.overdue import Cadence, overdue_condition
-from sibao.parameters.models import ParameterOverride
-from sibao.parameters.registry import (
-    EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS,
-    EPIDEMIC_TEST_INTERVAL_HOURS,
-    EPIDEMIC_TEST_INTERVAL_MOBILE_HOURS,
-)
-from sibao.regions.models import Region
+from sibao.epidemic.overdue import overdue_employees
 from sibao.sentinel.models import SentinelWarning, WarningKind, WarningStatus
 from sibao.sentinel.services import lift_where, open_warning_exists
-from sibao.whitelist.selectors import whitelisted_enterprises, whitelisted_q
-
-CADENCE_KEYS = (
-    EPIDEMIC_TEST_INTERVAL_HOURS.key,
-    EPIDEMIC_TEST_INTERVAL_MOBILE_HOURS.key,
-    EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS.key,
-)
-
-
-def _cadence_condition(now: datetime) -> Q:
-    """ "Overdue" over all whitelisted enterprises, each with the cadence of its own region.
-
-    Regions are grouped by the overrides on their path, so ``Cadence.for_region`` runs once per distinct
-    set of overrides (usually once in all), and the regions of the commonest cadence are "all the others"."""
-    override_paths = set(ParameterOverride.objects.filter(key__in=CADENCE_KEYS).values_list("region__path", flat=True))
-    if not override_paths:
-        return overdue_condition(Cadence.for_region(None), now)
-    by_overrides: dict[tuple[str, ...], list[int]] = {}
-    regions = Region.objects.filter(pk__in=whitelisted_enterprises().values("region_id")).values_list("pk", "path")
-    for pk, path in regions:
-        key = tuple(sorted(p for p in override_paths if path.startswith(p)))
-        by_overrides.setdefault(key, []).append(pk)
-    by_cadence: dict[Cadence, list[int]] = {}
-    for key, ids in by_overrides.items():
-        cadence = Cadence.for_region(Region.objects.get(pk=ids[0]) if key else None)
-        by_cadence.setdefault(cadence, []).extend(ids)
-    if not by_cadence:
-        return overdue_condition(Cadence.for_region(None), now)
-    commonest = max(by_cadence, key=lambda cadence: len(by_cadence[cadence]))
-    others = [pk for cadence, ids in by_cadence.items() if cadence != commonest for pk in ids]
-    condition = ~Q(enterprise__region_id__in=others) & overdue_condition(commonest, now)
-    for cadence, ids in by_cadence.items():
-        if cadence != commonest:
-            condition |= Q(enterprise__region_id__in=ids) & overdue_condition(cadence, now)
-    return condition
-
-
-def overdue_employees(now: datetime) -> QuerySet[Employee]:
-    """Employed people of whitelisted enterprises who are overdue for a test at ``now``."""
-    return Employee.objects.filter(is_active=True).filter(whitelisted_q("enterprise__")).filter(_cadence_condition(now))
-
 
 NEVER_TESTED = gettext_noop("%(name)s has no negative nucleic-acid test on record.")
 TESTED_SINCE = gettext_noop("%(name)s has had no negative nucleic-acid test since %(at)s.")

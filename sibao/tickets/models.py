@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.roles import Role
-from sibao.core.scope import ScopedQuerySet, scope_q
+from sibao.core.scope import EnterpriseScopedQuerySet, ScopedQuerySet, scope_q
 
 
 class Category(models.TextChoices):
@@ -62,11 +62,7 @@ class EscalationReason(models.TextChoices):
     MAJOR = "major", _("Major problem")
 
 
-class TicketQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "enterprise__sector"
-    scope_enterprise = "enterprise_id"
-
+class TicketQuerySet(EnterpriseScopedQuerySet):
     def visible_to(self, user: object):  # type: ignore[no-untyped-def]
         """A department sees what its unit holds or has held and what it filed for an enterprise (RQ scope);
         other roles their region subtree."""
@@ -181,10 +177,6 @@ class TicketAttachment(models.Model):
         return self.original_name
 
 
-class CommonIssueQuerySet(ScopedQuerySet):
-    scope_region_path = "region__path"
-
-
 class CommonIssue(models.Model):
     """点办理、批处理 (RQ-2): requests sharing one systemic or policy cause, answered once for all."""
 
@@ -200,7 +192,7 @@ class CommonIssue(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
-    objects = CommonIssueQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("common issue")

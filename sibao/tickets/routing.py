@@ -1,6 +1,7 @@
 """RQ-2: which unit a request goes to by default, and its deadlines. Rules are data (``RoutingRule``);
 without one, the category's usual department (OR-4) and the parameter deadlines apply."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -36,21 +37,44 @@ def routing_for(ticket: Ticket, region: Region | None = None) -> Routing:
     """The default unit (in the holding region) and deadlines for ``ticket``; the nearest region's rule wins,
     an urgency-specific rule before a general one."""
     region = region or ticket.holder_region
-    codes = region.ancestor_codes()
+    return _routing(ticket, region, *_rules_and_units([ticket], [region]))
+
+
+def routings_for(tickets: Sequence[Ticket]) -> dict[int, Routing]:
+    """``routing_for`` of many requests held in their own regions, in two queries whatever their number
+    (the triage list, issue 9 #4)."""
+    regions = {ticket.holder_region_id: ticket.holder_region for ticket in tickets}
+    rules, units = _rules_and_units(tickets, list(regions.values()))
+    return {ticket.pk: _routing(ticket, ticket.holder_region, rules, units) for ticket in tickets}
+
+
+def _rules_and_units(tickets: Sequence[Ticket], regions: Sequence[Region]) -> tuple[list[RoutingRule], list[Unit]]:
+    codes = {code for region in regions for code in region.ancestor_codes()}
     rules = list(
         RoutingRule.objects.filter(
-            region__code__in=codes, category=ticket.category, urgency__in=["", ticket.urgency]
+            region__code__in=codes, category__in={ticket.category for ticket in tickets}
         ).select_related("region")
     )
-    depth = {code: index for index, code in enumerate(codes)}
-    rules.sort(key=lambda rule: (depth[rule.region.code], bool(rule.urgency)))
-    rule = rules[-1] if rules else None
-    function = rule.department_function if rule else DEFAULT_DEPARTMENT.get(ticket.category, "")
-    unit = (
-        Unit.objects.filter(region=region, kind=UnitKind.DEPARTMENT, function=function, is_active=True)
-        .order_by("pk")
-        .first()
+    units = list(
+        Unit.objects.filter(
+            region__in=[region.pk for region in regions], kind=UnitKind.DEPARTMENT, is_active=True
+        ).order_by("pk")
     )
+    return rules, units
+
+
+def _routing(ticket: Ticket, region: Region, rules: Sequence[RoutingRule], units: Sequence[Unit]) -> Routing:
+    codes = region.ancestor_codes()
+    depth = {code: index for index, code in enumerate(codes)}
+    candidates = [
+        rule
+        for rule in rules
+        if rule.region.code in depth and rule.category == ticket.category and rule.urgency in ("", ticket.urgency)
+    ]
+    candidates.sort(key=lambda rule: (depth[rule.region.code], bool(rule.urgency)))
+    rule = candidates[-1] if candidates else None
+    function = rule.department_function if rule else DEFAULT_DEPARTMENT.get(ticket.category, "")
+    unit = next((unit for unit in units if unit.region_id == region.pk and unit.function == function), None)
     hours = rule.response_hours if rule and rule.response_hours else parameter_value(TICKET_RESPONSE_HOURS, region)
     days = (
         rule.handle_days if rule and rule.handle_days else parameter_value(TICKET_HANDLE_DAYS[ticket.urgency], region)

@@ -1,5 +1,6 @@
 """Reads of requests: lists in scope, the triage queue, deadline states (RQ-6), likely duplicates (RQ-2)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.core.roles import Role
 from sibao.parameters.registry import TICKET_DUE_SOON_HOURS
-from sibao.parameters.selectors import parameter_value
+from sibao.parameters.selectors import parameter_q, parameter_value
 from sibao.regions.models import Region
 from sibao.tickets.models import HANDLING_STATES, Ticket, TicketState
 
@@ -39,9 +40,13 @@ def overdue_q(now: datetime | None = None) -> Q:
     return Q(state__in=RUNNING_CLOCK_STATES, due_at__lt=now)
 
 
-def due_soon_q(now: datetime | None = None, hours: int = 24) -> Q:
+def due_soon_q(now: datetime | None = None) -> Q:
+    """Running, not yet late, and due within ``tickets.due_soon_hours`` of the holding region (RQ-6): the
+    filter and the badge (``deadline_state``) read the same parameter (issue 9 #3)."""
     now = now or timezone.now()
-    return Q(state__in=RUNNING_CLOCK_STATES, due_at__gte=now, due_at__lt=now + timedelta(hours=hours))
+    return Q(state__in=RUNNING_CLOCK_STATES, due_at__gte=now) & parameter_q(
+        [TICKET_DUE_SOON_HOURS], "holder_region", lambda hours: Q(due_at__lt=now + timedelta(hours=hours[0]))
+    )
 
 
 def deadline_state(ticket: Ticket, now: datetime | None = None) -> str:
@@ -114,19 +119,42 @@ def _bigrams(text: str) -> set[str]:
 def likely_duplicates(ticket: Ticket, *, limit: int = 5, threshold: float = 0.3) -> list[tuple[Ticket, float]]:
     """Open requests of the same category in the same county in the last 30 days whose wording overlaps
     (Jaccard similarity of character bigrams, which suits Chinese text without a word segmenter)."""
-    since = ticket.filed_at - timedelta(days=30)
-    candidates = (
-        Ticket.objects.filter(category=ticket.category, filed_at__gte=since, holder_region=ticket.holder_region)
-        .exclude(pk=ticket.pk)
+    return likely_duplicates_for([ticket], limit=limit, threshold=threshold)[ticket.pk]
+
+
+def likely_duplicates_for(
+    tickets: Sequence[Ticket], *, limit: int = 5, threshold: float = 0.3
+) -> dict[int, list[tuple[Ticket, float]]]:
+    """``likely_duplicates`` of many requests from one query (the triage list, issue 9 #4)."""
+    if not tickets:
+        return {}
+    window = timedelta(days=30)
+    candidates = list(
+        Ticket.objects.filter(
+            category__in={ticket.category for ticket in tickets},
+            holder_region__in={ticket.holder_region_id for ticket in tickets},
+            filed_at__gte=min(ticket.filed_at for ticket in tickets) - window,
+        )
         .exclude(state=S.CLOSED)
-        .select_related("enterprise", "common_issue")[:300]
+        .select_related("enterprise", "common_issue")[: 300 * len(tickets)]
     )
-    mine = _bigrams(ticket.title + ticket.text)
-    scored = []
-    for other in candidates:
-        theirs = _bigrams(other.title + other.text)
-        if mine and theirs:
-            similarity = len(mine & theirs) / len(mine | theirs)
-            if similarity >= threshold:
-                scored.append((other, round(similarity, 2)))
-    return sorted(scored, key=lambda pair: -pair[1])[:limit]
+    found: dict[int, list[tuple[Ticket, float]]] = {}
+    for ticket in tickets:
+        mine = _bigrams(ticket.title + ticket.text)
+        same_kind = [
+            other
+            for other in candidates
+            if other.pk != ticket.pk
+            and other.category == ticket.category
+            and other.holder_region_id == ticket.holder_region_id
+            and other.filed_at >= ticket.filed_at - window
+        ][:300]
+        scored = []
+        for other in same_kind:
+            theirs = _bigrams(other.title + other.text)
+            if mine and theirs:
+                similarity = len(mine & theirs) / len(mine | theirs)
+                if similarity >= threshold:
+                    scored.append((other, round(similarity, 2)))
+        found[ticket.pk] = sorted(scored, key=lambda pair: -pair[1])[:limit]
+    return found

@@ -1,11 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.demo import DemoData
+
 
 class VenuesConfig(AppConfig):
     name = "sibao.venues"
     label = "venues"
     verbose_name = _("Venue codes and tracing")
+    demo_data = DemoData(
+        order=80,
+        loader="sibao.venues.demo.load_demo_venues",
+        summary=_("Demo venue codes: {enterprises} enterprises, {venues} venue codes added, {scans} scans"),
+    )
     # Scans are not audited: a bulk table written by imports (the ScanImport row records each file).
     audited_models: dict[str, list[str]] = {
         "Venue": [],

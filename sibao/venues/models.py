@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sibao.core.scope import ScopedQuerySet
+from sibao.core.scope import EnterpriseScopedQuerySet, ScopedQuerySet
 
 TOKEN_BYTES = 16  # 128 random bits: a code cannot be guessed from another one
 
@@ -31,12 +31,6 @@ class VenueKind(models.TextChoices):
     CLOSED_SPACE = "closed_space", _("Other closed space")
 
 
-class VenueQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "enterprise__sector"
-    scope_enterprise = "enterprise_id"
-
-
 class Venue(models.Model):
     """One venue code. The QR code encodes a URL holding ``token``; the token is random and unique."""
 
@@ -50,7 +44,7 @@ class Venue(models.Model):
     is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = VenueQuerySet.as_manager()
+    objects = EnterpriseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("venue code")
@@ -60,12 +54,6 @@ class Venue(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class VenueDeclarationQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "enterprise__sector"
-    scope_enterprise = "enterprise_id"
 
 
 COUNT_LIMIT = [MaxValueValidator(10_000)]
@@ -91,7 +79,7 @@ class VenueDeclaration(models.Model):
     closed_spaces = models.PositiveIntegerField(_("other closed spaces"), default=0, validators=COUNT_LIMIT)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = VenueDeclarationQuerySet.as_manager()
+    objects = EnterpriseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("venue declaration")
@@ -106,10 +94,6 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Importing")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
-
-
-class ScanImportQuerySet(ScopedQuerySet):
-    scope_region_path = "region__path"
 
 
 class ScanImport(models.Model):
@@ -133,7 +117,7 @@ class ScanImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScanImportQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scan import")
@@ -144,10 +128,7 @@ class ScanImport(models.Model):
         return self.file_name
 
 
-class ScanQuerySet(ScopedQuerySet):
-    scope_region_path = "venue__enterprise__region__path"
-    scope_sector = "venue__enterprise__sector"
-    scope_enterprise = "venue__enterprise_id"
+class ScanQuerySet(EnterpriseScopedQuerySet, through="venue__enterprise"): ...
 
 
 class Scan(models.Model):
@@ -179,10 +160,6 @@ class Scan(models.Model):
         return f"{self.venue_id} {self.scanned_at:%Y-%m-%d %H:%M}"
 
 
-class TraceLogQuerySet(ScopedQuerySet):
-    scope_region_path = "region__path"
-
-
 class TraceLog(models.Model):
     """Who traced whom, for which period and why (EP-7; a person's movements are personal data). The traced
     person is shown masked; the digest is kept to find all traces of one person, never the number."""
@@ -205,7 +182,7 @@ class TraceLog(models.Model):
     contact_count = models.PositiveIntegerField(_("contacts"), default=0)
     created_at = models.DateTimeField(_("traced at"), auto_now_add=True)
 
-    objects = TraceLogQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("trace")

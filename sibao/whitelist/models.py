@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sibao.core.scope import ScopedQuerySet
+from sibao.core.scope import EnterpriseScopedQuerySet, ScopedQuerySet
 from sibao.core.sectors import Sector
 from sibao.enterprises.models import ServiceLevel
 
@@ -74,10 +74,7 @@ OPEN_APPLICATION_STATES = [
 ]
 
 
-class ApplicationQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "sector"
-    scope_enterprise = "enterprise_id"
+class ApplicationQuerySet(EnterpriseScopedQuerySet, sector="sector"): ...
 
 
 class Application(models.Model):
@@ -154,10 +151,6 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class BatchQuerySet(ScopedQuerySet):
-    scope_region_path = "region__path"
-
-
 class Batch(models.Model):
     """成熟一批、推出一批 (WL-5): numbered per publishing region."""
 
@@ -167,7 +160,7 @@ class Batch(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=255, blank=True)
 
-    objects = BatchQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("whitelist batch")
@@ -190,11 +183,7 @@ class RemovalReason(models.TextChoices):
     EPIDEMIC_POLICY = "epidemic_policy", _("Violation of epidemic policy")
 
 
-class ListingQuerySet(ScopedQuerySet):
-    scope_region_path = "enterprise__region__path"
-    scope_sector = "sector"
-    scope_enterprise = "enterprise_id"
-
+class ListingQuerySet(EnterpriseScopedQuerySet, sector="sector"):
     def current(self) -> "ListingQuerySet":
         return self.filter(removed_at__isnull=True)
 
@@ -235,10 +224,7 @@ class SpotCheckResult(models.TextChoices):
     FAILED = "failed", _("Measures not implemented")
 
 
-class SpotCheckQuerySet(ScopedQuerySet):
-    scope_region_path = "listing__enterprise__region__path"
-    scope_sector = "listing__sector"
-    scope_enterprise = "listing__enterprise_id"
+class SpotCheckQuerySet(EnterpriseScopedQuerySet, through="listing__enterprise", sector="listing__sector"): ...
 
 
 class SpotCheck(models.Model):
@@ -269,10 +255,7 @@ class RemovalState(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class RemovalQuerySet(ScopedQuerySet):
-    scope_region_path = "listing__enterprise__region__path"
-    scope_sector = "listing__sector"
-    scope_enterprise = "listing__enterprise_id"
+class RemovalQuerySet(EnterpriseScopedQuerySet, through="listing__enterprise", sector="listing__sector"): ...
 
 
 class Removal(models.Model):

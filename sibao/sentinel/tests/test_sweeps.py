@@ -1,5 +1,6 @@
 """EP-6 overdue-test warnings (001#annex2-二.1/二.5): 47 h fine / 49 h warned for a normal post, 25 h warned
-for logistics, only whitelisted enterprises, lifted when the test arrives, idempotent."""
+for logistics, the same people as the overdue list (whitelisted or not), lifted when the test arrives,
+idempotent."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ import pytest
 from conftest import Personas
 from sibao.core.workflow import history
 from sibao.epidemic.models import Employee, PostType
+from sibao.epidemic.overdue import overdue_employee_list
 from sibao.parameters.models import ParameterOverride
 from sibao.parameters.registry import EPIDEMIC_TEST_INTERVAL_HOURS
 from sibao.sentinel.models import SentinelWarning, WarningKind, WarningStatus
@@ -23,7 +25,7 @@ def open_for(employee: Employee) -> bool:
     ).exists()
 
 
-def test_the_sweep_warns_the_overdue_of_whitelisted_enterprises(personas: Personas) -> None:
+def test_the_sweep_warns_everyone_the_overdue_list_shows(personas: Personas) -> None:
     whitelist(personas.ent_a, personas.tongxu_hq)
     fine = person(personas.ent_a, "41022219900101001", admin=personas.admin, tested_hours_ago=47)
     late = person(personas.ent_a, "41022219900101002", admin=personas.admin, tested_hours_ago=49)
@@ -31,18 +33,21 @@ def test_the_sweep_warns_the_overdue_of_whitelisted_enterprises(personas: Person
         personas.ent_a, "41022219900101003", admin=personas.admin, post=PostType.LOGISTICS, tested_hours_ago=25
     )
     never = person(personas.ent_a, "41022219900101004", admin=personas.admin)
+    # Issue 9 #3: one rule for the list and the warnings; an enterprise not (yet) listed is tested all the same.
     not_listed = person(personas.ent_b, "41022219900101005", admin=personas.admin, tested_hours_ago=100)
 
-    assert overdue_sweep(NOW) == {"raised": 3, "lifted": 0}
-    assert not open_for(fine) and not open_for(not_listed)
-    assert open_for(late) and open_for(driver) and open_for(never)
+    assert overdue_sweep(NOW) == {"raised": 4, "lifted": 0}
+    assert not open_for(fine)
+    assert open_for(late) and open_for(driver) and open_for(never) and open_for(not_listed)
+    listed = overdue_employee_list(user=personas.tongxu_epidemic, now=NOW)
+    assert set(listed.values_list("pk", flat=True)) == {late.pk, driver.pk, never.pk, not_listed.pk}
     warning = SentinelWarning.objects.get(employee=late)
     assert warning.subject_key == f"test:{late.pk}" and warning.enterprise_id == personas.ent_a.pk
     assert warning.raised_at == NOW and late.name in warning.detail
 
     # Idempotent: a second run at the same moment raises nothing.
     assert overdue_sweep(NOW) == {"raised": 0, "lifted": 0}
-    assert SentinelWarning.objects.count() == 3
+    assert SentinelWarning.objects.count() == 4
 
 
 def test_the_warning_is_lifted_when_the_test_arrives(personas: Personas) -> None:
@@ -62,7 +67,7 @@ def test_the_warning_is_lifted_when_the_test_arrives(personas: Personas) -> None
     assert SentinelWarning.objects.filter(employee=late).count() == 2
 
 
-def test_leaving_the_whitelist_or_the_enterprise_lifts_the_warning(personas: Personas) -> None:
+def test_leaving_the_enterprise_lifts_the_warning(personas: Personas) -> None:
     whitelist(personas.ent_a, personas.tongxu_hq)
     late = person(personas.ent_a, "41022219900101002", admin=personas.admin, tested_hours_ago=49)
     overdue_sweep(NOW)

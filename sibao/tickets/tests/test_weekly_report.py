@@ -1,4 +1,5 @@
-"""RQ-8: the weekly report counts exactly the week's requests, is idempotent, scheduled once per Friday."""
+"""RQ-8: the weekly report counts exactly the week's requests, is idempotent, scheduled on Friday at 17:00
+(preliminary) and again after the week closes (final)."""
 
 import io
 from datetime import date, datetime
@@ -13,7 +14,7 @@ from conftest import Personas, client_for, region
 from sibao.core.errors import ServiceError
 from sibao.tickets.models import Outcome, TicketState, WeeklyReport
 from sibao.tickets.reports import weekly_report_build
-from sibao.tickets.tasks import build_weekly_reports, due_week_end, schedule_weekly_reports
+from sibao.tickets.tasks import build_weekly_reports, closed_week_end, due_week_end, schedule_weekly_reports
 from sibao.tickets.tests.test_metrics import FRIDAY, local, log, make_ticket, make_unit
 
 UTC = ZoneInfo("UTC")
@@ -132,14 +133,22 @@ class TestTaskAndScheduler:
         assert due_week_end(local(16, 12)) == FRIDAY  # Thursday after
         assert due_week_end(local(11, 0, 5)) == FRIDAY
 
+    def test_closed_week(self) -> None:
+        assert closed_week_end(local(10, 23, 59)) == date(2024, 5, 3)  # Friday evening: the week is still open
+        assert closed_week_end(local(11, 0, 0)) == FRIDAY  # Saturday 00:00: closed
+        assert closed_week_end(local(16, 12)) == FRIDAY
+
     @override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
-    def test_the_scheduler_enqueues_once_per_friday(self, django_capture_on_commit_callbacks: Any) -> None:
+    def test_the_scheduler_enqueues_a_preliminary_and_a_final_edition(
+        self, django_capture_on_commit_callbacks: Any
+    ) -> None:
         backend = build_weekly_reports.get_backend()
         backend.clear()  # type: ignore[attr-defined]
         runs = [
-            local(10, 17, 5),  # Friday after 17:00: due
+            local(10, 17, 5),  # Friday after 17:00: this week's preliminary (and last week's final, never built)
             local(10, 17, 10),
             local(10, 23),
+            local(11, 0, 5),  # Saturday 00:05: the week has closed, its final edition
             local(11, 9),
             local(16, 9),
             local(17, 16, 59),  # next Friday before 17:00: nothing new
@@ -150,18 +159,53 @@ class TestTaskAndScheduler:
         for now in runs:
             with django_capture_on_commit_callbacks(execute=True):
                 enqueued.append(schedule_weekly_reports(now))
-        assert [week for week in enqueued if week] == ["2024-05-10", "2024-05-17"]
-        assert [result.args for result in backend.results] == [["2024-05-10"], ["2024-05-17"]]  # type: ignore[attr-defined]
+        assert [runs for runs in enqueued if runs] == [
+            "2024-05-03 final, 2024-05-10 preliminary",
+            "2024-05-10 final",
+            "2024-05-17 preliminary",
+        ]
+        assert [result.args for result in backend.results] == [  # type: ignore[attr-defined]
+            ["2024-05-03", "final"],
+            ["2024-05-10", "preliminary"],
+            ["2024-05-10", "final"],
+            ["2024-05-17", "preliminary"],
+        ]
+
+    @override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+    def test_a_request_filed_friday_evening_is_in_the_report(
+        self, personas: Personas, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        """Issue 9 #2: the week ends Friday 24:00; the 17:00 edition cannot count Friday evening, the final can."""
+        backend = build_weekly_reports.get_backend()
+        backend.clear()  # type: ignore[attr-defined]
+
+        def scheduler_pass(now: datetime) -> None:
+            done = len(backend.results)  # type: ignore[attr-defined]
+            with django_capture_on_commit_callbacks(execute=True):
+                schedule_weekly_reports(now)
+            for result in backend.results[done:]:  # type: ignore[attr-defined]
+                build_weekly_reports.call(*result.args)  # what the worker does
+
+        make_ticket(personas.ent_a, personas.ent_a_user, filed_at=local(8))
+        scheduler_pass(local(10, 17, 5))
+        assert WeeklyReport.objects.get(region__code="410222", week_end=FRIDAY).figures["filed"] == 1
+        make_ticket(personas.ent_a, personas.ent_a_user, filed_at=local(10, 20))  # Friday 20:00
+        scheduler_pass(local(10, 22))
+        scheduler_pass(local(11, 0, 5))
+        assert WeeklyReport.objects.get(region__code="410222", week_end=FRIDAY).figures["filed"] == 2
 
     @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
     def test_the_database_backend_remembers_what_was_enqueued(self, django_capture_on_commit_callbacks: Any) -> None:
         from django_tasks_db.models import DBTaskResult
 
-        for now in (local(10, 17, 5), local(10, 18), local(12, 8)):
+        for now in (local(10, 17, 5), local(10, 18), local(11, 1), local(12, 8)):
             with django_capture_on_commit_callbacks(execute=True):
                 schedule_weekly_reports(now)
-        assert DBTaskResult.objects.count() == 1
-        assert DBTaskResult.objects.get().args_kwargs == {"args": ["2024-05-10"], "kwargs": {}}
+        assert sorted(row.args_kwargs["args"] for row in DBTaskResult.objects.all()) == [
+            ["2024-05-03", "final"],
+            ["2024-05-10", "final"],
+            ["2024-05-10", "preliminary"],
+        ]
 
 
 @pytest.mark.django_db

@@ -46,13 +46,14 @@ from sibao.tickets.forms import (
     VerifyForm,
 )
 from sibao.tickets.models import CommonIssue, Ticket, TicketState
-from sibao.tickets.routing import routing_for
+from sibao.tickets.routing import routing_for, routings_for
 from sibao.tickets.selectors import (
     DEADLINE_LABELS,
     DeadlineState,
     TicketFilters,
     deadline_state,
     likely_duplicates,
+    likely_duplicates_for,
     tickets_for,
     triage_queue,
 )
@@ -324,10 +325,10 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
 @capability_required(Capability.TICKET_TRIAGE)
 def triage(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    rows = []
-    for ticket in triage_queue(user)[:200]:
-        routing = routing_for(ticket)
-        rows.append({"ticket": ticket, "routing": routing, "duplicates": likely_duplicates(ticket, limit=3)})
+    queue = list(triage_queue(user)[:200])
+    routings = routings_for(queue)
+    duplicates = likely_duplicates_for(queue, limit=3)
+    rows = [{"ticket": t, "routing": routings[t.pk], "duplicates": duplicates[t.pk]} for t in queue]
     return render(request, "tickets/triage.html", {"rows": rows})
 
 

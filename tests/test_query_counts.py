@@ -1,0 +1,209 @@
+"""Issue 9 #4: every navigation list page and every list or summary endpoint costs the same number of
+queries with 1 enterprise's rows as with 4 (``tests/query_counts.py``), read by a user who sees them."""
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import Personas, client_for, region, township_of
+from sibao.accounts.navigation import NAV_ITEMS
+from sibao.core.sectors import Sector
+from sibao.enterprises.tests.factories import EnterpriseFactory
+from sibao.epidemic.models import CodeColour
+from sibao.health.models import ArrivalKind, CodeBasis, RiskLevel
+from sibao.health.services import (
+    arrival_register,
+    arrival_sighted,
+    daily_report_file,
+    health_code_assign,
+    risk_area_create,
+)
+from sibao.incidents.tests.factories import reported
+from sibao.notifications.services import notify
+from sibao.readiness.services import drill_record, stock_report
+from sibao.regions.models import Region
+from sibao.sentinel.tests.helpers import person, raised, whitelist
+from sibao.tickets.models import CommonIssue, WeeklyReport
+from sibao.tickets.services import ticket_file
+from sibao.tickets.tests.test_metrics import make_ticket, make_unit
+from sibao.venues.models import VenueKind
+from sibao.venues.tests.factories import VenueFactory
+from sibao.whitelist.models import Listing
+from sibao.whitelist.services import criteria_publish, criteria_save, removal_propose
+from tests.query_counts import growing
+
+pytestmark = pytest.mark.django_db
+_serial = itertools.count(1)
+RULE = {"label": "测试标准", "all": [{"field": "safety_compliant", "op": "is_true", "label": "达到安全生产标准"}]}
+
+
+def grow(personas: Personas) -> Any:
+    """Add, per call, one more enterprise of 通许县 with a row in every list: listed in a batch, an employee
+    never tested (overdue, warned, coded, an incident), a request, a daily report, an arrival, a sighting,
+    a venue, supplies, a drill, a removal proposal, a unit, a notification, a weekly report."""
+    p = personas
+    xianping = township_of("410222", "咸平街道")
+    today = timezone.localdate()
+    townships = list(Region.objects.filter(parent__code="410222", level="township").order_by("code"))
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            n = next(_serial)
+            enterprise = EnterpriseFactory(
+                region=xianping, sector=Sector.INDUSTRY, name=f"通许县测试{n}号机械有限公司", employee_count=50 + n
+            )
+            whitelist(enterprise, p.tongxu_hq)
+            employee = person(enterprise, f"41022219880101{n:03d}", admin=p.admin)
+            raised(enterprise, f"test:{employee.pk}", employee=employee)
+            health_code_assign(actor=None, employee=employee, colour=CodeColour.YELLOW, basis=CodeBasis.CLOSE_CONTACT)
+            reported(p, employee)
+            ticket_file(
+                actor=p.tongxu_hq,
+                enterprise=enterprise,
+                data={"category": "raw_materials", "title": f"原料采购受阻{n}", "text": "外地钢厂停止发货。"},
+            )
+            unit = make_unit(name=f"测试局{n}")
+            make_ticket(
+                enterprise,
+                p.tongxu_hq,
+                unit=unit,
+                filed_at=timezone.now() - timedelta(days=2),
+                due_at=timezone.now() + timedelta(days=3),
+            )
+            CommonIssue.objects.create(region=region("410222"), title=f"共性问题{n}", unit=unit, created_by=p.tongxu_hq)
+            WeeklyReport.objects.create(
+                region=region("410222"),
+                week_end=date(2024, 5, 10) - timedelta(days=7 * n),
+                figures={},
+                generated_at=timezone.now(),
+            )
+            daily_report_file(actor=p.admin, enterprise=enterprise, day=today - timedelta(days=1), people_on_site=40)
+            arrival_register(
+                actor=p.admin,
+                enterprise=enterprise,
+                data={
+                    "name": f"来访{n}",
+                    "id_number": _id(f"41022219900301{n:03d}"),
+                    "kind": ArrivalKind.VISITOR,
+                    "origin_county": region("410184"),
+                    "expected_date": today + timedelta(days=1),
+                },
+            )
+            arrival_sighted(
+                actor=None,
+                enterprise=enterprise,
+                id_number=_id(f"41022519900201{n:03d}"),
+                name=f"到访{n}",
+                seen_at=timezone.now(),
+                source="门岗",
+            )
+            VenueFactory(enterprise=enterprise, kind=VenueKind.WORKSHOP)  # no entrance code: a gap
+            stock_report(actor=p.admin, enterprise=enterprise, quantities={"masks": 1})
+            drill_record(actor=p.admin, enterprise=enterprise, held_on=today)
+            removal_propose(
+                actor=p.tongxu_industry,
+                listing=Listing.objects.get(enterprise=enterprise),
+                reason="law",
+                details="抽查发现未落实防控措施。",
+            )
+            notify(topic="test", title=f"通知{n}", users=[p.tongxu_hq, p.tongxu_epidemic])
+            township = townships[n % len(townships)]
+            criteria = criteria_save(
+                actor=p.admin, region=township, sector=Sector.INDUSTRY, title=f"{township.name}遴选标准", rule=RULE
+            )
+            criteria_publish(actor=p.admin, criteria=criteria)
+        risk_area_create(
+            actor=p.tongxu_epidemic,
+            data={"county": region("410103"), "level": RiskLevel.MEDIUM, "valid_from": today, "area_name": "测试"},
+        )
+
+    return add
+
+
+def _id(body17: str) -> str:
+    from sibao.epidemic.tests.test_employees import id_number
+
+    return id_number(body17)
+
+
+def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]:
+    hq, epidemic, admin = client_for(p.tongxu_hq), client_for(p.tongxu_epidemic), client_for(p.admin)
+    supervision = client_for(p.tongxu_supervision)
+    forms = {"enterprises:import", "whitelist:apply"}  # navigation entries that are forms, not lists
+    pages = [(item.url_name, hq, reverse(item.url_name), None) for item in NAV_ITEMS if item.url_name not in forms]
+    by_name = {name: client for name, client, _url, _params in pages}
+    for name in by_name:
+        if name.startswith(("epidemic:", "sentinel:", "health:", "venues:", "incidents:", "readiness:")):
+            by_name[name] = epidemic
+    by_name["core:audit_log"] = admin
+    by_name["whitelist:criteria"] = client_for(p.tongxu_industry)
+    by_name["tickets:weekly_reports"] = supervision
+    by_name["tickets:metrics"] = supervision
+    pages = [(name, by_name[name], url, params) for name, _client, url, params in pages]
+    pages += [
+        ("whitelist:removals", hq, reverse("whitelist:removals"), None),
+        ("health:codes", epidemic, reverse("health:codes"), None),
+        ("health:risk_areas", epidemic, reverse("health:risk_areas"), None),
+        ("health:arrivals", epidemic, reverse("health:arrivals"), None),
+        ("readiness:supplies", epidemic, reverse("readiness:supplies"), None),
+        ("venues:all", epidemic, reverse("venues:index"), {"all": "1"}),
+        ("notifications:inbox", hq, reverse("notifications:inbox"), None),
+        ("public:whitelist", Client(), reverse("public:whitelist"), None),
+        ("public:criteria", Client(), reverse("public:criteria"), None),
+    ]
+    api = [
+        ("api enterprises", hq, "/api/enterprises", None),
+        ("api criteria", hq, "/api/whitelist/criteria", None),
+        ("api applications", hq, "/api/whitelist/applications", None),
+        ("api batches", hq, "/api/whitelist/batches", None),
+        ("api listings", hq, "/api/whitelist/listings", None),
+        ("api coverage", hq, "/api/whitelist/coverage", None),
+        ("api whitelist warnings", hq, "/api/whitelist/warnings", None),
+        ("api removals", hq, "/api/whitelist/removals", None),
+        ("api liaison gaps", hq, "/api/whitelist/liaison-gaps", None),
+        ("api requests", hq, "/api/requests", None),
+        ("api triage", hq, "/api/requests/triage", None),
+        ("api common issues", hq, "/api/requests/common-issues", None),
+        ("api employees", epidemic, "/api/employees", None),
+        ("api overdue", epidemic, "/api/employees/overdue", None),
+        ("api daily reports", epidemic, "/api/health/reports", None),
+        ("api missing reports", epidemic, "/api/health/reports/missing", None),
+        ("api risk areas", epidemic, "/api/health/risk-areas", None),
+        ("api codes", epidemic, "/api/health/codes", None),
+        ("api arrivals", epidemic, "/api/health/arrivals", None),
+        ("api sightings", epidemic, "/api/health/sightings", None),
+        ("api venues", epidemic, "/api/venues/venues", None),
+        ("api venue gaps", epidemic, "/api/venues/gaps", None),
+        ("api incidents", epidemic, "/api/incidents", None),
+        ("api readiness ranking", epidemic, "/api/readiness/ranking", None),
+        ("api readiness shortfalls", epidemic, "/api/readiness/shortfalls", None),
+        ("api warnings", epidemic, "/api/warnings", None),
+        ("api warning counts", epidemic, "/api/warnings/counts", None),
+    ]
+    return pages + api
+
+
+def test_no_list_costs_a_query_per_row(personas: Personas) -> None:
+    problems = growing(targets(personas), grow(personas))
+    assert not problems, "\n".join(problems)
+
+
+def test_every_list_endpoint_and_navigation_page_is_measured(personas: Personas) -> None:
+    """A new list endpoint or menu page joins the measurement above (or this test names it)."""
+    from sibao.api import api
+
+    measured = {url for _name, _client, url, _params in targets(personas)}
+    schema = api.get_openapi_schema()
+    endpoints = {
+        path
+        for path, operations in schema["paths"].items()
+        if "get" in operations and "{" not in path and not path.endswith((".xlsx", ".json"))
+    }
+    assert endpoints - measured == set()
+    pages = {reverse(item.url_name) for item in NAV_ITEMS} - {reverse("enterprises:import"), reverse("whitelist:apply")}
+    assert pages - measured == set()
