@@ -35,7 +35,7 @@ from sibao.health.models import (
     RiskLevel,
     Symptom,
 )
-from sibao.health.selectors import county_of, risk_area_on
+from sibao.health.selectors import county_of, risk_area_on, risk_areas_changeable_by
 from sibao.parameters.registry import EPIDEMIC_ARRIVAL_TEST_HOURS, EPIDEMIC_RISK_ARRIVAL_ISOLATION_DAYS
 from sibao.parameters.selectors import parameter_value
 from sibao.regions.models import Region, RegionLevel
@@ -165,6 +165,7 @@ def risk_area_create(*, actor: Any, data: Mapping[str, Any]) -> RiskArea:
             "health.risk_area.valid_until", _("The end date cannot be before the start date."), field="valid_until"
         )
     area = RiskArea(
+        owner_region=actor.region if getattr(actor, "region_id", None) else None,
         county=county,
         area_name=str(data.get("area_name") or "").strip()[:128],
         level=level,
@@ -179,16 +180,39 @@ def risk_area_create(*, actor: Any, data: Mapping[str, Any]) -> RiskArea:
 
 
 def risk_area_end(*, actor: Any, area: RiskArea, until: date) -> RiskArea:
-    """Lift a risk area: it stays in the list with its dates (arrivals coded on it keep their basis)."""
+    """Lift a risk area: it stays in the list with its dates (arrivals coded on it keep their basis).
+
+    Issue 8 #4: only the task force that entered it (or one above) or the area's own county may end it, and
+    an end date may only move earlier: a later one would silently re-open an area already lifted."""
     require_capability(actor, Capability.EPIDEMIC_MANAGE)
-    if not isinstance(until, date) or until < area.valid_from:
-        raise ServiceError(
-            "health.risk_area.valid_until", _("The end date cannot be before the start date."), field="valid_until"
-        )
+    label = _("In force until")
+    if not isinstance(until, date) or isinstance(until, datetime):
+        raise _required("valid_until", label, "health.risk_area.valid_until")
     with transaction.atomic(), as_actor(actor):
-        area.valid_until = until
-        area.save(update_fields=["valid_until"])
-    return area
+        if not risk_areas_changeable_by(actor).filter(pk=area.pk).exists():
+            raise PermissionRefused("health.risk_area.forbidden", _("This risk area was entered by another region."))
+        locked = RiskArea.objects.select_for_update().get(pk=area.pk)
+        if until < locked.valid_from:
+            raise ServiceError(
+                "health.risk_area.valid_until",
+                _("%(field)s: the end date cannot be before the start date (%(start)s).")
+                % {"field": label, "start": locked.valid_from.isoformat()},
+                field="valid_until",
+            )
+        if locked.valid_until is not None and until > locked.valid_until:
+            raise ServiceError(
+                "health.risk_area.reopen",
+                _(
+                    "%(field)s: this risk area already ends on %(end)s; the end date may only move earlier. "
+                    "To put the area back in force, add it again."
+                )
+                % {"field": label, "end": locked.valid_until.isoformat()},
+                field="valid_until",
+            )
+        locked.valid_until = until
+        locked.save(update_fields=["valid_until"])
+    area.valid_until = until
+    return locked
 
 
 # --- EP-3: daily reports -----------------------------------------------------------------------
