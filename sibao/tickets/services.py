@@ -15,19 +15,21 @@ from django.utils.translation import gettext as _
 from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
-from sibao.core.roles import Role
+from sibao.core.permissions import region_in_scope, require_capability
+from sibao.core.roles import Capability, Role
 from sibao.core.workflow import perform
 from sibao.enterprises.models import Enterprise
 from sibao.notifications.services import notify
-from sibao.organisation.models import Unit, UnitKind
+from sibao.organisation.models import DepartmentFunction, Unit, UnitKind
 from sibao.parameters.registry import TICKET_NOTICE_RESPONSE_HOURS
 from sibao.parameters.selectors import parameter_value
-from sibao.regions.models import Region
+from sibao.regions.models import Region, RegionLevel
 from sibao.tickets.models import (
     Category,
     CommonIssue,
     EscalationReason,
     Outcome,
+    RoutingRule,
     Satisfaction,
     SupervisionNotice,
     Ticket,
@@ -616,3 +618,94 @@ def may_file_for(actor: Any, enterprise: Enterprise) -> bool:
         actor.role in (Role.TOWNSHIP, Role.SECTOR_DEPARTMENT, Role.HQ_OFFICE)
         and Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
     )
+
+
+# --- RQ-2: routing rules (the HQ office's defaults for assigning) --------------------------------------------
+# Issue 9 #7: rules were entered in the admin only; now the HQ office keeps them on a page and through the API,
+# for its region and the regions below it, with the capability and scope checks and the audit actor.
+
+ROUTING_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)  # where requests are held
+ROUTING_TERMS = ("department_function", "response_hours", "handle_days")
+MAX_RESPONSE_HOURS = 720
+MAX_HANDLE_DAYS = 365
+
+
+def _routing_scope(actor: Any, region: Region) -> None:
+    require_capability(actor, Capability.TICKET_TRIAGE)
+    if not region_in_scope(actor, region):
+        raise PermissionRefused("tickets.routing.forbidden", _("This region is outside your area of responsibility."))
+
+
+def _optional_bound(value: Any, field: str, label: str, upper: int) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= upper:
+        raise ServiceError(
+            f"tickets.routing.{field}",
+            _("%(field)s: enter a whole number from 1 to %(upper)d, or leave it empty for the default.")
+            % {"field": label, "upper": upper},
+            field=field,
+        )
+    return value
+
+
+def _routing_terms(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The department and deadlines of a rule, checked; each refusal names its field (X-4)."""
+    function = str(data.get("department_function") or "")
+    if function not in DepartmentFunction.values:
+        raise ServiceError(
+            "tickets.routing.department_function", _("Choose the department."), field="department_function"
+        )
+    return {
+        "department_function": function,
+        "response_hours": _optional_bound(
+            data.get("response_hours"), "response_hours", _("Respond within (hours)"), MAX_RESPONSE_HOURS
+        ),
+        "handle_days": _optional_bound(
+            data.get("handle_days"), "handle_days", _("Resolve within (days)"), MAX_HANDLE_DAYS
+        ),
+    }
+
+
+def routing_rule_add(*, actor: Any, region: Region, data: Mapping[str, Any]) -> RoutingRule:
+    """A rule for one category (and optionally one urgency) of requests held in ``region``."""
+    _routing_scope(actor, region)
+    if region.level not in ROUTING_LEVELS:
+        raise ServiceError(
+            "tickets.routing.region",
+            _("Choose the province, a city or a county: requests are held there."),
+            field="region",
+        )
+    category = str(data.get("category") or "")
+    if category not in Category.values:
+        raise ServiceError("tickets.routing.category", _("Choose the category."), field="category")
+    urgency = str(data.get("urgency") or "")
+    if urgency and urgency not in Urgency.values:
+        raise ServiceError("tickets.routing.urgency", _("Choose the urgency, or any."), field="urgency")
+    terms = _routing_terms(data)
+    with transaction.atomic(), as_actor(actor):
+        existing = RoutingRule.objects.select_for_update().filter(region=region, category=category, urgency=urgency)
+        if existing.exists():
+            raise StateRefused(
+                "tickets.routing.exists",
+                _("This region already has a rule for this category and urgency; change that one instead."),
+                field="category",
+            )
+        return RoutingRule.objects.create(region=region, category=category, urgency=urgency, **terms)
+
+
+def routing_rule_change(*, actor: Any, rule: RoutingRule, data: Mapping[str, Any]) -> RoutingRule:
+    """Change a rule's department and deadlines, or disable/enable it (``is_active``); its region, category and
+    urgency are what it is about and stay."""
+    _routing_scope(actor, rule.region)
+    with transaction.atomic(), as_actor(actor):
+        locked = RoutingRule.objects.select_for_update().select_related("region").get(pk=rule.pk)
+        terms = {name: data.get(name, getattr(locked, name)) for name in ROUTING_TERMS}
+        for name, value in _routing_terms(terms).items():
+            setattr(locked, name, value)
+        if "is_active" in data:
+            if not isinstance(data["is_active"], bool):
+                raise ServiceError("tickets.routing.is_active", _("Say whether the rule is in use."), field="is_active")
+            locked.is_active = data["is_active"]
+        locked.save()
+    return locked
