@@ -1,26 +1,48 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from sibao.notifications.channels import deliver
 from sibao.notifications.models import Notification
+from sibao.notifications.texts import LaterText, later, render
+
+Text = str | Promise | LaterText
+
+
+def _words(text: Text, limit: int | None = None) -> tuple[str, dict[str, Any] | None]:
+    """The text in the platform's language (channels, old readers) and, when translatable, its stored form."""
+    if isinstance(text, str) and not isinstance(text, Promise):
+        return (text[:limit] if limit else text), None  # written by a person: shown as written
+    stored = (text if isinstance(text, LaterText) else later(text)).as_json()
+    with translation.override(settings.LANGUAGE_CODE):
+        plain = render(stored)
+    return (plain[:limit] if limit else plain), stored
 
 
 def notify(
     *,
     topic: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     link: str = "",
     users: Iterable[Any] = (),
     enterprise: Any = None,
 ) -> list[Notification]:
-    """Put a message in the inboxes (inside the caller's transaction); channels send it once committed."""
-    rows = [Notification(user=user, topic=topic, title=title, body=body, link=link) for user in users]
+    """Put a message in the inboxes (inside the caller's transaction); channels send it once committed.
+
+    Issue 9 #8: give ``title``/``body`` as ``later(gettext_noop("…"), **params)`` so each reader sees them in
+    their own language; a plain string (a person's own words) is shown as written."""
+    title_text, title_stored = _words(title, Notification._meta.get_field("title").max_length)
+    body_text, body_stored = _words(body)
+    texts = {name: stored for name, stored in (("title", title_stored), ("body", body_stored)) if stored}
+    fields = {"topic": topic, "title": title_text, "body": body_text, "link": link, "texts": texts}
+    rows = [Notification(user=user, **fields) for user in users]
     if enterprise is not None:
-        rows.append(Notification(enterprise=enterprise, topic=topic, title=title, body=body, link=link))
+        rows.append(Notification(enterprise=enterprise, **fields))
     saved = Notification.objects.bulk_create(rows)
     ids = [row.pk for row in saved if row.pk is not None]
     if ids:

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sibao.core.audit import as_actor
 from sibao.core.errors import ServiceError
@@ -24,6 +25,7 @@ from sibao.core.permissions import require_capability
 from sibao.core.roles import ROLE_CAPABILITIES, Capability, has_capability
 from sibao.core.workflow import perform
 from sibao.notifications.services import notify
+from sibao.notifications.texts import later
 from sibao.sentinel.models import SentinelWarning, WarningStatus
 from sibao.sentinel.workflows import WARNING, WORKFLOW_NAME, sees
 
@@ -237,7 +239,7 @@ def warning_reassign(*, actor: Any, warning: SentinelWarning, owner: Any, reason
     def after(locked: SentinelWarning) -> None:
         notify(
             topic="sentinel.reassigned",
-            title=_("A sentinel warning was handed to you: %(detail)s") % {"detail": locked.detail[:80]},
+            title=later(gettext_noop("A sentinel warning was handed to you: %(detail)s"), detail=locked.detail[:80]),
             body=reason.strip(),
             link=_link(locked),
             users=[owner],

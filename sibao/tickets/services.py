@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sibao.accounts.models import User
 from sibao.core.audit import as_actor
@@ -20,6 +21,7 @@ from sibao.core.roles import Capability, Role
 from sibao.core.workflow import perform
 from sibao.enterprises.models import Enterprise
 from sibao.notifications.services import notify
+from sibao.notifications.texts import later
 from sibao.organisation.models import DepartmentFunction, Unit, UnitKind
 from sibao.parameters.registry import TICKET_NOTICE_RESPONSE_HOURS
 from sibao.parameters.selectors import parameter_value
@@ -120,7 +122,11 @@ def ticket_file(
                     TICKET.log_creation(ticket, actor=actor)
                     notify(
                         topic="tickets.filed",
-                        title=f"新诉求待交办：{enterprise.name}《{title}》",
+                        title=later(
+                            gettext_noop("New request to assign: %(enterprise)s “%(title)s”"),
+                            enterprise=enterprise.name,
+                            title=title,
+                        ),
                         link=_link(ticket),
                         users=_hq_users(holder),
                     )
@@ -204,14 +210,18 @@ def ticket_assign(*, actor: Any, ticket: Ticket, unit: Unit | None = None, due_a
         locked.units_involved.add(unit)
         notify(
             topic="tickets.assigned",
-            title=f"诉求交办：{locked.number}《{locked.title}》",
-            body=f"请于{timezone.localtime(locked.due_at):%Y-%m-%d %H:%M}前办结。",
+            title=later(
+                gettext_noop("Request assigned to you: %(number)s “%(title)s”"),
+                number=locked.number,
+                title=locked.title,
+            ),
+            body=later(gettext_noop("Please resolve it by %(due)s."), due=locked.due_at),
             link=_link(locked),
             users=_users_of(unit),
         )
         notify(
             topic="tickets.assigned",
-            title=f"您的诉求已交{unit.name}办理",
+            title=later(gettext_noop("Your request was assigned to %(unit)s"), unit=unit.name),
             link=_link(locked),
             enterprise=locked.enterprise,
         )
@@ -228,7 +238,11 @@ def ticket_respond(*, actor: Any, ticket: Ticket, text: str = "") -> Ticket:
             TicketNote.objects.create(ticket=locked, author=actor, text=text.strip())
         notify(
             topic="tickets.responded",
-            title=f"{locked.unit.name if locked.unit else ''}已受理您的诉求《{locked.title}》",
+            title=later(
+                gettext_noop("%(unit)s has accepted your request “%(title)s”"),
+                unit=locked.unit.name if locked.unit else "",
+                title=locked.title,
+            ),
             body=text.strip(),
             link=_link(locked),
             enterprise=locked.enterprise,
@@ -244,7 +258,7 @@ def ticket_return(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
     def after(locked: Ticket) -> None:
         notify(
             topic="tickets.returned",
-            title=f"诉求被退回重新交办：{locked.number}",
+            title=later(gettext_noop("Request returned for reassignment: %(number)s"), number=locked.number),
             body=reason,
             link=_link(locked),
             users=_hq_users(locked.holder_region),
@@ -294,8 +308,16 @@ def ticket_escalate(*, actor: Any, ticket: Ticket, reason_code: str, reason: str
     def after(locked: Ticket) -> None:
         notify(
             topic="tickets.escalated",
-            title=f"诉求上报：{locked.number}《{locked.title}》",
-            body=f"{EscalationReason(reason_code).label}：{reason}",
+            title=later(
+                gettext_noop("Request escalated to you: %(number)s “%(title)s”"),
+                number=locked.number,
+                title=locked.title,
+            ),
+            body=later(
+                gettext_noop("%(reason_kind)s: %(reason)s"),
+                reason_kind=EscalationReason(reason_code).label,
+                reason=reason,
+            ),
             link=_link(locked),
             users=_hq_users(to_region),
         )
@@ -329,7 +351,7 @@ def ticket_note(*, actor: Any, ticket: Ticket, text: str, visible_to_enterprise:
         if visible_to_enterprise:
             notify(
                 topic="tickets.note",
-                title=f"诉求办理进展：{ticket.title}",
+                title=later(gettext_noop("Progress on your request: %(title)s"), title=ticket.title),
                 body=text,
                 link=_link(ticket),
                 enterprise=ticket.enterprise,
@@ -344,7 +366,7 @@ def ticket_request_info(*, actor: Any, ticket: Ticket, question: str) -> Ticket:
         TicketNote.objects.create(ticket=locked, author=actor, text=question.strip())
         notify(
             topic="tickets.info_requested",
-            title=f"请补充诉求材料：{locked.title}",
+            title=later(gettext_noop("Please add information to your request: %(title)s"), title=locked.title),
             body=question.strip(),
             link=_link(locked),
             enterprise=locked.enterprise,
@@ -378,7 +400,7 @@ def ticket_provide_info(*, actor: Any, ticket: Ticket, text: str) -> Ticket:
         TicketNote.objects.create(ticket=locked, author=actor, text=text)
         notify(
             topic="tickets.info_provided",
-            title=f"企业已补充材料：{locked.number}",
+            title=later(gettext_noop("The enterprise has added information: %(number)s"), number=locked.number),
             body=text,
             link=_link(locked),
             users=_users_of(locked.unit),
@@ -410,8 +432,12 @@ def _answer(actor: Any, ticket: Ticket, action: str, changes: dict[str, Any], da
     def after(locked: Ticket) -> None:
         notify(
             topic="tickets.answered",
-            title=f"您的诉求已答复（{Outcome(locked.outcome).label}）：{locked.title}",
-            body=f"{locked.reply}\n请对办理结果进行评价。",
+            title=later(
+                gettext_noop("Your request was answered (%(outcome)s): %(title)s"),
+                outcome=Outcome(locked.outcome).label,
+                title=locked.title,
+            ),
+            body=later(gettext_noop("%(reply)s\nPlease rate how it was handled."), reply=locked.reply),
             link=_link(locked),
             enterprise=locked.enterprise,
         )
@@ -454,7 +480,10 @@ def ticket_rate(*, actor: Any, ticket: Ticket, satisfaction: str, score: int, co
         TicketNote.objects.create(ticket=locked, author=actor, text=comment)
         notify(
             topic="tickets.reopened",
-            title=f"企业对答复不满意，诉求重新办理：{locked.number}",
+            title=later(
+                gettext_noop("The enterprise is not satisfied; the request is reopened: %(number)s"),
+                number=locked.number,
+            ),
             body=comment,
             link=_link(locked),
             users=_users_of(locked.unit) or _hq_users(locked.holder_region),
@@ -492,7 +521,7 @@ def ticket_close(*, actor: Any, ticket: Ticket) -> Ticket:
     def after(locked: Ticket) -> None:
         notify(
             topic="tickets.closed",
-            title=f"诉求已办结销号：{locked.title}",
+            title=later(gettext_noop("Your request is closed: %(title)s"), title=locked.title),
             link=_link(locked),
             enterprise=locked.enterprise,
         )
@@ -525,7 +554,11 @@ def common_issue_create(
             common_issue_link(actor=actor, issue=issue, ticket=ticket)
         notify(
             topic="tickets.common_issue",
-            title=f"共性问题交办：{title}（{len(chosen)}件诉求）",
+            title=later(
+                gettext_noop("Common issue assigned to you: %(title)s (%(count)d requests)"),
+                title=title,
+                count=len(chosen),
+            ),
             body=description.strip(),
             link=reverse("tickets:common_issue", args=[issue.pk]),
             users=_users_of(unit),
@@ -605,7 +638,11 @@ def notice_issue(*, actor: Any, ticket: Ticket, text: str) -> SupervisionNotice:
         )
         notify(
             topic="tickets.notice",
-            title=f"督办通知：{ticket.number}《{ticket.title}》已逾期",
+            title=later(
+                gettext_noop("Supervision notice: %(number)s “%(title)s” is overdue"),
+                number=ticket.number,
+                title=ticket.title,
+            ),
             body=text,
             link=_link(ticket),
             users=_users_of(ticket.unit) + _hq_users(ticket.holder_region),
