@@ -211,7 +211,7 @@
       row.appendChild(top);
       return row;
     }
-    var grid = el("div", { className: "row g-2 align-items-end" });
+    var grid = el("div", { className: "row g-2 align-items-start" });
 
     var fieldId = uid("rule-field");
     var fieldSelect = el("select", { id: fieldId, className: "form-select form-select-sm", "data-role": "field" });
@@ -252,7 +252,7 @@
     });
     var labelCell = this.cell("col-12 col-md", labelId, this.t.label, label);
     grid.appendChild(labelCell);
-    var moveCell = el("div", { className: "col-12 col-md-auto d-flex" }, [this.moveButtons(list, index)]);
+    var moveCell = el("div", { className: "col-12 col-md-auto d-flex align-self-end" }, [this.moveButtons(list, index)]);
     grid.appendChild(moveCell);
     row.appendChild(grid);
     return row;
