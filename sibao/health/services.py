@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
@@ -36,6 +37,7 @@ from sibao.health.models import (
     Symptom,
 )
 from sibao.health.selectors import county_of, risk_area_on, risk_areas_changeable_by
+from sibao.notifications.texts import later
 from sibao.parameters.registry import EPIDEMIC_ARRIVAL_TEST_HOURS, EPIDEMIC_RISK_ARRIVAL_ISOLATION_DAYS
 from sibao.parameters.selectors import parameter_value
 from sibao.regions.models import Region, RegionLevel
@@ -130,12 +132,12 @@ def health_code_assign(
                 enterprise=locked.enterprise,
                 employee=locked,
                 subject_key=key,
-                detail=_("%(name)s has a %(colour)s (%(basis)s).")
-                % {
-                    "name": locked.name,
-                    "colour": CodeColour(colour).label,
-                    "basis": CodeBasis(basis).label,
-                },
+                detail=later(
+                    gettext_noop("%(name)s has a %(colour)s (%(basis)s)."),
+                    name=locked.name,
+                    colour=CodeColour(colour).label,
+                    basis=CodeBasis(basis).label,
+                ),
             )
     employee.health_code = colour
     return change
@@ -257,12 +259,12 @@ def _raise_symptom_warnings(report: DailyReport, people: dict[Employee, list[str
             enterprise=report.enterprise,
             employee=employee,
             subject_key=f"symptoms:{employee.pk}:{report.day.isoformat()}",
-            detail=_("%(name)s reported with %(symptoms)s on %(day)s.")
-            % {
-                "name": employee.name,
-                "symptoms": "、".join(str(Symptom(v).label) for v in values),
-                "day": report.day.isoformat(),
-            },
+            detail=later(
+                gettext_noop("%(name)s reported with %(symptoms)s on %(day)s."),
+                name=employee.name,
+                symptoms=[Symptom(v).label for v in values],
+                day=report.day,
+            ),
         )
 
 
@@ -575,12 +577,12 @@ def arrival_sighted(
                 enterprise=enterprise,
                 employee=Employee.objects.filter(enterprise=enterprise, id_digest=key).first(),
                 subject_key=f"arrival:{enterprise.pk}:{key}",
-                detail=_("%(name)s (%(id)s) arrived on %(time)s without registering.")
-                % {
-                    "name": name,
-                    "id": masked,
-                    "time": timezone.localtime(seen_at).strftime("%Y-%m-%d %H:%M"),
-                },
+                detail=later(
+                    gettext_noop("%(name)s (%(id)s) arrived on %(time)s without registering."),
+                    name=name,
+                    id=masked,
+                    time=seen_at,
+                ),
                 at=seen_at,
             )
         else:
@@ -622,12 +624,14 @@ def missing_report_sweep(day: date, now: datetime | None = None) -> dict[str, in
                 kind=WarningKind.MISSING_DAILY_REPORT,
                 enterprise=enterprise,
                 subject_key=key,
-                detail=_("%(enterprise)s has not filed the daily health report for %(day)s (due %(deadline)s).")
-                % {
-                    "enterprise": enterprise.name,
-                    "day": key_day,
-                    "deadline": timezone.localtime(deadline).strftime("%H:%M"),
-                },
+                detail=later(
+                    gettext_noop(
+                        "%(enterprise)s has not filed the daily health report for %(day)s (due %(deadline)s)."
+                    ),
+                    enterprise=enterprise.name,
+                    day=key_day,
+                    deadline=timezone.localtime(deadline).strftime("%H:%M"),
+                ),
                 at=now,
             )
         raised += created is not None

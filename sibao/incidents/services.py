@@ -791,12 +791,13 @@ def retest_deadline_sweep(now: datetime | None = None) -> int:
     for incident in late:
         late_by = now - incident.retest_due_at
         minutes = int(late_by.total_seconds() // 60)
-        detail = _("No re-test result for %(name)s %(hours)dh %(minutes)dmin after the deadline %(due)s") % {
-            "name": incident.employee.name,
-            "hours": minutes // 60,
-            "minutes": minutes % 60,
-            "due": timezone.localtime(incident.retest_due_at).strftime("%Y-%m-%d %H:%M"),
-        }
+        detail = later(
+            gettext_noop("No re-test result for %(name)s %(hours)dh %(minutes)dmin after the deadline %(due)s"),
+            name=incident.employee.name,
+            hours=minutes // 60,
+            minutes=minutes % 60,
+            due=incident.retest_due_at,
+        )
         with transaction.atomic():
             if warning_raise(
                 kind=WarningKind.INCIDENT_DEADLINE,

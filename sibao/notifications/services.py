@@ -1,26 +1,15 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from sibao.notifications.channels import deliver
 from sibao.notifications.models import Notification
-from sibao.notifications.texts import LaterText, later, render
+from sibao.notifications.texts import LaterText, stored_words
 
 Text = str | Promise | LaterText
-
-
-def _words(text: Text, limit: int | None = None) -> tuple[str, dict[str, Any] | None]:
-    """The text in the platform's language (channels, old readers) and, when translatable, its stored form."""
-    if isinstance(text, str) and not isinstance(text, Promise):
-        return (text[:limit] if limit else text), None  # written by a person: shown as written
-    stored = (text if isinstance(text, LaterText) else later(text)).as_json()
-    with translation.override(settings.LANGUAGE_CODE):
-        plain = render(stored)
-    return (plain[:limit] if limit else plain), stored
 
 
 def notify(
@@ -36,8 +25,8 @@ def notify(
 
     Issue 9 #8: give ``title``/``body`` as ``later(gettext_noop("…"), **params)`` so each reader sees them in
     their own language; a plain string (a person's own words) is shown as written."""
-    title_text, title_stored = _words(title, Notification._meta.get_field("title").max_length)
-    body_text, body_stored = _words(body)
+    title_text, title_stored = stored_words(title, Notification._meta.get_field("title").max_length)
+    body_text, body_stored = stored_words(body)
     texts = {name: stored for name, stored in (("title", title_stored), ("body", body_stored)) if stored}
     fields = {"topic": topic, "title": title_text, "body": body_text, "link": link, "texts": texts}
     rows = [Notification(user=user, **fields) for user in users]

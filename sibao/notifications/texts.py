@@ -7,7 +7,8 @@ may be plain values (names, numbers: data, never translated), lazy labels (``Out
 translated when shown), dates and times (formatted when shown, in local time) or other ``later`` texts.
 
 Stored form (JSON): ``{"msgid": str, "params": {name: value}}`` where a value is a JSON scalar or one of
-``{"t": msgid, "c": context}`` (a translatable label), ``{"dt": iso}``, ``{"d": iso}``, ``{"text": {...}}``.
+``{"t": msgid, "c": context}`` (a translatable label), ``{"dt": iso}``, ``{"d": iso}``, ``{"text": {...}}`` or
+``{"list": [...], "clauses": bool}`` (items joined with the reader's separator).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
@@ -35,6 +37,20 @@ class LaterText:
 
     def __str__(self) -> str:
         return self.render()
+
+
+@dataclass(frozen=True)
+class StoredText:
+    """A text already in its stored form (e.g. another row's), used as a parameter."""
+
+    stored: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Clauses:
+    """Items that are phrases of their own ("口罩 现有 10，应储备 20"), joined with "；" rather than "、"."""
+
+    items: tuple[Any, ...]
 
 
 def later(msgid: str | Promise, /, **params: Any) -> LaterText:
@@ -63,6 +79,8 @@ def _lazy_parts(value: Promise) -> tuple[str | None, str]:
 def _encode(value: Any) -> Any:
     if isinstance(value, LaterText):
         return {"text": value.as_json()}
+    if isinstance(value, StoredText):
+        return {"text": dict(value.stored)}
     if isinstance(value, Promise):
         context, msgid = _lazy_parts(value)
         return {"t": msgid, "c": context} if context else {"t": msgid}
@@ -70,6 +88,10 @@ def _encode(value: Any) -> Any:
         return {"dt": value.isoformat()}
     if isinstance(value, date):
         return {"d": value.isoformat()}
+    if isinstance(value, Clauses):
+        return {"list": [_encode(item) for item in value.items], "clauses": True}
+    if isinstance(value, list | tuple):
+        return {"list": [_encode(item) for item in value]}
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
@@ -87,6 +109,9 @@ def _decode(value: Any) -> Any:
         return value["d"]
     if "text" in value:
         return render(value["text"])
+    if "list" in value:  # joined the reader's way: words "、" / ", ", clauses "；" / "; "
+        separator = pgettext("list separator", "; ") if value.get("clauses") else pgettext("enumeration", ", ")
+        return separator.join(str(_decode(item)) for item in value["list"])
     return ""
 
 
@@ -102,3 +127,15 @@ def render(stored: Any, fallback: str = "") -> str:
         return translated % {name: _decode(value) for name, value in params.items()}
     except (KeyError, TypeError, ValueError):
         return fallback or stored["msgid"]
+
+
+def stored_words(text: str | Promise | LaterText, limit: int | None = None) -> tuple[str, dict[str, Any] | None]:
+    """(the text in the platform's language, its stored form or None) for a column pair such as
+    ``title``/``texts``: the words serve channels, searches and older readers; the stored form the reader.
+    A plain string (a person's own words, or text from before) has no stored form: it is shown as written."""
+    if isinstance(text, str) and not isinstance(text, Promise):
+        return (text[:limit] if limit else text), None
+    stored = (text if isinstance(text, LaterText) else later(text)).as_json()
+    with translation.override(settings.LANGUAGE_CODE):
+        plain = render(stored)
+    return (plain[:limit] if limit else plain), stored

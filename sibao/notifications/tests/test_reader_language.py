@@ -77,3 +77,49 @@ def test_rows_written_before_keep_their_words(personas: Personas) -> None:
     assert Notification.objects.get(topic="note").texts == {}
     # A broken stored text falls back to the words first written.
     assert render({"msgid": "%(missing)s", "params": {"other": 1}}, "原文") == "原文"
+
+
+def test_warning_details_follow_the_reader_too(personas: Personas) -> None:
+    from sibao.epidemic.models import CodeColour
+    from sibao.health.models import CodeBasis
+    from sibao.health.services import health_code_assign
+    from sibao.health.tests.factories import employee
+    from sibao.sentinel.models import SentinelWarning, WarningKind
+
+    person = employee(personas.ent_a, "李员工")
+    with translation.override("zh-hans"):
+        health_code_assign(
+            actor=personas.tongxu_epidemic, employee=person, colour=CodeColour.RED, basis=CodeBasis.POSITIVE
+        )
+    warning = SentinelWarning.objects.get(kind=WarningKind.HEALTH_CODE)
+    assert warning.detail == "李员工 被赋红码（核酸阳性）。"  # the platform's language, for channels and the API
+    client = client_for(personas.tongxu_epidemic)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/warnings/{warning.pk}/").content.decode()
+    assert "李员工 has a Red code (Positive test)." in english and "红码" not in english
+    listing = client.get("/warnings/").content.decode()
+    assert "李员工 has a Red code" in listing
+    # A warning stored as plain text (bulk sweeps, older rows) is shown as written.
+    SentinelWarning.objects.filter(pk=warning.pk).update(detail_text=None)
+    assert "李员工 被赋红码（核酸阳性）。" in client.get(f"/warnings/{warning.pk}/").content.decode()
+
+
+def test_lists_are_joined_the_readers_way() -> None:
+    from sibao.health.models import Symptom
+    from sibao.notifications.texts import Clauses
+
+    words = later(
+        gettext_noop("%(name)s reported with %(symptoms)s on %(day)s."),
+        name="李",
+        symptoms=[
+            Symptom.FEVER.label,
+            Symptom.COUGH.label,
+        ],
+        day="2024-05-10",
+    ).as_json()
+    clauses = later(gettext_noop("Below reserve for %(staff)s staff: %(items)s."), staff=10, items=Clauses(("a", "b")))
+    with translation.override("en"):
+        assert render(words) == "李 reported with Fever, Cough on 2024-05-10."
+        assert "a; b" in render(clauses.as_json())
+    with translation.override("zh-hans"):
+        assert "发热、咳嗽" in render(words) and "a；b" in render(clauses.as_json())
