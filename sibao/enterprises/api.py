@@ -21,6 +21,9 @@ from sibao.enterprises.schemas import (
     EnterprisePatch,
     ErrorOut,
     ImportResultOut,
+    RecordIn,
+    RecordOut,
+    RecordPatch,
     RelationIn,
     RelationsOut,
 )
@@ -131,3 +134,51 @@ def add_relation(request: HttpRequest, enterprise_id: int, payload: RelationIn) 
         detail=payload.detail,
     )
     return Status(201, None)
+
+
+# --- EN-1 records (issue 9 #7): the same service as the enterprise's page ---------------------------------
+RECORD_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
+
+
+@router.get(
+    "/{int:enterprise_id}/records",
+    response={200: list[RecordOut], **RECORD_ERRORS},
+    summary="Records of accidents, violations and dishonesty",
+)
+def list_records(request: HttpRequest, enterprise_id: int) -> Any:
+    _require(request, Capability.ENTERPRISE_VIEW)
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
+    return list(selectors.enterprise_relations(user=request.user, enterprise=enterprise)["records"])
+
+
+@router.post("/{int:enterprise_id}/records", response={201: RecordOut, **RECORD_ERRORS}, summary="Add a record (EN-1)")
+def add_record(request: HttpRequest, enterprise_id: int, payload: RecordIn) -> Any:
+    _require(request, Capability.ENTERPRISE_CHANGE)
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
+    return Status(201, services.enterprise_record_add(actor=request.user, enterprise=enterprise, data=payload.dict()))
+
+
+@router.patch(
+    "/{int:enterprise_id}/records/{int:record_id}",
+    response={200: RecordOut, **RECORD_ERRORS},
+    summary="Correct a record",
+)
+def change_record(request: HttpRequest, enterprise_id: int, record_id: int, payload: RecordPatch) -> Any:
+    _require(request, Capability.ENTERPRISE_CHANGE)
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
+    record = selectors.enterprise_record_get(user=request.user, enterprise=enterprise, pk=record_id)
+    data = payload.dict(exclude_unset=True)
+    return services.enterprise_record_change(actor=request.user, record=record, data=data)
+
+
+@router.delete(
+    "/{int:enterprise_id}/records/{int:record_id}",
+    response={204: None, **RECORD_ERRORS},
+    summary="Remove a record entered in error",
+)
+def remove_record(request: HttpRequest, enterprise_id: int, record_id: int) -> Any:
+    _require(request, Capability.ENTERPRISE_CHANGE)
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
+    record = selectors.enterprise_record_get(user=request.user, enterprise=enterprise, pk=record_id)
+    services.enterprise_record_remove(actor=request.user, record=record)
+    return Status(204, None)

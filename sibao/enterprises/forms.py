@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.sectors import Sector
-from sibao.enterprises.models import Enterprise, EntityKind, PairingKind
+from sibao.enterprises.models import Enterprise, EntityKind, PairingKind, RecordKind, RecordSeverity
 from sibao.enterprises.selectors import FLAG_FIELDS
 from sibao.enterprises.services import SELF_SERVICE_FIELDS
 from sibao.regions.models import Region
@@ -90,3 +90,26 @@ class RelationForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.update({"class": css, "aria-label": str(field.label), "placeholder": str(field.label)})
+
+
+class RecordForm(forms.Form):
+    """EN-1 dated record; the rules (date not in the future, choices) are the service's."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=RecordKind.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=RecordSeverity.choices)
+    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=128,
+        help_text=_("The document or authority it comes from, e.g. the penalty decision."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)

@@ -1,10 +1,17 @@
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
 
 from sibao.core.sectors import Sector
-from sibao.enterprises.models import CreditStatus, EntityKind, OperatingStatus, ServiceLevel
+from sibao.enterprises.models import (
+    CreditStatus,
+    EntityKind,
+    OperatingStatus,
+    RecordKind,
+    RecordSeverity,
+    ServiceLevel,
+)
 
 
 class RegionRef(Schema):
@@ -162,3 +169,30 @@ class RelationIn(Schema):
     )
     partner_uscc: str = Field(..., min_length=1, max_length=32)
     detail: str = Field("", max_length=128)
+
+
+class RecordOut(Schema):
+    """EN-1: a dated accident, violation or dishonesty record (read by the whitelist exclusions)."""
+
+    id: int
+    kind: RecordKind
+    severity: RecordSeverity
+    occurred_on: date
+    description: str
+    source: str
+
+
+class RecordIn(Schema):
+    kind: RecordKind
+    severity: RecordSeverity
+    occurred_on: date = Field(..., description="The day it happened; not in the future.")
+    description: str = Field("", max_length=2000)
+    source: str = Field("", max_length=128, description="The document or authority it comes from.")
+
+
+class RecordPatch(Schema):
+    kind: RecordKind | None = None
+    severity: RecordSeverity | None = None
+    occurred_on: date | None = None
+    description: str | None = Field(None, max_length=2000)
+    source: str | None = Field(None, max_length=128)

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import Http404
 
-from sibao.enterprises.models import Enterprise, EnterpriseQuerySet, Pairing, SupplyChainLink
+from sibao.enterprises.models import Enterprise, EnterpriseQuerySet, EnterpriseRecord, Pairing, SupplyChainLink
 from sibao.regions.models import Region
 
 FLAG_FIELDS = ("above_designated_size", "specialised_sme", "leader_linked", "livelihood", "city_operation")
@@ -80,3 +80,12 @@ def enterprise_relation_get(*, user: Any, enterprise: Enterprise, kind: str, pk:
     if found is None:
         raise Http404
     return found
+
+
+def enterprise_record_get(*, user: Any, enterprise: Enterprise, pk: int) -> EnterpriseRecord:
+    """A dated record of ``enterprise`` (already fetched in scope), else 404."""
+    record = EnterpriseRecord.objects.visible_to(user).filter(enterprise=enterprise, pk=pk).first()
+    if record is None:
+        raise Http404
+    record.enterprise = enterprise
+    return record

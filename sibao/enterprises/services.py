@@ -1,18 +1,27 @@
 """Every write to the registry (EN-1, EN-2). Views, API, imports and commands all come through here."""
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sibao.core.audit import as_actor
-from sibao.core.errors import PermissionRefused
+from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.permissions import region_in_scope, require_capability, sector_in_scope
 from sibao.core.roles import Capability, Role
 from sibao.core.validators import normalise_uscc
-from sibao.enterprises.models import Enterprise, Pairing, SupplyChainLink
+from sibao.enterprises.models import (
+    Enterprise,
+    EnterpriseRecord,
+    Pairing,
+    RecordKind,
+    RecordSeverity,
+    SupplyChainLink,
+)
 from sibao.enterprises.search import name_initials, name_pinyin
 
 # What an enterprise user may change in its own profile; the rest is the government's data.
@@ -191,3 +200,78 @@ def relation_add(
             note=detail,
         )
     raise ValidationError({"relation": _("Unknown relation type.")})
+
+
+# --- EN-1: dated records of accidents, violations and dishonesty -------------------------------------------
+# The whitelist exclusions of 003#二 ("近三年…") read these records, so they are written here — with the
+# capability, the scope and the audit actor — not in the admin (issue 9 #7).
+
+RECORD_FIELDS = ("kind", "severity", "occurred_on", "description", "source")
+
+
+def _record_scope(actor: Any, enterprise: Enterprise) -> None:
+    require_capability(actor, Capability.ENTERPRISE_CHANGE)
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise PermissionRefused("enterprises.record.forbidden", _("This enterprise is outside your responsibility."))
+
+
+def _record_validate(record: EnterpriseRecord) -> None:
+    """One message per problem, naming the field (X-4)."""
+    if record.kind not in RecordKind.values:
+        raise ServiceError("enterprises.record.kind", _("Choose the kind of record."), field="kind")
+    if record.severity not in RecordSeverity.values:
+        raise ServiceError("enterprises.record.severity", _("Choose the severity."), field="severity")
+    if not isinstance(record.occurred_on, date):
+        raise ServiceError("enterprises.record.occurred_on", _("Enter the date it happened."), field="occurred_on")
+    if record.occurred_on > timezone.localdate():
+        raise ServiceError(
+            "enterprises.record.occurred_on",
+            _("Date: %(day)s is in the future; a record is entered once it has happened.")
+            % {"day": record.occurred_on.isoformat()},
+            field="occurred_on",
+        )
+    for name in ("description", "source"):
+        value = getattr(record, name)
+        setattr(record, name, str(value or "").strip())
+    limit = EnterpriseRecord._meta.get_field("source").max_length or 0
+    if len(record.source) > limit:
+        raise ServiceError(
+            "enterprises.record.source",
+            _("Source: at most %(limit)d characters.") % {"limit": limit},
+            field="source",
+        )
+
+
+def enterprise_record_add(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> EnterpriseRecord:
+    """EN-1: record an accident, violation or dishonesty of an enterprise in the actor's scope."""
+    _record_scope(actor, enterprise)
+    unknown = set(data) - set(RECORD_FIELDS)
+    if unknown:
+        raise ServiceError("enterprises.record.field", _("This field cannot be set."), field=sorted(unknown)[0])
+    record = EnterpriseRecord(enterprise=enterprise, **data)
+    _record_validate(record)
+    with transaction.atomic(), as_actor(actor):
+        record.save()
+    return record
+
+
+def enterprise_record_change(*, actor: Any, record: EnterpriseRecord, data: Mapping[str, Any]) -> EnterpriseRecord:
+    """Correct a record (kind, severity, date, description, source); the audit log keeps the old values."""
+    _record_scope(actor, record.enterprise)
+    unknown = set(data) - set(RECORD_FIELDS)
+    if unknown:
+        raise ServiceError("enterprises.record.field", _("This field cannot be set."), field=sorted(unknown)[0])
+    with transaction.atomic(), as_actor(actor):
+        locked = EnterpriseRecord.objects.select_for_update().get(pk=record.pk)
+        for name, value in data.items():
+            setattr(locked, name, value)
+        _record_validate(locked)
+        locked.save()
+    return locked
+
+
+def enterprise_record_remove(*, actor: Any, record: EnterpriseRecord) -> None:
+    """Remove a record entered in error (the audit log keeps what it said and who removed it)."""
+    _record_scope(actor, record.enterprise)
+    with transaction.atomic(), as_actor(actor):
+        record.delete()

@@ -13,6 +13,9 @@ urlpatterns = [
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/relations/", views.enterprise_relation_add, name="relation_add"),
+    path("<int:pk>/records/", views.enterprise_record_add, name="record_add"),
+    path("<int:pk>/records/<int:record_id>/edit/", views.enterprise_record_edit, name="record_edit"),
+    path("<int:pk>/records/<int:record_id>/remove/", views.enterprise_record_remove, name="record_remove"),
     path(
         "<int:pk>/relations/<str:kind>/<int:relation_id>/remove/",
         views.enterprise_relation_remove,

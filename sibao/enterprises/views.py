@@ -12,14 +12,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from sibao.core.errors import PermissionRefused
+from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.imports import run_import
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required, xlsx_response
 from sibao.enterprises import imports, selectors, services
-from sibao.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportUploadForm, RelationForm
+from sibao.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportUploadForm, RecordForm, RelationForm
 
 PAGE_SIZE = 50
 _IMPORT_SESSION_KEY = "enterprise_import_file"
@@ -58,10 +61,9 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
-@capability_required(Capability.ENTERPRISE_VIEW)
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+def _detail(
+    request: HttpRequest, enterprise: Any, record_form: RecordForm | None = None, status: int = 200
+) -> HttpResponse:
     relations = selectors.enterprise_relations(user=request.user, enterprise=enterprise)
     can_edit = has_capability(request.user, Capability.ENTERPRISE_CHANGE) or (
         has_capability(request.user, Capability.ENTERPRISE_CHANGE_OWN)
@@ -70,7 +72,70 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"enterprise": enterprise, "can_edit": can_edit, **relations}
     if has_capability(request.user, Capability.ENTERPRISE_CHANGE):
         context["relation_form"] = RelationForm()
-    return render(request, "enterprises/detail.html", context)
+        # EN-1 records (issue 9 #7): the sector department and the HQ office in scope enter them here.
+        context["record_form"] = record_form or RecordForm(initial={"occurred_on": timezone.localdate()})
+    return render(request, "enterprises/detail.html", context, status=status)
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_VIEW)
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.enterprise_get(user=request.user, pk=pk))
+
+
+def _record_errors(form: RecordForm, error: ServiceError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_CHANGE)
+@require_POST
+def enterprise_record_add(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    form = RecordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enterprise_record_add(actor=request.user, enterprise=enterprise, data=form.cleaned_data)
+        except ServiceError as error:
+            _record_errors(form, error)
+        else:
+            messages.success(request, _("The record was added."))
+            return redirect(f"{reverse('enterprises:detail', args=[enterprise.pk])}#records")
+    return _detail(request, enterprise, record_form=form, status=400)
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_CHANGE)
+def enterprise_record_edit(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    record = selectors.enterprise_record_get(user=request.user, enterprise=enterprise, pk=record_id)
+    initial = {name: getattr(record, name) for name in services.RECORD_FIELDS}
+    form = RecordForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.enterprise_record_change(actor=request.user, record=record, data=form.cleaned_data)
+            except ServiceError as error:
+                _record_errors(form, error)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect(f"{reverse('enterprises:detail', args=[enterprise.pk])}#records")
+        status = 400
+    title = _("Record of %(name)s") % {"name": enterprise.name}
+    context = {"form": form, "title": title, "enterprise": enterprise, "record": record}
+    return render(request, "enterprises/record_form.html", context, status=status)
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_CHANGE)
+@require_POST
+def enterprise_record_remove(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    record = selectors.enterprise_record_get(user=request.user, enterprise=enterprise, pk=record_id)
+    services.enterprise_record_remove(actor=request.user, record=record)
+    messages.success(request, _("The record was removed."))
+    return redirect(f"{reverse('enterprises:detail', args=[enterprise.pk])}#records")
 
 
 @login_required

@@ -151,7 +151,8 @@ def get_risk_area(request: HttpRequest, area_id: int) -> Any:
 @router.post("/risk-areas/{int:area_id}/end", response={200: RiskAreaOut, **ERRORS}, summary="End a risk area")
 def end_risk_area(request: HttpRequest, area_id: int, payload: RiskAreaEndIn) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
-    return services.risk_area_end(actor=request.user, area=selectors.risk_area_get(pk=area_id), until=payload.until)
+    area = selectors.risk_area_get_to_change(user=request.user, pk=area_id)
+    return services.risk_area_end(actor=request.user, area=area, until=payload.until)
 
 
 class CodeFilters(Schema):

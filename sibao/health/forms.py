@@ -35,7 +35,8 @@ class DailyReportForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     people_on_site = forms.IntegerField(label=_("People on site"), min_value=0)
     symptomatic = _EmployeeChoice(
-        label=_("People with symptoms"),
+        # The people themselves, chosen from the list (issue 9 #8: not "有症状人数", which is the count).
+        label=_("Who has symptoms"),
         queryset=Employee.objects.none(),
         required=False,
         help_text=_("Leave empty when nobody is unwell: that is the zero report, still due every day."),

@@ -118,6 +118,16 @@ class RiskArea(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Issue 8 #4: the region of the task force that entered it; it (or a level above) may end it, as may the
+    # area's own county. Kept apart from ``created_by`` so ownership survives the user's departure.
+    owner_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("entered for"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.roles import Role
 from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import CodeColour, Employee, TestOutcome, TestResult
 from sibao.health.models import (
@@ -79,6 +80,31 @@ def risk_area_list(*, in_force_on: date | None = None, include_ended: bool = Tru
     elif not include_ended:
         areas = areas.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
     return areas.order_by("-valid_from", "county__code", "pk")
+
+
+def risk_areas_changeable_by(user: Any) -> QuerySet[RiskArea]:
+    """Issue 8 #4: the risk areas ``user`` may end — those its region (or a region below) entered, and those in
+    its own county or below. Another county's are out of its scope (404)."""
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return RiskArea.objects.all()
+    if user.region_id is None:
+        return RiskArea.objects.none()
+    path = user.region.path
+    return RiskArea.objects.filter(Q(owner_region__path__startswith=path) | Q(county__path__startswith=path))
+
+
+def risk_area_ids_to_end(*, user: Any, today: date) -> set[int]:
+    """The areas ``user`` may still end (its own, not yet lifted): the page shows an "end" form on these."""
+    open_areas = risk_areas_changeable_by(user).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    return set(open_areas.values_list("pk", flat=True))
+
+
+def risk_area_get_to_change(*, user: Any, pk: int) -> RiskArea:
+    """The risk area if ``user`` may end it, else 404 (out of scope)."""
+    try:
+        return risk_areas_changeable_by(user).select_related("county", "county__parent").get(pk=pk)
+    except RiskArea.DoesNotExist:
+        raise Http404 from None
 
 
 def risk_area_get(*, pk: int) -> RiskArea:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
@@ -35,7 +36,8 @@ from sibao.health.models import (
     RiskLevel,
     Symptom,
 )
-from sibao.health.selectors import county_of, risk_area_on
+from sibao.health.selectors import county_of, risk_area_on, risk_areas_changeable_by
+from sibao.notifications.texts import later
 from sibao.parameters.registry import EPIDEMIC_ARRIVAL_TEST_HOURS, EPIDEMIC_RISK_ARRIVAL_ISOLATION_DAYS
 from sibao.parameters.selectors import parameter_value
 from sibao.regions.models import Region, RegionLevel
@@ -130,12 +132,12 @@ def health_code_assign(
                 enterprise=locked.enterprise,
                 employee=locked,
                 subject_key=key,
-                detail=_("%(name)s has a %(colour)s (%(basis)s).")
-                % {
-                    "name": locked.name,
-                    "colour": CodeColour(colour).label,
-                    "basis": CodeBasis(basis).label,
-                },
+                detail=later(
+                    gettext_noop("%(name)s has a %(colour)s (%(basis)s)."),
+                    name=locked.name,
+                    colour=CodeColour(colour).label,
+                    basis=CodeBasis(basis).label,
+                ),
             )
     employee.health_code = colour
     return change
@@ -165,6 +167,7 @@ def risk_area_create(*, actor: Any, data: Mapping[str, Any]) -> RiskArea:
             "health.risk_area.valid_until", _("The end date cannot be before the start date."), field="valid_until"
         )
     area = RiskArea(
+        owner_region=actor.region if getattr(actor, "region_id", None) else None,
         county=county,
         area_name=str(data.get("area_name") or "").strip()[:128],
         level=level,
@@ -179,16 +182,39 @@ def risk_area_create(*, actor: Any, data: Mapping[str, Any]) -> RiskArea:
 
 
 def risk_area_end(*, actor: Any, area: RiskArea, until: date) -> RiskArea:
-    """Lift a risk area: it stays in the list with its dates (arrivals coded on it keep their basis)."""
+    """Lift a risk area: it stays in the list with its dates (arrivals coded on it keep their basis).
+
+    Issue 8 #4: only the task force that entered it (or one above) or the area's own county may end it, and
+    an end date may only move earlier: a later one would silently re-open an area already lifted."""
     require_capability(actor, Capability.EPIDEMIC_MANAGE)
-    if not isinstance(until, date) or until < area.valid_from:
-        raise ServiceError(
-            "health.risk_area.valid_until", _("The end date cannot be before the start date."), field="valid_until"
-        )
+    label = _("In force until")
+    if not isinstance(until, date) or isinstance(until, datetime):
+        raise _required("valid_until", label, "health.risk_area.valid_until")
     with transaction.atomic(), as_actor(actor):
-        area.valid_until = until
-        area.save(update_fields=["valid_until"])
-    return area
+        if not risk_areas_changeable_by(actor).filter(pk=area.pk).exists():
+            raise PermissionRefused("health.risk_area.forbidden", _("This risk area was entered by another region."))
+        locked = RiskArea.objects.select_for_update().get(pk=area.pk)
+        if until < locked.valid_from:
+            raise ServiceError(
+                "health.risk_area.valid_until",
+                _("%(field)s: the end date cannot be before the start date (%(start)s).")
+                % {"field": label, "start": locked.valid_from.isoformat()},
+                field="valid_until",
+            )
+        if locked.valid_until is not None and until > locked.valid_until:
+            raise ServiceError(
+                "health.risk_area.reopen",
+                _(
+                    "%(field)s: this risk area already ends on %(end)s; the end date may only move earlier. "
+                    "To put the area back in force, add it again."
+                )
+                % {"field": label, "end": locked.valid_until.isoformat()},
+                field="valid_until",
+            )
+        locked.valid_until = until
+        locked.save(update_fields=["valid_until"])
+    area.valid_until = until
+    return locked
 
 
 # --- EP-3: daily reports -----------------------------------------------------------------------
@@ -233,12 +259,12 @@ def _raise_symptom_warnings(report: DailyReport, people: dict[Employee, list[str
             enterprise=report.enterprise,
             employee=employee,
             subject_key=f"symptoms:{employee.pk}:{report.day.isoformat()}",
-            detail=_("%(name)s reported with %(symptoms)s on %(day)s.")
-            % {
-                "name": employee.name,
-                "symptoms": "、".join(str(Symptom(v).label) for v in values),
-                "day": report.day.isoformat(),
-            },
+            detail=later(
+                gettext_noop("%(name)s reported with %(symptoms)s on %(day)s."),
+                name=employee.name,
+                symptoms=[Symptom(v).label for v in values],
+                day=report.day,
+            ),
         )
 
 
@@ -551,12 +577,12 @@ def arrival_sighted(
                 enterprise=enterprise,
                 employee=Employee.objects.filter(enterprise=enterprise, id_digest=key).first(),
                 subject_key=f"arrival:{enterprise.pk}:{key}",
-                detail=_("%(name)s (%(id)s) arrived on %(time)s without registering.")
-                % {
-                    "name": name,
-                    "id": masked,
-                    "time": timezone.localtime(seen_at).strftime("%Y-%m-%d %H:%M"),
-                },
+                detail=later(
+                    gettext_noop("%(name)s (%(id)s) arrived on %(time)s without registering."),
+                    name=name,
+                    id=masked,
+                    time=seen_at,
+                ),
                 at=seen_at,
             )
         else:
@@ -598,12 +624,14 @@ def missing_report_sweep(day: date, now: datetime | None = None) -> dict[str, in
                 kind=WarningKind.MISSING_DAILY_REPORT,
                 enterprise=enterprise,
                 subject_key=key,
-                detail=_("%(enterprise)s has not filed the daily health report for %(day)s (due %(deadline)s).")
-                % {
-                    "enterprise": enterprise.name,
-                    "day": key_day,
-                    "deadline": timezone.localtime(deadline).strftime("%H:%M"),
-                },
+                detail=later(
+                    gettext_noop(
+                        "%(enterprise)s has not filed the daily health report for %(day)s (due %(deadline)s)."
+                    ),
+                    enterprise=enterprise.name,
+                    day=key_day,
+                    deadline=timezone.localtime(deadline).strftime("%H:%M"),
+                ),
                 at=now,
             )
         raised += created is not None

@@ -296,6 +296,7 @@ def risk_areas(request: HttpRequest) -> HttpResponse:
         {
             "areas": selectors.risk_area_list()[:500],
             "in_force": set(selectors.risk_areas_in_force(today).values_list("pk", flat=True)),
+            "changeable": selectors.risk_area_ids_to_end(user=request.user, today=today) if can_manage else set(),
             "form": form,
             "end_form": RiskAreaEndForm(initial={"until": today}),
             "can_manage": can_manage,
@@ -308,7 +309,7 @@ def risk_areas(request: HttpRequest) -> HttpResponse:
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
 def risk_area_end(request: HttpRequest, pk: int) -> HttpResponse:
-    area = selectors.risk_area_get(pk=pk)
+    area = selectors.risk_area_get_to_change(user=request.user, pk=pk)
     form = RiskAreaEndForm(request.POST)
     if form.is_valid():
         try:

@@ -12,22 +12,37 @@ employees at the enterprise); contacts come from venue-code tracing when the ven
 otherwise they are added by hand.
 """
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from sibao.accounts.models import User
 from sibao.core.errors import ServiceError
-from sibao.epidemic.models import Employee
+from sibao.core.workflow import history
+from sibao.epidemic.models import Employee, ZoneMove
+from sibao.health.models import HealthCodeChange
 from sibao.incidents import services
 from sibao.incidents.models import ContactKind, Incident, IncidentContact, Trigger
+from sibao.notifications.models import Notification
 
 DEMO_COUNTY = "410222"  # 通许县
 ENTERPRISE_USER = "tongxu_ent1"
 TASK_FORCE = "tongxu_epidemic"
 NEEDED = 7
+_INCIDENT_TIMES = (
+    "reported_at",
+    "retest_due_at",
+    "trace_from",
+    "observed_at",
+    "retest_sampled_at",
+    "result_at",
+    "quiet_period_until",
+    "contacts_isolated_at",
+    "closed_at",
+)
 
 
 def _users() -> tuple[User, User] | None:
@@ -37,15 +52,21 @@ def _users() -> tuple[User, User] | None:
     return users[ENTERPRISE_USER], users[TASK_FORCE]
 
 
-def _shift(incident: Incident, delta: timedelta) -> None:
-    """Move an incident's clock back by ``delta`` (demo story only)."""
-    fields = ["reported_at", "retest_due_at", "trace_from", "observed_at", "retest_sampled_at", "result_at"]
-    values: dict[str, Any] = {}
-    for name in fields:
-        value = getattr(incident, name)
-        if value is not None:
-            values[name] = value - delta
-    Incident.objects.filter(pk=incident.pk).update(**values)
+def _shift(incident: Incident, delta: timedelta, since: datetime) -> None:
+    """Move an incident's story back by ``delta`` (demo only): its own times and everything its story wrote
+    since ``since`` — history, contacts' isolation, zone moves, code changes, notifications — so that no page
+    shows a deadline before the report or a history that starts after it (issue 9 #8)."""
+    people = [incident.employee_id, *incident.contacts.exclude(employee=None).values_list("employee_id", flat=True)]
+    back = {name: F(name) - delta for name in _INCIDENT_TIMES}
+    Incident.objects.filter(pk=incident.pk).update(**back)
+    history(incident).update(at=F("at") - delta)
+    incident.contacts.update(isolated_at=F("isolated_at") - delta, released_at=F("released_at") - delta)
+    ZoneMove.objects.filter(employee_id__in=people, moved_at__gte=since).update(moved_at=F("moved_at") - delta)
+    HealthCodeChange.objects.filter(employee_id__in=people, changed_at__gte=since).update(
+        changed_at=F("changed_at") - delta
+    )
+    link = reverse("incidents:detail", args=[incident.pk])
+    Notification.objects.filter(link=link, created_at__gte=since).update(created_at=F("created_at") - delta)
 
 
 def load_demo_incidents() -> dict[str, int]:
@@ -63,6 +84,7 @@ def load_demo_incidents() -> dict[str, int]:
     cleared_case, cleared_contact, observed, overdue, case, close, secondary = people
     with transaction.atomic():
         # 1. Excluded by the re-test eight days ago; the quiet period is over and the person is back at work.
+        since = timezone.now()
         incident = services.incident_report(
             actor=ent_user, employee=cleared_case, trigger=Trigger.SYMPTOMS, note="晨检体温37.8℃，伴咳嗽"
         )
@@ -73,33 +95,34 @@ def load_demo_incidents() -> dict[str, int]:
         )
         services.contacts_isolate(actor=task_force, incident=incident)
         incident = services.incident_clear(actor=task_force, incident=incident, reason="单采复核阴性")
-        Incident.objects.filter(pk=incident.pk).update(quiet_period_until=timezone.now() - timedelta(minutes=1))
+        # Move the story back so that its quiet period ended yesterday; the person returns to post today.
+        assert incident.quiet_period_until is not None
+        _shift(incident, incident.quiet_period_until - timezone.now() + timedelta(days=1), since)
         incident.refresh_from_db()
         incident = services.incident_return_to_post(
             actor=task_force, incident=incident, reason="静默期满，每日核酸均阴性"
         )
-        _shift(incident, timedelta(days=8))
-        back = timezone.now() - timedelta(days=1)
-        Incident.objects.filter(pk=incident.pk).update(quiet_period_until=back, closed_at=back)
         counts["closed"] += 1
         counts["contacts"] += 1
 
         # 2. In the observation dormitory since an hour ago; the re-test is due within the next 5 hours.
+        since = timezone.now()
         incident = services.incident_report(
             actor=ent_user, employee=observed, trigger=Trigger.INITIAL_POSITIVE, note="10混1初筛阳性"
         )
         incident = services.incident_observe(
             actor=task_force, incident=incident, place="dormitory", where="3号楼观察宿舍"
         )
-        _shift(incident, timedelta(hours=1))
+        _shift(incident, timedelta(hours=1), since)
         counts["open"] += 1
 
         # 3. Reported seven hours ago, the re-test result still missing: a sentinel warning.
+        since = timezone.now()
         incident = services.incident_report(
             actor=ent_user, employee=overdue, trigger=Trigger.SYMPTOMS, note="乏力、干咳"
         )
         incident = services.incident_observe(actor=task_force, incident=incident, place="point", where="东门临时留观点")
-        _shift(incident, timedelta(hours=7))
+        _shift(incident, timedelta(hours=7), since)
         services.retest_deadline_sweep()
         counts["overdue"] += 1
 

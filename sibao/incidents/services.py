@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sibao.accounts.models import User
 from sibao.core.audit import as_actor
@@ -46,9 +47,11 @@ from sibao.incidents.models import (
     ObservationPlace,
     RetestResult,
     ShutdownRequest,
+    ShutdownState,
     Trigger,
 )
 from sibao.incidents.workflows import INCIDENT, SHUTDOWN, is_task_force
+from sibao.notifications.texts import later
 from sibao.parameters.registry import EPIDEMIC_QUIET_PERIOD_DAYS, EPIDEMIC_RETEST_HOURS, EPIDEMIC_SHUTDOWN_MAX_DAYS
 from sibao.parameters.selectors import parameter_value
 from sibao.regions.models import RegionLevel
@@ -76,7 +79,7 @@ def _county_epidemic_users(incident: Incident) -> list[User]:
     )
 
 
-def _tell(incident: Incident, topic: str, title: str, body: str = "") -> None:
+def _tell(incident: Incident, topic: str, title: Any, body: Any = "") -> None:
     """The enterprise's inbox and the county task force, inside the caller's transaction."""
     from sibao.notifications.services import notify
 
@@ -163,10 +166,13 @@ def incident_report(*, actor: Any, employee: Employee, trigger: str, note: str =
         _tell(
             incident,
             "incidents.reported",
-            _("Incident reported: %(enterprise)s, %(name)s (%(trigger)s)")
-            % {"enterprise": enterprise.name, "name": employee.name, "trigger": incident.get_trigger_display()},
-            _("The re-test result is due by %(due)s.")
-            % {"due": timezone.localtime(incident.retest_due_at).strftime("%Y-%m-%d %H:%M")},
+            later(
+                gettext_noop("Incident reported: %(enterprise)s, %(name)s (%(trigger)s)"),
+                enterprise=enterprise.name,
+                name=employee.name,
+                trigger=Trigger(incident.trigger).label,
+            ),
+            later(gettext_noop("The re-test result is due by %(due)s."), due=incident.retest_due_at),
         )
     return incident
 
@@ -262,11 +268,16 @@ def incident_confirm(*, actor: Any, incident: Incident, reason: str = "") -> Inc
         _tell(
             locked,
             "incidents.confirmed",
-            _("Re-test positive: %(enterprise)s, %(name)s")
-            % {"enterprise": locked.enterprise.name, "name": locked.employee.name},
-            _(
-                "Isolate the close and secondary contacts and disinfect the venues; "
-                "the rest of the enterprise keeps producing."
+            later(
+                gettext_noop("Re-test positive: %(enterprise)s, %(name)s"),
+                enterprise=locked.enterprise.name,
+                name=locked.employee.name,
+            ),
+            later(
+                gettext_noop(
+                    "Isolate the close and secondary contacts and disinfect the venues; "
+                    "the rest of the enterprise keeps producing."
+                )
             ),
         )
 
@@ -291,10 +302,17 @@ def incident_clear(*, actor: Any, incident: Incident, reason: str = "") -> Incid
         _tell(
             locked,
             "incidents.cleared",
-            _("Infection excluded: %(enterprise)s, %(name)s")
-            % {"enterprise": locked.enterprise.name, "name": locked.employee.name},
-            _("Quiet period with a test every day until %(until)s; the contacts return with the person.")
-            % {"until": timezone.localtime(employee.quiet_period_until).strftime("%Y-%m-%d %H:%M")}
+            later(
+                gettext_noop("Infection excluded: %(enterprise)s, %(name)s"),
+                enterprise=locked.enterprise.name,
+                name=locked.employee.name,
+            ),
+            later(
+                gettext_noop(
+                    "Quiet period with a test every day until %(until)s; the contacts return with the person."
+                ),
+                until=employee.quiet_period_until,
+            )
             if employee.quiet_period_until
             else "",
         )
@@ -695,8 +713,11 @@ def shutdown_request(
 
         notify(
             topic="incidents.shutdown_requested",
-            title=_("Shutdown request waiting for a decision: %(enterprise)s, %(from)s–%(to)s")
-            % {"enterprise": enterprise.name, "from": date_from, "to": date_to},
+            title=later(
+                gettext_noop("Shutdown request waiting for a decision: %(enterprise)s, %(from)s–%(to)s"),
+                enterprise=enterprise.name,
+                **{"from": date_from, "to": date_to},
+            ),
             link=_link(incident),
             users=User.objects.filter(
                 role=Role.HQ_OFFICE, is_active=True, region__code__in=enterprise.region.ancestor_codes()
@@ -736,13 +757,12 @@ def shutdown_decide(
             after=lambda locked: _tell(
                 locked.incident,
                 "incidents.shutdown_decided",
-                _("Shutdown %(decision)s: %(enterprise)s, %(from)s–%(to)s")
-                % {
-                    "decision": locked.get_state_display(),
-                    "enterprise": locked.enterprise.name,
-                    "from": locked.date_from,
-                    "to": locked.date_to,
-                },
+                later(
+                    gettext_noop("Shutdown %(decision)s: %(enterprise)s, %(from)s–%(to)s"),
+                    decision=ShutdownState(locked.state).label,
+                    enterprise=locked.enterprise.name,
+                    **{"from": locked.date_from, "to": locked.date_to},
+                ),
                 reason,
             ),
         )
@@ -771,12 +791,13 @@ def retest_deadline_sweep(now: datetime | None = None) -> int:
     for incident in late:
         late_by = now - incident.retest_due_at
         minutes = int(late_by.total_seconds() // 60)
-        detail = _("No re-test result for %(name)s %(hours)dh %(minutes)dmin after the deadline %(due)s") % {
-            "name": incident.employee.name,
-            "hours": minutes // 60,
-            "minutes": minutes % 60,
-            "due": timezone.localtime(incident.retest_due_at).strftime("%Y-%m-%d %H:%M"),
-        }
+        detail = later(
+            gettext_noop("No re-test result for %(name)s %(hours)dh %(minutes)dmin after the deadline %(due)s"),
+            name=incident.employee.name,
+            hours=minutes // 60,
+            minutes=minutes % 60,
+            due=incident.retest_due_at,
+        )
         with transaction.atomic():
             if warning_raise(
                 kind=WarningKind.INCIDENT_DEADLINE,

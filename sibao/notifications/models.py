@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sibao.notifications.texts import render
+
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def inbox_of(self, user: object) -> "NotificationQuerySet":
@@ -32,6 +34,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=255, blank=True)
+    # What it takes to say title and body in the reader's language (``texts.later``): {"title": …, "body": …}.
+    # ``title``/``body`` keep the words in the platform's language for channels and for rows written before.
+    texts = models.JSONField(_("texts to translate"), default=dict, blank=True)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -53,3 +58,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (issue 9 #8); rows without texts as they were written."""
+        return render(self.texts.get("title"), self.title) if self.texts else self.title
+
+    @property
+    def shown_body(self) -> str:
+        return render(self.texts.get("body"), self.body) if self.texts else self.body

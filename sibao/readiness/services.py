@@ -11,12 +11,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.permissions import require_capability
 from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
+from sibao.notifications.texts import Clauses, later
 from sibao.parameters.registry import WHITELIST_ATTACHMENT_MAX_MB
 from sibao.parameters.selectors import parameter_value
 from sibao.readiness import selectors
@@ -52,14 +54,22 @@ def supplies_check(enterprise: Enterprise) -> bool:
     status = selectors.supply_status(enterprise)
     short = status.short_lines
     if short:
-        detail = _("Below reserve for %(staff)s staff: %(items)s.") % {
-            "staff": status.headcount.count,
-            "items": "；".join(
-                _("%(item)s %(stock)s of %(reserve)s")
-                % {"item": line.label, "stock": line.stock, "reserve": line.reserve}
-                for line in short
+        # Issue 9 #8: kept as msgids and parameters, said in each reader's language.
+        detail = later(
+            gettext_noop("Below reserve for %(staff)s staff: %(items)s."),
+            staff=status.headcount.count,
+            items=Clauses(
+                tuple(
+                    later(
+                        gettext_noop("%(item)s %(stock)s of %(reserve)s"),
+                        item=SupplyItem(line.item).label,
+                        stock=line.stock,
+                        reserve=line.reserve,
+                    )
+                    for line in short
+                )
             ),
-        }
+        )
         warning_raise(
             kind=WarningKind.SUPPLIES_SHORTFALL,
             enterprise=enterprise,

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.scope import EnterpriseScopedQuerySet, ScopedQuerySet
+from sibao.notifications.texts import render
 
 
 class WarningKind(models.TextChoices):
@@ -45,6 +46,9 @@ class SentinelWarning(models.Model):
     # Names the signal (e.g. "employee:42" or "report:2022-05-10"): one open warning per kind and key.
     subject_key = models.CharField(max_length=128)
     detail = models.CharField(_("detail"), max_length=500)
+    # Issue 9 #8: what it takes to say ``detail`` in the reader's language (``notifications.texts.later``);
+    # None for warnings written as plain text (bulk sweeps, rows from before).
+    detail_text = models.JSONField(_("detail to translate"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=WarningStatus.choices, default=WarningStatus.OPEN)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,6 +88,11 @@ class SentinelWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.detail}"
+
+    @property
+    def shown_detail(self) -> str:
+        """The detail in the active language; as written when it was stored as plain text."""
+        return render(self.detail_text, self.detail) if self.detail_text else self.detail
 
 
 class DrugCategory(models.TextChoices):

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sibao.epidemic.models import Employee
+from sibao.notifications.texts import LaterText, later, stored_words
 from sibao.sentinel.models import DrugCategory, PharmacyPurchase, SentinelWarning, WarningKind
 from sibao.sentinel.services import BATCH_SIZE, warnings_raise_bulk
 
@@ -36,14 +37,16 @@ def _employees_by_digest(digests: Sequence[str]) -> dict[str, list[tuple[int, in
     return found
 
 
-def detail(purchase: PharmacyPurchase, name: str) -> str:
-    return _("%(name)s bought %(drug)s (%(category)s) at %(pharmacy)s on %(at)s.") % {
-        "name": name,
-        "drug": purchase.drug_name,
-        "category": DrugCategory(purchase.drug_category).label,
-        "pharmacy": purchase.pharmacy,
-        "at": timezone.localtime(purchase.purchased_at).strftime("%Y-%m-%d %H:%M"),
-    }
+def detail(purchase: PharmacyPurchase, name: str) -> LaterText:
+    """The warning's words, kept as msgid and parameters for each reader's language (issue 9 #8)."""
+    return later(
+        gettext_noop("%(name)s bought %(drug)s (%(category)s) at %(pharmacy)s on %(at)s."),
+        name=name,
+        drug=purchase.drug_name,
+        category=DrugCategory(purchase.drug_category).label,
+        pharmacy=purchase.pharmacy,
+        at=purchase.purchased_at,
+    )
 
 
 def match(purchases: Iterable[PharmacyPurchase], *, region_path: str | None, now: datetime) -> tuple[int, int]:
@@ -65,12 +68,14 @@ def match(purchases: Iterable[PharmacyPurchase], *, region_path: str | None, now
         for pk, enterprise_id, name, _path in candidates:
             key = f"drug:{pk}:{day}"
             if key not in warnings:  # several purchases on one day: one warning, about the first
+                words, stored = stored_words(detail(purchase, name), 500)
                 warnings[key] = SentinelWarning(
                     kind=WarningKind.DRUG_PURCHASE,
                     enterprise_id=enterprise_id,
                     employee_id=pk,
                     subject_key=key,
-                    detail=detail(purchase, name),
+                    detail=words,
+                    detail_text=stored,
                     raised_at=now,
                 )
     offered = warnings_raise_bulk(warnings.values())

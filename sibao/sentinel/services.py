@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sibao.core.audit import as_actor
 from sibao.core.errors import ServiceError
@@ -24,6 +25,7 @@ from sibao.core.permissions import require_capability
 from sibao.core.roles import ROLE_CAPABILITIES, Capability, has_capability
 from sibao.core.workflow import perform
 from sibao.notifications.services import notify
+from sibao.notifications.texts import LaterText, StoredText, later, stored_words
 from sibao.sentinel.models import SentinelWarning, WarningStatus
 from sibao.sentinel.workflows import WARNING, WORKFLOW_NAME, sees
 
@@ -37,13 +39,15 @@ def warning_raise(
     kind: str,
     enterprise: Any,
     subject_key: str,
-    detail: str,
+    detail: str | LaterText,
     employee: Any = None,
     at: datetime | None = None,
 ) -> SentinelWarning | None:
     """Open a warning for a signal unless one is already open for it; returns the new warning or None.
 
-    Called by the platform (imports, jobs, services) inside the caller's transaction."""
+    Called by the platform (imports, jobs, services) inside the caller's transaction. Give ``detail`` as
+    ``later(gettext_noop("…"), **params)`` so that each reader sees it in their language (issue 9 #8)."""
+    words, stored = stored_words(detail, 500)
     if SentinelWarning.objects.filter(kind=kind, subject_key=subject_key, status__in=OPEN_STATUSES).exists():
         return None
     try:
@@ -53,7 +57,8 @@ def warning_raise(
                 enterprise=enterprise,
                 employee=employee,
                 subject_key=subject_key[:128],
-                detail=detail[:500],
+                detail=words,
+                detail_text=stored,
                 raised_at=at or timezone.now(),
             )
     except IntegrityError:  # raised concurrently by another job: the partial unique index kept one
@@ -237,7 +242,10 @@ def warning_reassign(*, actor: Any, warning: SentinelWarning, owner: Any, reason
     def after(locked: SentinelWarning) -> None:
         notify(
             topic="sentinel.reassigned",
-            title=_("A sentinel warning was handed to you: %(detail)s") % {"detail": locked.detail[:80]},
+            title=later(
+                gettext_noop("A sentinel warning was handed to you: %(detail)s"),
+                detail=StoredText(locked.detail_text) if locked.detail_text else locked.detail[:80],
+            ),
             body=reason.strip(),
             link=_link(locked),
             users=[owner],

@@ -80,7 +80,7 @@ def _history(warning: SentinelWarning) -> list[dict[str, Any]]:
         "action": _("Raised by the platform"),
         "from_state": "",
         "to_state": WARNING.state_label(WarningStatus.OPEN),
-        "reason": warning.detail,
+        "reason": warning.shown_detail,
     }
     return [raised, *WARNING.history_rows(warning)]
 

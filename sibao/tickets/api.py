@@ -23,7 +23,7 @@ from sibao.enterprises.models import Enterprise
 from sibao.enterprises.schemas import ErrorOut
 from sibao.organisation.models import Unit
 from sibao.regions.models import Region
-from sibao.tickets import selectors, services
+from sibao.tickets import routing, selectors, services
 from sibao.tickets.models import Category, CommonIssue, Ticket, TicketState
 from sibao.tickets.schemas import (
     AttachmentOut,
@@ -35,6 +35,9 @@ from sibao.tickets.schemas import (
     NoteOut,
     NoticeIn,
     NoticeOut,
+    RoutingRuleIn,
+    RoutingRuleOut,
+    RoutingRulePatch,
     TicketActionIn,
     TicketDetailOut,
     TicketIn,
@@ -344,3 +347,48 @@ def answer_common_issue(request: HttpRequest, issue_id: int, payload: CommonIssu
     issue = _common_issue(request, issue_id)
     services.common_issue_answer(actor=request.user, issue=issue, outcome=payload.outcome, answer=payload.answer)
     return _common_issue(request, issue_id)
+
+
+# --- RQ-2: routing rules (issue 9 #7): the HQ office's defaults, same services as the page ------------------
+
+
+@router.get(
+    "/routing-rules",
+    response={200: list[RoutingRuleOut], **ERRORS},
+    summary="Routing rules the caller's HQ office keeps (its region and below)",
+)
+@paginate(BoundedLimitOffset)
+def list_routing_rules(request: HttpRequest) -> Any:
+    _require_triage(request)
+    return routing.routing_rules_for(request.user)
+
+
+@router.post("/routing-rules", response={201: RoutingRuleOut, **ERRORS}, summary="Add a routing rule")
+def add_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
+    _require_triage(request)
+    region = Region.objects.active().filter(code=payload.region_code).first()
+    if region is None:
+        raise ServiceError("tickets.routing.region", _("There is no region with this code."), field="region_code")
+    data = payload.dict(exclude={"region_code"})
+    try:
+        rule = services.routing_rule_add(actor=request.user, region=region, data=data)
+    except ServiceError as error:
+        raise _renamed(error, region="region_code") from None
+    return Status(201, rule)
+
+
+@router.patch("/routing-rules/{int:rule_id}", response={200: RoutingRuleOut, **ERRORS}, summary="Change or disable")
+def change_routing_rule(request: HttpRequest, rule_id: int, payload: RoutingRulePatch) -> Any:
+    _require_triage(request)
+    rule = routing.routing_rule_get(user=request.user, pk=rule_id)
+    data = payload.dict(exclude_unset=True)
+    if data.get("department_function") is None:
+        data.pop("department_function", None)
+    if data.get("is_active") is None:
+        data.pop("is_active", None)
+    return services.routing_rule_change(actor=request.user, rule=rule, data=data)
+
+
+def _require_triage(request: HttpRequest) -> None:
+    if not has_capability(request.user, Capability.TICKET_TRIAGE):
+        raise PermissionRefused("permission_denied", _("Your role may not do this."))

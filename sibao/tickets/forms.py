@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sibao.enterprises.models import Enterprise
-from sibao.organisation.models import Unit
+from sibao.organisation.models import DepartmentFunction, Unit
+from sibao.regions.models import Region
 from sibao.tickets.models import (
     Category,
     CommonIssue,
@@ -211,3 +212,41 @@ class CommonIssueForm(StyledForm):
 class CommonAnswerForm(StyledForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class _RegionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class RoutingTermsForm(StyledForm):
+    """RQ-2: which department answers, and in how long (empty: the region's parameter)."""
+
+    department_function = forms.ChoiceField(label=_("Department"), choices=DepartmentFunction.choices)
+    response_hours = forms.IntegerField(
+        label=_("Respond within (hours)"),
+        required=False,
+        min_value=1,
+        max_value=720,
+        help_text=_("Leave empty for the region's usual deadline."),
+    )
+    handle_days = forms.IntegerField(
+        label=_("Resolve within (days)"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_("Leave empty for the region's usual deadline."),
+    )
+
+
+class RoutingRuleForm(RoutingTermsForm):
+    region = _RegionChoice(label=_("Region"), queryset=Region.objects.none())
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", _("Any urgency")), *Urgency.choices], required=False)
+    field_order = ["region", "category", "urgency", "department_function", "response_hours", "handle_days"]
+
+    def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        assert isinstance(region, forms.ModelChoiceField)
+        region.queryset = regions

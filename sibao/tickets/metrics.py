@@ -220,13 +220,20 @@ def ticket_metrics(tickets: QuerySet[Ticket], period: Period) -> Metrics:
     return grouped.get("all") or _metrics({}, 0, 0)
 
 
+def unit_label(unit: Unit) -> str:
+    """A unit's name that says where it is, once: "通许县科工局", not "通许县通许县科工局" (issue 9 #8).
+    Units are named with their region already (OR-2 rosters); the region is added only when it is not."""
+    region = unit.region.name
+    return unit.name if unit.name.startswith(region) else f"{region}{unit.name}"
+
+
 def metrics_by_unit(tickets: QuerySet[Ticket], period: Period) -> list[GroupMetrics]:
     """Per responsible unit (the unit holding the request now); requests with no unit are left out."""
     grouped = _grouped(tickets, period, F("unit_id"))
     grouped.pop(None, None)
     units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=list(grouped)).select_related("region")}
     rows = [
-        GroupMetrics(key=str(pk), name=f"{units[pk].region.name}{units[pk].name}", metrics=metrics)
+        GroupMetrics(key=str(pk), name=unit_label(units[pk]), metrics=metrics)
         for pk, metrics in grouped.items()
         if pk in units
     ]
@@ -287,5 +294,6 @@ __all__ = [
     "metrics_by_unit",
     "rank",
     "ticket_metrics",
+    "unit_label",
     "week_end_of",
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.core.roles import Role
 from sibao.core.scope import EnterpriseScopedQuerySet, ScopedQuerySet, scope_q
+from sibao.organisation.models import DepartmentFunction
 
 
 class Category(models.TextChoices):
@@ -209,9 +210,16 @@ class RoutingRule(models.Model):
     region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.CASCADE)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, blank=True)
-    department_function = models.CharField(_("department"), max_length=32, help_text=_("Which department handles it."))
+    department_function = models.CharField(
+        _("department"),
+        max_length=32,
+        choices=DepartmentFunction.choices,
+        help_text=_("Which department handles it."),
+    )
     response_hours = models.PositiveSmallIntegerField(_("respond within (hours)"), null=True, blank=True)
     handle_days = models.PositiveSmallIntegerField(_("resolve within (days)"), null=True, blank=True)
+    # Disabled rather than deleted, so the audit log and the page keep what routing used to be.
+    is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
         verbose_name = _("routing rule")

@@ -4,12 +4,17 @@ without one, the category's usual department (OR-4) and the parameter deadlines 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from django.db.models import QuerySet
+from django.http import Http404
+
+from sibao.core.roles import Role
 from sibao.organisation.models import DepartmentFunction, Unit, UnitKind
 from sibao.parameters.registry import TICKET_HANDLE_DAYS, TICKET_RESPONSE_HOURS
 from sibao.parameters.selectors import parameter_value
 from sibao.regions.models import Region
-from sibao.tickets.models import Category, RoutingRule, Ticket
+from sibao.tickets.models import Category, RoutingRule, Ticket, Urgency
 
 # The department that usually answers each category (OR-4 and the departments' duties in 001 annex 3).
 DEFAULT_DEPARTMENT: dict[str, str] = {
@@ -52,7 +57,7 @@ def _rules_and_units(tickets: Sequence[Ticket], regions: Sequence[Region]) -> tu
     codes = {code for region in regions for code in region.ancestor_codes()}
     rules = list(
         RoutingRule.objects.filter(
-            region__code__in=codes, category__in={ticket.category for ticket in tickets}
+            region__code__in=codes, category__in={ticket.category for ticket in tickets}, is_active=True
         ).select_related("region")
     )
     units = list(
@@ -80,3 +85,66 @@ def _routing(ticket: Ticket, region: Region, rules: Sequence[RoutingRule], units
         rule.handle_days if rule and rule.handle_days else parameter_value(TICKET_HANDLE_DAYS[ticket.urgency], region)
     )
     return Routing(unit=unit, response=timedelta(hours=hours), handling=timedelta(days=days), rule=rule)
+
+
+# --- Reads for the routing-rules page and API (issue 9 #7) ---------------------------------------------------
+
+
+def routing_rules_for(user: Any) -> QuerySet[RoutingRule]:
+    """The rules an HQ office keeps: those of its region and the regions below (an administrator: all)."""
+    rules = RoutingRule.objects.select_related("region").order_by("region__path", "category", "urgency", "pk")
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return rules
+    if user.region_id is None:
+        return rules.none()
+    return rules.filter(region__path__startswith=user.region.path)
+
+
+def routing_rules_above(user: Any) -> QuerySet[RoutingRule]:
+    """Rules of the regions above the user's, which apply where its own region has none (read-only here)."""
+    if user.region_id is None:
+        return RoutingRule.objects.none()
+    above = user.region.ancestor_codes()[:-1]
+    return (
+        RoutingRule.objects.filter(region__code__in=above, is_active=True)
+        .select_related("region")
+        .order_by("region__path", "category", "urgency")
+    )
+
+
+def routing_rule_get(*, user: Any, pk: int) -> RoutingRule:
+    """A rule the user keeps, else 404 (another region's rules are out of scope)."""
+    rule = routing_rules_for(user).filter(pk=pk).first()
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def effective_routing(region: Region) -> list[dict[str, Any]]:
+    """What a normal-urgency request of each category held in ``region`` gets today: the department (and the
+    unit it resolves to there), the deadlines, and the rule they come from (None: the built-in default)."""
+    rows = []
+    for value, label in Category.choices:
+        routing = routing_for(Ticket(category=value, urgency=Urgency.NORMAL, holder_region=region), region)
+        function = routing.rule.department_function if routing.rule else DEFAULT_DEPARTMENT.get(value, "")
+        rows.append(
+            {
+                "category": label,
+                "department": DepartmentFunction(function).label if function in DepartmentFunction.values else "",
+                "unit": routing.unit,
+                "response_hours": int(routing.response.total_seconds() // 3600),
+                "handle_days": routing.handling.days,
+                "rule": routing.rule,
+            }
+        )
+    return rows
+
+
+def routing_regions_for(user: Any) -> QuerySet[Region]:
+    """Where the user's HQ office may set rules: its region and the cities and counties below it."""
+    regions = Region.objects.active().filter(level__in=["province", "city", "county"]).order_by("path")
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return regions
+    if user.region_id is None:
+        return regions.none()
+    return regions.filter(path__startswith=user.region.path)

@@ -1,7 +1,7 @@
 """The requests API's input and output shapes (RQ-1…RQ-6)."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -9,6 +9,7 @@ from sibao.core.api_types import Id
 from sibao.core.roles import Role
 from sibao.core.workflow import history
 from sibao.enterprises.schemas import EnterpriseRef, RegionRef
+from sibao.organisation.models import DepartmentFunction
 from sibao.tickets.models import Category, EscalationReason, Outcome, Satisfaction, TicketState, Urgency
 from sibao.tickets.routing import routing_for
 from sibao.tickets.selectors import deadline_state, likely_duplicates
@@ -285,3 +286,33 @@ class CommonIssueDetailOut(CommonIssueOut):
 class CommonIssueAnswerIn(Schema):
     outcome: Outcome
     answer: str = text_field(4000, ...)
+
+
+# --- RQ-2: routing rules (issue 9 #7) ----------------------------------------------------------------------
+
+
+class RoutingRuleOut(Schema):
+    id: int
+    region: RegionRef
+    category: Category
+    urgency: Urgency | Literal[""] = Field(description="空：任何紧急程度")
+    department_function: DepartmentFunction
+    response_hours: int | None
+    handle_days: int | None
+    is_active: bool
+
+
+class RoutingRuleIn(Schema):
+    region_code: str = Field(..., pattern=r"^\d{6,12}$", description="省、市或县的区划代码（默认本级）")
+    category: Category
+    urgency: Urgency | Literal[""] = ""
+    department_function: DepartmentFunction
+    response_hours: int | None = Field(None, ge=1, le=720, description="空：本地区默认时限")
+    handle_days: int | None = Field(None, ge=1, le=365, description="空：本地区默认时限")
+
+
+class RoutingRulePatch(Schema):
+    department_function: DepartmentFunction | None = None
+    response_hours: int | None = Field(None, ge=1, le=720)
+    handle_days: int | None = Field(None, ge=1, le=365)
+    is_active: bool | None = None

@@ -11,23 +11,27 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
-from sibao.core.roles import Role
+from sibao.core.permissions import region_in_scope, require_capability
+from sibao.core.roles import Capability, Role
 from sibao.core.workflow import perform
 from sibao.enterprises.models import Enterprise
 from sibao.notifications.services import notify
-from sibao.organisation.models import Unit, UnitKind
+from sibao.notifications.texts import later
+from sibao.organisation.models import DepartmentFunction, Unit, UnitKind
 from sibao.parameters.registry import TICKET_NOTICE_RESPONSE_HOURS
 from sibao.parameters.selectors import parameter_value
-from sibao.regions.models import Region
+from sibao.regions.models import Region, RegionLevel
 from sibao.tickets.models import (
     Category,
     CommonIssue,
     EscalationReason,
     Outcome,
+    RoutingRule,
     Satisfaction,
     SupervisionNotice,
     Ticket,
@@ -118,7 +122,11 @@ def ticket_file(
                     TICKET.log_creation(ticket, actor=actor)
                     notify(
                         topic="tickets.filed",
-                        title=f"新诉求待交办：{enterprise.name}《{title}》",
+                        title=later(
+                            gettext_noop("New request to assign: %(enterprise)s “%(title)s”"),
+                            enterprise=enterprise.name,
+                            title=title,
+                        ),
                         link=_link(ticket),
                         users=_hq_users(holder),
                     )
@@ -202,14 +210,18 @@ def ticket_assign(*, actor: Any, ticket: Ticket, unit: Unit | None = None, due_a
         locked.units_involved.add(unit)
         notify(
             topic="tickets.assigned",
-            title=f"诉求交办：{locked.number}《{locked.title}》",
-            body=f"请于{timezone.localtime(locked.due_at):%Y-%m-%d %H:%M}前办结。",
+            title=later(
+                gettext_noop("Request assigned to you: %(number)s “%(title)s”"),
+                number=locked.number,
+                title=locked.title,
+            ),
+            body=later(gettext_noop("Please resolve it by %(due)s."), due=locked.due_at),
             link=_link(locked),
             users=_users_of(unit),
         )
         notify(
             topic="tickets.assigned",
-            title=f"您的诉求已交{unit.name}办理",
+            title=later(gettext_noop("Your request was assigned to %(unit)s"), unit=unit.name),
             link=_link(locked),
             enterprise=locked.enterprise,
         )
@@ -226,7 +238,11 @@ def ticket_respond(*, actor: Any, ticket: Ticket, text: str = "") -> Ticket:
             TicketNote.objects.create(ticket=locked, author=actor, text=text.strip())
         notify(
             topic="tickets.responded",
-            title=f"{locked.unit.name if locked.unit else ''}已受理您的诉求《{locked.title}》",
+            title=later(
+                gettext_noop("%(unit)s has accepted your request “%(title)s”"),
+                unit=locked.unit.name if locked.unit else "",
+                title=locked.title,
+            ),
             body=text.strip(),
             link=_link(locked),
             enterprise=locked.enterprise,
@@ -242,7 +258,7 @@ def ticket_return(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
     def after(locked: Ticket) -> None:
         notify(
             topic="tickets.returned",
-            title=f"诉求被退回重新交办：{locked.number}",
+            title=later(gettext_noop("Request returned for reassignment: %(number)s"), number=locked.number),
             body=reason,
             link=_link(locked),
             users=_hq_users(locked.holder_region),
@@ -292,8 +308,16 @@ def ticket_escalate(*, actor: Any, ticket: Ticket, reason_code: str, reason: str
     def after(locked: Ticket) -> None:
         notify(
             topic="tickets.escalated",
-            title=f"诉求上报：{locked.number}《{locked.title}》",
-            body=f"{EscalationReason(reason_code).label}：{reason}",
+            title=later(
+                gettext_noop("Request escalated to you: %(number)s “%(title)s”"),
+                number=locked.number,
+                title=locked.title,
+            ),
+            body=later(
+                gettext_noop("%(reason_kind)s: %(reason)s"),
+                reason_kind=EscalationReason(reason_code).label,
+                reason=reason,
+            ),
             link=_link(locked),
             users=_hq_users(to_region),
         )
@@ -327,7 +351,7 @@ def ticket_note(*, actor: Any, ticket: Ticket, text: str, visible_to_enterprise:
         if visible_to_enterprise:
             notify(
                 topic="tickets.note",
-                title=f"诉求办理进展：{ticket.title}",
+                title=later(gettext_noop("Progress on your request: %(title)s"), title=ticket.title),
                 body=text,
                 link=_link(ticket),
                 enterprise=ticket.enterprise,
@@ -342,7 +366,7 @@ def ticket_request_info(*, actor: Any, ticket: Ticket, question: str) -> Ticket:
         TicketNote.objects.create(ticket=locked, author=actor, text=question.strip())
         notify(
             topic="tickets.info_requested",
-            title=f"请补充诉求材料：{locked.title}",
+            title=later(gettext_noop("Please add information to your request: %(title)s"), title=locked.title),
             body=question.strip(),
             link=_link(locked),
             enterprise=locked.enterprise,
@@ -376,7 +400,7 @@ def ticket_provide_info(*, actor: Any, ticket: Ticket, text: str) -> Ticket:
         TicketNote.objects.create(ticket=locked, author=actor, text=text)
         notify(
             topic="tickets.info_provided",
-            title=f"企业已补充材料：{locked.number}",
+            title=later(gettext_noop("The enterprise has added information: %(number)s"), number=locked.number),
             body=text,
             link=_link(locked),
             users=_users_of(locked.unit),
@@ -408,8 +432,12 @@ def _answer(actor: Any, ticket: Ticket, action: str, changes: dict[str, Any], da
     def after(locked: Ticket) -> None:
         notify(
             topic="tickets.answered",
-            title=f"您的诉求已答复（{Outcome(locked.outcome).label}）：{locked.title}",
-            body=f"{locked.reply}\n请对办理结果进行评价。",
+            title=later(
+                gettext_noop("Your request was answered (%(outcome)s): %(title)s"),
+                outcome=Outcome(locked.outcome).label,
+                title=locked.title,
+            ),
+            body=later(gettext_noop("%(reply)s\nPlease rate how it was handled."), reply=locked.reply),
             link=_link(locked),
             enterprise=locked.enterprise,
         )
@@ -452,7 +480,10 @@ def ticket_rate(*, actor: Any, ticket: Ticket, satisfaction: str, score: int, co
         TicketNote.objects.create(ticket=locked, author=actor, text=comment)
         notify(
             topic="tickets.reopened",
-            title=f"企业对答复不满意，诉求重新办理：{locked.number}",
+            title=later(
+                gettext_noop("The enterprise is not satisfied; the request is reopened: %(number)s"),
+                number=locked.number,
+            ),
             body=comment,
             link=_link(locked),
             users=_users_of(locked.unit) or _hq_users(locked.holder_region),
@@ -490,7 +521,7 @@ def ticket_close(*, actor: Any, ticket: Ticket) -> Ticket:
     def after(locked: Ticket) -> None:
         notify(
             topic="tickets.closed",
-            title=f"诉求已办结销号：{locked.title}",
+            title=later(gettext_noop("Your request is closed: %(title)s"), title=locked.title),
             link=_link(locked),
             enterprise=locked.enterprise,
         )
@@ -523,7 +554,11 @@ def common_issue_create(
             common_issue_link(actor=actor, issue=issue, ticket=ticket)
         notify(
             topic="tickets.common_issue",
-            title=f"共性问题交办：{title}（{len(chosen)}件诉求）",
+            title=later(
+                gettext_noop("Common issue assigned to you: %(title)s (%(count)d requests)"),
+                title=title,
+                count=len(chosen),
+            ),
             body=description.strip(),
             link=reverse("tickets:common_issue", args=[issue.pk]),
             users=_users_of(unit),
@@ -603,7 +638,11 @@ def notice_issue(*, actor: Any, ticket: Ticket, text: str) -> SupervisionNotice:
         )
         notify(
             topic="tickets.notice",
-            title=f"督办通知：{ticket.number}《{ticket.title}》已逾期",
+            title=later(
+                gettext_noop("Supervision notice: %(number)s “%(title)s” is overdue"),
+                number=ticket.number,
+                title=ticket.title,
+            ),
             body=text,
             link=_link(ticket),
             users=_users_of(ticket.unit) + _hq_users(ticket.holder_region),
@@ -616,3 +655,94 @@ def may_file_for(actor: Any, enterprise: Enterprise) -> bool:
         actor.role in (Role.TOWNSHIP, Role.SECTOR_DEPARTMENT, Role.HQ_OFFICE)
         and Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
     )
+
+
+# --- RQ-2: routing rules (the HQ office's defaults for assigning) --------------------------------------------
+# Issue 9 #7: rules were entered in the admin only; now the HQ office keeps them on a page and through the API,
+# for its region and the regions below it, with the capability and scope checks and the audit actor.
+
+ROUTING_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)  # where requests are held
+ROUTING_TERMS = ("department_function", "response_hours", "handle_days")
+MAX_RESPONSE_HOURS = 720
+MAX_HANDLE_DAYS = 365
+
+
+def _routing_scope(actor: Any, region: Region) -> None:
+    require_capability(actor, Capability.TICKET_TRIAGE)
+    if not region_in_scope(actor, region):
+        raise PermissionRefused("tickets.routing.forbidden", _("This region is outside your area of responsibility."))
+
+
+def _optional_bound(value: Any, field: str, label: str, upper: int) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= upper:
+        raise ServiceError(
+            f"tickets.routing.{field}",
+            _("%(field)s: enter a whole number from 1 to %(upper)d, or leave it empty for the default.")
+            % {"field": label, "upper": upper},
+            field=field,
+        )
+    return value
+
+
+def _routing_terms(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The department and deadlines of a rule, checked; each refusal names its field (X-4)."""
+    function = str(data.get("department_function") or "")
+    if function not in DepartmentFunction.values:
+        raise ServiceError(
+            "tickets.routing.department_function", _("Choose the department."), field="department_function"
+        )
+    return {
+        "department_function": function,
+        "response_hours": _optional_bound(
+            data.get("response_hours"), "response_hours", _("Respond within (hours)"), MAX_RESPONSE_HOURS
+        ),
+        "handle_days": _optional_bound(
+            data.get("handle_days"), "handle_days", _("Resolve within (days)"), MAX_HANDLE_DAYS
+        ),
+    }
+
+
+def routing_rule_add(*, actor: Any, region: Region, data: Mapping[str, Any]) -> RoutingRule:
+    """A rule for one category (and optionally one urgency) of requests held in ``region``."""
+    _routing_scope(actor, region)
+    if region.level not in ROUTING_LEVELS:
+        raise ServiceError(
+            "tickets.routing.region",
+            _("Choose the province, a city or a county: requests are held there."),
+            field="region",
+        )
+    category = str(data.get("category") or "")
+    if category not in Category.values:
+        raise ServiceError("tickets.routing.category", _("Choose the category."), field="category")
+    urgency = str(data.get("urgency") or "")
+    if urgency and urgency not in Urgency.values:
+        raise ServiceError("tickets.routing.urgency", _("Choose the urgency, or any."), field="urgency")
+    terms = _routing_terms(data)
+    with transaction.atomic(), as_actor(actor):
+        existing = RoutingRule.objects.select_for_update().filter(region=region, category=category, urgency=urgency)
+        if existing.exists():
+            raise StateRefused(
+                "tickets.routing.exists",
+                _("This region already has a rule for this category and urgency; change that one instead."),
+                field="category",
+            )
+        return RoutingRule.objects.create(region=region, category=category, urgency=urgency, **terms)
+
+
+def routing_rule_change(*, actor: Any, rule: RoutingRule, data: Mapping[str, Any]) -> RoutingRule:
+    """Change a rule's department and deadlines, or disable/enable it (``is_active``); its region, category and
+    urgency are what it is about and stay."""
+    _routing_scope(actor, rule.region)
+    with transaction.atomic(), as_actor(actor):
+        locked = RoutingRule.objects.select_for_update().select_related("region").get(pk=rule.pk)
+        terms = {name: data.get(name, getattr(locked, name)) for name in ROUTING_TERMS}
+        for name, value in _routing_terms(terms).items():
+            setattr(locked, name, value)
+        if "is_active" in data:
+            if not isinstance(data["is_active"], bool):
+                raise ServiceError("tickets.routing.is_active", _("Say whether the rule is in use."), field="is_active")
+            locked.is_active = data["is_active"]
+        locked.save()
+    return locked

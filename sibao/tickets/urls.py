@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sibao.tickets.views import pages, reports
+from sibao.tickets.views import pages, reports, routing
 
 app_name = "tickets"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("triage/", pages.triage, name="triage"),
     path("common/", pages.common_issues, name="common_issues"),
     path("common/<int:pk>/", pages.common_issue_detail, name="common_issue"),
+    path("routing/", routing.routing_rules, name="routing_rules"),
+    path("routing/<int:pk>/", routing.routing_rule_edit, name="routing_rule_edit"),
+    path("routing/<int:pk>/active/", routing.routing_rule_active, name="routing_rule_active"),
     path("metrics/", reports.metrics_page, name="metrics"),
     path("weekly/", reports.weekly_reports, name="weekly_reports"),
     path("weekly/<str:region_code>/<str:week_end>/", reports.weekly_report, name="weekly_report"),

@@ -213,7 +213,8 @@ class CriteriaForm(forms.Form):
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     title = forms.CharField(label=_("Title"), max_length=128, required=False)
     source = forms.CharField(label=_("Source"), max_length=128, required=False)
-    rule = RuleField(label=_("Conditions (JSON)"), required=True, max_length=RULE_MAX_CHARS)
+    # Built with the condition builder; administrators may also edit its JSON (issue 9 #9).
+    rule = RuleField(label=_("Conditions"), required=True, max_length=RULE_MAX_CHARS)
 
     def __init__(self, *args: Any, user: Any, ask_region: bool, ask_sector: bool, **kwargs: Any) -> None:
         """Region and sector are asked only when neither the criteria nor the user fixes them (administrators)."""

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
@@ -20,6 +21,7 @@ from sibao.core.workflow import perform
 from sibao.enterprises.models import Enterprise, OperatingStatus, SupplyChainLink
 from sibao.enterprises.rule_fields import FIELDS as ENTERPRISE_FIELDS
 from sibao.notifications.services import notify
+from sibao.notifications.texts import later
 from sibao.organisation.models import Liaison, Person, Unit, UnitKind
 from sibao.parameters.registry import WHITELIST_ATTACHMENT_MAX_MB
 from sibao.parameters.selectors import parameter_value
@@ -303,20 +305,23 @@ def _notify_reviewers(locked: Application) -> None:
         reviewers = [user for user in reviewers if not reviewer_refusal(user, locked)]
     notify(
         topic="whitelist.submitted",
-        title=f"白名单申报待审核：{locked.enterprise.name}",
-        body="" if locked.precheck_passed is not False else "注意：自动预审未通过，请查看未满足的条件。",
+        title=later(gettext_noop("Whitelist application to review: %(enterprise)s"), enterprise=locked.enterprise.name),
+        body=""
+        if locked.precheck_passed is not False
+        else later(gettext_noop("Note: the automatic pre-check failed; see the conditions not met.")),
         link=_link(locked),
         users=reviewers,
     )
 
 
+# What the enterprise is told of each step (issue 9 #8: translated when read, so stored as msgids).
 DECISION_MESSAGES = {
-    "township_pass": "乡镇初审通过，已转行业主管部门审核",
-    "township_return": "申报被乡镇退回修改",
-    "approve": "白名单申报审核通过，待公布",
-    "reject": "白名单申报未通过",
-    "return": "白名单申报被退回修改",
-    "withdraw": "白名单申报已撤回",
+    "township_pass": gettext_noop("Township check passed, sent to the sector department: %(enterprise)s"),
+    "township_return": gettext_noop("Application returned by the township for correction: %(enterprise)s"),
+    "approve": gettext_noop("Whitelist application approved, awaiting publication: %(enterprise)s"),
+    "reject": gettext_noop("Whitelist application not approved: %(enterprise)s"),
+    "return": gettext_noop("Whitelist application returned for correction: %(enterprise)s"),
+    "withdraw": gettext_noop("Whitelist application withdrawn: %(enterprise)s"),
 }
 
 
@@ -335,7 +340,7 @@ def application_act(*, actor: Any, application: Application, action: str, reason
         if action != "withdraw":
             notify(
                 topic=f"whitelist.{action}",
-                title=f"{DECISION_MESSAGES[action]}：{locked.enterprise.name}",
+                title=later(DECISION_MESSAGES[action], enterprise=locked.enterprise.name),
                 body=reason.strip(),
                 link=_link(locked),
                 enterprise=locked.enterprise,
@@ -378,7 +383,14 @@ def batch_publish(*, actor: Any, applications: Iterable[Application], note: str 
             )
             notify(
                 topic="whitelist.listed",
-                title=f"已列入“四保”白名单（{batch}）：{published.enterprise.name}",
+                title=later(
+                    gettext_noop(
+                        "Listed on the Four Guarantees whitelist (%(region)s, batch %(number)d): %(enterprise)s"
+                    ),
+                    region=batch.region.name,
+                    number=batch.number,
+                    enterprise=published.enterprise.name,
+                ),
                 link=_link(published),
                 enterprise=published.enterprise,
             )
@@ -400,8 +412,11 @@ def _flag_chain_partners(enterprise: Enterprise) -> None:
         if created:
             notify(
                 topic="whitelist.chain_invitation",
-                title=f"邀请申报白名单：您的供应链伙伴{enterprise.name}已列入白名单",
-                body="按照“链式保障”原则，贵单位的白名单申报将优先审核。",
+                title=later(
+                    gettext_noop("Invitation to apply: your supply-chain partner %(enterprise)s is on the whitelist"),
+                    enterprise=enterprise.name,
+                ),
+                body=later(gettext_noop("Under chain support, your whitelist application will be reviewed first.")),
                 link=reverse("whitelist:apply"),
                 enterprise=partner,
             )
@@ -443,7 +458,10 @@ def spot_check_record(
         )
         notify(
             topic="whitelist.spot_check",
-            title=f"白名单疫情防控抽查结果：{check.get_result_display()}",
+            title=later(
+                gettext_noop("Whitelist epidemic spot check result: %(result)s"),
+                result=SpotCheckResult(check.result).label,
+            ),
             body=check.findings,
             enterprise=listing.enterprise,
         )
@@ -488,8 +506,15 @@ def removal_decide(*, actor: Any, removal: Removal, action: str, reason: str = "
             listing.save(update_fields=["removed_at", "removal_reason", "removal_note"])
             notify(
                 topic="whitelist.removed",
-                title=f"已移出“四保”白名单：{listing.enterprise.name}",
-                body=f"原因：{locked.get_reason_display()}。{locked.details}\n整改后可重新申报。",
+                title=later(
+                    gettext_noop("Removed from the Four Guarantees whitelist: %(enterprise)s"),
+                    enterprise=listing.enterprise.name,
+                ),
+                body=later(
+                    gettext_noop("Reason: %(reason)s. %(details)s\nYou may apply again once it is put right."),
+                    reason=RemovalReason(locked.reason).label,
+                    details=locked.details,
+                ),
                 enterprise=listing.enterprise,
             )
 

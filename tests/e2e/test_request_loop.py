@@ -69,6 +69,8 @@ def test_request_closed_loop(live_server: Any, open_as: Any, personas: Personas)
     ent.goto(detail)
     assert state_of(ent) == "answered"
     assert "已协调郑州供应商供货" in ent.locator("[data-testid=reply]").inner_text()
+    # Issue 9 #8: once answered, the next move is the enterprise's, not the department's.
+    assert ent.locator("[data-testid=next-party]").get_attribute("data-party") == "enterprise"
 
     # 4. The enterprise rates it satisfied.
     do(ent, "rate", {"satisfaction": "satisfied", "score": "5"})

@@ -46,6 +46,7 @@ from sibao.tickets.forms import (
     VerifyForm,
 )
 from sibao.tickets.models import CommonIssue, Ticket, TicketState
+from sibao.tickets.next_step import next_step
 from sibao.tickets.routing import routing_for, routings_for
 from sibao.tickets.selectors import (
     DEADLINE_LABELS,
@@ -173,9 +174,9 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         deadline=data.get("deadline", ""),
         query=data.get("q", ""),
     )
-    tickets = tickets_for(user, filters)
+    tickets = tickets_for(user, filters).select_related("common_issue__unit")
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"ticket": ticket, "deadline": _deadline(ticket)} for ticket in page]
+    rows = [{"ticket": ticket, "deadline": _deadline(ticket), "next": next_step(ticket, user)} for ticket in page]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -185,7 +186,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "query_string": query.urlencode(),
         "can_file": has_capability(user, Capability.TICKET_FILE),
         "is_enterprise": user.role == Role.ENTERPRISE,
-        "unit": getattr(user, "unit", None),
+        # Issue 9 #8: only a department's list is its unit's requests; an HQ office, supervision or a leader
+        # sees every request of its region subtree, so the title names the region, not the user's own office.
+        "unit": user.unit if user.role == Role.SECTOR_DEPARTMENT and user.unit_id else None,
+        "region": user.region if user.region_id else None,
     }
     return render(request, "tickets/list.html", context)
 
@@ -226,7 +230,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     ticket: Ticket = Ticket.objects.select_related(
-        "enterprise", "enterprise__region", "unit", "holder_region", "common_issue", "filed_by"
+        "enterprise", "enterprise__region", "unit", "holder_region", "common_issue__unit", "filed_by"
     ).get_visible(user, pk=pk)
     transitions = [t for t in TICKET.available(ticket, user) if t.action not in _NOT_A_FORM]
     action_forms = [
@@ -255,6 +259,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "ticket": ticket,
+        "next_step": next_step(ticket, user),
         "deadline": deadline,
         "action_forms": action_forms,
         "notes": notes,

@@ -1,4 +1,5 @@
-"""WL-2 criteria pages: the sector's criteria in its region, a readable rule tree, a JSON editor with a live preview."""
+"""WL-2 criteria pages: the sector's criteria in its region, a readable rule tree, a condition builder (the JSON
+editor for administrators) with a live preview."""
 
 import json
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from sibao.whitelist import services
 from sibao.whitelist.default_criteria import DEFAULT_CRITERIA_003, criteria_for_region
 from sibao.whitelist.models import Criteria, CriteriaStatus
 from sibao.whitelist.oversight_forms import CriteriaForm, root_region
+from sibao.whitelist.rule_builder import builder_regions, builder_schema
 
 PREVIEW_FAILING = 20  # enterprises shown with their failed conditions; the preview must stay cheap
 
@@ -203,6 +205,9 @@ def criteria_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "sector_label": Sector(sector).label if sector else "",
         "is_draft": criteria is None or criteria.status == CriteriaStatus.DRAFT,
         "preview": preview,
+        # Issue 9 #9: officials build the rule from lists; the JSON stays visible for administrators.
+        "builder_schema": builder_schema(FIELDS, builder_regions(region or root_region(user))),
+        "show_json": _is_admin(user),
     }
     return render(request, "whitelist/criteria_edit.html", context)
 
