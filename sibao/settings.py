@@ -41,10 +41,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
-    "axes",
+    # Third-party apps under Chinese names in the admin (sibao/accounts/third_party.py).
+    "sibao.accounts.third_party.LoginSecurityConfig",
     "auditlog",
     "django_tasks",
-    "django_tasks_db",
+    "sibao.accounts.third_party.BackgroundTasksConfig",
     "sibao.core",
     "sibao.accounts",
     "sibao.regions",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sibao.accounts.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sibao.core.middleware.ChosenLanguageMiddleware",
@@ -186,6 +188,35 @@ if PRODUCTION:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Issue 8 #9 (sibao/accounts/security_headers.py): everything from the platform itself, nothing inline.
+# Bootstrap's CSS draws a few icons as data: images. A page needing more says so here, not in a template.
+SIBAO_CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# No page uses these browser features; a compromised page must not either.
+SIBAO_PERMISSIONS_POLICY = {
+    feature: "()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 # --- Language and time (X-1) ----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -210,6 +241,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("SIBAO_MEDIA_ROOT", default=str(PROJECT_DIR / "var" / "media")))
+# Never served from this URL (issue 8 #9): uploads are downloaded through views that check login and scope.
+MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Uploads: imports are read in memory up to this size.
