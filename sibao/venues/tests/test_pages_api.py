@@ -101,7 +101,7 @@ def test_print_page_and_svg_carry_the_token(personas: Personas) -> None:
     text = page.content.decode()
     assert page.status_code == 200 and "<svg" in text and venue.token in text
     assert "南门" in text and personas.ent_a.name in text and "旧门" not in text
-    assert text.count('data-testid="code-card"') == 1 and "@media print" in text
+    assert text.count('data-testid="code-card"') == 1 and "venue-codes-print.css" in text  # print CSS
     svg = client.get(f"/venues/venue/{venue.pk}/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml" and venue.token in svg.content.decode()
     landing = Client().get(f"/venues/c/{venue.token}/")  # what a phone opens: no login
