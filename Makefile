@@ -15,6 +15,9 @@ run: setup demo-data ## Set up everything, load demo data, print logins, serve o
 	@$(PY) manage.py demo_logins
 	@$(PY) manage.py run_platform --bind 127.0.0.1:$(PORT)
 
+serve: setup ## Production: set up (migrate, collectstatic) and serve on 127.0.0.1:$(PORT) without demo data
+	@$(VENV)/bin/gunicorn sibao.wsgi:application --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - --log-level warning
+
 worker: setup ## Only the task worker and the scheduler (when the web server runs elsewhere); Ctrl-C stops both
 	@trap 'kill 0' EXIT; $(PY) manage.py schedule_jobs --loop 300 & $(PY) manage.py db_worker
 
@@ -31,9 +34,12 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
+# collectstatic: with SIBAO_PRODUCTION=true pages are served from the hashed copies in var/static (whitenoise)
+# and every page fails until they exist, so set-up always makes them (a few seconds; unchanged files are skipped).
 setup: $(VENV)/.runtime
 	@mkdir -p var/static
 	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py collectstatic --noinput -v 0
 
 setup-test: $(VENV)/.dev
 	@mkdir -p var/static

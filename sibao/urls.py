@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -26,5 +24,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even with DEBUG on: each app's download view checks
+# the login and the data scope (issue 8 #9).
+
+# Error answers in the layout and in Chinese, JSON under /api/ (sibao/error_pages.py).
+handler400 = "sibao.error_pages.bad_request"
+handler403 = "sibao.error_pages.permission_denied"
+handler404 = "sibao.error_pages.page_not_found"
+handler500 = "sibao.error_pages.server_error"

@@ -13,8 +13,11 @@ class AccountsConfig(AppConfig):
         loader="sibao.accounts.demo.load_demo_accounts",
         summary=_("Demo users: {users}"),
     )
+    # audit entries older than the retention parameter are deleted once a day.
+    periodic_jobs = ["sibao.accounts.tasks.schedule_audit_purge"]
 
     def ready(self) -> None:
+        from sibao.accounts import signals  # noqa: F401  (connects the login receivers)
         from sibao.core import audit
 
-        audit.register_models()
+        audit.install()

@@ -89,3 +89,21 @@ class ApiToken(models.Model):
         """Return (raw, prefix, hash) for a new token."""
         raw = "sb_" + secrets.token_urlsafe(32)
         return raw, raw[:8], _hash_token(raw)
+
+
+class RefusedReadCounter(models.Model):
+    """Refused reads (403/404) per user in the current window, so that someone walking through ids they
+    may not see is written to the audit log once the count reaches a threshold (issue 8 #7)."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    window_started_at = models.DateTimeField(_("window started at"))
+    count = models.PositiveIntegerField(_("refused reads"), default=0)
+
+    class Meta:
+        verbose_name = _("refused read counter")
+        verbose_name_plural = _("refused read counters")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.count}"

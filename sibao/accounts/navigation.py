@@ -16,6 +16,7 @@ class NavItem:
     url_name: str
     capability: str | None
     icon: str
+    staff_only: bool = False  # the admin site lets in staff users only, whatever their role
 
 
 NAV_ITEMS = [
@@ -44,6 +45,8 @@ NAV_ITEMS = [
     NavItem(_("Weekly reports"), "tickets:weekly_reports", Capability.TICKET_METRICS, "file-earmark-text"),
     NavItem(_("Organisation"), "organisation:overview", Capability.ORGANISATION_VIEW, "diagram-3"),
     NavItem(_("Audit log"), "core:audit_log", Capability.AUDIT_VIEW, "journal-text"),
+    # Issue 9 #8: regions, units, users and rule parameters are configured in the admin site.
+    NavItem(_("Administration"), "admin:index", None, "gear", staff_only=True),
 ]
 
 
@@ -53,5 +56,5 @@ def nav_for(user: Any) -> list[dict[str, Any]]:
     return [
         {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "name": item.url_name}
         for item in NAV_ITEMS
-        if item.capability is None or user.can(item.capability)
+        if (item.capability is None or user.can(item.capability)) and (user.is_staff or not item.staff_only)
     ]

@@ -43,6 +43,10 @@ FieldKind = Literal["bool", "choice", "number", "text", "region", "records"]
 GroupKind = Literal["all", "any", "none"]
 GROUPS: tuple[GroupKind, ...] = ("all", "any", "none")
 MAX_DEPTH = 8
+# Issue 8 #9: a rule of thousands of conditions saved, then its page failed (SQLite's expression depth,
+# every evaluation slow). The 003 criteria have a dozen conditions; these limits leave room for far more.
+MAX_CONDITIONS = 200
+MAX_LIST_VALUES = 1000
 # Far above any amount in 万元 or head count, and inside SQLite's 64-bit integers and doubles' exact range.
 MAX_NUMBER = Decimal(10) ** 15
 REGION_CODE = re.compile(r"\d{6,12}")
@@ -175,9 +179,37 @@ def choices_of(model: type[models.Model], name: str) -> tuple[tuple[str, str | P
 
 def validate_rule(rule: Any, fields: Fields, *, allow_empty_groups: bool = False) -> list[str]:
     """Every problem in ``rule`` as a Chinese message naming where it is; ``[]`` when valid."""
+    too_large = _size_problem(rule)
+    if too_large:
+        return [too_large]  # not walked further: reporting each of thousands of conditions helps nobody
     errors: list[str] = []
     _validate_node(rule, fields, "规则", 1, errors, allow_empty_groups)
     return errors
+
+
+def _size_problem(rule: Any) -> str | None:
+    """Whether the rule is larger than ``MAX_CONDITIONS`` conditions (groups included) or holds more than
+    ``MAX_LIST_VALUES`` values in its lists. Counts without recursion and stops at the limit, so an
+    enormous rule costs no more than a large one."""
+    nodes = values = 0
+    pending = [rule]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, Mapping):
+            continue
+        nodes += 1
+        if nodes > MAX_CONDITIONS:
+            return f"规则过大：最多 {MAX_CONDITIONS} 个条件和条件组，请拆分或精简"
+        for group in GROUPS:
+            items = node.get(group)
+            if isinstance(items, list | tuple):
+                pending.extend(items[: MAX_CONDITIONS + 1])
+        value = node.get("value")
+        if isinstance(value, list | tuple):
+            values += len(value)
+        if values > MAX_LIST_VALUES:
+            return f"规则过大：所有条件的取值列表合计最多 {MAX_LIST_VALUES} 项，请精简"
+    return None
 
 
 def _group_of(node: Mapping[str, Any]) -> GroupKind | None:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.form_fields import IdField
 from sibao.core.roles import Role
 from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import PostType, Zone
@@ -34,7 +35,7 @@ class _EnterpriseChoice(forms.Form):
 
 class EmployeeFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    enterprise = forms.IntegerField(label=_("Enterprise"), required=False, min_value=1)
+    enterprise = IdField(label=_("Enterprise"), required=False)
     region = forms.CharField(label=_("Region"), required=False)
     post_type = forms.ChoiceField(
         label=_("Post type"), required=False, choices=[("", _("All post types")), *PostType.choices]
@@ -93,7 +94,7 @@ class ResultsUploadForm(forms.Form):
 
 
 class OverdueFilterForm(forms.Form):
-    enterprise = forms.IntegerField(label=_("Enterprise"), required=False, min_value=1)
+    enterprise = IdField(label=_("Enterprise"), required=False)
     region = forms.CharField(label=_("Region"), required=False)
 
 

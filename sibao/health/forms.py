@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.form_fields import IdField
 from sibao.epidemic.models import CodeColour, Employee
 from sibao.health.models import ArrivalKind, CodeBasis, RiskLevel, Symptom
 from sibao.health.selectors import origin_counties
@@ -159,5 +160,5 @@ class SightingForm(forms.Form):
 
 class FilterForm(forms.Form):
     day = forms.DateField(label=_("Day"), required=False)
-    enterprise = forms.IntegerField(label=_("Enterprise"), required=False, min_value=1, max_value=2**63 - 1)
+    enterprise = IdField(label=_("Enterprise"), required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=12)

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.form_fields import IdField
 from sibao.epidemic.models import Employee
 from sibao.incidents.models import ContactKind, IncidentState, ObservationPlace, Trigger
 
@@ -30,7 +31,7 @@ class FilterForm(_Styled):
         required=False,
         choices=[("open", _("Open incidents")), ("", _("All incidents")), *IncidentState.choices],
     )
-    enterprise = forms.IntegerField(label=_("Enterprise"), required=False, min_value=1, max_value=2**63 - 1)
+    enterprise = IdField(label=_("Enterprise"), required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=12)
     overdue = forms.BooleanField(label=_("Re-test overdue only"), required=False)
 

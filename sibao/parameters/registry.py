@@ -444,3 +444,20 @@ READINESS_DRILL_INTERVAL_DAYS = define(
         Decimal("3650"),
     )
 )
+
+
+# --- Audit (X-3) -------------------------------------------------------------------------------------
+AUDIT_RETENTION_DAYS = define(
+    Definition(
+        "audit.retention_days",
+        # MLPS 2.0 level 3 (GB/T 22239-2019 8.1.4.3 c: 审计记录保存): at least six months. The database refuses
+        # to delete younger entries (core.audit.RETENTION_FLOOR_DAYS), so the minimum is that floor.
+        _("Audit log entries are kept for"),
+        "int",
+        180,
+        _("days"),
+        "GB/T 22239-2019 8.1.4.3",
+        Decimal("180"),
+        Decimal("3650"),
+    )
+)

@@ -8,7 +8,6 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.accounts.models import User
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused, ServiceError
@@ -154,7 +153,8 @@ def close(request: HttpRequest, warning_id: int, payload: CloseIn) -> Any:
 def reassign(request: HttpRequest, warning_id: int, payload: ReassignIn) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
-    owner = User.objects.filter(pk=payload.owner_id).first()
+    # Only the people the warning may go to: any other id answers like an unknown one (issue 8 #9).
+    owner = services.assignable_users(warning).filter(pk=payload.owner_id).first()
     if owner is None:
         raise ServiceError("sentinel.warning.reassign.owner", _("Choose who should handle it."), field="owner_id")
     services.warning_reassign(actor=request.user, warning=warning, owner=owner, reason=payload.reason)

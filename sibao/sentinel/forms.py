@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sibao.accounts.models import User
+from sibao.core.form_fields import IdField
 from sibao.sentinel.models import WarningKind, WarningStatus
 
 STATUS_CHOICES = [
@@ -30,7 +31,7 @@ class WarningFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
     unattended = forms.BooleanField(label=_("Unattended only"), required=False)
     mine = forms.BooleanField(label=_("Mine only"), required=False)
-    enterprise = forms.IntegerField(label=_("Enterprise"), required=False, min_value=1, max_value=2**63 - 1)
+    enterprise = IdField(label=_("Enterprise"), required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=12)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

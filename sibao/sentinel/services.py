@@ -224,10 +224,9 @@ def warning_reassign(*, actor: Any, warning: SentinelWarning, owner: Any, reason
     if owner is None or not getattr(owner, "is_active", False):
         raise ServiceError("sentinel.warning.reassign.owner", _("Choose who should handle it."), field="owner")
     if not has_capability(owner, Capability.WARNING_HANDLE) or not sees(owner, warning):
+        # Issue 8 #9: never the person's name here — the caller may have sent any user's id.
         raise ServiceError(
-            "sentinel.warning.reassign.owner",
-            _("%(name)s may not handle this warning.") % {"name": owner},
-            field="owner",
+            "sentinel.warning.reassign.owner", _("This person may not handle this warning."), field="owner"
         )
     if owner.pk == warning.owner_id:
         raise ServiceError(

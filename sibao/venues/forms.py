@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.form_fields import IdField
 from sibao.venues.models import VenueDeclaration, VenueKind
 
 
@@ -44,7 +45,7 @@ class ScanImportForm(forms.Form):
 
 
 class TraceForm(forms.Form):
-    employee = forms.IntegerField(label=_("Employee"), required=False, min_value=1, max_value=2**62)
+    employee = IdField(label=_("Employee"), required=False)
     id_number = forms.CharField(
         label=_("or ID number"),
         max_length=18,

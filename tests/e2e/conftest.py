@@ -39,8 +39,26 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def csp_violations() -> Iterator[list[str]]:
+    """Issue 8 #9: every browser test also fails on a Content-Security-Policy violation (an inline script,
+    style or handler the policy refused), which would otherwise only show in the console."""
+    seen: list[str] = []
+    yield seen
+    assert not seen, f"Content-Security-Policy violations: {seen}"
+
+
+def watch_csp(context: Any, seen: list[str]) -> None:
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            seen.append(message.text)
+
+    context.on("page", lambda page: page.on("console", on_console))
+
+
+@pytest.fixture
+def page(browser: Any, csp_violations: list[str]) -> Iterator[Any]:
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    watch_csp(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -48,12 +66,13 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def open_as(browser: Any, live_server: Any) -> Iterator[Any]:
+def open_as(browser: Any, live_server: Any, csp_violations: list[str]) -> Iterator[Any]:
     """A fresh browser context per person (separate sessions), logged in through the login page."""
     contexts = []
 
     def login(user: Any | None) -> Any:
         context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+        watch_csp(context, csp_violations)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from conftest import Personas, client_for
 from sibao.accounts.models import User
+from sibao.core.audit import SecurityEvent, security_event
 from sibao.epidemic.models import Employee
 from sibao.epidemic.services import employee_create
 from sibao.epidemic.tests.test_employees import id_number
@@ -52,7 +53,8 @@ def all_logged() -> str:
 
 
 def access_entries() -> int:
-    return LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
+    """Reads of protected data (reveals, exports); security events (logins, refusals) are access entries too."""
+    return LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exclude(security_event).count()
 
 
 @pytest.mark.parametrize("persona", VIEWERS)
@@ -91,7 +93,7 @@ def test_the_page_reveal_shows_the_number_once_and_logs_it(personas: Personas, s
     page = response.content.decode()
     assert response.status_code == 200 and page.count(NUMBER_A) == 1
     assert "no-store" in response["Cache-Control"]
-    access = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    access = LogEntry.objects.exclude(security_event).get(action=LogEntry.Action.ACCESS)
     assert access.actor == personas.tongxu_epidemic and "流调：密接排查" in str(access.changes)
     assert NUMBER_A not in all_logged()
     # The next visit is masked again.
@@ -99,7 +101,7 @@ def test_the_page_reveal_shows_the_number_once_and_logs_it(personas: Personas, s
 
 
 @pytest.mark.parametrize("persona", ["ent_a_user", "tongxu_hq", "tongxu_township", "tongxu_industry", "admin"])
-def test_a_reveal_by_any_other_role_is_refused_and_nothing_is_logged(
+def test_a_reveal_by_any_other_role_is_refused_and_only_the_refusal_is_logged(
     personas: Personas, staff: dict[str, Employee], persona: str
 ) -> None:
     client = client_for(getattr(personas, persona))
@@ -108,6 +110,8 @@ def test_a_reveal_by_any_other_role_is_refused_and_nothing_is_logged(
     assert page.status_code == 403 and api.status_code == 403
     assert NUMBER_A not in page.content.decode() + api.content.decode()
     assert access_entries() == 0
+    refusals = LogEntry.objects.filter(additional_data__event=SecurityEvent.REFUSED)
+    assert refusals.count() == 2 and NUMBER_A not in all_logged()
 
 
 def test_the_api_reveal_returns_the_number_to_the_epidemic_task_force(
@@ -201,7 +205,7 @@ def test_the_province_export_lists_whitelisted_enterprises_with_full_numbers_and
     assert [row[4] for row in rows[1:]] == ["王建军"]  # ent_b is not whitelisted; 新郑 is out of scope
     assert rows[1][5] == NUMBER_A and rows[1][7] == "物流运输" and rows[1][3] == "咸平街道"
     assert access_entries() == before + 1
-    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).latest("timestamp")
+    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exclude(security_event).latest("timestamp")
     assert entry.actor == personas.tongxu_epidemic and entry.changes["count"] == ["", "1"]
     assert NUMBER_A not in all_logged()
 
@@ -215,7 +219,7 @@ def test_the_export_is_masked_for_others_and_refused_to_roles_without_it(
     _whitelist_ent_a(personas)
     admin = client_for(personas.admin).get("/employees/export.xlsx")
     assert admin.status_code == 200 and _exported(admin)[1][5] == MASKED_A
-    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).latest("timestamp")
+    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exclude(security_event).latest("timestamp")
     assert entry.changes["id_number"] == ["(masked)", "(masked)"]
     before = access_entries()
     user: User

@@ -145,3 +145,24 @@ def test_detail_page_shows_actions_history_and_the_lifted_state(personas: Person
     warning_lift(kind=warning.kind, subject_keys=["test:5"], note="核酸结果已到")
     page = client.get(reverse("sentinel:detail", args=[warning.pk])).content.decode()
     assert 'data-status="lifted"' in page and 'data-testid="action-' not in page
+
+
+def test_a_reassign_refusal_never_names_the_user_behind_an_id(personas: Personas) -> None:
+    """Issue 8 #9: an enterprise user handling its warning sent other users' ids and read their names."""
+    warning = warning_take(actor=personas.ent_a_user, warning=raised(personas.ent_a))
+    stranger = make_user("xz_official", Role.HQ_OFFICE, region=region("410184"))
+    stranger.display_name = "李新郑"
+    stranger.save()
+    client = client_for(personas.ent_a_user)
+    answers = [
+        client.post(
+            f"/api/warnings/{warning.pk}/reassign", data=json.dumps({"owner_id": pk}), content_type="application/json"
+        )
+        for pk in (stranger.pk, personas.henan_hq.pk, 10**9)
+    ]
+    assert {answer.status_code for answer in answers} == {400}
+    assert len({answer.content for answer in answers}) == 1  # a real user answers like no user at all
+    assert "李新郑" not in answers[0].content.decode() and stranger.username not in answers[0].content.decode()
+    with pytest.raises(ServiceError) as refused:
+        warning_reassign(actor=personas.ent_a_user, warning=warning, owner=stranger)
+    assert "李新郑" not in refused.value.message

@@ -377,24 +377,7 @@
     ]);
   };
 
-  // --- confirmations on the criteria page (no inline handlers under the CSP) -----------------------------
-
-  function confirmations() {
-    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-      form.addEventListener("submit", function (event) {
-        if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-      });
-    });
-    document.querySelectorAll("button[data-confirm-if-rule]").forEach(function (button) {
-      button.addEventListener("click", function (event) {
-        var rule = document.getElementById(button.dataset.confirmIfRule);
-        if (rule && rule.value.trim() && !window.confirm(button.dataset.confirm)) event.preventDefault();
-      });
-    });
-  }
-
   function start() {
-    confirmations();
     document.querySelectorAll("[data-rule-builder]").forEach(function (root) { root.builder = new Builder(root); });
   }
 

@@ -223,7 +223,7 @@ class TestPages:
 
         page = client.get("/requests/weekly/410222/2024-05-10/")
         html = page.content.decode()
-        assert page.status_code == 200 and "@media print" in html and "d-print-none" in html
+        assert page.status_code == 200 and "weekly-report-print" in html and "d-print-none" in html  # print CSS
 
         download = client.get("/requests/weekly/410222/2024-05-10.xlsx")
         assert download.status_code == 200
