@@ -9,7 +9,6 @@ A file model has ``sha256``, ``content``, ``status``, ``progress``, ``row_count`
 ``error``, ``created_by``, ``created_at`` and ``finished_at``; statuses are pending/running/done/failed.
 """
 
-import csv
 import hashlib
 import hmac
 import io
@@ -27,7 +26,7 @@ from django.utils.translation import gettext as _
 from sibao.core.errors import ServiceError
 from sibao.core.imports import RowError, RowInvalid
 from sibao.core.protected import _keys
-from sibao.core.tabular import TableReadError, _decode_csv, read_rows
+from sibao.core.tabular import ReadLimits, TableReadError, iter_rows
 from sibao.core.validators import validate_id_number
 
 logger = logging.getLogger(__name__)
@@ -100,14 +99,8 @@ def digest_function() -> Callable[[str], str]:
 
 
 def rows_of(content: bytes, file_name: str) -> Iterator[list[str]]:
-    """Every row as text cells: CSV (UTF-8 or GBK) straight through ``csv``, spreadsheets via ``core.tabular``."""
-    if file_name.lower().endswith(".csv"):
-        try:
-            yield from csv.reader(io.StringIO(_decode_csv(content)))
-        except csv.Error as exc:
-            raise TableReadError(_("The CSV file could not be read.")) from exc
-        return
-    yield from read_rows(io.BytesIO(content), file_name)
+    """Every row as text cells, within the bulk limits (``core.tabular``)."""
+    yield from iter_rows(io.BytesIO(content), file_name, ReadLimits.for_bulk())
 
 
 def copy_escape(text: str) -> str:
