@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -35,3 +37,26 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow}:{self.object_id} {self.from_state}→{self.to_state}"
+
+
+class StoredUpload(models.Model):
+    """A file kept between two requests or for a background import (issue 9 #6), encrypted on disk
+    (``core.uploads``); deleted when its import ends, when cancelled, or once expired."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    purpose = models.CharField(_("purpose"), max_length=64)
+    file_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("stored upload")
+        verbose_name_plural = _("stored uploads")
+
+    def __str__(self) -> str:
+        return self.file_name
