@@ -120,11 +120,19 @@ def _size(upload: Any) -> int:
     return int(size)
 
 
-def upload_check(upload: Any, *, extensions: Collection[str], max_bytes: int, code: str, field: str = "file") -> str:
+def upload_check(
+    upload: Any,
+    *,
+    extensions: Collection[str],
+    max_bytes: int,
+    code: str,
+    field: str = "file",
+    name: str | None = None,
+) -> str:
     """The file's name (without any folder), or ``ServiceError`` ``<code>.type`` / ``.size`` / ``.empty`` /
-    ``.content`` naming the file. ``upload``: a Django ``UploadedFile`` or any seekable binary file with a
-    ``name``."""
-    name = Path(getattr(upload, "name", "") or "").name
+    ``.content`` naming the file. ``upload``: a Django ``UploadedFile`` or any seekable binary file; ``name``
+    when it has none."""
+    name = Path(name or getattr(upload, "name", "") or "").name
     extension = Path(name).suffix.lower()
     if extension not in extensions or extension not in FILE_TYPES:
         labels = "、".join(dict.fromkeys(FILE_TYPES[ext].label for ext in extensions if ext in FILE_TYPES))

@@ -120,7 +120,7 @@ def export_employees(request: HttpRequest, region: str = "") -> HttpResponse:
 def import_results(request: HttpRequest, file: File[UploadedFile], institution: Form[str]) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
     test_import = ingest.results_import_submit(
-        actor=request.user, institution=institution, file_name=file.name or "results.csv", content=file.read()
+        actor=request.user, institution=institution, file_name=file.name or "results.csv", content=file
     )
     running = test_import.status in (TestImportStatus.PENDING, TestImportStatus.RUNNING)
     return Status(202 if running else 201, test_import)

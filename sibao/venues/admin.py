@@ -33,7 +33,7 @@ class VenueDeclarationAdmin(_ReadOnly):
 @admin.register(ScanImport)
 class ScanImportAdmin(_ReadOnly):
     list_display = ("file_name", "status", "row_count", "added_count", "created_by", "created_at")
-    exclude = ("content",)
+    exclude = ("upload",)
 
 
 @admin.register(TraceLog)
