@@ -7,7 +7,7 @@ row, and writes only when no row failed — inside one transaction, so a failure
 leaves nothing behind.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Generic, TypeVar
 
@@ -63,6 +63,7 @@ class ImportResult(Generic[T]):
     errors: list[RowError] = field(default_factory=list)
     committed: bool = False
     saved: int = 0
+    summary: dict[str, int] = field(default_factory=dict)  # what saving did beyond the count (per importer)
     errors_truncated: bool = False  # more than MAX_ERRORS errors: only the first are listed
 
     @property
@@ -70,12 +71,27 @@ class ImportResult(Generic[T]):
         return not self.errors
 
 
+# What ``save_rows`` answers: the number saved, or figures with the number under "saved".
+Saved = int | Mapping[str, int]
+
+
 @dataclass
 class Importer(Generic[T]):
     columns: Sequence[Column]
     parse_row: Callable[[dict[str, str], int], T]
-    save_rows: Callable[[list[T]], int]
+    save_rows: Callable[[list[T]], Saved]
     max_rows: int = 50_000
+
+
+def save(importer: Importer[T], result: ImportResult[T]) -> None:
+    """Save a checked result's rows (inside the caller's transaction) and record what saving did."""
+    saved = importer.save_rows([value for _, value in result.values])
+    if isinstance(saved, Mapping):
+        result.summary = {key: int(value) for key, value in saved.items()}
+        result.saved = result.summary.get("saved", len(result.values))
+    else:
+        result.saved = saved
+    result.committed = True
 
 
 def _map_header(header: list[str], columns: Sequence[Column]) -> tuple[dict[str, int], list[RowError]]:
@@ -129,8 +145,7 @@ def run_import(
     if result.errors or not commit:
         return result
     with transaction.atomic():
-        result.saved = importer.save_rows([value for _, value in result.values])
-    result.committed = True
+        save(importer, result)
     return result
 
 

@@ -17,6 +17,7 @@ import codecs
 import hashlib
 import io
 import logging
+import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable, Collection, Iterator
@@ -276,8 +277,19 @@ class _Decrypting(io.RawIOBase):
 
 
 def upload_open(stored: StoredUpload) -> IO[bytes]:
-    """The file's plain content as a readable, seekable stream (decrypted as it is read); close it after."""
-    return io.BufferedReader(_Decrypting(path_of(stored), stored.size), buffer_size=CHUNK)
+    """The file's plain content as a readable, seekable stream, decrypted as it is read; close it after.
+
+    A zip (.xlsx) is read at random places, so it is decrypted into a spooled file first: in memory up to
+    the page-upload cap, beyond that an anonymous temporary file that disappears with the process."""
+    stream = io.BufferedReader(_Decrypting(path_of(stored), stored.size), buffer_size=CHUNK)
+    if not stored.file_name.lower().endswith((".xlsx", ".xlsm")):
+        return stream
+    spooled = tempfile.SpooledTemporaryFile(max_size=settings.IMPORT_MAX_BYTES)  # noqa: SIM115 (returned)
+    with stream:
+        while chunk := stream.read(CHUNK):
+            spooled.write(chunk)
+    spooled.seek(0)
+    return spooled  # type: ignore[return-value]
 
 
 def upload_get(*, owner: Any, pk: Any, purpose: str) -> StoredUpload | None:

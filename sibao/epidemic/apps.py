@@ -8,3 +8,4 @@ class EpidemicConfig(AppConfig):
     verbose_name = _("Epidemic safety")
     # Issue 8 #2: result files interrupted by a killed worker are run again.
     periodic_jobs = ["sibao.epidemic.tasks.schedule_import_recovery"]
+    import_kinds = ["sibao.epidemic.imports.EMPLOYEE_IMPORT"]
