@@ -128,6 +128,8 @@ def import_job_submit(
 def import_job_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
     """Import a checked file: it is checked again (the registry may have changed since) and saved."""
     require_capability(actor, import_kind(job.kind).capability)
+    if job.status != ImportJobStatus.CHECKED:
+        raise StateRefused("import.confirm.state", _("Only a checked file waiting for confirmation can be imported."))
     if job.upload_id is None:
         raise StateRefused("import.expired", _("The checked file has expired; please upload it again."), field="file")
     now = timezone.now()
