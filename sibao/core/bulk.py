@@ -97,17 +97,14 @@ def beijing_time(text: str) -> tuple[str, str] | None:
 
 
 def digest_function() -> Callable[[str], str]:
-    """``protected.digest`` with the key derived once per file and OpenSSL's one-shot HMAC per person
-    (a file often holds several rows of one person, so each digest is also remembered)."""
+    """``protected.digest`` with the key derived once per file and OpenSSL's one-shot HMAC per person.
+    Not remembered here: the importers' fast paths remember each cell's digest already, and a second
+    cache of every person of a million-row file would cost ~80 MB (issue 8 #9)."""
     key = _keys(settings.SIBAO_FIELD_KEY)[1]
-    seen: dict[str, str] = {}
     one_shot = hmac.digest
 
     def digest(number: str) -> str:
-        known = seen.get(number)
-        if known is None:
-            known = seen[number] = one_shot(key, number.encode(), "sha256").hex()
-        return known
+        return one_shot(key, number.encode(), "sha256").hex()
 
     return digest
 

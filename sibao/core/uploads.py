@@ -236,7 +236,7 @@ class _Decrypting(io.RawIOBase):
 
     def _open(self) -> None:
         self._lines = self._path.open("rb")
-        self._buffer, self._position = b"", 0
+        self._buffer, self._offset, self._position = b"", 0, 0
 
     def readable(self) -> bool:
         return True
@@ -248,14 +248,14 @@ class _Decrypting(io.RawIOBase):
         return self._position
 
     def readinto(self, target: Any) -> int:
-        if not self._buffer:
+        if self._offset >= len(self._buffer):
             line = self._lines.readline()
             if not line:
                 return 0
-            self._buffer = self._fernet.decrypt(line.rstrip(b"\n"))
-        count = min(len(target), len(self._buffer))
-        target[:count] = self._buffer[:count]
-        self._buffer = self._buffer[count:]
+            self._buffer, self._offset = self._fernet.decrypt(line.rstrip(b"\n")), 0
+        count = min(len(target), len(self._buffer) - self._offset)
+        target[:count] = memoryview(self._buffer)[self._offset : self._offset + count]
+        self._offset += count
         self._position += count
         return count
 
