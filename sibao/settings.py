@@ -250,7 +250,21 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploads: imports are read in memory up to this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Issue 8 #1: what one import file may hold (core.tabular.ReadLimits). Registry imports (enterprises,
+# employees, pharmacy sales) are page uploads of at most IMPORT_MAX_BYTES; an .xlsx may unpack to ten
+# times that (real workbooks compress 5-10×, a zip bomb hundreds of times), and its sheet may span at most
+# IMPORT_MAX_CELLS cells (50,000 enterprises × their 26 columns fit).
 IMPORT_MAX_BYTES = env_int("SIBAO_IMPORT_MAX_MB", default=20) * 1024 * 1024
+IMPORT_MAX_UNPACKED_BYTES = env_int("SIBAO_IMPORT_MAX_UNPACKED_MB", default=IMPORT_MAX_BYTES // 2**20 * 10) * 2**20
+IMPORT_MAX_CELLS = env_int("SIBAO_IMPORT_MAX_CELLS", default=2_000_000)
+# Bulk files of person-level records (EP-2 test results, EP-7 venue scans): ~60 bytes a CSV row, so 200 MB
+# is ~3 million rows; files are streamed, never read whole (issue 8 #9).
+BULK_IMPORT_MAX_BYTES = env_int("SIBAO_BULK_IMPORT_MAX_MB", default=200) * 2**20
+BULK_IMPORT_MAX_ROWS = env_int("SIBAO_BULK_IMPORT_MAX_ROWS", default=3_000_000)
+BULK_IMPORT_MAX_UNPACKED_BYTES = env_int("SIBAO_BULK_IMPORT_MAX_UNPACKED_MB", default=1024) * 2**20
+BULK_IMPORT_MAX_CELLS = env_int("SIBAO_BULK_IMPORT_MAX_CELLS", default=6_000_000)
+# Issue 9 #6: uploads kept between a preview and its confirmation (core.uploads) expire after this.
+UPLOAD_TTL_HOURS = env_int("SIBAO_UPLOAD_TTL_HOURS", default=6)
 
 # --- Audit (X-3, issue 8 #7; sibao/core/audit.py) ---------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from conftest import Personas, client_for
+from sibao.core.import_jobs import import_job_submit
 from sibao.core.protected import digest
 from sibao.epidemic.ingest import results_import_submit
 from sibao.epidemic.services import employee_create, employee_reveal_id_number
@@ -75,6 +76,15 @@ def test_an_id_number_is_never_stored_or_logged_in_clear(personas: Personas, cap
         actor=personas.tongxu_epidemic, upload=io.BytesIO(pharmacy.encode()), filename="p.csv", commit=True
     )
     assert purchase.committed, purchase.errors
+    checked = import_job_submit(  # an employee file waiting for confirmation: its preview is stored
+        actor=personas.ent_a_user,
+        kind="employees",
+        upload=io.BytesIO(f"姓名,身份证号码\n访客,{VISITOR}\n".encode()),
+        file_name="e.csv",
+        params={"enterprise": personas.ent_a.pk},
+        commit=False,
+    )
+    assert checked.status == "checked" and checked.upload is not None
     trace_person(
         actor=personas.tongxu_epidemic,
         start=now - timedelta(days=1),

@@ -5,3 +5,5 @@ class CoreConfig(AppConfig):
     name = "sibao.core"
     label = "core"
     verbose_name = "核心"
+    # Issue 9 #6: stored uploads expire and are deleted; issue 8 #2: interrupted imports are resumed.
+    periodic_jobs = ["sibao.core.uploads.schedule_upload_purge", "sibao.core.tasks.schedule_import_job_recovery"]

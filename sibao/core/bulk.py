@@ -2,43 +2,56 @@
 
 Each app keeps what is its own — the columns, the row validator and the SQL that writes its table — and
 uses this module for the rest: reading the file, the fast ID-number check and keyed digest, Beijing times,
-registering the file once by its SHA-256, running it all or nothing (inline when small, as a background
-task when large) and a progress bar that moves while the data transaction is still open.
+registering the file once by its SHA-256, keeping it encrypted until its run ends (``core.uploads``),
+running it all or nothing (inline when small, as a background task when large, recovered when a worker
+dies: ``core.jobs``) and a progress bar that moves while the data transaction is still open.
 
-A file model has ``sha256``, ``content``, ``status``, ``progress``, ``row_count``, ``added_count``,
-``error``, ``created_by``, ``created_at`` and ``finished_at``; statuses are pending/running/done/failed.
+A file model has ``sha256``, ``upload``, ``status``, ``progress``, ``attempts``, ``row_count``,
+``added_count``, ``error``, ``created_by``, ``created_at``, ``queued_at``, ``started_at`` and
+``finished_at``; statuses are pending/running/done/failed.
 """
 
-import csv
-import hashlib
 import hmac
 import io
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 
 from sibao.core.errors import ServiceError
 from sibao.core.imports import RowError, RowInvalid
+from sibao.core.jobs import (
+    ACTIVE,
+    DONE,
+    FAILED,
+    PENDING,
+    ProgressWriter,
+    _waiting_in_queue,
+    claim,
+    finish,
+    lock_is_held,
+    run_lock,
+)
+from sibao.core.models import StoredUpload
 from sibao.core.protected import _keys
-from sibao.core.tabular import TableReadError, _decode_csv, read_rows
+from sibao.core.tabular import ReadLimits, Table, TableReadError, open_table
+from sibao.core.uploads import SPREADSHEETS, upload_check, upload_discard, upload_open, upload_store
 from sibao.core.validators import validate_id_number
 
 logger = logging.getLogger(__name__)
 
-PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 BEIJING = timezone(timedelta(hours=8))  # Asia/Shanghai has had no daylight saving since 1991
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
 ProgressFn = Callable[[int], None]
-Validate = Callable[[Any, ProgressFn], tuple[list[Any], list[RowError]]]
+Validate = Callable[[IO[bytes], Any, ProgressFn], tuple[list[Any], list[RowError]]]
 Write = Callable[[list[Any], int, ProgressFn], int]
 
 
@@ -84,30 +97,22 @@ def beijing_time(text: str) -> tuple[str, str] | None:
 
 
 def digest_function() -> Callable[[str], str]:
-    """``protected.digest`` with the key derived once per file and OpenSSL's one-shot HMAC per person
-    (a file often holds several rows of one person, so each digest is also remembered)."""
+    """``protected.digest`` with the key derived once per file and OpenSSL's one-shot HMAC per person.
+    Not remembered here: the importers' fast paths remember each cell's digest already, and a second
+    cache of every person of a million-row file would cost ~80 MB (issue 8 #9)."""
     key = _keys(settings.SIBAO_FIELD_KEY)[1]
-    seen: dict[str, str] = {}
     one_shot = hmac.digest
 
     def digest(number: str) -> str:
-        known = seen.get(number)
-        if known is None:
-            known = seen[number] = one_shot(key, number.encode(), "sha256").hex()
-        return known
+        return one_shot(key, number.encode(), "sha256").hex()
 
     return digest
 
 
-def rows_of(content: bytes, file_name: str) -> Iterator[list[str]]:
-    """Every row as text cells: CSV (UTF-8 or GBK) straight through ``csv``, spreadsheets via ``core.tabular``."""
-    if file_name.lower().endswith(".csv"):
-        try:
-            yield from csv.reader(io.StringIO(_decode_csv(content)))
-        except csv.Error as exc:
-            raise TableReadError(_("The CSV file could not be read.")) from exc
-        return
-    yield from read_rows(io.BytesIO(content), file_name)
+def rows_of(source: IO[bytes] | bytes, file_name: str) -> Table:
+    """The file's rows as text cells, streamed within the bulk limits (``core.tabular``)."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    return open_table(stream, file_name, ReadLimits.for_bulk())
 
 
 def copy_escape(text: str) -> str:
@@ -123,7 +128,7 @@ PROGRESS_EVERY_ROWS = 50_000
 
 
 def validate_rows(
-    content: bytes,
+    source: IO[bytes] | bytes,
     file_name: str,
     *,
     columns: dict[str, str],
@@ -140,7 +145,8 @@ def validate_rows(
     return a cheaper check that answers the parsed row or None for "let ``parse`` decide and explain".
     Validation fills the first 60 % of the progress bar."""
     try:
-        rows = rows_of(content, file_name)
+        table = rows_of(source, file_name)
+        rows = table.rows
         header = next(rows, None)
         while header is not None and not any(cell.strip() for cell in header):
             header = next(rows, None)
@@ -166,7 +172,7 @@ def validate_rows(
     errors: list[RowError] = []
     width = max(positions.values()) + 1
     items = list(positions.items())
-    total_hint = max(len(content) // 60, 1)  # a row is ~60 bytes: enough for a progress bar
+    total_hint = max(table.total, 1)
     try:
         for row_number, row in enumerate(rows, start=2):
             if len(row) < width:
@@ -198,111 +204,109 @@ def validate_rows(
 # --- Files ---------------------------------------------------------------------------------------------
 
 
-class ProgressWriter:
-    """Writes a file's ``progress`` so other requests see it while the import's transaction is open.
-
-    PostgreSQL: a second connection in autocommit. SQLite allows one writer at a time, so there progress
-    is written only outside a transaction (the validation phase of a background import)."""
-
-    def __init__(self, model: type[models.Model], import_id: int) -> None:
-        self.model = model
-        self.import_id = import_id
-        self.last = -1
-        self._side: Any = None
-
-    def __call__(self, percent: int) -> None:
-        percent = max(0, min(99, percent))
-        if percent < self.last + 5:
-            return
-        self.last = percent
-        if connection.vendor == "postgresql":
-            if self._side is None:
-                self._side = connection.get_new_connection(connection.get_connection_params())
-                self._side.autocommit = True
-            table = self.model._meta.db_table
-            self._side.execute(f"UPDATE {table} SET progress = %s WHERE id = %s", (percent, self.import_id))
-        elif not connection.in_atomic_block:
-            self.model._default_manager.filter(pk=self.import_id).update(progress=percent)
-
-    def close(self) -> None:
-        if self._side is not None:
-            self._side.close()
-            self._side = None
+def file_store(*, actor: Any, purpose: str, content: IO[bytes] | bytes, file_name: str, code: str) -> StoredUpload:
+    """Check an uploaded file (``core.uploads``: CSV or .xlsx, the bulk size cap) and keep it encrypted for the
+    run; it is read once, in chunks, never whole (issue 8 #9)."""
+    source = io.BytesIO(content) if isinstance(content, bytes) else content
+    name = upload_check(
+        source, name=file_name, extensions=SPREADSHEETS, max_bytes=settings.BULK_IMPORT_MAX_BYTES, code=code
+    )
+    return upload_store(
+        owner=actor, purpose=purpose, upload=source, name=name, max_bytes=settings.BULK_IMPORT_MAX_BYTES
+    )
 
 
 def file_register(
-    model: type[models.Model], *, same_file: dict[str, Any], fields: dict[str, Any], content: bytes
-) -> int:
-    """The id of the file row to run: a new one, or a failed earlier attempt of the same file (it saved
-    nothing, so sending it again retries it). The same file imported before is refused: it adds nothing."""
-    sha256 = hashlib.sha256(content).hexdigest()
+    model: type[models.Model], *, same_file: dict[str, Any], fields: dict[str, Any], stored: StoredUpload, task: Any
+) -> tuple[int, bool]:
+    """The id of the file row to run, and whether to start it.
+
+    - Not seen before: a new row.
+    - Imported before: refused with ``duplicate_file`` (it would add nothing).
+    - Being imported now (a live runner, or its task waiting in the queue): that row, not started again.
+    - An earlier attempt failed or was interrupted (it saved nothing): that row again, with this upload.
+    """
     manager = model._default_manager
-    earlier: Any = manager.filter(sha256=sha256, **same_file).first()
-    if earlier is not None and earlier.status == FAILED:
-        manager.filter(pk=earlier.pk).update(status=PENDING, progress=0, error="", content=content, **fields)
-        return int(earlier.pk)
-    if earlier is not None:
+    earlier: Any = manager.filter(sha256=stored.sha256, **same_file).first()
+    if earlier is not None and earlier.status == DONE:
+        upload_discard(stored)
         raise ServiceError(
             "duplicate_file",
             _("This file was already imported on %(date)s; nothing was added.")
             % {"date": dj_timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M")},
             field="file",
         )
+    if (
+        earlier is not None
+        and earlier.status in ACTIVE
+        and (lock_is_held(model, earlier.pk) or (earlier.status == PENDING and _waiting_in_queue(task, earlier.pk)))
+    ):
+        upload_discard(stored)
+        return int(earlier.pk), False
+    now = dj_timezone.now()
+    if earlier is not None:
+        previous = earlier.upload
+        manager.filter(pk=earlier.pk).update(
+            status=PENDING,
+            progress=0,
+            error="",
+            attempts=0,
+            upload=stored,
+            queued_at=now,
+            started_at=None,
+            finished_at=None,
+            **fields,
+        )
+        upload_discard(previous)
+        return int(earlier.pk), True
     try:
         with transaction.atomic():
-            created: Any = manager.create(sha256=sha256, content=content, **same_file, **fields)
+            created: Any = manager.create(sha256=stored.sha256, upload=stored, queued_at=now, **same_file, **fields)
     except IntegrityError:  # the same file uploaded twice at the same moment
+        upload_discard(stored)
         raise ServiceError(
             "duplicate_file", _("This file was already imported; nothing was added."), field="file"
         ) from None
-    return int(created.pk)
+    return int(created.pk), True
 
 
-def file_start(import_id: int, content: bytes, *, inline_max_rows: int, run: Callable[[int], Any], task: Any) -> None:
+def file_start(import_id: int, size: int, *, inline_max_bytes: int, run: Callable[[int], Any], task: Any) -> None:
     """Run a small file now; enqueue a large one once the registering transaction commits."""
-    if content.count(b"\n") <= inline_max_rows:
+    if size <= inline_max_bytes:
         run(import_id)
     else:
         transaction.on_commit(lambda: task.enqueue(import_id))
 
 
 def file_run(model: type[models.Model], import_id: int, *, validate: Validate, write: Write) -> Any:
-    """Run one file, all or nothing: every row validated first, then written in one transaction together
-    with the status "done" (so "done" holds exactly when the rows exist). Idempotent once finished."""
+    """Run one file, all or nothing: every row validated first (read from its stored upload), then written in
+    one transaction together with the status "done" (so "done" holds exactly when the rows exist).
+
+    Idempotent and safe to run twice at once: the run lock (``core.jobs``) admits one runner; a finished
+    file is returned unchanged. Either way the run ends, the stored file is deleted."""
     manager = model._default_manager
-    record: Any = manager.get(pk=import_id)
-    if record.status in (DONE, FAILED):
-        return record
-    manager.filter(pk=import_id).update(status=RUNNING, progress=0)
-    progress = ProgressWriter(model, import_id)
-    try:
-        rows, errors = validate(record, progress)
-        if errors:
-            manager.filter(pk=import_id).update(
-                status=FAILED,
-                progress=100,
-                error="\n".join(str(error) for error in errors),
-                content=b"",
-                finished_at=dj_timezone.now(),
-            )
-        else:
+    with run_lock(model, import_id) as lock:
+        if not lock.held or not claim(model, import_id):
+            return manager.get(pk=import_id)
+        record: Any = manager.select_related("upload").get(pk=import_id)
+        progress = ProgressWriter(model, import_id, lock)
+        try:
+            if record.upload is None:
+                rows: list[Any] = []
+                errors = [RowError(0, "", _("The uploaded file is no longer available; send it again."))]
+            else:
+                with upload_open(record.upload) as stream:
+                    rows, errors = validate(stream, record, progress)
+            if errors:
+                with transaction.atomic():
+                    finish(model, import_id, status=FAILED, progress=100, error="\n".join(map(str, errors)))
+            else:
+                with transaction.atomic():
+                    added = write(rows, import_id, progress)
+                    finish(model, import_id, status=DONE, progress=100, row_count=len(rows), added_count=added)
+        except Exception:
+            logger.exception("%s %s failed", model._meta.label, import_id)
             with transaction.atomic():
-                added = write(rows, import_id, progress)
-                manager.filter(pk=import_id).update(
-                    status=DONE,
-                    progress=100,
-                    row_count=len(rows),
-                    added_count=added,
-                    content=b"",
-                    finished_at=dj_timezone.now(),
-                )
-    except Exception:
-        logger.exception("%s %s failed", model._meta.label, import_id)
-        manager.filter(pk=import_id).update(
-            status=FAILED, error=_("The import failed unexpectedly; nothing was saved.")
-        )
-        raise
-    finally:
-        progress.close()
-    record.refresh_from_db()
-    return record
+                finish(model, import_id, status=FAILED, error=_("The import failed unexpectedly; nothing was saved."))
+            raise
+    return manager.get(pk=import_id)

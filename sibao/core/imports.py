@@ -7,15 +7,14 @@ row, and writes only when no row failed — inside one transaction, so a failure
 leaves nothing behind.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Generic, TypeVar
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sibao.core.tabular import TableReadError, read_rows
+from sibao.core.tabular import ReadLimits, Table, TableReadError, is_blank, open_table, too_big, too_many_rows
 
 T = TypeVar("T")
 
@@ -64,18 +63,35 @@ class ImportResult(Generic[T]):
     errors: list[RowError] = field(default_factory=list)
     committed: bool = False
     saved: int = 0
+    summary: dict[str, int] = field(default_factory=dict)  # what saving did beyond the count (per importer)
+    errors_truncated: bool = False  # more than MAX_ERRORS errors: only the first are listed
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
+# What ``save_rows`` answers: the number saved, or figures with the number under "saved".
+Saved = int | Mapping[str, int]
+
+
 @dataclass
 class Importer(Generic[T]):
     columns: Sequence[Column]
     parse_row: Callable[[dict[str, str], int], T]
-    save_rows: Callable[[list[T]], int]
+    save_rows: Callable[[list[T]], Saved]
     max_rows: int = 50_000
+
+
+def save(importer: Importer[T], result: ImportResult[T]) -> None:
+    """Save a checked result's rows (inside the caller's transaction) and record what saving did."""
+    saved = importer.save_rows([value for _, value in result.values])
+    if isinstance(saved, Mapping):
+        result.summary = {key: int(value) for key, value in saved.items()}
+        result.saved = result.summary.get("saved", len(result.values))
+    else:
+        result.saved = saved
+    result.committed = True
 
 
 def _map_header(header: list[str], columns: Sequence[Column]) -> tuple[dict[str, int], list[RowError]]:
@@ -96,50 +112,80 @@ def _map_header(header: list[str], columns: Sequence[Column]) -> tuple[dict[str,
     return positions, errors
 
 
-def run_import(importer: Importer[T], upload: IO[bytes], filename: str, *, commit: bool) -> ImportResult[T]:
+MAX_ERRORS = 1_000  # a file with thousands of bad rows is reported by its first ones
+ProgressFn = Callable[[int], None]
+
+
+def run_import(
+    importer: Importer[T],
+    upload: IO[bytes],
+    filename: str,
+    *,
+    commit: bool,
+    progress: ProgressFn | None = None,
+) -> ImportResult[T]:
+    """Check every row of the file and, with ``commit`` and no error, save them all in one transaction.
+
+    The file is read row by row within ``ReadLimits.for_import(importer.max_rows)`` (issue 8 #1): a file
+    past a limit is refused with the limit named, before its rows are parsed. ``progress`` (0-100) follows
+    the rows checked; saving is the last step."""
     result: ImportResult[T] = ImportResult()
+    limits = ReadLimits.for_import(importer.max_rows)
     size = getattr(upload, "size", None)
-    if size is not None and size > settings.IMPORT_MAX_BYTES:
-        result.errors.append(
-            RowError(0, "", _("The file is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20})
-        )
+    if size is not None and size > limits.max_bytes:
+        result.errors.append(RowError(0, "", str(too_big(limits))))
         return result
     try:
-        rows = read_rows(upload, filename)
+        table = open_table(upload, filename, limits)
+        _check_rows(importer, table, result, progress, commit)
     except TableReadError as exc:
-        result.errors.append(RowError(0, "", str(exc)))
+        result.values.clear()
+        result.errors = [RowError(0, "", str(exc))]
         return result
-    rows = [row for row in rows if any(cell.strip() for cell in row)] if rows else []
-    if not rows:
-        result.errors.append(RowError(1, "", _("The file is empty: the first row must hold the column titles.")))
-        return result
-    positions, header_errors = _map_header(rows[0], importer.columns)
-    if header_errors:
-        result.errors.extend(header_errors)
-        return result
-    data_rows = rows[1:]
-    result.total_rows = len(data_rows)
-    if not data_rows:
-        result.errors.append(RowError(2, "", _("The file has no data rows.")))
-        return result
-    if len(data_rows) > importer.max_rows:
-        result.errors.append(
-            RowError(0, "", _("At most %(count)d rows can be imported at once.") % {"count": importer.max_rows})
-        )
-        return result
-    for offset, row in enumerate(data_rows):
-        row_number = offset + 2
-        record = {key: (row[index].strip() if index < len(row) else "") for key, index in positions.items()}
-        try:
-            result.values.append((row_number, importer.parse_row(record, row_number)))
-        except RowInvalid as invalid:
-            result.errors.extend(RowError(row_number, column, message) for column, message in invalid.errors)
     if result.errors or not commit:
         return result
     with transaction.atomic():
-        result.saved = importer.save_rows([value for _, value in result.values])
-    result.committed = True
+        save(importer, result)
     return result
+
+
+def _check_rows(
+    importer: Importer[T], table: Table, result: ImportResult[T], progress: ProgressFn | None, commit: bool
+) -> None:
+    rows = (row for row in table.rows if not is_blank(row))
+    header = next(rows, None)
+    if header is None:
+        result.errors.append(RowError(1, "", _("The file is empty: the first row must hold the column titles.")))
+        return
+    positions, header_errors = _map_header(header, importer.columns)
+    if header_errors:
+        result.errors.extend(header_errors)
+        return
+    share = 90 if commit else 100  # of the progress bar; saving takes the rest
+    step = max(table.total // 20, 1)
+    for offset, row in enumerate(rows):
+        row_number = offset + 2  # rows are numbered without the blank ones, the header being row 1
+        if offset >= importer.max_rows:
+            result.values.clear()
+            result.errors = [RowError(0, "", str(too_many_rows(ReadLimits.for_import(importer.max_rows))))]
+            return
+        result.total_rows += 1
+        if progress is not None and offset % step == 0:
+            progress(min(share, share * offset // max(table.total, 1)))
+        if len(result.errors) >= MAX_ERRORS:
+            result.errors_truncated = True
+            continue
+        record = {key: (row[index].strip() if index < len(row) else "") for key, index in positions.items()}
+        try:
+            value = importer.parse_row(record, row_number)
+        except RowInvalid as invalid:
+            result.errors.extend(RowError(row_number, column, message) for column, message in invalid.errors)
+            result.values.clear()  # nothing will be saved: keep no more rows in memory
+            continue
+        if not result.errors:
+            result.values.append((row_number, value))
+    if not result.total_rows:
+        result.errors.append(RowError(2, "", _("The file has no data rows.")))
 
 
 def describe_errors(result: ImportResult[Any]) -> list[str]:

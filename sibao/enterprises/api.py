@@ -11,7 +11,8 @@ from ninja.pagination import paginate
 
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.errors import PermissionRefused
-from sibao.core.imports import run_import
+from sibao.core.import_api import JOB_RESPONSES, job_response
+from sibao.core.import_jobs import import_job_submit
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import xlsx_response
 from sibao.enterprises import imports, selectors, services
@@ -20,7 +21,6 @@ from sibao.enterprises.schemas import (
     EnterpriseOut,
     EnterprisePatch,
     ErrorOut,
-    ImportResultOut,
     RecordIn,
     RecordOut,
     RecordPatch,
@@ -86,18 +86,21 @@ def export_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> Htt
     return xlsx_response(imports.export_xlsx(queryset.iterator(chunk_size=2000)), "enterprises.xlsx")
 
 
-@router.post("/import", response={200: ImportResultOut, **ERRORS}, summary="Import enterprises (dry run by default)")
+@router.post(
+    "/import",
+    response={**JOB_RESPONSES, **ERRORS, 400: ErrorOut},
+    summary="Import enterprises (dry run by default): a job, finished (200) or running (202, poll /api/imports/{id})",
+)
 def import_enterprises(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
-    _require(request, Capability.ENTERPRISE_IMPORT)
-    result = run_import(
-        imports.enterprise_importer(actor=request.user), file, file.name or "upload.xlsx", commit=not dry_run
+    # Issue 8 #8: a background job, so a big file never holds the request past gunicorn's timeout.
+    job = import_job_submit(
+        actor=request.user,
+        kind="enterprises",
+        upload=file,
+        file_name=file.name or "upload.xlsx",
+        commit=not dry_run,
     )
-    return {
-        "committed": result.committed,
-        "total_rows": result.total_rows,
-        "saved": result.saved,
-        "errors": [{"row": e.row, "record": e.record, "column": e.column, "message": str(e)} for e in result.errors],
-    }
+    return job_response(job)
 
 
 @router.get("/{int:enterprise_id}", response={200: EnterpriseOut, **ERRORS}, summary="One enterprise")

@@ -16,6 +16,7 @@ class EnterprisesConfig(AppConfig):
             "{supply_links} supply-chain links, {pairings} pairings"
         ),
     )
+    import_kinds = ["sibao.enterprises.imports.ENTERPRISE_IMPORT"]
 
     def ready(self) -> None:
         from sibao.enterprises import rule_fields  # noqa: F401  registers the "enterprise" rule subject

@@ -10,9 +10,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sibao.core.import_jobs import ImportKind
 from sibao.core.imports import Column, Importer, RowInvalid
+from sibao.core.roles import Capability
 from sibao.core.sectors import Sector
 from sibao.core.tabular import write_xlsx
 from sibao.enterprises.models import CreditStatus, Enterprise, EntityKind, OperatingStatus, ServiceLevel
@@ -233,6 +237,30 @@ def enterprise_importer(*, actor: Any) -> Importer[Enterprise]:
         parse_row=_RowParser(actor),
         save_rows=lambda enterprises: enterprises_create_many(actor=actor, enterprises=enterprises),
     )
+
+
+def _preview_row(row: int, enterprise: Enterprise) -> dict[str, Any]:
+    return {
+        "row": row,
+        "name": enterprise.name,
+        "uscc": enterprise.uscc,
+        "sector": str(enterprise.get_sector_display()),
+        "region": enterprise.region.name if enterprise.region_id else "",
+    }
+
+
+# Issue 8 #8: the import runs as a kernel job (core.import_jobs); listed on the AppConfig.
+ENTERPRISE_IMPORT = ImportKind(
+    key="enterprises",
+    title=gettext_lazy("Import enterprises"),
+    capability=Capability.ENTERPRISE_IMPORT,
+    importer=lambda actor, params: enterprise_importer(actor=actor),
+    preview_template="enterprises/_import_preview.html",
+    preview_row=_preview_row,
+    upload_url=lambda job: f"{reverse('enterprises:import')}?job={job.pk}",
+    done_url=lambda job: reverse("enterprises:list"),
+    done_message=lambda job: _("%(count)d enterprises were imported.") % {"count": job.saved},
+)
 
 
 def _export_row(enterprise: Enterprise) -> list[Any]:

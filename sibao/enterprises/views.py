@@ -1,14 +1,10 @@
 """Registry pages: list with filters, detail, create/edit, import (preview → commit), export, template."""
 
-import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sibao.core.errors import PermissionRefused, ServiceError
-from sibao.core.imports import run_import
+from sibao.core.import_jobs import import_job_submit
+from sibao.core.import_views import import_job_context, job_page
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required, xlsx_response
 from sibao.enterprises import imports, selectors, services
 from sibao.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportUploadForm, RecordForm, RelationForm
 
 PAGE_SIZE = 50
-_IMPORT_SESSION_KEY = "enterprise_import_file"
 
 
 def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, selectors.EnterpriseFilters]:
@@ -233,43 +229,22 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return xlsx_response(imports.import_template_xlsx(), "企业导入模板.xlsx")
 
 
-def _stash_upload(request: HttpRequest, upload: UploadedFile) -> None:
-    """Keep the previewed file so that "confirm" imports exactly what was previewed."""
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    suffix = Path(upload.name or "").suffix.lower()
-    path = folder / f"{uuid.uuid4().hex}{suffix}"
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    request.session[_IMPORT_SESSION_KEY] = {"path": str(path), "name": upload.name}
-
-
 @login_required
 @capability_required(Capability.ENTERPRISE_IMPORT)
 def enterprise_import(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"form": ImportUploadForm(), "columns": imports.COLUMNS}
-    if request.method == "POST" and "confirm" in request.POST:
-        stashed = request.session.get(_IMPORT_SESSION_KEY)
-        if not stashed or not Path(stashed["path"]).exists():
-            messages.error(request, _("The previewed file has expired; please upload it again."))
-            return redirect("enterprises:import")
-        with open(stashed["path"], "rb") as handle:
-            result = run_import(imports.enterprise_importer(actor=request.user), handle, stashed["name"], commit=True)
-        if result.committed:
-            Path(stashed["path"]).unlink(missing_ok=True)
-            del request.session[_IMPORT_SESSION_KEY]
-            messages.success(request, _("%(count)d enterprises were imported.") % {"count": result.saved})
-            return redirect("enterprises:list")
-        context.update(result=result, filename=stashed["name"])
-    elif request.method == "POST":
-        form = ImportUploadForm(request.POST, request.FILES)
-        context["form"] = form
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            result = run_import(imports.enterprise_importer(actor=request.user), upload, upload.name, commit=False)
-            if result.ok:
-                upload.seek(0)
-                _stash_upload(request, upload)
-            context.update(result=result, filename=upload.name)
+    """Upload → the file is checked as a job (issue 8 #8) → this page shows it (``?job=``): its progress,
+    its errors, or the preview with "import now"."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_job_submit(
+                actor=request.user, kind="enterprises", upload=upload, file_name=upload.name, commit=False
+            )
+        except ServiceError as refused:
+            form.add_error("file", refused.message)
+        else:
+            return redirect(job_page(job))
+    context: dict[str, Any] = {"form": form, "columns": imports.COLUMNS}
+    context.update(import_job_context(request, kind="enterprises"))
     return render(request, "enterprises/import.html", context)

@@ -12,11 +12,13 @@ from ninja.pagination import paginate
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused
+from sibao.core.import_api import JOB_RESPONSES, job_response
+from sibao.core.import_jobs import import_job_submit
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import xlsx_response
 from sibao.enterprises.models import Enterprise
-from sibao.enterprises.schemas import ErrorOut, ImportResultOut
-from sibao.epidemic import export, imports, ingest, overdue, selectors, services
+from sibao.enterprises.schemas import ErrorOut
+from sibao.epidemic import export, ingest, overdue, selectors, services
 from sibao.epidemic.models import TestImportStatus
 from sibao.epidemic.schemas import (
     EmployeeIn,
@@ -81,23 +83,23 @@ def create_employee(request: HttpRequest, payload: EmployeeIn) -> Any:
 
 @router.post(
     "/import",
-    response={200: ImportResultOut, **ERRORS},
-    summary="Import one enterprise's employees (dry run by default)",
+    response={**JOB_RESPONSES, **ERRORS, 400: ErrorOut},
+    summary="Import one enterprise's employees (dry run by default): a job, finished (200) or running (202)",
 )
 def import_employees(
     request: HttpRequest, file: File[UploadedFile], enterprise_id: Id | None = None, dry_run: bool = True
 ) -> Any:
     _require(request, Capability.EMPLOYEE_MANAGE)
     enterprise = _enterprise(request, enterprise_id)
-    result = imports.employee_import(
-        actor=request.user, enterprise=enterprise, upload=file, filename=file.name or "upload.xlsx", commit=not dry_run
+    job = import_job_submit(
+        actor=request.user,
+        kind="employees",
+        upload=file,
+        file_name=file.name or "upload.xlsx",
+        params={"enterprise": enterprise.pk},
+        commit=not dry_run,
     )
-    return {
-        "committed": result.committed,
-        "total_rows": result.total_rows,
-        "saved": result.saved,
-        "errors": [{"row": e.row, "record": e.record, "column": e.column, "message": str(e)} for e in result.errors],
-    }
+    return job_response(job)
 
 
 @router.get(
@@ -120,7 +122,7 @@ def export_employees(request: HttpRequest, region: str = "") -> HttpResponse:
 def import_results(request: HttpRequest, file: File[UploadedFile], institution: Form[str]) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
     test_import = ingest.results_import_submit(
-        actor=request.user, institution=institution, file_name=file.name or "results.csv", content=file.read()
+        actor=request.user, institution=institution, file_name=file.name or "results.csv", content=file
     )
     running = test_import.status in (TestImportStatus.PENDING, TestImportStatus.RUNNING)
     return Status(202 if running else 201, test_import)

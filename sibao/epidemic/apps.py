@@ -13,3 +13,6 @@ class EpidemicConfig(AppConfig):
         loader="sibao.epidemic.demo.load_demo_employees",
         summary=_("Demo epidemic data: {employees} employees added, {results} test results"),
     )
+    # Issue 8 #2: result files interrupted by a killed worker are run again.
+    periodic_jobs = ["sibao.epidemic.tasks.schedule_import_recovery"]
+    import_kinds = ["sibao.epidemic.imports.EMPLOYEE_IMPORT"]

@@ -7,16 +7,22 @@ the service's own checks and audit entries apply and any refusal leaves nothing 
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sibao.core.errors import ServiceError
+from sibao.core.import_jobs import ImportKind
 from sibao.core.imports import Column, Importer, ImportResult, RowError, RowInvalid, run_import
+from sibao.core.models import ImportJob
 from sibao.core.protected import digest, mask_id_number
+from sibao.core.roles import Capability
 from sibao.core.tabular import write_xlsx
 from sibao.core.validators import validate_id_number
 from sibao.enterprises.models import Enterprise
@@ -173,6 +179,47 @@ def employee_import(
         result: ImportResult[EmployeeRow] = ImportResult()
         result.errors.append(RowError(0, "", refused.message))
         return result
+
+
+def _job_enterprise(actor: Any, params: Mapping[str, Any]) -> Enterprise:
+    """The enterprise a job imports into, re-checked against the uploader's scope (404 when outside)."""
+    enterprise: Enterprise = Enterprise.objects.get_visible(actor, pk=params.get("enterprise"))
+    return enterprise
+
+
+def _preview_row(row: int, employee: EmployeeRow) -> dict[str, Any]:
+    # The masked number only: the preview is stored with the job (EP-1).
+    return {
+        "row": row,
+        "name": employee.name,
+        "id_masked": employee.id_masked,
+        "post_type": employee.get_post_type_display(),
+        "team": employee.team,
+        "management_unit": employee.management_unit,
+        "arrival_date": employee.arrival_date.isoformat() if employee.arrival_date else "",
+    }
+
+
+def _enterprise_name(job: ImportJob) -> str:
+    return str(Enterprise.objects.filter(pk=job.params.get("enterprise")).values_list("name", flat=True).first() or "")
+
+
+# Issue 8 #8: the import runs as a kernel job (core.import_jobs); listed on the AppConfig.
+EMPLOYEE_IMPORT = ImportKind(
+    key="employees",
+    title=gettext_lazy("Import employees"),
+    capability=Capability.EMPLOYEE_MANAGE,
+    importer=lambda actor, params: employee_importer(actor=actor, enterprise=_job_enterprise(actor, params)),
+    preview_template="epidemic/_import_preview.html",
+    preview_row=_preview_row,
+    upload_url=lambda job: f"{reverse('epidemic:import')}?job={job.pk}",
+    done_url=lambda job: f"{reverse('epidemic:list')}?enterprise={job.params.get('enterprise')}",
+    done_message=lambda job: (
+        _("%(count)d employees of %(enterprise)s were imported.")
+        % {"count": job.saved, "enterprise": _enterprise_name(job)}
+    ),
+    context=lambda user, job: {"enterprise": {"name": _enterprise_name(job)}},
+)
 
 
 def _notes() -> list[str]:

@@ -13,7 +13,7 @@ connections never wait for each other.
 """
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -29,12 +29,15 @@ from sibao.core.bulk import (
     file_register,
     file_run,
     file_start,
+    file_store,
     id_number_checked,
     id_prefix_sum,
     validate_rows,
 )
 from sibao.core.errors import ServiceError
 from sibao.core.imports import RowError, RowInvalid
+from sibao.core.permissions import require_capability
+from sibao.core.roles import Capability
 from sibao.epidemic.models import TestImport, TestOutcome
 
 # Column titles of the institutions' file (docs/formats/test-results.md); English keys are accepted too.
@@ -53,7 +56,7 @@ RESULT_WORDS = {
     "positive": TestOutcome.POSITIVE.value,
 }
 _RESULTS_EXACT = {word: value for word, value in RESULT_WORDS.items()}
-INLINE_MAX_ROWS = 5_000  # files up to this size import at once; larger ones run as a background task
+INLINE_MAX_BYTES = 300_000  # ~5,000 rows import at once; larger files run as a background task
 COPY_CHUNK_ROWS = 50_000
 
 # One parsed row: (id digest, sampling time as UTC text for the database, result, institution).
@@ -137,7 +140,7 @@ class _FastRow:
 
 
 def validate_file(
-    content: bytes,
+    source: IO[bytes] | bytes,
     file_name: str,
     *,
     default_institution: str,
@@ -156,7 +159,7 @@ def validate_file(
         return _FastRow(positions, default_institution=default_institution, digest=digest, vendor=vendor)
 
     return validate_rows(
-        content,
+        source,
         file_name,
         columns=COLUMNS,
         required=REQUIRED if default_institution else (*REQUIRED, "institution"),
@@ -282,32 +285,45 @@ def write_results(rows: list[Parsed], *, import_id: int, progress: ProgressFn | 
 # --- Services ----------------------------------------------------------------------------------------
 
 
-def results_import_submit(*, actor: Any, institution: str, file_name: str, content: bytes) -> TestImport:
+def results_import_submit(*, actor: Any, institution: str, file_name: str, content: IO[bytes] | bytes) -> TestImport:
     """Register an uploaded file and import it (at once if small, else as a background task).
 
-    The same file from the same institution is refused with ``duplicate_file``: it adds nothing.
+    The file (CSV or .xlsx, at most ``BULK_IMPORT_MAX_BYTES``) is checked by the upload validator and kept
+    encrypted until its run ends. The same file from the same institution is refused with
+    ``duplicate_file`` once imported (it adds nothing); while it is being imported, sending it again
+    answers the running import.
     """
     from sibao.epidemic.tasks import run_test_import
 
+    require_capability(actor, Capability.EPIDEMIC_MANAGE)
     institution = institution.strip()
     if not institution:
         raise ServiceError("institution_required", _("Enter the testing institution."), field="institution")
-    import_id = file_register(
+    stored = file_store(
+        actor=actor, purpose="epidemic.results", content=content, file_name=file_name, code="epidemic.results"
+    )
+    import_id, start = file_register(
         TestImport,
         same_file={"institution": institution},
-        fields={"file_name": file_name[:255], "created_by": actor},
-        content=content,
+        fields={"file_name": stored.file_name, "created_by": actor},
+        stored=stored,
+        task=run_test_import,
     )
-    file_start(import_id, content, inline_max_rows=INLINE_MAX_ROWS, run=results_import_run, task=run_test_import)
+    if start:
+        file_start(
+            import_id, stored.size, inline_max_bytes=INLINE_MAX_BYTES, run=results_import_run, task=run_test_import
+        )
     return TestImport.objects.get(pk=import_id)
 
 
 def results_import_run(import_id: int) -> TestImport:
     """Run one import, all or nothing. Idempotent: a finished import is returned unchanged."""
 
-    def validate(test_import: TestImport, progress: ProgressFn) -> tuple[list[Parsed], list[RowError]]:
+    def validate(
+        source: IO[bytes], test_import: TestImport, progress: ProgressFn
+    ) -> tuple[list[Parsed], list[RowError]]:
         return validate_file(
-            bytes(test_import.content),
+            source,
             test_import.file_name,
             default_institution=test_import.institution,
             vendor=connection.vendor,

@@ -110,7 +110,10 @@ class TestImport(models.Model):
     institution = models.CharField(_("testing institution"), max_length=128)
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(max_length=64, editable=False)
-    content = models.BinaryField(editable=False, default=b"")  # kept until the (background) import has run
+    # The file, encrypted, until its run ends (core.uploads); never kept in clear (issue 8 #2).
+    upload = models.ForeignKey(
+        "core.StoredUpload", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     added_count = models.PositiveIntegerField(_("results added"), default=0)
     status = models.CharField(
@@ -122,6 +125,10 @@ class TestImport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Run bookkeeping (core.jobs): when last queued and started, and how many runs were interrupted.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = TestImportQuerySet.as_manager()

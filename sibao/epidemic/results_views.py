@@ -36,7 +36,7 @@ def results(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 institution=form.cleaned_data["institution"],
                 file_name=upload.name,
-                content=upload.read(),
+                content=upload,
             )
         except ServiceError as refused:
             form.add_error(refused.field if refused.field in form.fields else None, refused.message)

@@ -65,12 +65,12 @@ def enterprises_for_filter(*, user: Any) -> list[Enterprise]:
 
 
 def test_import_list(*, user: Any) -> QuerySet[TestImport]:
-    """Result files uploaded in the user's area, newest first (the file content is not loaded)."""
-    return TestImport.objects.visible_to(user).defer("content").select_related("created_by")
+    """Result files uploaded in the user's area, newest first."""
+    return TestImport.objects.visible_to(user).select_related("created_by")
 
 
 def test_import_get(*, user: Any, pk: int) -> TestImport:
-    return TestImport.objects.visible_to(user).defer("content").get_visible(user, pk=pk)
+    return TestImport.objects.visible_to(user).get_visible(user, pk=pk)
 
 
 def test_results_of(*, employee: Employee, limit: int = 20) -> QuerySet[TestResult]:

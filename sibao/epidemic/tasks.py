@@ -6,9 +6,14 @@ died half way (worker killed) saved nothing, because its rows are written in one
 
 from django_tasks import task
 
+from sibao.core.jobs import scheduler
 from sibao.epidemic.ingest import results_import_run
 
 
 @task()
 def run_test_import(import_id: int) -> str:
     return str(results_import_run(import_id).status)
+
+
+# Issue 8 #2: a file whose worker was killed is enqueued again by the scheduler (``core.jobs.recover``).
+schedule_import_recovery = scheduler("epidemic.TestImport", "sibao.epidemic.tasks.run_test_import")

@@ -1,27 +1,21 @@
 """EP-1 pages: employees per enterprise (masked numbers), add, import (preview → confirm), detail with the
 epidemic task force's logged reveal, and the WL-10 export. Thin: selectors read, services write."""
 
-import base64
-import io
-import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sibao.core.errors import PermissionRefused, ServiceError
-from sibao.core.protected import protect, reveal
+from sibao.core.import_jobs import import_job_submit
+from sibao.core.import_views import import_job_context, job_page
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required, xlsx_response
 from sibao.enterprises.models import Enterprise
@@ -30,7 +24,6 @@ from sibao.epidemic import export, imports, selectors, services
 from sibao.epidemic.forms import EmployeeFilterForm, EmployeeForm, EmployeeImportForm, RevealForm, ZoneMoveForm
 
 PAGE_SIZE = 50
-_IMPORT_SESSION_KEY = "employee_import_file"
 
 
 def _enterprise_for(request: HttpRequest, form_data: dict[str, Any]) -> Enterprise:
@@ -141,67 +134,30 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return xlsx_response(imports.import_template_xlsx(), "员工导入模板.xlsx")
 
 
-def _stash_upload(request: HttpRequest, upload: UploadedFile, enterprise: Enterprise) -> None:
-    """Keep the previewed file for "confirm". It holds full ID numbers, so it is stored encrypted (EP-1)."""
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.enc"
-    path.write_text(protect(base64.b64encode(upload.read()).decode()))
-    request.session[_IMPORT_SESSION_KEY] = {"path": str(path), "name": upload.name, "enterprise": enterprise.pk}
-
-
-def _unstash(request: HttpRequest) -> tuple[dict[str, Any], bytes] | None:
-    stashed = request.session.get(_IMPORT_SESSION_KEY)
-    if not stashed or not Path(stashed["path"]).exists():
-        return None
-    return stashed, base64.b64decode(reveal(Path(stashed["path"]).read_text()))
-
-
-def _confirm_import(request: HttpRequest, context: dict[str, Any]) -> HttpResponse | None:
-    unstashed = _unstash(request)
-    if unstashed is None:
-        messages.error(request, _("The previewed file has expired; please upload it again."))
-        return redirect("epidemic:import")
-    stashed, content = unstashed
-    # Scope is checked again: the session only remembers which enterprise was previewed.
-    enterprise = Enterprise.objects.get_visible(request.user, pk=stashed["enterprise"])
-    result = imports.employee_import(
-        actor=request.user, enterprise=enterprise, upload=io.BytesIO(content), filename=stashed["name"], commit=True
-    )
-    if result.committed:
-        Path(stashed["path"]).unlink(missing_ok=True)
-        del request.session[_IMPORT_SESSION_KEY]
-        messages.success(
-            request,
-            _("%(count)d employees of %(enterprise)s were imported.")
-            % {"count": result.saved, "enterprise": enterprise.name},
-        )
-        return redirect(f"{reverse('epidemic:list')}?enterprise={enterprise.pk}")
-    context.update(result=result, filename=stashed["name"], enterprise=enterprise)
-    return None
-
-
 @login_required
 @capability_required(Capability.EMPLOYEE_MANAGE)
 def employee_import(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"form": EmployeeImportForm(user=request.user), "columns": imports.COLUMNS}
-    if request.method == "POST" and "confirm" in request.POST:
-        response = _confirm_import(request, context)
-        if response is not None:
-            return response
-    elif request.method == "POST":
-        form = EmployeeImportForm(request.POST, request.FILES, user=request.user)
-        context["form"] = form
-        if form.is_valid():
-            enterprise = _enterprise_for(request, form.cleaned_data)
-            upload = form.cleaned_data["file"]
-            result = imports.employee_import(
-                actor=request.user, enterprise=enterprise, upload=upload, filename=upload.name, commit=False
+    """Upload → checked as a job (issue 8 #8) → this page shows it (``?job=``). The file holds full ID
+    numbers: it is kept encrypted until the job ends (core.uploads)."""
+    form = EmployeeImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        enterprise = _enterprise_for(request, form.cleaned_data)
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_job_submit(
+                actor=request.user,
+                kind="employees",
+                upload=upload,
+                file_name=upload.name,
+                params={"enterprise": enterprise.pk},
+                commit=False,
             )
-            if result.ok:
-                upload.seek(0)
-                _stash_upload(request, upload, enterprise)
-            context.update(result=result, filename=upload.name, enterprise=enterprise)
+        except ServiceError as refused:
+            form.add_error("file", refused.message)
+        else:
+            return redirect(job_page(job))
+    context: dict[str, Any] = {"form": form, "columns": imports.COLUMNS}
+    context.update(import_job_context(request, kind="employees"))
     return render(request, "epidemic/import.html", context)
 
 

@@ -17,6 +17,7 @@ from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.permissions import require_capability
 from sibao.core.roles import Capability
+from sibao.core.uploads import upload_check
 from sibao.enterprises.models import Enterprise
 from sibao.notifications.texts import Clauses, later
 from sibao.parameters.registry import WHITELIST_ATTACHMENT_MAX_MB
@@ -27,12 +28,8 @@ from sibao.sentinel.models import WarningKind
 from sibao.sentinel.services import warning_lift, warning_raise
 
 MAX_QUANTITY = Decimal("9999999999")
-# An emergency plan is a document: PDF or Word, recognised by its first bytes (as whitelist attachments).
-PLAN_SIGNATURES: dict[str, bytes] = {
-    ".pdf": b"%PDF-",
-    ".docx": b"PK\x03\x04",
-    ".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-}
+# An emergency plan is a document: PDF or Word, checked by the kernel's upload validator (content included).
+PLAN_TYPES = (".pdf", ".docx", ".doc")
 
 
 def _check(actor: Any, enterprise: Enterprise) -> None:
@@ -200,30 +197,9 @@ def readiness_save(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any
 def plan_upload(*, actor: Any, enterprise: Enterprise, upload: UploadedFile, plan_date: date | None) -> Readiness:
     """EP-11: the emergency plan (应急处置预案), a PDF or Word file no larger than the attachment limit."""
     _check(actor, enterprise)
-    name = Path(upload.name or "").name
-    extension = Path(name).suffix.lower()
-    if extension not in PLAN_SIGNATURES:
-        raise ServiceError(
-            "readiness.plan.type",
-            _("%(name)s: only PDF, DOC or DOCX files are accepted.") % {"name": name},
-            field="file",
-        )
     limit_mb = parameter_value(WHITELIST_ATTACHMENT_MAX_MB, enterprise.region)
-    if upload.size is None or upload.size > limit_mb * 1024 * 1024:
-        raise ServiceError(
-            "readiness.plan.size",
-            _("%(name)s is larger than %(limit)s MB.") % {"name": name, "limit": limit_mb},
-            field="file",
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(PLAN_SIGNATURES[extension]):
-        raise ServiceError(
-            "readiness.plan.content",
-            _("%(name)s is not really a %(type)s file.") % {"name": name, "type": extension[1:].upper()},
-            field="file",
-        )
+    name = upload_check(upload, extensions=PLAN_TYPES, max_bytes=int(limit_mb * 2**20), code="readiness.plan")
+    extension = Path(name).suffix.lower()
     if plan_date is not None and plan_date > timezone.localdate():
         raise ServiceError("readiness.plan.date", _("The plan's date cannot be in the future."), field="plan_date")
     with transaction.atomic(), as_actor(actor):
@@ -232,7 +208,7 @@ def plan_upload(*, actor: Any, enterprise: Enterprise, upload: UploadedFile, pla
         storage = readiness.plan_file.storage
         readiness.plan_file.save(f"{enterprise.pk}{extension}", upload, save=False)
         readiness.plan_name = name[:200]
-        readiness.plan_size = upload.size
+        readiness.plan_size = upload.size or 0
         readiness.plan_date = plan_date or timezone.localdate()
         readiness.save()
         if stale and stale != readiness.plan_file.name:

@@ -11,10 +11,12 @@ from ninja.pagination import paginate
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.import_api import job_out, job_response
+from sibao.core.import_jobs import import_job_submit
 from sibao.core.roles import Capability, has_capability
 from sibao.enterprises.schemas import ErrorOut
 from sibao.regions.models import Region
-from sibao.sentinel import imports, selectors, services
+from sibao.sentinel import selectors, services
 from sibao.sentinel.models import SentinelWarning
 from sibao.sentinel.schemas import (
     CloseIn,
@@ -105,24 +107,28 @@ def counts(request: HttpRequest, region: str = "") -> Any:
 
 @router.post(
     "/pharmacy/import",
-    response={200: PharmacyImportOut, **ERRORS},
-    summary="Import pharmacy sales of the four drug types (dry run by default)",
+    response={200: PharmacyImportOut, 202: PharmacyImportOut, **ERRORS},
+    summary="Import pharmacy sales of the four drug types (dry run by default): a job, finished (200) or running (202)",
 )
 def import_pharmacy(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
-    result = imports.purchase_import(
-        actor=request.user, upload=file, filename=file.name or "upload.xlsx", commit=not dry_run
+    job = import_job_submit(
+        actor=request.user,
+        kind="pharmacy",
+        upload=file,
+        file_name=file.name or "upload.xlsx",
+        params={"file_name": file.name or "upload.xlsx"},
+        commit=not dry_run,
     )
-    record = imports.last_import(actor=request.user) if result.committed else None
-    return {
-        "committed": result.committed,
-        "total_rows": result.total_rows,
-        "saved": result.saved,
-        "added": record.added_count if record else 0,
-        "matched": record.matched_count if record else 0,
-        "warnings_raised": record.warning_count if record else 0,
-        "errors": [{"row": e.row, "record": e.record, "column": e.column, "message": str(e)} for e in result.errors],
+    answer = job_response(job)
+    summary = job.summary
+    answer.value = {
+        **job_out(job),
+        "added": summary.get("added", 0),
+        "matched": summary.get("matched", 0),
+        "warnings_raised": summary.get("warnings", 0),
     }
+    return answer
 
 
 @router.get("/{int:warning_id}", response={200: WarningDetailOut, **ERRORS}, summary="One warning with its history")

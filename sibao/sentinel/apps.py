@@ -22,3 +22,4 @@ class SentinelConfig(AppConfig):
         "PharmacyPurchase": ["id_digest"],
     }
     periodic_jobs = ["sibao.sentinel.tasks.schedule_sentinel_sweeps"]
+    import_kinds = ["sibao.sentinel.imports.PHARMACY_IMPORT"]

@@ -8,17 +8,22 @@ employees of enterprises in the importer's region (``pharmacy.match``).
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sibao.core.audit import as_actor
 from sibao.core.errors import ServiceError
+from sibao.core.import_jobs import ImportKind
 from sibao.core.imports import Column, Importer, ImportResult, RowError, RowInvalid, run_import
+from sibao.core.models import ImportJob
 from sibao.core.permissions import require_capability
 from sibao.core.protected import digest, mask_id_number
 from sibao.core.roles import Capability
@@ -190,10 +195,15 @@ def save_purchases(*, actor: Any, rows: list[PurchaseRow], file_name: str) -> Ph
 
 
 def purchase_importer(*, actor: Any, file_name: str) -> Importer[PurchaseRow]:
-    def save_rows(rows: list[PurchaseRow]) -> int:
+    def save_rows(rows: list[PurchaseRow]) -> dict[str, int]:
         with as_actor(actor):
-            save_purchases(actor=actor, rows=rows, file_name=file_name)
-        return len(rows)
+            record = save_purchases(actor=actor, rows=rows, file_name=file_name)
+        return {
+            "saved": len(rows),
+            "added": record.added_count,
+            "matched": record.matched_count,
+            "warnings": record.warning_count,
+        }
 
     return Importer(columns=COLUMNS, parse_row=parse_row, save_rows=save_rows, max_rows=50_000)
 
@@ -209,8 +219,43 @@ def purchase_import(*, actor: Any, upload: IO[bytes], filename: str, commit: boo
         return result
 
 
-def last_import(*, actor: Any) -> PharmacyImport | None:
-    return PharmacyImport.objects.filter(created_by=actor).order_by("-created_at", "-pk").first()
+def _purchase_importer(actor: Any, params: Mapping[str, Any]) -> Importer[PurchaseRow]:
+    require_capability(actor, Capability.EPIDEMIC_MANAGE)
+    return purchase_importer(actor=actor, file_name=str(params.get("file_name", "")))
+
+
+def _preview_row(row: int, purchase: PurchaseRow) -> dict[str, Any]:
+    return {
+        "row": row,
+        "pharmacy": purchase.pharmacy,
+        "name": purchase.name,
+        "id_masked": purchase.id_masked,  # never the number (EP-6)
+        "drug_name": purchase.drug_name,
+        "drug_category": purchase.get_drug_category_display(),
+        "purchased_at": timezone.localtime(purchase.purchased_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _done_message(job: ImportJob) -> str:
+    return _("%(added)d new purchases imported; %(matched)d by employees; %(warnings)d warnings raised.") % {
+        "added": job.summary.get("added", 0),
+        "matched": job.summary.get("matched", 0),
+        "warnings": job.summary.get("warnings", 0),
+    }
+
+
+# Issue 8 #8: the import runs as a kernel job (core.import_jobs); listed on the AppConfig.
+PHARMACY_IMPORT = ImportKind(
+    key="pharmacy",
+    title=gettext_lazy("Import pharmacy sales"),
+    capability=Capability.EPIDEMIC_MANAGE,
+    importer=_purchase_importer,
+    preview_template="sentinel/_pharmacy_import_preview.html",
+    preview_row=_preview_row,
+    upload_url=lambda job: f"{reverse('sentinel:pharmacy_import')}?job={job.pk}",
+    done_url=lambda job: reverse("sentinel:pharmacy_import"),
+    done_message=_done_message,
+)
 
 
 def _notes() -> list[str]:

@@ -5,6 +5,7 @@ from datetime import datetime
 from ninja import Field, Schema
 
 from sibao.core.api_types import Id
+from sibao.core.import_api import ImportJobOut
 from sibao.sentinel.models import WarningKind, WarningStatus
 
 
@@ -95,11 +96,10 @@ class CountsOut(Schema):
     by_region: list[RegionCountOut]
 
 
-class PharmacyImportOut(Schema):
-    committed: bool
-    total_rows: int
-    saved: int
+class PharmacyImportOut(ImportJobOut):
+    """The import job (``/api/imports/{id}``) and what saving did: new purchases, purchases by employees,
+    warnings raised (0 until the file is imported)."""
+
     added: int = 0
     matched: int = 0
     warnings_raised: int = 0
-    errors: list[dict[str, object]]

@@ -2,16 +2,10 @@
 and the handling actions, and the pharmacy sales import (preview → confirm). Thin: selectors read,
 services write."""
 
-import base64
-import io
-import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sibao.core.errors import ServiceError
-from sibao.core.protected import protect, reveal
+from sibao.core.import_jobs import import_job_submit
+from sibao.core.import_views import import_job_context, job_page
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required, xlsx_response
 from sibao.enterprises.selectors import regions_for_filter
@@ -30,7 +25,6 @@ from sibao.sentinel.models import PharmacyImport, SentinelWarning, WarningKind, 
 from sibao.sentinel.workflows import WARNING
 
 PAGE_SIZE = 50
-_IMPORT_SESSION_KEY = "pharmacy_import_file"
 
 
 def _filters(form: WarningFilterForm) -> selectors.WarningFilters:
@@ -167,62 +161,31 @@ def pharmacy_template(request: HttpRequest) -> HttpResponse:
     return xlsx_response(imports.import_template_xlsx(), "药店购药记录导入模板.xlsx")
 
 
-def _stash_upload(request: HttpRequest, upload: UploadedFile) -> None:
-    """Keep the previewed file for "confirm". It holds full ID numbers, so it is stored encrypted."""
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.enc"
-    path.write_text(protect(base64.b64encode(upload.read()).decode()))
-    request.session[_IMPORT_SESSION_KEY] = {"path": str(path), "name": upload.name}
-
-
-def _confirm(request: HttpRequest, context: dict[str, Any]) -> HttpResponse | None:
-    stashed = request.session.get(_IMPORT_SESSION_KEY)
-    if not stashed or not Path(stashed["path"]).exists():
-        messages.error(request, _("The previewed file has expired; please upload it again."))
-        return redirect("sentinel:pharmacy_import")
-    content = base64.b64decode(reveal(Path(stashed["path"]).read_text()))
-    result = imports.purchase_import(
-        actor=request.user, upload=io.BytesIO(content), filename=stashed["name"], commit=True
-    )
-    if result.committed:
-        Path(stashed["path"]).unlink(missing_ok=True)
-        del request.session[_IMPORT_SESSION_KEY]
-        record = imports.last_import(actor=request.user)
-        messages.success(
-            request,
-            _("%(added)d new purchases imported; %(matched)d by employees; %(warnings)d warnings raised.")
-            % {
-                "added": record.added_count if record else 0,
-                "matched": record.matched_count if record else 0,
-                "warnings": record.warning_count if record else 0,
-            },
-        )
-        return redirect("sentinel:pharmacy_import")
-    context.update(result=result, filename=stashed["name"])
-    return None
-
-
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
 def pharmacy_import(request: HttpRequest) -> HttpResponse:
+    """Upload → checked as a job (issue 8 #8) → this page shows it (``?job=``). The file holds full ID
+    numbers: it is kept encrypted until the job ends (core.uploads)."""
+    form = PharmacyImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_job_submit(
+                actor=request.user,
+                kind="pharmacy",
+                upload=upload,
+                file_name=upload.name,
+                params={"file_name": upload.name},
+                commit=False,
+            )
+        except ServiceError as refused:
+            form.add_error("file", refused.message)
+        else:
+            return redirect(job_page(job))
     context: dict[str, Any] = {
-        "form": PharmacyImportForm(),
+        "form": form,
         "columns": imports.COLUMNS,
         "imports": PharmacyImport.objects.visible_to(request.user).select_related("created_by")[:20],
     }
-    if request.method == "POST" and "confirm" in request.POST:
-        response = _confirm(request, context)
-        if response is not None:
-            return response
-    elif request.method == "POST":
-        form = PharmacyImportForm(request.POST, request.FILES)
-        context["form"] = form
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            result = imports.purchase_import(actor=request.user, upload=upload, filename=upload.name, commit=False)
-            if result.ok:
-                upload.seek(0)
-                _stash_upload(request, upload)
-            context.update(result=result, filename=upload.name)
+    context.update(import_job_context(request, kind="pharmacy"))
     return render(request, "sentinel/pharmacy_import.html", context)

@@ -1,15 +1,11 @@
 """RQ-8: the weekly report as an .xlsx workbook — the figures, then one sheet per list."""
 
-import io
 from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
+from sibao.core.tabular import Sheet, write_workbook
 from sibao.tickets.models import WeeklyReport
 
 RATIO_NAMES = ("response", "on_time", "resolution", "satisfaction", "reopen")
@@ -29,18 +25,10 @@ def _percent(rate: float | None) -> float | str:
     return "" if rate is None else round(rate * 100, 1)
 
 
-def _sheet(workbook: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Worksheet:
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for row in rows:
-        sheet.append(list(row))
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(header) * 2 + 4))
-    sheet.freeze_panes = "A2"
-    return sheet
+def _sheet(sheets: list[Sheet], title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    # Through the kernel's writer: request titles and comments are the enterprises' own text, written as
+    # text cells, never as formulas (issue 8 #3).
+    sheets.append(Sheet(title, headers, rows))
 
 
 def _group_rows(groups: list[dict[str, Any]]) -> list[list[Any]]:
@@ -58,10 +46,7 @@ def _group_rows(groups: list[dict[str, Any]]) -> list[list[Any]]:
 def weekly_report_workbook(report: WeeklyReport) -> bytes:
     figures = report.figures
     labels = ratio_labels()
-    workbook = Workbook()
-    default = workbook.active
-    if default is not None:
-        workbook.remove(default)
+    workbook: list[Sheet] = []
 
     totals = figures["totals"]
     summary: list[list[Any]] = [
@@ -122,6 +107,4 @@ def weekly_report_workbook(report: WeeklyReport) -> bytes:
         [*base, _("At"), _("Enterprise's comment")],
         [[r["number"], r["title"], r["enterprise"], r["unit"], r["at"], r["reason"]] for r in figures["reopened"]],
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return write_workbook(workbook)

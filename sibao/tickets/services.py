@@ -18,6 +18,7 @@ from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.permissions import region_in_scope, require_capability
 from sibao.core.roles import Capability, Role
+from sibao.core.uploads import upload_check
 from sibao.core.workflow import perform
 from sibao.enterprises.models import Enterprise
 from sibao.notifications.services import notify
@@ -138,19 +139,14 @@ def ticket_file(
 
 
 def _check_attachment(upload: UploadedFile) -> None:
-    name = Path(upload.name or "").name
-    if Path(name).suffix.lower() not in ATTACHMENT_TYPES:
-        raise ServiceError(
-            "tickets.attachment.type",
-            _("%(name)s: only PDF, images, Word or Excel files are accepted.") % {"name": name},
-            field="attachments",
-        )
-    if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
-        raise ServiceError(
-            "tickets.attachment.size",
-            _("%(name)s is larger than %(limit)s MB.") % {"name": name, "limit": MAX_ATTACHMENT_BYTES // 1024 // 1024},
-            field="attachments",
-        )
+    # Issue 8 #9: the kernel's validator checks the content too, so HTML or a program renamed .pdf is refused.
+    upload_check(
+        upload,
+        extensions=ATTACHMENT_TYPES,
+        max_bytes=MAX_ATTACHMENT_BYTES,
+        code="tickets.attachment",
+        field="attachments",
+    )
 
 
 def ticket_attachment_add(*, actor: Any, ticket: Ticket, upload: UploadedFile) -> TicketAttachment:

@@ -21,7 +21,7 @@ class VenueDeclarationAdmin(ReadOnlyModelAdmin):
 @admin.register(ScanImport)
 class ScanImportAdmin(ReadOnlyModelAdmin):
     list_display = ("file_name", "status", "row_count", "added_count", "created_by", "created_at")
-    exclude = ("content",)
+    exclude = ("upload",)
 
 
 @admin.register(TraceLog)

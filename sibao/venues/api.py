@@ -120,9 +120,7 @@ def list_gaps(request: HttpRequest) -> Any:
 @router.post("/scan-imports", response={201: ScanImportOut, **ERRORS}, summary="Import a scan file")
 def import_scans(request: HttpRequest, file: File[UploadedFile]) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
-    return Status(
-        201, ingest.scans_import_submit(actor=request.user, file_name=file.name or "scans", content=file.read())
-    )
+    return Status(201, ingest.scans_import_submit(actor=request.user, file_name=file.name or "scans", content=file))
 
 
 @router.get("/scan-imports/{import_id}", response={200: ScanImportOut, **ERRORS}, summary="One scan import")

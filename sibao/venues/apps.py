@@ -17,6 +17,8 @@ class VenuesConfig(AppConfig):
     audited_models: dict[str, list[str]] = {
         "Venue": [],
         "VenueDeclaration": [],
-        "ScanImport": ["content", "sha256", "progress"],
+        "ScanImport": ["upload", "sha256", "progress", "attempts", "queued_at", "started_at"],
         "TraceLog": ["id_digest"],
     }
+    # Issue 8 #2: scan files interrupted by a killed worker are run again.
+    periodic_jobs = ["sibao.venues.tasks.schedule_import_recovery"]

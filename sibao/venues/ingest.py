@@ -10,7 +10,7 @@ never stored. Venue codes are resolved only among the venues the uploader may se
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import ValidationError
@@ -26,10 +26,10 @@ from sibao.core.bulk import (
     file_register,
     file_run,
     file_start,
+    file_store,
     id_number_checked,
     validate_rows,
 )
-from sibao.core.errors import ServiceError
 from sibao.core.imports import RowError, RowInvalid
 from sibao.core.permissions import require_capability
 from sibao.core.roles import Capability
@@ -44,7 +44,7 @@ COLUMNS = {
     "name": "姓名",
 }
 REQUIRED = ("venue_code", "id_number", "scanned_at")
-INLINE_MAX_ROWS = 5_000  # larger files run as a background task
+INLINE_MAX_BYTES = 300_000  # ~5,000 rows import at once; larger files run as a background task
 COPY_CHUNK_ROWS = 50_000
 
 # One parsed row: (venue id, id digest, scan time as UTC text for the database).
@@ -86,7 +86,7 @@ def parse_row(record: dict[str, str], *, venues: dict[str, int], digest: Callabl
 
 
 def validate_file(
-    content: bytes,
+    source: IO[bytes] | bytes,
     file_name: str,
     *,
     venues: dict[str, int],
@@ -101,7 +101,7 @@ def validate_file(
         return parse_row(record, venues=venues, digest=digest, vendor=vendor)
 
     return validate_rows(
-        content,
+        source,
         file_name,
         columns=COLUMNS,
         required=REQUIRED,
@@ -162,21 +162,25 @@ def write_scans(rows: list[Parsed], *, import_id: int | None, progress: Progress
 # --- Services ----------------------------------------------------------------------------------------
 
 
-def scans_import_submit(*, actor: Any, file_name: str, content: bytes) -> ScanImport:
-    """Register an uploaded file and import it (at once if small, else as a background task). The same
-    file again is refused with ``duplicate_file``: it adds nothing."""
+def scans_import_submit(*, actor: Any, file_name: str, content: IO[bytes] | bytes) -> ScanImport:
+    """Register an uploaded file and import it (at once if small, else as a background task). The file is
+    checked by the upload validator and kept encrypted until its run ends. The same file again is refused
+    with ``duplicate_file`` once imported; while it is being imported, it answers the running import."""
     from sibao.venues.tasks import run_scan_import
 
     require_capability(actor, Capability.EPIDEMIC_MANAGE)
-    if not content:
-        raise ServiceError("venues.import.empty", _("Choose a file."), field="file")
-    import_id = file_register(
+    stored = file_store(actor=actor, purpose="venues.scans", content=content, file_name=file_name, code="venues.import")
+    import_id, start = file_register(
         ScanImport,
         same_file={},
-        fields={"file_name": file_name[:255], "created_by": actor, "region": getattr(actor, "region", None)},
-        content=content,
+        fields={"file_name": stored.file_name, "created_by": actor, "region": getattr(actor, "region", None)},
+        stored=stored,
+        task=run_scan_import,
     )
-    file_start(import_id, content, inline_max_rows=INLINE_MAX_ROWS, run=scans_import_run, task=run_scan_import)
+    if start:
+        file_start(
+            import_id, stored.size, inline_max_bytes=INLINE_MAX_BYTES, run=scans_import_run, task=run_scan_import
+        )
     return ScanImport.objects.get(pk=import_id)
 
 
@@ -188,10 +192,12 @@ def venue_tokens(user: Any) -> dict[str, int]:
 def scans_import_run(import_id: int) -> ScanImport:
     """Run one import, all or nothing. Idempotent: a finished import is returned unchanged."""
 
-    def validate(scan_import: ScanImport, progress: ProgressFn) -> tuple[list[Parsed], list[RowError]]:
+    def validate(
+        source: IO[bytes], scan_import: ScanImport, progress: ProgressFn
+    ) -> tuple[list[Parsed], list[RowError]]:
         uploader = scan_import.created_by
         return validate_file(
-            bytes(scan_import.content),
+            source,
             scan_import.file_name,
             venues=venue_tokens(uploader) if uploader else {},
             vendor=connection.vendor,

@@ -3,9 +3,14 @@ is, and one that died half way saved nothing (its rows are written in one transa
 
 from django_tasks import task
 
+from sibao.core.jobs import scheduler
 from sibao.venues.ingest import scans_import_run
 
 
 @task()
 def run_scan_import(import_id: int) -> str:
     return str(scans_import_run(import_id).status)
+
+
+# Issue 8 #2: a file whose worker was killed is enqueued again by the scheduler (``core.jobs.recover``).
+schedule_import_recovery = scheduler("venues.ScanImport", "sibao.venues.tasks.run_scan_import")

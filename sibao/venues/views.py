@@ -180,7 +180,7 @@ def scan_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = ingest.scans_import_submit(actor=request.user, file_name=upload.name, content=upload.read())
+            result = ingest.scans_import_submit(actor=request.user, file_name=upload.name, content=upload)
         except ServiceError as error:
             _form_errors(form, error)
         else:

@@ -17,6 +17,7 @@ from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.rules import evaluate, model_field, to_q, validate_rule
+from sibao.core.uploads import DOCUMENTS, upload_check
 from sibao.core.workflow import perform
 from sibao.enterprises.models import Enterprise, OperatingStatus, SupplyChainLink
 from sibao.enterprises.rule_fields import FIELDS as ENTERPRISE_FIELDS
@@ -48,17 +49,8 @@ from sibao.whitelist.workflows import APPLICATION, REMOVAL, reviewer_refusal, to
 
 APPLICATION_FIELDS = ("contact_name", "contact_phone", "statement", "measures")
 
+
 # What an attachment may be: its extension and the first bytes that file type starts with.
-ATTACHMENT_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".docx": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-}
-
-
 def _require(actor: Any, capability: str) -> None:
     if not has_capability(actor, capability):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
@@ -221,30 +213,9 @@ def attachment_add(*, actor: Any, application: Application, kind: str, upload: U
         raise StateRefused("whitelist.application.locked", _("Attachments can only be changed before submission."))
     if kind not in AttachmentKind.values:
         raise ServiceError("whitelist.attachment.kind", _("Choose what the file is."), field="kind")
-    name = Path(upload.name or "").name
-    extension = Path(name).suffix.lower()
-    if extension not in ATTACHMENT_SIGNATURES:
-        raise ServiceError(
-            "whitelist.attachment.type",
-            _("%(name)s: only PDF, JPG, PNG, DOC or DOCX files are accepted.") % {"name": name},
-            field="file",
-        )
     limit_mb = parameter_value(WHITELIST_ATTACHMENT_MAX_MB, application.enterprise.region)
-    if upload.size is None or upload.size > limit_mb * 1024 * 1024:
-        raise ServiceError(
-            "whitelist.attachment.size",
-            _("%(name)s is larger than %(limit)s MB.") % {"name": name, "limit": limit_mb},
-            field="file",
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(ATTACHMENT_SIGNATURES[extension]):
-        raise ServiceError(
-            "whitelist.attachment.content",
-            _("%(name)s is not really a %(type)s file.") % {"name": name, "type": extension[1:].upper()},
-            field="file",
-        )
+    name = upload_check(upload, extensions=DOCUMENTS, max_bytes=int(limit_mb * 2**20), code="whitelist.attachment")
+    extension = Path(name).suffix.lower()
     with transaction.atomic(), as_actor(actor):
         if kind != AttachmentKind.OTHER:  # one current file per required kind: a new upload replaces it
             for old in application.attachments.filter(kind=kind):
@@ -253,7 +224,7 @@ def attachment_add(*, actor: Any, application: Application, kind: str, upload: U
                 # The file goes only once the replacement is committed; a rollback keeps the old one.
                 transaction.on_commit(functools.partial(stale.storage.delete, stale.name))
         attachment = Attachment(
-            application=application, kind=kind, original_name=name[:200], size=upload.size, uploaded_by=actor
+            application=application, kind=kind, original_name=name[:200], size=upload.size or 0, uploaded_by=actor
         )
         attachment.file.save(f"{application.pk}{extension}", upload, save=False)
         attachment.save()

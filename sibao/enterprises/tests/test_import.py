@@ -5,11 +5,13 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from conftest import Personas, client_for
 from sibao.core.imports import run_import
+from sibao.core.models import ImportJob
 from sibao.enterprises.imports import COLUMNS, enterprise_importer
 from sibao.enterprises.models import Enterprise
 from sibao.enterprises.tests.factories import valid_uscc
@@ -159,15 +161,16 @@ def test_template_has_every_column_and_export_round_trips(personas: Personas) ->
 
 def test_import_page_previews_then_commits(personas: Personas) -> None:
     client = client_for(personas.tongxu_hq)
-    bad = client.post("/enterprises/import/", {"file": xlsx(three_rows(True)), "preview": "1"})
+    bad = client.post("/enterprises/import/", {"file": xlsx(three_rows(True)), "preview": "1"}, follow=True)
     assert bad.status_code == 200
     assert "import-errors" in bad.content.decode()
     rows = three_rows(False)
-    preview = client.post("/enterprises/import/", {"file": xlsx(rows), "preview": "1"})
+    preview = client.post("/enterprises/import/", {"file": xlsx(rows), "preview": "1"}, follow=True)
     assert "import-preview-ok" in preview.content.decode()
     assert not Enterprise.objects.filter(name=rows[0][0]).exists()
-    done = client.post("/enterprises/import/", {"confirm": "1"})
-    assert done.status_code == 302
+    job = ImportJob.objects.latest("pk")
+    done = client.post(reverse("core:import_job_confirm", args=[job.pk]))
+    assert done.status_code == 302 and done["Location"] == reverse("enterprises:list")
     assert Enterprise.objects.filter(name__in=[r[0] for r in rows]).count() == 3
 
 

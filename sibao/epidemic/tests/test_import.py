@@ -3,17 +3,21 @@ ID numbers never reach the page, the stash on disk or the audit log."""
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from conftest import Personas, client_for
 from sibao.core.imports import ImportResult
+from sibao.core.models import ImportJob, StoredUpload
+from sibao.core.uploads import path_of
 from sibao.epidemic.imports import COLUMNS, EmployeeRow, employee_import
 from sibao.epidemic.models import Employee, PostType
 from sibao.epidemic.services import employee_create
@@ -131,30 +135,37 @@ def test_the_template_has_the_columns(personas: Personas) -> None:
     assert [cell.value.lstrip("*") for cell in sheet[1]] == [column.header for column in COLUMNS]
 
 
-def test_page_preview_shows_masked_numbers_stashes_encrypted_and_confirm_imports(personas: Personas) -> None:
+def test_page_preview_shows_masked_numbers_stashes_encrypted_and_confirm_imports(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
     client = client_for(personas.ent_a_user)
-    preview = client.post("/employees/import/", {"file": xlsx(three_rows()), "preview": "1"})
+    preview = client.post("/employees/import/", {"file": xlsx(three_rows()), "preview": "1"}, follow=True)
     page = preview.content.decode()
     assert preview.status_code == 200 and 'data-testid="import-preview-ok"' in page
     assert not any(number in page for number in NUMBERS)
     assert NUMBERS[0][:4] + "*" * 12 + NUMBERS[0][-2:] in page
-    stashed = Path(client.session["employee_import_file"]["path"])
+    job = ImportJob.objects.get()
+    assert job.upload is not None and not any(number in str(job.preview) for number in NUMBERS)
+    stashed = path_of(job.upload)
     assert stashed.is_relative_to(Path(settings.MEDIA_ROOT)) and NUMBERS[0].encode() not in stashed.read_bytes()
     assert not Employee.objects.exists()
 
-    confirmed = client.post("/employees/import/", {"confirm": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(reverse("core:import_job_confirm", args=[job.pk]))
     assert confirmed.status_code == 302
     assert Employee.objects.filter(enterprise=personas.ent_a).count() == 3
-    assert not stashed.exists()
+    assert not stashed.exists() and not StoredUpload.objects.exists()
 
 
 def test_page_errors_name_the_row_and_save_nothing(personas: Personas) -> None:
     client = client_for(personas.ent_a_user)
     client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "zh-hans"})
-    response = client.post("/employees/import/", {"file": xlsx(three_rows(bad_second=True)), "preview": "1"})
+    response = client.post(
+        "/employees/import/", {"file": xlsx(three_rows(bad_second=True)), "preview": "1"}, follow=True
+    )
     page = response.content.decode()
     assert 'data-testid="import-errors"' in page and "第2条" in page and "身份证号码" in page
-    assert "employee_import_file" not in client.session and not Employee.objects.exists()
+    assert not StoredUpload.objects.exists() and not Employee.objects.exists()  # nothing kept, nothing saved
 
 
 def test_an_official_imports_for_an_enterprise_in_scope_only(personas: Personas) -> None:
@@ -162,12 +173,13 @@ def test_an_official_imports_for_an_enterprise_in_scope_only(personas: Personas)
     response = client.post(
         "/employees/import/", {"file": xlsx(three_rows()), "preview": "1", "enterprise": personas.ent_xinzheng.pk}
     )
-    assert response.status_code == 200 and "employee_import_file" not in client.session  # not a valid choice
+    assert response.status_code == 200 and not ImportJob.objects.exists()  # not a valid choice
     response = client.post(
         "/employees/import/", {"file": xlsx(three_rows()), "preview": "1", "enterprise": personas.ent_b.pk}
     )
-    assert "employee_import_file" in client.session
-    client.post("/employees/import/", {"confirm": "1"})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.status == "checked" and job.params == {"enterprise": personas.ent_b.pk}
+    client.post(reverse("core:import_job_confirm", args=[job.pk]))
     assert Employee.objects.filter(enterprise=personas.ent_b).count() == 3
 
 

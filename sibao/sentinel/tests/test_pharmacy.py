@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import Personas, client_for
+from sibao.core.models import ImportJob
 from sibao.core.protected import digest
 from sibao.epidemic.tests.test_employees import id_number
 from sibao.sentinel.imports import purchase_import
@@ -107,11 +108,13 @@ def test_page_preview_then_confirm(personas: Personas) -> None:
     client = client_for(personas.tongxu_epidemic)
     upload = csv_file(f"百姓大药房,{A_NUMBER},王五,布洛芬,退热类,{when()}")
     upload.name = "sales.csv"
-    preview = client.post(reverse("sentinel:pharmacy_import"), {"file": upload, "preview": "1"})
+    preview = client.post(reverse("sentinel:pharmacy_import"), {"file": upload, "preview": "1"}, follow=True)
     body = preview.content.decode()
     assert 'data-testid="import-preview-ok"' in body and A_NUMBER not in body
     assert not PharmacyPurchase.objects.exists()
-    client.post(reverse("sentinel:pharmacy_import"), {"confirm": "1"})
+    job = ImportJob.objects.get()
+    done = client.post(reverse("core:import_job_confirm", args=[job.pk]), follow=True)
+    assert "新增购药记录 1 条" in done.content.decode()
     assert PharmacyPurchase.objects.count() == 1
     assert SentinelWarning.objects.filter(kind=WarningKind.DRUG_PURCHASE).count() == 1
 

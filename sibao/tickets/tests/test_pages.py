@@ -141,7 +141,7 @@ def test_enterprise_files_with_attachments(personas: Personas, settings: Any, tm
     settings.MEDIA_ROOT = tmp_path
     files = [
         SimpleUploadedFile("合同.pdf", b"%PDF-1.4 x", content_type="application/pdf"),
-        SimpleUploadedFile("照片.png", b"\x89PNG x", content_type="image/png"),
+        SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n x", content_type="image/png"),
     ]
     response = client_for(personas.ent_a_user).post(
         reverse("tickets:new"),

@@ -98,7 +98,7 @@ def test_missing_column_and_role(personas: Personas, gate) -> None:
 def test_large_file_runs_as_background_task(
     personas: Personas, gate, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    monkeypatch.setattr(ingest, "INLINE_MAX_ROWS", 2)
+    monkeypatch.setattr(ingest, "INLINE_MAX_BYTES", 10)
     lines = [f"{gate.token},{NUMBER},2026-05-01 08:{minute:02d},王建军" for minute in range(5)]
     with django_capture_on_commit_callbacks(execute=True):
         with_task = submit(personas, csv_file(*lines))
