@@ -44,7 +44,6 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
 class AuditFilterForm(forms.Form):
     model = forms.ChoiceField(label=_("Record type"), required=False)
     kind = forms.ChoiceField(label=_("Entries"), required=False)
