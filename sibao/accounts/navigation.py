@@ -41,6 +41,7 @@ NAV_ITEMS = [
     NavItem(_("Requests"), "tickets:list", Capability.TICKET_VIEW, "chat-left-text"),
     NavItem(_("Assign requests"), "tickets:triage", Capability.TICKET_TRIAGE, "signpost-split"),
     NavItem(_("Common issues"), "tickets:common_issues", Capability.TICKET_TRIAGE, "collection"),
+    NavItem(_("Routing rules"), "tickets:routing_rules", Capability.TICKET_TRIAGE, "diagram-2"),
     NavItem(_("Request metrics"), "tickets:metrics", Capability.TICKET_METRICS, "bar-chart"),
     NavItem(_("Weekly reports"), "tickets:weekly_reports", Capability.TICKET_METRICS, "file-earmark-text"),
     NavItem(_("Organisation"), "organisation:overview", Capability.ORGANISATION_VIEW, "diagram-3"),
