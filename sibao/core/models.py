@@ -112,3 +112,19 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name}"
+
+
+class SummaryRun(models.Model):
+    """When a maintained summary (``core.summaries``) was last rebuilt: the "数据更新于" of the pages reading it."""
+
+    name = models.CharField(_("summary"), max_length=64, unique=True)
+    refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("summary refresh")
+        verbose_name_plural = _("summary refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.refreshed_at}"

@@ -14,3 +14,11 @@ def run_import_job(job_id: int) -> str:
 
 
 schedule_import_job_recovery = scheduler("core.ImportJob", "sibao.core.tasks.run_import_job")
+
+
+@task()
+def refresh_summaries(slot: str) -> list[str]:
+    """Rebuild the maintained summaries that are due (``core.summaries``); ``slot`` makes it once per minute."""
+    from sibao.core.summaries import refresh_due
+
+    return refresh_due()
