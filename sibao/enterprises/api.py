@@ -3,13 +3,12 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.errors import PermissionRefused
 from sibao.core.import_api import JOB_RESPONSES, job_response
@@ -42,7 +41,7 @@ class ListFilters(Schema):
     flag: str = ""
 
 
-def _require(request: AuthenticatedRequest, capability: str) -> None:
+def _require(request: HttpRequest, capability: str) -> None:
     if not has_capability(request.user, capability):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
@@ -59,7 +58,7 @@ def _resolve_region(data: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("", response={200: list[EnterpriseOut], **ERRORS}, summary="List enterprises in scope")
 @paginate(BoundedLimitOffset)
-def list_enterprises(request: AuthenticatedRequest, filters: Query[ListFilters]) -> Any:
+def list_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     _require(request, Capability.ENTERPRISE_VIEW)
     return selectors.enterprise_list(
         user=request.user,
@@ -70,13 +69,13 @@ def list_enterprises(request: AuthenticatedRequest, filters: Query[ListFilters])
 
 
 @router.post("", response={201: EnterpriseOut, **ERRORS}, summary="Add an enterprise")
-def create_enterprise(request: AuthenticatedRequest, payload: EnterpriseIn) -> Any:
+def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
     enterprise = services.enterprise_create(actor=request.user, data=_resolve_region(payload.dict()))
     return Status(201, enterprise)
 
 
 @router.get("/export.xlsx", response={200: None, **ERRORS}, summary="Export enterprises in scope to Excel")
-def export_enterprises(request: AuthenticatedRequest, filters: Query[ListFilters]) -> HttpResponse:
+def export_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> HttpResponse:
     _require(request, Capability.ENTERPRISE_EXPORT)
     queryset = selectors.enterprise_list(
         user=request.user,
@@ -92,7 +91,7 @@ def export_enterprises(request: AuthenticatedRequest, filters: Query[ListFilters
     response={**JOB_RESPONSES, **ERRORS, 400: ErrorOut},
     summary="Import enterprises (dry run by default): a job, finished (200) or running (202, poll /api/imports/{id})",
 )
-def import_enterprises(request: AuthenticatedRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
+def import_enterprises(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
     # Issue 8 #8: a background job, so a big file never holds the request past gunicorn's timeout.
     job = import_job_submit(
         actor=request.user,
@@ -105,13 +104,13 @@ def import_enterprises(request: AuthenticatedRequest, file: File[UploadedFile], 
 
 
 @router.get("/{int:enterprise_id}", response={200: EnterpriseOut, **ERRORS}, summary="One enterprise")
-def get_enterprise(request: AuthenticatedRequest, enterprise_id: int) -> Any:
+def get_enterprise(request: HttpRequest, enterprise_id: int) -> Any:
     _require(request, Capability.ENTERPRISE_VIEW)
     return selectors.enterprise_get(user=request.user, pk=enterprise_id)
 
 
 @router.patch("/{int:enterprise_id}", response={200: EnterpriseOut, **ERRORS}, summary="Change an enterprise")
-def update_enterprise(request: AuthenticatedRequest, enterprise_id: int, payload: EnterprisePatch) -> Any:
+def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch) -> Any:
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     data = _resolve_region(payload.dict(exclude_unset=True))
     return services.enterprise_update(actor=request.user, enterprise=enterprise, data=data)
@@ -120,7 +119,7 @@ def update_enterprise(request: AuthenticatedRequest, enterprise_id: int, payload
 @router.get(
     "/{int:enterprise_id}/relations", response={200: RelationsOut, **ERRORS}, summary="Supply chain and pairings"
 )
-def get_relations(request: AuthenticatedRequest, enterprise_id: int) -> Any:
+def get_relations(request: HttpRequest, enterprise_id: int) -> Any:
     _require(request, Capability.ENTERPRISE_VIEW)
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     relations = selectors.enterprise_relations(user=request.user, enterprise=enterprise)
@@ -128,7 +127,7 @@ def get_relations(request: AuthenticatedRequest, enterprise_id: int) -> Any:
 
 
 @router.post("/{int:enterprise_id}/relations", response={201: None, **ERRORS}, summary="Record a relation")
-def add_relation(request: AuthenticatedRequest, enterprise_id: int, payload: RelationIn) -> Any:
+def add_relation(request: HttpRequest, enterprise_id: int, payload: RelationIn) -> Any:
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     services.relation_add(
         actor=request.user,
@@ -149,14 +148,14 @@ RECORD_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
     response={200: list[RecordOut], **RECORD_ERRORS},
     summary="Records of accidents, violations and dishonesty",
 )
-def list_records(request: AuthenticatedRequest, enterprise_id: int) -> Any:
+def list_records(request: HttpRequest, enterprise_id: int) -> Any:
     _require(request, Capability.ENTERPRISE_VIEW)
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return list(selectors.enterprise_relations(user=request.user, enterprise=enterprise)["records"])
 
 
 @router.post("/{int:enterprise_id}/records", response={201: RecordOut, **RECORD_ERRORS}, summary="Add a record (EN-1)")
-def add_record(request: AuthenticatedRequest, enterprise_id: int, payload: RecordIn) -> Any:
+def add_record(request: HttpRequest, enterprise_id: int, payload: RecordIn) -> Any:
     _require(request, Capability.ENTERPRISE_CHANGE)
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return Status(201, services.enterprise_record_add(actor=request.user, enterprise=enterprise, data=payload.dict()))
@@ -167,7 +166,7 @@ def add_record(request: AuthenticatedRequest, enterprise_id: int, payload: Recor
     response={200: RecordOut, **RECORD_ERRORS},
     summary="Correct a record",
 )
-def change_record(request: AuthenticatedRequest, enterprise_id: int, record_id: int, payload: RecordPatch) -> Any:
+def change_record(request: HttpRequest, enterprise_id: int, record_id: int, payload: RecordPatch) -> Any:
     _require(request, Capability.ENTERPRISE_CHANGE)
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     record = selectors.enterprise_record_get(user=request.user, enterprise=enterprise, pk=record_id)
@@ -180,7 +179,7 @@ def change_record(request: AuthenticatedRequest, enterprise_id: int, record_id: 
     response={204: None, **RECORD_ERRORS},
     summary="Remove a record entered in error",
 )
-def remove_record(request: AuthenticatedRequest, enterprise_id: int, record_id: int) -> Any:
+def remove_record(request: HttpRequest, enterprise_id: int, record_id: int) -> Any:
     _require(request, Capability.ENTERPRISE_CHANGE)
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     record = selectors.enterprise_record_get(user=request.user, enterprise=enterprise, pk=record_id)

@@ -3,13 +3,12 @@ Lists and details carry masked ID numbers; only ``POST /{id}/reveal`` returns a 
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused
@@ -46,12 +45,12 @@ class ListFilters(Schema):
     include_former: bool = False
 
 
-def _require(request: AuthenticatedRequest, capability: str) -> None:
+def _require(request: HttpRequest, capability: str) -> None:
     if not has_capability(request.user, capability):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
-def _enterprise(request: AuthenticatedRequest, enterprise_id: int | None) -> Enterprise:
+def _enterprise(request: HttpRequest, enterprise_id: int | None) -> Enterprise:
     """The enterprise named (in scope, else 404), or the enterprise user's own."""
     pk = enterprise_id if enterprise_id is not None else getattr(request.user, "enterprise_id", None)
     enterprise: Enterprise = Enterprise.objects.get_visible(request.user, pk=pk)
@@ -60,7 +59,7 @@ def _enterprise(request: AuthenticatedRequest, enterprise_id: int | None) -> Ent
 
 @router.get("", response={200: list[EmployeeListOut], **ERRORS}, summary="List employees in scope (masked)")
 @paginate(BoundedLimitOffset)
-def list_employees(request: AuthenticatedRequest, filters: Query[ListFilters]) -> Any:
+def list_employees(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     _require(request, Capability.EMPLOYEE_VIEW)
     return selectors.employee_list(
         user=request.user,
@@ -75,7 +74,7 @@ def list_employees(request: AuthenticatedRequest, filters: Query[ListFilters]) -
 
 
 @router.post("", response={201: EmployeeOut, **ERRORS}, summary="Register an employee")
-def create_employee(request: AuthenticatedRequest, payload: EmployeeIn) -> Any:
+def create_employee(request: HttpRequest, payload: EmployeeIn) -> Any:
     _require(request, Capability.EMPLOYEE_MANAGE)
     data = payload.dict()
     enterprise = _enterprise(request, data.pop("enterprise_id"))
@@ -88,7 +87,7 @@ def create_employee(request: AuthenticatedRequest, payload: EmployeeIn) -> Any:
     summary="Import one enterprise's employees (dry run by default): a job, finished (200) or running (202)",
 )
 def import_employees(
-    request: AuthenticatedRequest, file: File[UploadedFile], enterprise_id: Id | None = None, dry_run: bool = True
+    request: HttpRequest, file: File[UploadedFile], enterprise_id: Id | None = None, dry_run: bool = True
 ) -> Any:
     _require(request, Capability.EMPLOYEE_MANAGE)
     enterprise = _enterprise(request, enterprise_id)
@@ -108,7 +107,7 @@ def import_employees(
     response={200: None, **ERRORS},
     summary="WL-10: employees of whitelisted enterprises in scope, for the provincial platform",
 )
-def export_employees(request: AuthenticatedRequest, region: str = "") -> HttpResponse:
+def export_employees(request: HttpRequest, region: str = "") -> HttpResponse:
     exported = export.employee_export_province(actor=request.user, region_code=region)
     response = xlsx_response(exported.content, "whitelist-employees.xlsx")
     response["Cache-Control"] = "no-store"
@@ -120,7 +119,7 @@ def export_employees(request: AuthenticatedRequest, region: str = "") -> HttpRes
     response={201: TestImportOut, 202: TestImportOut, **ERRORS},
     summary="EP-2: import a testing institution's result file (all or nothing; large files in the background)",
 )
-def import_results(request: AuthenticatedRequest, file: File[UploadedFile], institution: Form[str]) -> Any:
+def import_results(request: HttpRequest, file: File[UploadedFile], institution: Form[str]) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
     test_import = ingest.results_import_submit(
         actor=request.user, institution=institution, file_name=file.name or "results.csv", content=file
@@ -130,7 +129,7 @@ def import_results(request: AuthenticatedRequest, file: File[UploadedFile], inst
 
 
 @router.get("/results/{int:import_id}", response={200: TestImportOut, **ERRORS}, summary="EP-2: one result file")
-def get_result_import(request: AuthenticatedRequest, import_id: int) -> Any:
+def get_result_import(request: HttpRequest, import_id: int) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
     return selectors.test_import_get(user=request.user, pk=import_id)
 
@@ -146,7 +145,7 @@ class OverdueFilters(Schema):
     summary="EP-2: employed people overdue for a test in scope (48 h / 24 h / daily cadences)",
 )
 @paginate(BoundedLimitOffset)
-def list_overdue(request: AuthenticatedRequest, filters: Query[OverdueFilters]) -> Any:
+def list_overdue(request: HttpRequest, filters: Query[OverdueFilters]) -> Any:
     _require(request, Capability.EMPLOYEE_VIEW)
     enterprise = Enterprise.objects.get_visible(request.user, pk=filters.enterprise) if filters.enterprise else None
     region = Region.objects.filter(code=filters.region).first() if filters.region else None
@@ -156,13 +155,13 @@ def list_overdue(request: AuthenticatedRequest, filters: Query[OverdueFilters]) 
 
 
 @router.get("/{int:employee_id}/status", response={200: EmployeeStatusOut, **ERRORS}, summary="Zone, code, tests")
-def get_employee_status(request: AuthenticatedRequest, employee_id: int) -> Any:
+def get_employee_status(request: HttpRequest, employee_id: int) -> Any:
     _require(request, Capability.EMPLOYEE_VIEW)
     return selectors.employee_get(user=request.user, pk=employee_id)
 
 
 @router.post("/{int:employee_id}/zone", response={200: ZoneMoveOut, 204: None, **ERRORS}, summary="EP-8: move zones")
-def move_zone(request: AuthenticatedRequest, employee_id: int, payload: ZoneMoveIn) -> Any:
+def move_zone(request: HttpRequest, employee_id: int, payload: ZoneMoveIn) -> Any:
     _require(request, Capability.EMPLOYEE_MANAGE)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
     move = services.employee_move_zone(actor=request.user, employee=employee, zone=payload.zone, reason=payload.reason)
@@ -170,7 +169,7 @@ def move_zone(request: AuthenticatedRequest, employee_id: int, payload: ZoneMove
 
 
 @router.get("/{int:employee_id}", response={200: EmployeeOut, **ERRORS}, summary="One employee (masked)")
-def get_employee(request: AuthenticatedRequest, employee_id: int) -> Any:
+def get_employee(request: HttpRequest, employee_id: int) -> Any:
     _require(request, Capability.EMPLOYEE_VIEW)
     return selectors.employee_get(user=request.user, pk=employee_id)
 
@@ -180,7 +179,7 @@ def get_employee(request: AuthenticatedRequest, employee_id: int) -> Any:
     response={200: RevealOut, **ERRORS},
     summary="The full ID number (epidemic task force only; audit-logged with the purpose)",
 )
-def reveal_id_number(request: AuthenticatedRequest, response: HttpResponse, employee_id: int, payload: RevealIn) -> Any:
+def reveal_id_number(request: HttpRequest, response: HttpResponse, employee_id: int, payload: RevealIn) -> Any:
     _require(request, Capability.ID_REVEAL)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
     number = services.employee_reveal_id_number(actor=request.user, employee=employee, purpose=payload.purpose)

@@ -4,13 +4,13 @@ ID numbers go in only to be digested and come out only masked."""
 from datetime import date
 from typing import Any
 
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused
@@ -42,12 +42,12 @@ router = Router(tags=["health"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def _require(request: AuthenticatedRequest, capability: str) -> None:
+def _require(request: HttpRequest, capability: str) -> None:
     if not has_capability(request.user, capability):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
-def _enterprise(request: AuthenticatedRequest, enterprise_id: int | None) -> Enterprise:
+def _enterprise(request: HttpRequest, enterprise_id: int | None) -> Enterprise:
     pk = enterprise_id if enterprise_id is not None else getattr(request.user, "enterprise_id", None)
     enterprise: Enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=pk)
     return enterprise
@@ -69,7 +69,7 @@ class ReportFilters(Schema):
 
 @router.get("/reports", response={200: list[DailyReportOut], **ERRORS}, summary="Daily health reports in scope")
 @paginate(BoundedLimitOffset)
-def list_reports(request: AuthenticatedRequest, filters: Query[ReportFilters]) -> Any:
+def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.daily_report_list(
         user=request.user, day=filters.day, enterprise_id=filters.enterprise, region_code=filters.region
@@ -77,7 +77,7 @@ def list_reports(request: AuthenticatedRequest, filters: Query[ReportFilters]) -
 
 
 @router.post("/reports", response={201: DailyReportDetailOut, **ERRORS}, summary="File a daily (or zero) report")
-def file_report(request: AuthenticatedRequest, payload: DailyReportIn) -> Any:
+def file_report(request: HttpRequest, payload: DailyReportIn) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     report = services.daily_report_file(
         actor=request.user,
@@ -96,13 +96,13 @@ def file_report(request: AuthenticatedRequest, payload: DailyReportIn) -> Any:
     summary="Whitelisted enterprises in scope without a report for the day",
 )
 @paginate(BoundedLimitOffset)
-def missing_reports(request: AuthenticatedRequest, day: date | None = None, region: str = "") -> Any:
+def missing_reports(request: HttpRequest, day: date | None = None, region: str = "") -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.enterprises_missing_report(user=request.user, day=day or timezone.localdate(), region_code=region)
 
 
 @router.get("/reports/{int:report_id}", response={200: DailyReportDetailOut, **ERRORS}, summary="One daily report")
-def get_report(request: AuthenticatedRequest, report_id: int) -> Any:
+def get_report(request: HttpRequest, report_id: int) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.daily_report_get(user=request.user, pk=report_id)
 
@@ -110,7 +110,7 @@ def get_report(request: AuthenticatedRequest, report_id: int) -> Any:
 @router.put(
     "/reports/{int:report_id}", response={200: DailyReportDetailOut, **ERRORS}, summary="Correct today's report"
 )
-def correct_report(request: AuthenticatedRequest, report_id: int, payload: DailyReportCorrectIn) -> Any:
+def correct_report(request: HttpRequest, report_id: int, payload: DailyReportCorrectIn) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     report = selectors.daily_report_get(user=request.user, pk=report_id)
     return services.daily_report_correct(
@@ -129,13 +129,13 @@ def correct_report(request: AuthenticatedRequest, report_id: int, payload: Daily
     "/risk-areas", response={200: list[RiskAreaOut], **ERRORS}, summary="Risk areas (optionally in force on a day)"
 )
 @paginate(BoundedLimitOffset)
-def list_risk_areas(request: AuthenticatedRequest, in_force_on: date | None = None) -> Any:
+def list_risk_areas(request: HttpRequest, in_force_on: date | None = None) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.risk_area_list(in_force_on=in_force_on)
 
 
 @router.post("/risk-areas", response={201: RiskAreaOut, **ERRORS}, summary="Add a risk area (epidemic task force)")
-def create_risk_area(request: AuthenticatedRequest, payload: RiskAreaIn) -> Any:
+def create_risk_area(request: HttpRequest, payload: RiskAreaIn) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
     data = payload.dict()
     data["county"] = _region(data.pop("county_code"))
@@ -143,13 +143,13 @@ def create_risk_area(request: AuthenticatedRequest, payload: RiskAreaIn) -> Any:
 
 
 @router.get("/risk-areas/{int:area_id}", response={200: RiskAreaOut, **ERRORS}, summary="One risk area")
-def get_risk_area(request: AuthenticatedRequest, area_id: int) -> Any:
+def get_risk_area(request: HttpRequest, area_id: int) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.risk_area_get(pk=area_id)
 
 
 @router.post("/risk-areas/{int:area_id}/end", response={200: RiskAreaOut, **ERRORS}, summary="End a risk area")
-def end_risk_area(request: AuthenticatedRequest, area_id: int, payload: RiskAreaEndIn) -> Any:
+def end_risk_area(request: HttpRequest, area_id: int, payload: RiskAreaEndIn) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
     area = selectors.risk_area_get_to_change(user=request.user, pk=area_id)
     return services.risk_area_end(actor=request.user, area=area, until=payload.until)
@@ -162,7 +162,7 @@ class CodeFilters(Schema):
 
 @router.get("/codes", response={200: list[CodedEmployeeOut], **ERRORS}, summary="People with red or yellow codes")
 @paginate(BoundedLimitOffset)
-def list_codes(request: AuthenticatedRequest, filters: Query[CodeFilters]) -> Any:
+def list_codes(request: HttpRequest, filters: Query[CodeFilters]) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.coded_employees(user=request.user, enterprise_id=filters.enterprise, region_code=filters.region)
 
@@ -171,7 +171,7 @@ def list_codes(request: AuthenticatedRequest, filters: Query[CodeFilters]) -> An
     "/codes/{int:employee_id}/history", response={200: list[CodeChangeOut], **ERRORS}, summary="A person's code history"
 )
 @paginate(BoundedLimitOffset)
-def code_history(request: AuthenticatedRequest, employee_id: int) -> Any:
+def code_history(request: HttpRequest, employee_id: int) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
     return selectors.code_history(user=request.user, employee_id=employee.pk)
@@ -182,7 +182,7 @@ def code_history(request: AuthenticatedRequest, employee_id: int) -> Any:
     response={200: CodeChangeOut | None, **ERRORS},
     summary="Assign a code colour (null when unchanged; whitelist protection applies)",
 )
-def assign_code(request: AuthenticatedRequest, employee_id: int, payload: CodeAssignIn) -> Any:
+def assign_code(request: HttpRequest, employee_id: int, payload: CodeAssignIn) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
     return services.health_code_assign(
@@ -202,7 +202,7 @@ class ArrivalFilters(Schema):
 
 @router.get("/arrivals", response={200: list[ArrivalOut], **ERRORS}, summary="Arrival registrations in scope")
 @paginate(BoundedLimitOffset)
-def list_arrivals(request: AuthenticatedRequest, filters: Query[ArrivalFilters]) -> Any:
+def list_arrivals(request: HttpRequest, filters: Query[ArrivalFilters]) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     registrations = selectors.arrival_list(
         user=request.user,
@@ -214,7 +214,7 @@ def list_arrivals(request: AuthenticatedRequest, filters: Query[ArrivalFilters])
 
 
 @router.post("/arrivals", response={201: ArrivalOut, **ERRORS}, summary="Register an arrival (in advance or after)")
-def register_arrival(request: AuthenticatedRequest, payload: ArrivalIn) -> Any:
+def register_arrival(request: HttpRequest, payload: ArrivalIn) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     data = payload.dict()
     enterprise = _enterprise(request, data.pop("enterprise_id"))
@@ -224,7 +224,7 @@ def register_arrival(request: AuthenticatedRequest, payload: ArrivalIn) -> Any:
 
 
 @router.get("/arrivals/{int:arrival_id}", response={200: ArrivalOut, **ERRORS}, summary="One arrival registration")
-def get_arrival(request: AuthenticatedRequest, arrival_id: int) -> Any:
+def get_arrival(request: HttpRequest, arrival_id: int) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.arrival_get(user=request.user, pk=arrival_id)
 
@@ -232,7 +232,7 @@ def get_arrival(request: AuthenticatedRequest, arrival_id: int) -> Any:
 @router.post(
     "/arrivals/{int:arrival_id}/arrived", response={200: ArrivalOut, **ERRORS}, summary="Record the arrival (coding)"
 )
-def mark_arrived(request: AuthenticatedRequest, arrival_id: int, payload: ArrivedIn) -> Any:
+def mark_arrived(request: HttpRequest, arrival_id: int, payload: ArrivedIn) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     registration = selectors.arrival_get(user=request.user, pk=arrival_id)
     services.arrival_mark_arrived(actor=request.user, registration=registration, arrived_at=payload.arrived_at)
@@ -241,7 +241,7 @@ def mark_arrived(request: AuthenticatedRequest, arrival_id: int, payload: Arrive
 
 @router.get("/sightings", response={200: list[SightingOut], **ERRORS}, summary="Gate sightings in scope")
 @paginate(BoundedLimitOffset)
-def list_sightings(request: AuthenticatedRequest, enterprise: Id | None = None) -> Any:
+def list_sightings(request: HttpRequest, enterprise: Id | None = None) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.sighting_list(user=request.user, enterprise_id=enterprise)
 
@@ -251,7 +251,7 @@ def list_sightings(request: AuthenticatedRequest, enterprise: Id | None = None) 
     response={201: SightingOut, **ERRORS},
     summary="A person seen arriving (gate check); unregistered → warning",
 )
-def record_sighting(request: AuthenticatedRequest, payload: SightingIn) -> Any:
+def record_sighting(request: HttpRequest, payload: SightingIn) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     data = payload.dict()
     enterprise = _enterprise(request, data.pop("enterprise_id"))

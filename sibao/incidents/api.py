@@ -3,11 +3,11 @@
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused, ServiceError
@@ -43,7 +43,7 @@ class ListFilters(Schema):
     overdue: bool = False
 
 
-def _require(request: AuthenticatedRequest, capability: str) -> None:
+def _require(request: HttpRequest, capability: str) -> None:
     if not has_capability(request.user, capability):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
@@ -138,14 +138,14 @@ def _detail(incident: Incident, user: Any) -> dict[str, Any]:
     }
 
 
-def _incident(request: AuthenticatedRequest, incident_id: int) -> Incident:
+def _incident(request: HttpRequest, incident_id: int) -> Incident:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.incident_get(user=request.user, pk=incident_id)
 
 
 @router.get("", response={200: list[IncidentListOut], **ERRORS}, summary="Incidents in scope, open first")
 @paginate(BoundedLimitOffset)
-def list_incidents(request: AuthenticatedRequest, filters: Query[ListFilters]) -> Any:
+def list_incidents(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     incidents = selectors.incident_list(
         user=request.user,
@@ -157,7 +157,7 @@ def list_incidents(request: AuthenticatedRequest, filters: Query[ListFilters]) -
 
 
 @router.post("", response={201: IncidentOut, **ERRORS}, summary="Report a suspected or initial-positive person")
-def report_incident(request: AuthenticatedRequest, payload: ReportIn) -> Any:
+def report_incident(request: HttpRequest, payload: ReportIn) -> Any:
     _require(request, Capability.EPIDEMIC_REPORT)
     employee = Employee.objects.select_related("enterprise__region").get_visible(request.user, pk=payload.employee_id)
     incident = services.incident_report(
@@ -171,7 +171,7 @@ def report_incident(request: AuthenticatedRequest, payload: ReportIn) -> Any:
     response={200: IncidentOut, **ERRORS},
     summary="One incident with contacts, shutdowns, history",
 )
-def get_incident(request: AuthenticatedRequest, incident_id: int) -> Any:
+def get_incident(request: HttpRequest, incident_id: int) -> Any:
     return _detail(_incident(request, incident_id), request.user)
 
 
@@ -181,7 +181,7 @@ def get_incident(request: AuthenticatedRequest, incident_id: int) -> Any:
     summary="Take a workflow action: observe, sample_retest, confirm, clear, isolate_contacts, disinfect, close, "
     "return_to_post",
 )
-def act(request: AuthenticatedRequest, incident_id: int, action: str, payload: ActionIn) -> Any:
+def act(request: HttpRequest, incident_id: int, action: str, payload: ActionIn) -> Any:
     incident = _incident(request, incident_id)
     data = payload.dict()
     data["place"] = str(data.get("place") or "")
@@ -190,7 +190,7 @@ def act(request: AuthenticatedRequest, incident_id: int, action: str, payload: A
 
 
 @router.get("/{int:incident_id}/contacts", response={200: list[ContactOut], **ERRORS}, summary="The contact list")
-def list_contacts(request: AuthenticatedRequest, incident_id: int) -> Any:
+def list_contacts(request: HttpRequest, incident_id: int) -> Any:
     incident = _incident(request, incident_id)
     return [_contact(c) for c in incident.contacts.select_related("employee").order_by("kind", "name", "pk")]
 
@@ -200,13 +200,13 @@ def list_contacts(request: AuthenticatedRequest, incident_id: int) -> Any:
     response={200: ProposalOut, **ERRORS},
     summary="Propose contacts from venue-code tracing",
 )
-def propose_contacts(request: AuthenticatedRequest, incident_id: int) -> Any:
+def propose_contacts(request: HttpRequest, incident_id: int) -> Any:
     incident = _incident(request, incident_id)
     return services.contacts_propose(actor=request.user, incident=incident).__dict__
 
 
 @router.post("/{int:incident_id}/contacts", response={201: ContactOut, **ERRORS}, summary="Add a contact")
-def add_contact(request: AuthenticatedRequest, incident_id: int, payload: ContactIn) -> Any:
+def add_contact(request: HttpRequest, incident_id: int, payload: ContactIn) -> Any:
     incident = _incident(request, incident_id)
     employee = Employee.objects.filter(pk=payload.employee_id).first()
     if employee is None:
@@ -220,7 +220,7 @@ def add_contact(request: AuthenticatedRequest, incident_id: int, payload: Contac
 @router.delete(
     "/{int:incident_id}/contacts/{int:contact_id}", response={204: None, **ERRORS}, summary="Remove a proposed contact"
 )
-def remove_contact(request: AuthenticatedRequest, incident_id: int, contact_id: int) -> Any:
+def remove_contact(request: HttpRequest, incident_id: int, contact_id: int) -> Any:
     incident = _incident(request, incident_id)
     contact = selectors.contact_get(user=request.user, incident=incident, pk=contact_id)
     services.contact_remove(actor=request.user, contact=contact)
@@ -232,7 +232,7 @@ def remove_contact(request: AuthenticatedRequest, incident_id: int, contact_id: 
     response={200: IsolatedOut, **ERRORS},
     summary="Isolate the listed contacts now (yellow zone, temporary)",
 )
-def isolate_contacts(request: AuthenticatedRequest, incident_id: int) -> Any:
+def isolate_contacts(request: HttpRequest, incident_id: int) -> Any:
     incident = _incident(request, incident_id)
     return {"moved": services.contacts_isolate(actor=request.user, incident=incident)}
 
@@ -242,7 +242,7 @@ def isolate_contacts(request: AuthenticatedRequest, incident_id: int) -> Any:
     response={200: ContactOut, **ERRORS},
     summary="Release one isolated contact",
 )
-def release_contact(request: AuthenticatedRequest, incident_id: int, contact_id: int, payload: ReleaseIn) -> Any:
+def release_contact(request: HttpRequest, incident_id: int, contact_id: int, payload: ReleaseIn) -> Any:
     incident = _incident(request, incident_id)
     contact = selectors.contact_get(user=request.user, incident=incident, pk=contact_id)
     return _contact(services.contact_release(actor=request.user, contact=contact, reason=payload.reason))
@@ -253,7 +253,7 @@ def release_contact(request: AuthenticatedRequest, incident_id: int, contact_id:
     response={201: ShutdownOut, **ERRORS},
     summary="Ask for a shutdown linked to the incident (at most the region's maximum days, inclusive)",
 )
-def request_shutdown(request: AuthenticatedRequest, incident_id: int, payload: ShutdownIn) -> Any:
+def request_shutdown(request: HttpRequest, incident_id: int, payload: ShutdownIn) -> Any:
     incident = _incident(request, incident_id)
     shutdown = services.shutdown_request(
         actor=request.user,
@@ -267,7 +267,7 @@ def request_shutdown(request: AuthenticatedRequest, incident_id: int, payload: S
 
 
 @router.get("/shutdowns/{int:shutdown_id}", response={200: ShutdownOut, **ERRORS}, summary="One shutdown request")
-def get_shutdown(request: AuthenticatedRequest, shutdown_id: int) -> Any:
+def get_shutdown(request: HttpRequest, shutdown_id: int) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return _shutdown(selectors.shutdown_get(user=request.user, pk=shutdown_id), request.user)
 
@@ -277,7 +277,7 @@ def get_shutdown(request: AuthenticatedRequest, shutdown_id: int) -> Any:
     response={200: ShutdownOut, **ERRORS},
     summary="approve / refuse (HQ office, reason required) or end (production resumed)",
 )
-def shutdown_act(request: AuthenticatedRequest, shutdown_id: int, action: str, payload: DecisionIn) -> Any:
+def shutdown_act(request: HttpRequest, shutdown_id: int, action: str, payload: DecisionIn) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     shutdown = selectors.shutdown_get(user=request.user, pk=shutdown_id)
     if action == "end":

@@ -6,13 +6,12 @@ An enterprise user reads and writes its own enterprise; officials read the enter
 from datetime import date
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused
@@ -44,14 +43,12 @@ class RegionQuery(Schema):
         return selectors.RegionFilters(region_code=self.region, whitelisted_only=not self.include_not_whitelisted)
 
 
-def _require(request: AuthenticatedRequest, capability: str) -> None:
+def _require(request: HttpRequest, capability: str) -> None:
     if not has_capability(request.user, capability):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
-def _enterprise(
-    request: AuthenticatedRequest, enterprise_id: int, capability: str = Capability.EPIDEMIC_VIEW
-) -> Enterprise:
+def _enterprise(request: HttpRequest, enterprise_id: int, capability: str = Capability.EPIDEMIC_VIEW) -> Enterprise:
     _require(request, capability)
     return selectors.enterprise_get(user=request.user, pk=enterprise_id)
 
@@ -117,7 +114,7 @@ def _readiness(report: selectors.ReadinessReport) -> dict[str, Any]:
 
 
 @router.get("/ranking", response={200: list[RankingRowOut], **ERRORS}, summary="EP-11: enterprises by readiness gaps")
-def ranking(request: AuthenticatedRequest, query: Query[RegionQuery]) -> Any:
+def ranking(request: HttpRequest, query: Query[RegionQuery]) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return [
         {
@@ -133,7 +130,7 @@ def ranking(request: AuthenticatedRequest, query: Query[RegionQuery]) -> Any:
 @router.get(
     "/shortfalls", response={200: list[ShortfallRowOut], **ERRORS}, summary="EP-10: enterprises short of supplies"
 )
-def shortfalls(request: AuthenticatedRequest, query: Query[RegionQuery]) -> Any:
+def shortfalls(request: HttpRequest, query: Query[RegionQuery]) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return [
         {
@@ -150,7 +147,7 @@ def shortfalls(request: AuthenticatedRequest, query: Query[RegionQuery]) -> Any:
     response={200: SupplyStatusOut, **ERRORS},
     summary="EP-10: stock against reserve",
 )
-def get_supplies(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
+def get_supplies(request: HttpRequest, enterprise_id: Id) -> Any:
     return _supplies(selectors.supply_status(_enterprise(request, enterprise_id)))
 
 
@@ -159,7 +156,7 @@ def get_supplies(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
     response={200: SupplyStatusOut, **ERRORS},
     summary="EP-10: report the current stock (some or all supplies)",
 )
-def put_supplies(request: AuthenticatedRequest, enterprise_id: Id, payload: StockIn) -> Any:
+def put_supplies(request: HttpRequest, enterprise_id: Id, payload: StockIn) -> Any:
     enterprise = _enterprise(request, enterprise_id, Capability.EPIDEMIC_REPORT)
     services.stock_report(
         actor=request.user,
@@ -176,7 +173,7 @@ def put_supplies(request: AuthenticatedRequest, enterprise_id: Id, payload: Stoc
     summary="EP-10: stock reports, newest first",
 )
 @paginate(BoundedLimitOffset)
-def supply_history(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
+def supply_history(request: HttpRequest, enterprise_id: Id) -> Any:
     enterprise = _enterprise(request, enterprise_id)
     return selectors.supply_history(user=request.user, enterprise=enterprise)
 
@@ -186,7 +183,7 @@ def supply_history(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
     response={200: ReadinessOut, **ERRORS},
     summary="EP-11: readiness and its checklist",
 )
-def get_readiness(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
+def get_readiness(request: HttpRequest, enterprise_id: Id) -> Any:
     return _readiness(selectors.readiness_report(_enterprise(request, enterprise_id)))
 
 
@@ -195,7 +192,7 @@ def get_readiness(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
     response={200: ReadinessOut, **ERRORS},
     summary="EP-11: task force, observation rooms, sampling booth",
 )
-def put_readiness(request: AuthenticatedRequest, enterprise_id: Id, payload: ReadinessIn) -> Any:
+def put_readiness(request: HttpRequest, enterprise_id: Id, payload: ReadinessIn) -> Any:
     enterprise = _enterprise(request, enterprise_id, Capability.EPIDEMIC_REPORT)
     services.readiness_save(actor=request.user, enterprise=enterprise, data=payload.dict())
     return _readiness(selectors.readiness_report(enterprise))
@@ -207,7 +204,7 @@ def put_readiness(request: AuthenticatedRequest, enterprise_id: Id, payload: Rea
     summary="EP-11: upload the emergency plan (PDF, DOC or DOCX)",
 )
 def post_plan(
-    request: AuthenticatedRequest, enterprise_id: Id, file: File[UploadedFile], plan_date: Form[date | None] = None
+    request: HttpRequest, enterprise_id: Id, file: File[UploadedFile], plan_date: Form[date | None] = None
 ) -> Any:
     enterprise = _enterprise(request, enterprise_id, Capability.EPIDEMIC_REPORT)
     services.plan_upload(actor=request.user, enterprise=enterprise, upload=file, plan_date=plan_date)
@@ -219,7 +216,7 @@ def post_plan(
     response={200: None, **ERRORS},
     summary="EP-11: download the emergency plan",
 )
-def get_plan(request: AuthenticatedRequest, enterprise_id: Id) -> FileResponse:
+def get_plan(request: HttpRequest, enterprise_id: Id) -> FileResponse:
     readiness = selectors.readiness_report(_enterprise(request, enterprise_id)).readiness
     if readiness is None or not readiness.plan_file:
         raise Http404
@@ -236,7 +233,7 @@ def get_plan(request: AuthenticatedRequest, enterprise_id: Id) -> FileResponse:
     summary="EP-11: drills, newest first",
 )
 @paginate(BoundedLimitOffset)
-def list_drills(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
+def list_drills(request: HttpRequest, enterprise_id: Id) -> Any:
     enterprise = _enterprise(request, enterprise_id)
     return selectors.drill_list(user=request.user, enterprise=enterprise)
 
@@ -246,7 +243,7 @@ def list_drills(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
     response={201: DrillOut, **ERRORS},
     summary="EP-11: record a drill",
 )
-def post_drill(request: AuthenticatedRequest, enterprise_id: Id, payload: DrillIn) -> Any:
+def post_drill(request: HttpRequest, enterprise_id: Id, payload: DrillIn) -> Any:
     enterprise = _enterprise(request, enterprise_id, Capability.EPIDEMIC_REPORT)
     drill = services.drill_record(actor=request.user, enterprise=enterprise, held_on=payload.held_on, note=payload.note)
     return Status(201, drill)

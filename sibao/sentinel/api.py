@@ -2,12 +2,12 @@
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused, ServiceError
@@ -42,7 +42,7 @@ class ListFilters(Schema):
     mine: bool = False
 
 
-def _require(request: AuthenticatedRequest, capability: str) -> None:
+def _require(request: HttpRequest, capability: str) -> None:
     if not has_capability(request.user, capability):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
@@ -78,7 +78,7 @@ def _detail(warning: SentinelWarning, user: Any) -> dict[str, Any]:
 
 @router.get("", response={200: list[WarningOut], **ERRORS}, summary="Sentinel warnings in scope")
 @paginate(BoundedLimitOffset)
-def list_warnings(request: AuthenticatedRequest, filters: Query[ListFilters]) -> Any:
+def list_warnings(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.warning_list(
         user=request.user,
@@ -95,7 +95,7 @@ def list_warnings(request: AuthenticatedRequest, filters: Query[ListFilters]) ->
 
 
 @router.get("/counts", response={200: CountsOut, **ERRORS}, summary="Open warnings per kind, status and child region")
-def counts(request: AuthenticatedRequest, region: str = "") -> Any:
+def counts(request: HttpRequest, region: str = "") -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     area = None
     if region:
@@ -110,7 +110,7 @@ def counts(request: AuthenticatedRequest, region: str = "") -> Any:
     response={200: PharmacyImportOut, 202: PharmacyImportOut, **ERRORS},
     summary="Import pharmacy sales of the four drug types (dry run by default): a job, finished (200) or running (202)",
 )
-def import_pharmacy(request: AuthenticatedRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
+def import_pharmacy(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
     job = import_job_submit(
         actor=request.user,
@@ -132,13 +132,13 @@ def import_pharmacy(request: AuthenticatedRequest, file: File[UploadedFile], dry
 
 
 @router.get("/{int:warning_id}", response={200: WarningDetailOut, **ERRORS}, summary="One warning with its history")
-def get_warning(request: AuthenticatedRequest, warning_id: int) -> Any:
+def get_warning(request: HttpRequest, warning_id: int) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)
 
 
 @router.post("/{int:warning_id}/take", response={200: WarningDetailOut, **ERRORS}, summary="Take the warning")
-def take(request: AuthenticatedRequest, warning_id: int) -> Any:
+def take(request: HttpRequest, warning_id: int) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     services.warning_take(actor=request.user, warning=warning)
@@ -146,7 +146,7 @@ def take(request: AuthenticatedRequest, warning_id: int) -> Any:
 
 
 @router.post("/{int:warning_id}/close", response={200: WarningDetailOut, **ERRORS}, summary="Close with a note")
-def close(request: AuthenticatedRequest, warning_id: int, payload: CloseIn) -> Any:
+def close(request: HttpRequest, warning_id: int, payload: CloseIn) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     services.warning_close(actor=request.user, warning=warning, note=payload.note)
@@ -156,7 +156,7 @@ def close(request: AuthenticatedRequest, warning_id: int, payload: CloseIn) -> A
 @router.post(
     "/{int:warning_id}/reassign", response={200: WarningDetailOut, **ERRORS}, summary="Hand over to another user"
 )
-def reassign(request: AuthenticatedRequest, warning_id: int, payload: ReassignIn) -> Any:
+def reassign(request: HttpRequest, warning_id: int, payload: ReassignIn) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     # Only the people the warning may go to: any other id answers like an unknown one (issue 8 #9).

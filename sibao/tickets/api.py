@@ -9,14 +9,13 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.roles import Capability, Role, has_capability
@@ -66,7 +65,7 @@ TicketAction = Literal[
 MAX_DEADLINE = timedelta(days=366)
 
 
-def _ticket(request: AuthenticatedRequest, ticket_id: int) -> Ticket:
+def _ticket(request: HttpRequest, ticket_id: int) -> Ticket:
     return Ticket.objects.select_related(  # type: ignore[no-any-return]
         "enterprise", "enterprise__region", "unit", "holder_region", "common_issue"
     ).get_visible(request.user, pk=ticket_id)
@@ -92,7 +91,7 @@ class TicketListFilters(Schema):
 
 @router.get("", response={200: list[TicketOut], **ERRORS}, summary="Requests in the caller's scope, newest first")
 @paginate(BoundedLimitOffset)
-def list_tickets(request: AuthenticatedRequest, filters: Query[TicketListFilters]) -> Any:
+def list_tickets(request: HttpRequest, filters: Query[TicketListFilters]) -> Any:
     if filters.region_code and not Region.objects.filter(code=filters.region_code).exists():
         raise Http404
     return selectors.tickets_for(
@@ -112,7 +111,7 @@ def list_tickets(request: AuthenticatedRequest, filters: Query[TicketListFilters
     response={201: TicketDetailOut, **ERRORS},
     summary="File a request (an enterprise for itself, an official on an enterprise's behalf)",
 )
-def file_ticket(request: AuthenticatedRequest, payload: TicketIn) -> Any:
+def file_ticket(request: HttpRequest, payload: TicketIn) -> Any:
     user: Any = request.user
     if payload.enterprise_id is not None:
         enterprise = Enterprise.objects.visible_to(user).filter(pk=payload.enterprise_id).first()
@@ -136,7 +135,7 @@ def file_ticket(request: AuthenticatedRequest, payload: TicketIn) -> Any:
     summary="What the caller's HQ office must assign, most urgent first (RQ-2)",
 )
 @paginate(BoundedLimitOffset)
-def triage(request: AuthenticatedRequest) -> Any:
+def triage(request: HttpRequest) -> Any:
     if not has_capability(request.user, Capability.TICKET_TRIAGE):
         raise PermissionDenied
     return selectors.triage_queue(request.user)
@@ -147,7 +146,7 @@ def triage(request: AuthenticatedRequest) -> Any:
     response={200: TicketDetailOut, **ERRORS},
     summary="One request with its notes, attachments, history and the caller's possible actions",
 )
-def get_ticket(request: AuthenticatedRequest, ticket_id: int) -> Any:
+def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
     return _ticket(request, ticket_id)
 
 
@@ -156,7 +155,7 @@ def get_ticket(request: AuthenticatedRequest, ticket_id: int) -> Any:
     response={201: AttachmentOut, **ERRORS},
     summary="Add a file (PDF, images, Word, Excel; up to 10 MB): the filing enterprise, until closed",
 )
-def add_attachment(request: AuthenticatedRequest, ticket_id: int, file: File[UploadedFile]) -> Any:
+def add_attachment(request: HttpRequest, ticket_id: int, file: File[UploadedFile]) -> Any:
     ticket = _ticket(request, ticket_id)
     attachment = services.ticket_attachment_add(actor=request.user, ticket=ticket, upload=file)
     return Status(201, attachment)
@@ -167,7 +166,7 @@ def add_attachment(request: AuthenticatedRequest, ticket_id: int, file: File[Upl
     response={200: None, **ERRORS},
     summary="Download an attachment",
 )
-def download_attachment(request: AuthenticatedRequest, ticket_id: int, attachment_id: int) -> FileResponse:
+def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int) -> FileResponse:
     ticket = _ticket(request, ticket_id)
     attachment = ticket.attachments.filter(pk=attachment_id).first()
     if attachment is None or not attachment.file.storage.exists(attachment.file.name):
@@ -178,7 +177,7 @@ def download_attachment(request: AuthenticatedRequest, ticket_id: int, attachmen
 # --- RQ-2…RQ-5: the closed loop -------------------------------------------------------------------
 
 
-def _assign(request: AuthenticatedRequest, ticket: Ticket, payload: TicketActionIn) -> Ticket:
+def _assign(request: HttpRequest, ticket: Ticket, payload: TicketActionIn) -> Ticket:
     unit = None
     if payload.unit_id is not None:
         unit = Unit.objects.filter(pk=payload.unit_id, is_active=True).select_related("region").first()
@@ -202,7 +201,7 @@ def _assign(request: AuthenticatedRequest, ticket: Ticket, payload: TicketAction
     summary="Assign, respond, return, escalate, ask for or send information, answer, rate, verify or close",
     description=TicketActionIn.__doc__,
 )
-def act_on_ticket(request: AuthenticatedRequest, ticket_id: int, action: TicketAction, payload: TicketActionIn) -> Any:
+def act_on_ticket(request: HttpRequest, ticket_id: int, action: TicketAction, payload: TicketActionIn) -> Any:
     ticket = _ticket(request, ticket_id)
     user: Any = request.user
     # Who may act is checked before the body, so a stranger learns nothing from input errors.
@@ -249,7 +248,7 @@ def act_on_ticket(request: AuthenticatedRequest, ticket_id: int, action: TicketA
     response={201: NoteOut, **ERRORS},
     summary="A progress note by the responsible unit or HQ office (RQ-4)",
 )
-def add_note(request: AuthenticatedRequest, ticket_id: int, payload: NoteIn) -> Any:
+def add_note(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Any:
     ticket = _ticket(request, ticket_id)
     note = services.ticket_note(
         actor=request.user, ticket=ticket, text=payload.text, visible_to_enterprise=payload.visible_to_enterprise
@@ -262,7 +261,7 @@ def add_note(request: AuthenticatedRequest, ticket_id: int, payload: NoteIn) -> 
     response={201: NoticeOut, **ERRORS},
     summary="督办: supervision's notice on an overdue request (RQ-6)",
 )
-def issue_notice(request: AuthenticatedRequest, ticket_id: int, payload: NoticeIn) -> Any:
+def issue_notice(request: HttpRequest, ticket_id: int, payload: NoticeIn) -> Any:
     ticket = _ticket(request, ticket_id)
     notice = services.notice_issue(actor=request.user, ticket=ticket, text=payload.text)
     return Status(201, notice)
@@ -271,7 +270,7 @@ def issue_notice(request: AuthenticatedRequest, ticket_id: int, payload: NoticeI
 # --- RQ-2: common issues --------------------------------------------------------------------------
 
 
-def _common_issues(request: AuthenticatedRequest) -> Any:
+def _common_issues(request: HttpRequest) -> Any:
     return (
         CommonIssue.objects.visible_to(request.user)
         .select_related("region", "unit")
@@ -280,7 +279,7 @@ def _common_issues(request: AuthenticatedRequest) -> Any:
     )
 
 
-def _common_issue(request: AuthenticatedRequest, issue_id: int) -> CommonIssue:
+def _common_issue(request: HttpRequest, issue_id: int) -> CommonIssue:
     issue = _common_issues(request).filter(pk=issue_id).first()
     if issue is None:
         raise Http404
@@ -299,7 +298,7 @@ class CommonIssueFilters(Schema):
     summary="Common issues (点办理、批处理) in scope, newest first",
 )
 @paginate(BoundedLimitOffset)
-def list_common_issues(request: AuthenticatedRequest, filters: Query[CommonIssueFilters]) -> Any:
+def list_common_issues(request: HttpRequest, filters: Query[CommonIssueFilters]) -> Any:
     if getattr(request.user, "role", None) == Role.ENTERPRISE:  # enterprises see answers on their own requests
         raise PermissionDenied
     queryset = _common_issues(request)
@@ -313,7 +312,7 @@ def list_common_issues(request: AuthenticatedRequest, filters: Query[CommonIssue
     response={201: CommonIssueDetailOut, **ERRORS},
     summary="Group requests with one systemic cause into a common issue for a policy department (HQ office)",
 )
-def create_common_issue(request: AuthenticatedRequest, payload: CommonIssueIn) -> Any:
+def create_common_issue(request: HttpRequest, payload: CommonIssueIn) -> Any:
     wanted = set(payload.ticket_ids)
     tickets = list(Ticket.objects.visible_to(request.user).filter(pk__in=wanted).order_by("pk"))
     if len(tickets) != len(wanted):
@@ -335,7 +334,7 @@ def create_common_issue(request: AuthenticatedRequest, payload: CommonIssueIn) -
     response={200: CommonIssueDetailOut, **ERRORS},
     summary="One common issue with the linked requests the caller may see",
 )
-def get_common_issue(request: AuthenticatedRequest, issue_id: int) -> Any:
+def get_common_issue(request: HttpRequest, issue_id: int) -> Any:
     return _common_issue(request, issue_id)
 
 
@@ -344,7 +343,7 @@ def get_common_issue(request: AuthenticatedRequest, issue_id: int) -> Any:
     response={200: CommonIssueDetailOut, **ERRORS},
     summary="Answer the common issue: every linked request is answered and its enterprise asked to rate it",
 )
-def answer_common_issue(request: AuthenticatedRequest, issue_id: int, payload: CommonIssueAnswerIn) -> Any:
+def answer_common_issue(request: HttpRequest, issue_id: int, payload: CommonIssueAnswerIn) -> Any:
     issue = _common_issue(request, issue_id)
     services.common_issue_answer(actor=request.user, issue=issue, outcome=payload.outcome, answer=payload.answer)
     return _common_issue(request, issue_id)
@@ -359,13 +358,13 @@ def answer_common_issue(request: AuthenticatedRequest, issue_id: int, payload: C
     summary="Routing rules the caller's HQ office keeps (its region and below)",
 )
 @paginate(BoundedLimitOffset)
-def list_routing_rules(request: AuthenticatedRequest) -> Any:
+def list_routing_rules(request: HttpRequest) -> Any:
     _require_triage(request)
     return routing.routing_rules_for(request.user)
 
 
 @router.post("/routing-rules", response={201: RoutingRuleOut, **ERRORS}, summary="Add a routing rule")
-def add_routing_rule(request: AuthenticatedRequest, payload: RoutingRuleIn) -> Any:
+def add_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
     _require_triage(request)
     region = Region.objects.active().filter(code=payload.region_code).first()
     if region is None:
@@ -379,7 +378,7 @@ def add_routing_rule(request: AuthenticatedRequest, payload: RoutingRuleIn) -> A
 
 
 @router.patch("/routing-rules/{int:rule_id}", response={200: RoutingRuleOut, **ERRORS}, summary="Change or disable")
-def change_routing_rule(request: AuthenticatedRequest, rule_id: int, payload: RoutingRulePatch) -> Any:
+def change_routing_rule(request: HttpRequest, rule_id: int, payload: RoutingRulePatch) -> Any:
     _require_triage(request)
     rule = routing.routing_rule_get(user=request.user, pk=rule_id)
     data = payload.dict(exclude_unset=True)
@@ -390,6 +389,6 @@ def change_routing_rule(request: AuthenticatedRequest, rule_id: int, payload: Ro
     return services.routing_rule_change(actor=request.user, rule=rule, data=data)
 
 
-def _require_triage(request: AuthenticatedRequest) -> None:
+def _require_triage(request: HttpRequest) -> None:
     if not has_capability(request.user, Capability.TICKET_TRIAGE):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))

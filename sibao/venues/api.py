@@ -2,12 +2,12 @@
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused
@@ -32,12 +32,12 @@ router = Router(tags=["venues"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def _require(request: AuthenticatedRequest, capability: str) -> None:
+def _require(request: HttpRequest, capability: str) -> None:
     if not has_capability(request.user, capability):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
-def _enterprise(request: AuthenticatedRequest, enterprise_id: int | None) -> Enterprise:
+def _enterprise(request: HttpRequest, enterprise_id: int | None) -> Enterprise:
     pk = enterprise_id if enterprise_id is not None else getattr(request.user, "enterprise_id", None)
     enterprise: Enterprise = Enterprise.objects.get_visible(request.user, pk=pk)
     return enterprise
@@ -54,13 +54,13 @@ def _coverage_out(enterprise: Enterprise, results: list[Any]) -> dict[str, Any]:
 
 @router.get("/venues", response={200: list[VenueOut], **ERRORS}, summary="Venue codes in scope")
 @paginate(BoundedLimitOffset)
-def list_venues(request: AuthenticatedRequest, enterprise: Id | None = None) -> Any:
+def list_venues(request: HttpRequest, enterprise: Id | None = None) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.venue_list(user=request.user, enterprise_id=enterprise)
 
 
 @router.post("/venues", response={201: VenueOut, **ERRORS}, summary="Add a venue code")
-def create_venue(request: AuthenticatedRequest, payload: VenueIn) -> Any:
+def create_venue(request: HttpRequest, payload: VenueIn) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     data = payload.dict()
     enterprise = _enterprise(request, data.pop("enterprise_id"))
@@ -68,13 +68,13 @@ def create_venue(request: AuthenticatedRequest, payload: VenueIn) -> Any:
 
 
 @router.get("/venues/{venue_id}", response={200: VenueOut, **ERRORS}, summary="One venue code")
-def get_venue(request: AuthenticatedRequest, venue_id: Id) -> Any:
+def get_venue(request: HttpRequest, venue_id: Id) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return selectors.venue_get(user=request.user, pk=venue_id)
 
 
 @router.patch("/venues/{venue_id}", response={200: VenueOut, **ERRORS}, summary="Edit or (de)activate a code")
-def update_venue(request: AuthenticatedRequest, venue_id: Id, payload: VenuePatch) -> Any:
+def update_venue(request: HttpRequest, venue_id: Id, payload: VenuePatch) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     venue = selectors.venue_get(user=request.user, pk=venue_id)
     changes = payload.dict(exclude_unset=True)
@@ -92,7 +92,7 @@ def update_venue(request: AuthenticatedRequest, venue_id: Id, payload: VenuePatc
     response={200: CoverageOut, **ERRORS},
     summary="What the enterprise has; returns the coverage check",
 )
-def put_declaration(request: AuthenticatedRequest, enterprise_id: Id, payload: DeclarationIn) -> Any:
+def put_declaration(request: HttpRequest, enterprise_id: Id, payload: DeclarationIn) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     enterprise = _enterprise(request, enterprise_id)
     services.declaration_save(actor=request.user, enterprise=enterprise, data=payload.dict())
@@ -104,7 +104,7 @@ def put_declaration(request: AuthenticatedRequest, enterprise_id: Id, payload: D
     response={200: CoverageOut, **ERRORS},
     summary="Coverage check of one enterprise (001 annex 2 #二.2)",
 )
-def get_coverage(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
+def get_coverage(request: HttpRequest, enterprise_id: Id) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     enterprise = _enterprise(request, enterprise_id)
     return _coverage_out(enterprise, selectors.coverage(enterprise))
@@ -112,25 +112,25 @@ def get_coverage(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
 
 @router.get("/gaps", response={200: list[CoverageOut], **ERRORS}, summary="Enterprises in scope with coverage gaps")
 @paginate(BoundedLimitOffset)
-def list_gaps(request: AuthenticatedRequest) -> Any:
+def list_gaps(request: HttpRequest) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
     return [_coverage_out(item.enterprise, item.results) for item in selectors.coverage_list(user=request.user)]
 
 
 @router.post("/scan-imports", response={201: ScanImportOut, **ERRORS}, summary="Import a scan file")
-def import_scans(request: AuthenticatedRequest, file: File[UploadedFile]) -> Any:
+def import_scans(request: HttpRequest, file: File[UploadedFile]) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
     return Status(201, ingest.scans_import_submit(actor=request.user, file_name=file.name or "scans", content=file))
 
 
 @router.get("/scan-imports/{import_id}", response={200: ScanImportOut, **ERRORS}, summary="One scan import")
-def get_scan_import(request: AuthenticatedRequest, import_id: Id) -> Any:
+def get_scan_import(request: HttpRequest, import_id: Id) -> Any:
     _require(request, Capability.EPIDEMIC_MANAGE)
     return selectors.scan_import_get(user=request.user, pk=import_id)
 
 
 @router.post("/trace", response={200: TraceOut, **ERRORS}, summary="Trace a person (logged with its purpose)")
-def trace_person(request: AuthenticatedRequest, payload: TraceIn) -> Any:
+def trace_person(request: HttpRequest, payload: TraceIn) -> Any:
     if not services.may_trace(request.user):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
     employee = None

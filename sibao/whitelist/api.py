@@ -7,13 +7,12 @@ capability (403); services refuse a wrong state with 409 and a stable code.
 from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.permissions import region_in_scope, require_capability
@@ -70,12 +69,12 @@ ReviewAction = Literal["township_pass", "township_return", "approve", "reject", 
 RemovalAction = Literal["confirm", "decline"]
 
 
-def _require_any(request: AuthenticatedRequest, *capabilities: str) -> None:
+def _require_any(request: HttpRequest, *capabilities: str) -> None:
     if not any(has_capability(request.user, capability) for capability in capabilities):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
-def _region(request: AuthenticatedRequest, code: str) -> Region:
+def _region(request: HttpRequest, code: str) -> Region:
     """The region ``code`` names (default: the caller's own); outside the caller's subtree it is 404."""
     user: Any = request.user
     if not code:
@@ -101,14 +100,14 @@ class CriteriaFilters(Schema):
     status: CriteriaStatus = CriteriaStatus.PUBLISHED
 
 
-def _criteria_readable(request: AuthenticatedRequest) -> QuerySet[Criteria]:
+def _criteria_readable(request: HttpRequest) -> QuerySet[Criteria]:
     # WL-2: published criteria are public (统一标准); drafts and retired ones only inside the caller's scope.
     return Criteria.objects.filter(
         Q(status=CriteriaStatus.PUBLISHED) | Q(pk__in=Criteria.objects.visible_to(request.user).values("pk"))
     ).select_related("region")
 
 
-def _criteria(request: AuthenticatedRequest, criteria_id: int, *, to_change: bool = False) -> Criteria:
+def _criteria(request: HttpRequest, criteria_id: int, *, to_change: bool = False) -> Criteria:
     queryset = Criteria.objects.visible_to(request.user) if to_change else _criteria_readable(request)
     criteria = queryset.select_related("region").filter(pk=criteria_id).first()
     if criteria is None:
@@ -118,7 +117,7 @@ def _criteria(request: AuthenticatedRequest, criteria_id: int, *, to_change: boo
 
 @router.get("/criteria", response={200: list[CriteriaOut], **ERRORS}, summary="Selection criteria")
 @paginate(BoundedLimitOffset)
-def list_criteria(request: AuthenticatedRequest, filters: Query[CriteriaFilters]) -> Any:
+def list_criteria(request: HttpRequest, filters: Query[CriteriaFilters]) -> Any:
     """Published criteria by default. With ``region_code``: the criteria of that region and of the regions
     above it, i.e. those that may apply there (per sector the nearest published one is in force)."""
     queryset = _criteria_readable(request).filter(status=filters.status)
@@ -133,7 +132,7 @@ def list_criteria(request: AuthenticatedRequest, filters: Query[CriteriaFilters]
 
 
 @router.post("/criteria", response={201: CriteriaOut, **ERRORS}, summary="Save new draft criteria")
-def create_criteria(request: AuthenticatedRequest, payload: CriteriaIn) -> Any:
+def create_criteria(request: HttpRequest, payload: CriteriaIn) -> Any:
     require_capability(request.user, Capability.WHITELIST_CRITERIA)
     criteria = services.criteria_save(
         actor=request.user,
@@ -147,7 +146,7 @@ def create_criteria(request: AuthenticatedRequest, payload: CriteriaIn) -> Any:
 
 
 @router.get("/criteria/{int:criteria_id}", response={200: CriteriaOut, **ERRORS}, summary="One set of criteria")
-def get_criteria(request: AuthenticatedRequest, criteria_id: int) -> Any:
+def get_criteria(request: HttpRequest, criteria_id: int) -> Any:
     return _criteria(request, criteria_id)
 
 
@@ -156,7 +155,7 @@ def get_criteria(request: AuthenticatedRequest, criteria_id: int) -> Any:
     response={200: CriteriaOut, **ERRORS},
     summary="Change draft criteria (a published one is copied into a new draft)",
 )
-def update_criteria(request: AuthenticatedRequest, criteria_id: int, payload: CriteriaIn) -> Any:
+def update_criteria(request: HttpRequest, criteria_id: int, payload: CriteriaIn) -> Any:
     criteria = _criteria(request, criteria_id, to_change=True)
     require_capability(request.user, Capability.WHITELIST_CRITERIA)
     if payload.region_code != criteria.region.code or payload.sector != criteria.sector:
@@ -181,7 +180,7 @@ def update_criteria(request: AuthenticatedRequest, criteria_id: int, payload: Cr
     response={200: CriteriaOut, **ERRORS},
     summary="Publish draft criteria (replaces the published ones of its region and sector)",
 )
-def publish_criteria(request: AuthenticatedRequest, criteria_id: int) -> Any:
+def publish_criteria(request: HttpRequest, criteria_id: int) -> Any:
     criteria = _criteria(request, criteria_id, to_change=True)
     return services.criteria_publish(actor=request.user, criteria=criteria)
 
@@ -195,7 +194,7 @@ class MatchesQuery(Schema):
     response={200: CriteriaMatchesOut, **ERRORS},
     summary="Enterprises in scope that meet the criteria (count and a sample)",
 )
-def criteria_matches(request: AuthenticatedRequest, criteria_id: int, query: Query[MatchesQuery]) -> Any:
+def criteria_matches(request: HttpRequest, criteria_id: int, query: Query[MatchesQuery]) -> Any:
     criteria = _criteria(request, criteria_id)
     require_capability(request.user, Capability.WHITELIST_VIEW)
     matches = services.criteria_matches(criteria).filter(
@@ -218,7 +217,7 @@ class ApplicationFilters(Schema):
     priority: bool | None = None
 
 
-def _application(request: AuthenticatedRequest, application_id: int) -> Application:
+def _application(request: HttpRequest, application_id: int) -> Application:
     return Application.objects.select_related(  # type: ignore[no-any-return]
         "enterprise", "enterprise__region", "criteria"
     ).get_visible(request.user, pk=application_id)
@@ -228,7 +227,7 @@ def _application(request: AuthenticatedRequest, application_id: int) -> Applicat
     "/applications", response={200: list[ApplicationOut], **ERRORS}, summary="Applications in scope, priority first"
 )
 @paginate(BoundedLimitOffset)
-def list_applications(request: AuthenticatedRequest, filters: Query[ApplicationFilters]) -> Any:
+def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
     _require_any(request, Capability.WHITELIST_VIEW, Capability.WHITELIST_APPLY)
     queryset = selectors.applications_for(request.user)
     if filters.region_code:
@@ -247,7 +246,7 @@ def list_applications(request: AuthenticatedRequest, filters: Query[ApplicationF
     response={201: ApplicationDetailOut, **ERRORS},
     summary="Start the caller's enterprise's application",
 )
-def start_application(request: AuthenticatedRequest, payload: ApplicationIn) -> Any:
+def start_application(request: HttpRequest, payload: ApplicationIn) -> Any:
     application = services.application_start(actor=request.user, data=payload.dict())
     return Status(201, application)
 
@@ -257,7 +256,7 @@ def start_application(request: AuthenticatedRequest, payload: ApplicationIn) -> 
     response={200: ApplicationDetailOut, **ERRORS},
     summary="One application with its pre-check, attachments, history and the caller's possible actions",
 )
-def get_application(request: AuthenticatedRequest, application_id: int) -> Any:
+def get_application(request: HttpRequest, application_id: int) -> Any:
     return _application(request, application_id)
 
 
@@ -266,7 +265,7 @@ def get_application(request: AuthenticatedRequest, application_id: int) -> Any:
     response={200: ApplicationDetailOut, **ERRORS},
     summary="Change a draft or returned application",
 )
-def update_application(request: AuthenticatedRequest, application_id: int, payload: ApplicationPatch) -> Any:
+def update_application(request: HttpRequest, application_id: int, payload: ApplicationPatch) -> Any:
     application = _application(request, application_id)
     require_capability(request.user, Capability.WHITELIST_APPLY)
     data = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
@@ -280,7 +279,7 @@ def update_application(request: AuthenticatedRequest, application_id: int, paylo
     summary="Attach a file (PDF, JPG, PNG, DOC, DOCX); a new application form or commitment replaces the old",
 )
 def add_attachment(
-    request: AuthenticatedRequest, application_id: int, kind: Form[AttachmentKind], file: File[UploadedFile]
+    request: HttpRequest, application_id: int, kind: Form[AttachmentKind], file: File[UploadedFile]
 ) -> Any:
     application = _application(request, application_id)
     require_capability(request.user, Capability.WHITELIST_APPLY)
@@ -293,7 +292,7 @@ def add_attachment(
     response={200: None, **ERRORS},
     summary="Download an attachment",
 )
-def download_attachment(request: AuthenticatedRequest, application_id: int, attachment_id: int) -> FileResponse:
+def download_attachment(request: HttpRequest, application_id: int, attachment_id: int) -> FileResponse:
     application = _application(request, application_id)
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None or not attachment.file.storage.exists(attachment.file.name):
@@ -306,7 +305,7 @@ def download_attachment(request: AuthenticatedRequest, application_id: int, atta
     response={200: ApplicationDetailOut, **ERRORS},
     summary="Submit for review (both required attachments first)",
 )
-def submit_application(request: AuthenticatedRequest, application_id: int) -> Any:
+def submit_application(request: HttpRequest, application_id: int) -> Any:
     application = _application(request, application_id)
     require_capability(request.user, Capability.WHITELIST_APPLY)
     return services.application_submit(actor=request.user, application=application)
@@ -317,9 +316,7 @@ def submit_application(request: AuthenticatedRequest, application_id: int) -> An
     response={200: ApplicationDetailOut, **ERRORS},
     summary="Township check, department decision (reject and return need a reason) or withdrawal",
 )
-def act_on_application(
-    request: AuthenticatedRequest, application_id: int, action: ReviewAction, payload: ReasonIn
-) -> Any:
+def act_on_application(request: HttpRequest, application_id: int, action: ReviewAction, payload: ReasonIn) -> Any:
     application = _application(request, application_id)
     require_capability(
         request.user, Capability.WHITELIST_APPLY if action == "withdraw" else Capability.WHITELIST_REVIEW
@@ -334,7 +331,7 @@ class BatchFilters(Schema):
     region_code: str = ""
 
 
-def _batches(request: AuthenticatedRequest) -> QuerySet[Batch]:
+def _batches(request: HttpRequest) -> QuerySet[Batch]:
     return (
         Batch.objects.visible_to(request.user)
         .select_related("region")
@@ -345,7 +342,7 @@ def _batches(request: AuthenticatedRequest) -> QuerySet[Batch]:
 
 @router.get("/batches", response={200: list[BatchOut], **ERRORS}, summary="Published batches in scope, newest first")
 @paginate(BoundedLimitOffset)
-def list_batches(request: AuthenticatedRequest, filters: Query[BatchFilters]) -> Any:
+def list_batches(request: HttpRequest, filters: Query[BatchFilters]) -> Any:
     require_capability(request.user, Capability.WHITELIST_VIEW)
     queryset = _batches(request)
     if filters.region_code:
@@ -358,7 +355,7 @@ def list_batches(request: AuthenticatedRequest, filters: Query[BatchFilters]) ->
     response={201: BatchOut, **ERRORS},
     summary="Publish approved applications as the next batch (HQ office)",
 )
-def publish_batch(request: AuthenticatedRequest, payload: BatchIn) -> Any:
+def publish_batch(request: HttpRequest, payload: BatchIn) -> Any:
     require_capability(request.user, Capability.WHITELIST_PUBLISH)
     wanted = set(payload.application_ids)
     applications = list(Application.objects.visible_to(request.user).filter(pk__in=wanted).order_by("pk"))
@@ -382,7 +379,7 @@ def _listings() -> ListingQuerySet:
 
 @router.get("/listings", response={200: list[ListingOut], **ERRORS}, summary="Whitelisted enterprises in scope")
 @paginate(BoundedLimitOffset)
-def list_listings(request: AuthenticatedRequest, filters: Query[ListingFilters]) -> Any:
+def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Any:
     require_capability(request.user, Capability.WHITELIST_VIEW)
     queryset = _listings().visible_to(request.user).filter(removed_at__isnull=filters.current)
     if filters.region_code:
@@ -401,7 +398,7 @@ def list_listings(request: AuthenticatedRequest, filters: Query[ListingFilters])
     response={200: ListingDetailOut, **ERRORS},
     summary="One listing with its spot checks and removal proposals",
 )
-def get_listing(request: AuthenticatedRequest, listing_id: int) -> Any:
+def get_listing(request: HttpRequest, listing_id: int) -> Any:
     listing = _listings().get_visible(request.user, pk=listing_id)
     require_capability(request.user, Capability.WHITELIST_VIEW)
     return listing
@@ -412,7 +409,7 @@ def get_listing(request: AuthenticatedRequest, listing_id: int) -> Any:
     response={200: ListingStatusOut, **ERRORS},
     summary="WL-9: is the enterprise whitelisted now, since when, at which level, in which batch",
 )
-def enterprise_status(request: AuthenticatedRequest, enterprise_id: int) -> Any:
+def enterprise_status(request: HttpRequest, enterprise_id: int) -> Any:
     enterprise = Enterprise.objects.get_visible(request.user, pk=enterprise_id)
     status = selectors.listing_status(enterprise)
     return {
@@ -438,7 +435,7 @@ class CoverageQuery(Schema):
     response={200: CoverageOut, **ERRORS},
     summary="WL-6: per sector Σ value listed ÷ Σ value of all, and the enterprises that close the gap fastest",
 )
-def get_coverage(request: AuthenticatedRequest, query: Query[CoverageQuery]) -> Any:
+def get_coverage(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
     require_capability(request.user, Capability.WHITELIST_VIEW)
     region = _region(request, query.region_code)
     own_sector = getattr(request.user, "sector", "")
@@ -459,7 +456,7 @@ class RegionQuery(Schema):
     response={200: WarningsOut, **ERRORS},
     summary="WL-5: warnings when the region is behind its first-batch or coverage target",
 )
-def get_warnings(request: AuthenticatedRequest, query: Query[RegionQuery]) -> Any:
+def get_warnings(request: HttpRequest, query: Query[RegionQuery]) -> Any:
     require_capability(request.user, Capability.WHITELIST_VIEW)
     region = _region(request, query.region_code)
     return {"region": region, "warnings": selectors.target_warnings(region)}
@@ -473,7 +470,7 @@ def get_warnings(request: AuthenticatedRequest, query: Query[RegionQuery]) -> An
     response={201: SpotCheckOut, **ERRORS},
     summary="Record a spot check of a listed enterprise's epidemic measures",
 )
-def record_spot_check(request: AuthenticatedRequest, listing_id: int, payload: SpotCheckIn) -> Any:
+def record_spot_check(request: HttpRequest, listing_id: int, payload: SpotCheckIn) -> Any:
     listing = _listings().get_visible(request.user, pk=listing_id)
     check = services.spot_check_record(
         actor=request.user,
@@ -491,7 +488,7 @@ def record_spot_check(request: AuthenticatedRequest, listing_id: int, payload: S
     response={201: RemovalOut, **ERRORS},
     summary="Propose taking the enterprise off the whitelist (熔断); the HQ office decides",
 )
-def propose_removal(request: AuthenticatedRequest, listing_id: int, payload: RemovalIn) -> Any:
+def propose_removal(request: HttpRequest, listing_id: int, payload: RemovalIn) -> Any:
     listing = _listings().get_visible(request.user, pk=listing_id)
     spot_check = None
     if payload.spot_check_id is not None:
@@ -518,7 +515,7 @@ def _removals() -> RemovalQuerySet:
 
 @router.get("/removals", response={200: list[RemovalOut], **ERRORS}, summary="Removal proposals in scope")
 @paginate(BoundedLimitOffset)
-def list_removals(request: AuthenticatedRequest, filters: Query[RemovalFilters]) -> Any:
+def list_removals(request: HttpRequest, filters: Query[RemovalFilters]) -> Any:
     require_capability(request.user, Capability.WHITELIST_VIEW)
     queryset = _removals().visible_to(request.user)
     if filters.state:
@@ -531,7 +528,7 @@ def list_removals(request: AuthenticatedRequest, filters: Query[RemovalFilters])
     response={200: RemovalOut, **ERRORS},
     summary="The HQ office confirms (published removal) or declines (with a reason) a proposal",
 )
-def decide_removal(request: AuthenticatedRequest, removal_id: int, action: RemovalAction, payload: ReasonIn) -> Any:
+def decide_removal(request: HttpRequest, removal_id: int, action: RemovalAction, payload: ReasonIn) -> Any:
     removal = _removals().get_visible(request.user, pk=removal_id)
     require_capability(request.user, Capability.WHITELIST_PUBLISH)
     decided = services.removal_decide(actor=request.user, removal=removal, action=action, reason=payload.reason)
@@ -547,7 +544,7 @@ def decide_removal(request: AuthenticatedRequest, removal_id: int, action: Remov
     summary="Listed enterprises lacking a liaison cadre, an epidemic officer or a paired medical institution",
 )
 @paginate(BoundedLimitOffset)
-def list_liaison_gaps(request: AuthenticatedRequest, query: Query[RegionQuery]) -> Any:
+def list_liaison_gaps(request: HttpRequest, query: Query[RegionQuery]) -> Any:
     require_capability(request.user, Capability.WHITELIST_VIEW)
     return selectors.liaison_gaps(request.user, _region(request, query.region_code))
 
@@ -566,7 +563,7 @@ def _liaison_out(enterprise: Enterprise) -> Any:
     response={200: LiaisonOut, **ERRORS},
     summary="The enterprise's liaison cadre, epidemic officer and medical institution",
 )
-def get_liaison(request: AuthenticatedRequest, enterprise_id: int) -> Any:
+def get_liaison(request: HttpRequest, enterprise_id: int) -> Any:
     enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=enterprise_id)
     return _liaison_out(enterprise)
 
@@ -576,7 +573,7 @@ def get_liaison(request: AuthenticatedRequest, enterprise_id: int) -> Any:
     response={200: LiaisonOut, **ERRORS},
     summary="Assign the liaison cadre, epidemic officer and medical institution (HQ office)",
 )
-def assign_liaison(request: AuthenticatedRequest, enterprise_id: int, payload: LiaisonIn) -> Any:
+def assign_liaison(request: HttpRequest, enterprise_id: int, payload: LiaisonIn) -> Any:
     enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=enterprise_id)
     require_capability(request.user, Capability.LIAISON_MANAGE)
 
