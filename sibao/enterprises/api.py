@@ -9,17 +9,16 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.errors import PermissionRefused
 from sibao.core.imports import run_import
-from sibao.core.roles import Capability, has_capability
+from sibao.core.roles import Capability
 from sibao.core.views import xlsx_response
 from sibao.enterprises import imports, selectors, services
 from sibao.enterprises.schemas import (
     EnterpriseIn,
     EnterpriseOut,
     EnterprisePatch,
-    ErrorOut,
     ImportResultOut,
     RelationIn,
     RelationsOut,
@@ -27,7 +26,6 @@ from sibao.enterprises.schemas import (
 from sibao.regions.models import Region
 
 router = Router(tags=["enterprises"])
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class ListFilters(Schema):
@@ -36,11 +34,6 @@ class ListFilters(Schema):
     sector: str = ""
     kind: str = ""
     flag: str = ""
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
 def _resolve_region(data: dict[str, Any]) -> dict[str, Any]:
@@ -53,10 +46,10 @@ def _resolve_region(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@router.get("", response={200: list[EnterpriseOut], **ERRORS}, summary="List enterprises in scope")
+@router.get("", response=responses({200: list[EnterpriseOut]}), summary="List enterprises in scope")
 @paginate(BoundedLimitOffset)
 def list_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> Any:
-    _require(request, Capability.ENTERPRISE_VIEW)
+    require(request, Capability.ENTERPRISE_VIEW)
     return selectors.enterprise_list(
         user=request.user,
         filters=selectors.EnterpriseFilters(
@@ -65,15 +58,15 @@ def list_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     )
 
 
-@router.post("", response={201: EnterpriseOut, **ERRORS}, summary="Add an enterprise")
+@router.post("", response=responses({201: EnterpriseOut}), summary="Add an enterprise")
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
     enterprise = services.enterprise_create(actor=request.user, data=_resolve_region(payload.dict()))
     return Status(201, enterprise)
 
 
-@router.get("/export.xlsx", response={200: None, **ERRORS}, summary="Export enterprises in scope to Excel")
+@router.get("/export.xlsx", response=responses({200: None}), summary="Export enterprises in scope to Excel")
 def export_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> HttpResponse:
-    _require(request, Capability.ENTERPRISE_EXPORT)
+    require(request, Capability.ENTERPRISE_EXPORT)
     queryset = selectors.enterprise_list(
         user=request.user,
         filters=selectors.EnterpriseFilters(
@@ -83,9 +76,9 @@ def export_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> Htt
     return xlsx_response(imports.export_xlsx(queryset.iterator(chunk_size=2000)), "enterprises.xlsx")
 
 
-@router.post("/import", response={200: ImportResultOut, **ERRORS}, summary="Import enterprises (dry run by default)")
+@router.post("/import", response=responses({200: ImportResultOut}), summary="Import enterprises (dry run by default)")
 def import_enterprises(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
-    _require(request, Capability.ENTERPRISE_IMPORT)
+    require(request, Capability.ENTERPRISE_IMPORT)
     result = run_import(
         imports.enterprise_importer(actor=request.user), file, file.name or "upload.xlsx", commit=not dry_run
     )
@@ -97,13 +90,13 @@ def import_enterprises(request: HttpRequest, file: File[UploadedFile], dry_run: 
     }
 
 
-@router.get("/{int:enterprise_id}", response={200: EnterpriseOut, **ERRORS}, summary="One enterprise")
+@router.get("/{int:enterprise_id}", response=responses({200: EnterpriseOut}), summary="One enterprise")
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> Any:
-    _require(request, Capability.ENTERPRISE_VIEW)
+    require(request, Capability.ENTERPRISE_VIEW)
     return selectors.enterprise_get(user=request.user, pk=enterprise_id)
 
 
-@router.patch("/{int:enterprise_id}", response={200: EnterpriseOut, **ERRORS}, summary="Change an enterprise")
+@router.patch("/{int:enterprise_id}", response=responses({200: EnterpriseOut}), summary="Change an enterprise")
 def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch) -> Any:
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     data = _resolve_region(payload.dict(exclude_unset=True))
@@ -111,16 +104,16 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 
 
 @router.get(
-    "/{int:enterprise_id}/relations", response={200: RelationsOut, **ERRORS}, summary="Supply chain and pairings"
+    "/{int:enterprise_id}/relations", response=responses({200: RelationsOut}), summary="Supply chain and pairings"
 )
 def get_relations(request: HttpRequest, enterprise_id: int) -> Any:
-    _require(request, Capability.ENTERPRISE_VIEW)
+    require(request, Capability.ENTERPRISE_VIEW)
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     relations = selectors.enterprise_relations(user=request.user, enterprise=enterprise)
     return {key: list(relations[key]) for key in ("suppliers", "customers", "pairings")}
 
 
-@router.post("/{int:enterprise_id}/relations", response={201: None, **ERRORS}, summary="Record a relation")
+@router.post("/{int:enterprise_id}/relations", response=responses({201: None}), summary="Record a relation")
 def add_relation(request: HttpRequest, enterprise_id: int, payload: RelationIn) -> Any:
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     services.relation_add(

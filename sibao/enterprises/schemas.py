@@ -121,12 +121,6 @@ class ImportResultOut(Schema):
     errors: list[ImportErrorOut]
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
 class EnterpriseRef(Schema):
     id: int
     name: str

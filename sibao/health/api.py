@@ -7,16 +7,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
-from sibao.core.errors import PermissionRefused
-from sibao.core.roles import Capability, has_capability
+from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
-from sibao.enterprises.schemas import ErrorOut
 from sibao.health import selectors, services
 from sibao.health.schemas import (
     ArrivalIn,
@@ -39,12 +37,6 @@ from sibao.health.schemas import (
 from sibao.regions.models import Region
 
 router = Router(tags=["health"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
 def _enterprise(request: HttpRequest, enterprise_id: int | None) -> Enterprise:
@@ -67,18 +59,18 @@ class ReportFilters(Schema):
 # --- EP-3 ----------------------------------------------------------------------------------------
 
 
-@router.get("/reports", response={200: list[DailyReportOut], **ERRORS}, summary="Daily health reports in scope")
+@router.get("/reports", response=responses({200: list[DailyReportOut]}), summary="Daily health reports in scope")
 @paginate(BoundedLimitOffset)
 def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.daily_report_list(
         user=request.user, day=filters.day, enterprise_id=filters.enterprise, region_code=filters.region
     )
 
 
-@router.post("/reports", response={201: DailyReportDetailOut, **ERRORS}, summary="File a daily (or zero) report")
+@router.post("/reports", response=responses({201: DailyReportDetailOut}), summary="File a daily (or zero) report")
 def file_report(request: HttpRequest, payload: DailyReportIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     report = services.daily_report_file(
         actor=request.user,
         enterprise=_enterprise(request, payload.enterprise_id),
@@ -92,26 +84,26 @@ def file_report(request: HttpRequest, payload: DailyReportIn) -> Any:
 
 @router.get(
     "/reports/missing",
-    response={200: list[MissingOut], **ERRORS},
+    response=responses({200: list[MissingOut]}),
     summary="Whitelisted enterprises in scope without a report for the day",
 )
 @paginate(BoundedLimitOffset)
 def missing_reports(request: HttpRequest, day: date | None = None, region: str = "") -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.enterprises_missing_report(user=request.user, day=day or timezone.localdate(), region_code=region)
 
 
-@router.get("/reports/{int:report_id}", response={200: DailyReportDetailOut, **ERRORS}, summary="One daily report")
+@router.get("/reports/{int:report_id}", response=responses({200: DailyReportDetailOut}), summary="One daily report")
 def get_report(request: HttpRequest, report_id: int) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.daily_report_get(user=request.user, pk=report_id)
 
 
 @router.put(
-    "/reports/{int:report_id}", response={200: DailyReportDetailOut, **ERRORS}, summary="Correct today's report"
+    "/reports/{int:report_id}", response=responses({200: DailyReportDetailOut}), summary="Correct today's report"
 )
 def correct_report(request: HttpRequest, report_id: int, payload: DailyReportCorrectIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     report = selectors.daily_report_get(user=request.user, pk=report_id)
     return services.daily_report_correct(
         actor=request.user,
@@ -126,31 +118,31 @@ def correct_report(request: HttpRequest, report_id: int, payload: DailyReportCor
 
 
 @router.get(
-    "/risk-areas", response={200: list[RiskAreaOut], **ERRORS}, summary="Risk areas (optionally in force on a day)"
+    "/risk-areas", response=responses({200: list[RiskAreaOut]}), summary="Risk areas (optionally in force on a day)"
 )
 @paginate(BoundedLimitOffset)
 def list_risk_areas(request: HttpRequest, in_force_on: date | None = None) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.risk_area_list(in_force_on=in_force_on)
 
 
-@router.post("/risk-areas", response={201: RiskAreaOut, **ERRORS}, summary="Add a risk area (epidemic task force)")
+@router.post("/risk-areas", response=responses({201: RiskAreaOut}), summary="Add a risk area (epidemic task force)")
 def create_risk_area(request: HttpRequest, payload: RiskAreaIn) -> Any:
-    _require(request, Capability.EPIDEMIC_MANAGE)
+    require(request, Capability.EPIDEMIC_MANAGE)
     data = payload.dict()
     data["county"] = _region(data.pop("county_code"))
     return Status(201, services.risk_area_create(actor=request.user, data=data))
 
 
-@router.get("/risk-areas/{int:area_id}", response={200: RiskAreaOut, **ERRORS}, summary="One risk area")
+@router.get("/risk-areas/{int:area_id}", response=responses({200: RiskAreaOut}), summary="One risk area")
 def get_risk_area(request: HttpRequest, area_id: int) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.risk_area_get(pk=area_id)
 
 
-@router.post("/risk-areas/{int:area_id}/end", response={200: RiskAreaOut, **ERRORS}, summary="End a risk area")
+@router.post("/risk-areas/{int:area_id}/end", response=responses({200: RiskAreaOut}), summary="End a risk area")
 def end_risk_area(request: HttpRequest, area_id: int, payload: RiskAreaEndIn) -> Any:
-    _require(request, Capability.EPIDEMIC_MANAGE)
+    require(request, Capability.EPIDEMIC_MANAGE)
     return services.risk_area_end(actor=request.user, area=selectors.risk_area_get(pk=area_id), until=payload.until)
 
 
@@ -159,30 +151,32 @@ class CodeFilters(Schema):
     region: str = ""
 
 
-@router.get("/codes", response={200: list[CodedEmployeeOut], **ERRORS}, summary="People with red or yellow codes")
+@router.get("/codes", response=responses({200: list[CodedEmployeeOut]}), summary="People with red or yellow codes")
 @paginate(BoundedLimitOffset)
 def list_codes(request: HttpRequest, filters: Query[CodeFilters]) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.coded_employees(user=request.user, enterprise_id=filters.enterprise, region_code=filters.region)
 
 
 @router.get(
-    "/codes/{int:employee_id}/history", response={200: list[CodeChangeOut], **ERRORS}, summary="A person's code history"
+    "/codes/{int:employee_id}/history",
+    response=responses({200: list[CodeChangeOut]}),
+    summary="A person's code history",
 )
 @paginate(BoundedLimitOffset)
 def code_history(request: HttpRequest, employee_id: int) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
     return selectors.code_history(user=request.user, employee_id=employee.pk)
 
 
 @router.post(
     "/codes/{int:employee_id}",
-    response={200: CodeChangeOut | None, **ERRORS},
+    response=responses({200: CodeChangeOut | None}),
     summary="Assign a code colour (null when unchanged; whitelist protection applies)",
 )
 def assign_code(request: HttpRequest, employee_id: int, payload: CodeAssignIn) -> Any:
-    _require(request, Capability.EPIDEMIC_MANAGE)
+    require(request, Capability.EPIDEMIC_MANAGE)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
     return services.health_code_assign(
         actor=request.user, employee=employee, colour=payload.colour, basis=payload.basis, note=payload.note
@@ -199,10 +193,10 @@ class ArrivalFilters(Schema):
     arrived: bool | None = None
 
 
-@router.get("/arrivals", response={200: list[ArrivalOut], **ERRORS}, summary="Arrival registrations in scope")
+@router.get("/arrivals", response=responses({200: list[ArrivalOut]}), summary="Arrival registrations in scope")
 @paginate(BoundedLimitOffset)
 def list_arrivals(request: HttpRequest, filters: Query[ArrivalFilters]) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     registrations = selectors.arrival_list(
         user=request.user,
         filters=selectors.ArrivalFilters(
@@ -212,9 +206,9 @@ def list_arrivals(request: HttpRequest, filters: Query[ArrivalFilters]) -> Any:
     return registrations
 
 
-@router.post("/arrivals", response={201: ArrivalOut, **ERRORS}, summary="Register an arrival (in advance or after)")
+@router.post("/arrivals", response=responses({201: ArrivalOut}), summary="Register an arrival (in advance or after)")
 def register_arrival(request: HttpRequest, payload: ArrivalIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     data = payload.dict()
     enterprise = _enterprise(request, data.pop("enterprise_id"))
     data["origin_county"] = _region(data.pop("origin_county_code"))
@@ -222,36 +216,36 @@ def register_arrival(request: HttpRequest, payload: ArrivalIn) -> Any:
     return Status(201, selectors.arrival_get(user=request.user, pk=registration.pk))
 
 
-@router.get("/arrivals/{int:arrival_id}", response={200: ArrivalOut, **ERRORS}, summary="One arrival registration")
+@router.get("/arrivals/{int:arrival_id}", response=responses({200: ArrivalOut}), summary="One arrival registration")
 def get_arrival(request: HttpRequest, arrival_id: int) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.arrival_get(user=request.user, pk=arrival_id)
 
 
 @router.post(
-    "/arrivals/{int:arrival_id}/arrived", response={200: ArrivalOut, **ERRORS}, summary="Record the arrival (coding)"
+    "/arrivals/{int:arrival_id}/arrived", response=responses({200: ArrivalOut}), summary="Record the arrival (coding)"
 )
 def mark_arrived(request: HttpRequest, arrival_id: int, payload: ArrivedIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     registration = selectors.arrival_get(user=request.user, pk=arrival_id)
     services.arrival_mark_arrived(actor=request.user, registration=registration, arrived_at=payload.arrived_at)
     return selectors.arrival_get(user=request.user, pk=arrival_id)
 
 
-@router.get("/sightings", response={200: list[SightingOut], **ERRORS}, summary="Gate sightings in scope")
+@router.get("/sightings", response=responses({200: list[SightingOut]}), summary="Gate sightings in scope")
 @paginate(BoundedLimitOffset)
 def list_sightings(request: HttpRequest, enterprise: Id | None = None) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.sighting_list(user=request.user, enterprise_id=enterprise)
 
 
 @router.post(
     "/sightings",
-    response={201: SightingOut, **ERRORS},
+    response=responses({201: SightingOut}),
     summary="A person seen arriving (gate check); unregistered → warning",
 )
 def record_sighting(request: HttpRequest, payload: SightingIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     data = payload.dict()
     enterprise = _enterprise(request, data.pop("enterprise_id"))
     return Status(201, services.arrival_sighted(actor=request.user, enterprise=enterprise, **data))

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
-from sibao.core.errors import PermissionRefused, ServiceError
-from sibao.core.roles import Capability, has_capability
-from sibao.enterprises.schemas import ErrorOut
+from sibao.core.errors import ServiceError
+from sibao.core.roles import Capability
 from sibao.epidemic.models import Employee
 from sibao.incidents import selectors, services
 from sibao.incidents.models import Incident, IncidentContact, ShutdownRequest
@@ -33,7 +33,6 @@ from sibao.incidents.schemas import (
 from sibao.incidents.workflows import INCIDENT, SHUTDOWN
 
 router = Router(tags=["incidents"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class ListFilters(Schema):
@@ -41,11 +40,6 @@ class ListFilters(Schema):
     enterprise: Id | None = None
     region: str = ""
     overdue: bool = False
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
 def _list_row(incident: Incident) -> dict[str, Any]:
@@ -139,14 +133,14 @@ def _detail(incident: Incident, user: Any) -> dict[str, Any]:
 
 
 def _incident(request: HttpRequest, incident_id: int) -> Incident:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.incident_get(user=request.user, pk=incident_id)
 
 
-@router.get("", response={200: list[IncidentListOut], **ERRORS}, summary="Incidents in scope, open first")
+@router.get("", response=responses({200: list[IncidentListOut]}), summary="Incidents in scope, open first")
 @paginate(BoundedLimitOffset)
 def list_incidents(request: HttpRequest, filters: Query[ListFilters]) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     incidents = selectors.incident_list(
         user=request.user,
         filters=selectors.IncidentFilters(
@@ -156,9 +150,9 @@ def list_incidents(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     return [_list_row(incident) for incident in incidents]
 
 
-@router.post("", response={201: IncidentOut, **ERRORS}, summary="Report a suspected or initial-positive person")
+@router.post("", response=responses({201: IncidentOut}), summary="Report a suspected or initial-positive person")
 def report_incident(request: HttpRequest, payload: ReportIn) -> Any:
-    _require(request, Capability.EPIDEMIC_REPORT)
+    require(request, Capability.EPIDEMIC_REPORT)
     employee = Employee.objects.select_related("enterprise__region").get_visible(request.user, pk=payload.employee_id)
     incident = services.incident_report(
         actor=request.user, employee=employee, trigger=payload.trigger, note=payload.note
@@ -168,7 +162,7 @@ def report_incident(request: HttpRequest, payload: ReportIn) -> Any:
 
 @router.get(
     "/{int:incident_id}",
-    response={200: IncidentOut, **ERRORS},
+    response=responses({200: IncidentOut}),
     summary="One incident with contacts, shutdowns, history",
 )
 def get_incident(request: HttpRequest, incident_id: int) -> Any:
@@ -177,7 +171,7 @@ def get_incident(request: HttpRequest, incident_id: int) -> Any:
 
 @router.post(
     "/{int:incident_id}/actions/{action}",
-    response={200: IncidentOut, **ERRORS},
+    response=responses({200: IncidentOut}),
     summary="Take a workflow action: observe, sample_retest, confirm, clear, isolate_contacts, disinfect, close, "
     "return_to_post",
 )
@@ -189,7 +183,7 @@ def act(request: HttpRequest, incident_id: int, action: str, payload: ActionIn) 
     return _detail(selectors.incident_get(user=request.user, pk=incident_id), request.user)
 
 
-@router.get("/{int:incident_id}/contacts", response={200: list[ContactOut], **ERRORS}, summary="The contact list")
+@router.get("/{int:incident_id}/contacts", response=responses({200: list[ContactOut]}), summary="The contact list")
 def list_contacts(request: HttpRequest, incident_id: int) -> Any:
     incident = _incident(request, incident_id)
     return [_contact(c) for c in incident.contacts.select_related("employee").order_by("kind", "name", "pk")]
@@ -197,7 +191,7 @@ def list_contacts(request: HttpRequest, incident_id: int) -> Any:
 
 @router.post(
     "/{int:incident_id}/contacts/propose",
-    response={200: ProposalOut, **ERRORS},
+    response=responses({200: ProposalOut}),
     summary="Propose contacts from venue-code tracing",
 )
 def propose_contacts(request: HttpRequest, incident_id: int) -> Any:
@@ -205,7 +199,7 @@ def propose_contacts(request: HttpRequest, incident_id: int) -> Any:
     return services.contacts_propose(actor=request.user, incident=incident).__dict__
 
 
-@router.post("/{int:incident_id}/contacts", response={201: ContactOut, **ERRORS}, summary="Add a contact")
+@router.post("/{int:incident_id}/contacts", response=responses({201: ContactOut}), summary="Add a contact")
 def add_contact(request: HttpRequest, incident_id: int, payload: ContactIn) -> Any:
     incident = _incident(request, incident_id)
     employee = Employee.objects.filter(pk=payload.employee_id).first()
@@ -218,7 +212,7 @@ def add_contact(request: HttpRequest, incident_id: int, payload: ContactIn) -> A
 
 
 @router.delete(
-    "/{int:incident_id}/contacts/{int:contact_id}", response={204: None, **ERRORS}, summary="Remove a proposed contact"
+    "/{int:incident_id}/contacts/{int:contact_id}", response=responses({204: None}), summary="Remove a proposed contact"
 )
 def remove_contact(request: HttpRequest, incident_id: int, contact_id: int) -> Any:
     incident = _incident(request, incident_id)
@@ -229,7 +223,7 @@ def remove_contact(request: HttpRequest, incident_id: int, contact_id: int) -> A
 
 @router.post(
     "/{int:incident_id}/contacts/isolate",
-    response={200: IsolatedOut, **ERRORS},
+    response=responses({200: IsolatedOut}),
     summary="Isolate the listed contacts now (yellow zone, temporary)",
 )
 def isolate_contacts(request: HttpRequest, incident_id: int) -> Any:
@@ -239,7 +233,7 @@ def isolate_contacts(request: HttpRequest, incident_id: int) -> Any:
 
 @router.post(
     "/{int:incident_id}/contacts/{int:contact_id}/release",
-    response={200: ContactOut, **ERRORS},
+    response=responses({200: ContactOut}),
     summary="Release one isolated contact",
 )
 def release_contact(request: HttpRequest, incident_id: int, contact_id: int, payload: ReleaseIn) -> Any:
@@ -250,7 +244,7 @@ def release_contact(request: HttpRequest, incident_id: int, contact_id: int, pay
 
 @router.post(
     "/{int:incident_id}/shutdowns",
-    response={201: ShutdownOut, **ERRORS},
+    response=responses({201: ShutdownOut}),
     summary="Ask for a shutdown linked to the incident (at most the region's maximum days, inclusive)",
 )
 def request_shutdown(request: HttpRequest, incident_id: int, payload: ShutdownIn) -> Any:
@@ -266,19 +260,19 @@ def request_shutdown(request: HttpRequest, incident_id: int, payload: ShutdownIn
     return Status(201, _shutdown(shutdown, request.user))
 
 
-@router.get("/shutdowns/{int:shutdown_id}", response={200: ShutdownOut, **ERRORS}, summary="One shutdown request")
+@router.get("/shutdowns/{int:shutdown_id}", response=responses({200: ShutdownOut}), summary="One shutdown request")
 def get_shutdown(request: HttpRequest, shutdown_id: int) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return _shutdown(selectors.shutdown_get(user=request.user, pk=shutdown_id), request.user)
 
 
 @router.post(
     "/shutdowns/{int:shutdown_id}/actions/{action}",
-    response={200: ShutdownOut, **ERRORS},
+    response=responses({200: ShutdownOut}),
     summary="approve / refuse (HQ office, reason required) or end (production resumed)",
 )
 def shutdown_act(request: HttpRequest, shutdown_id: int, action: str, payload: DecisionIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     shutdown = selectors.shutdown_get(user=request.user, pk=shutdown_id)
     if action == "end":
         done = services.shutdown_end(actor=request.user, shutdown=shutdown, reason=payload.reason)

@@ -7,17 +7,15 @@ from datetime import date
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
-from sibao.core.errors import PermissionRefused
-from sibao.core.roles import Capability, has_capability
+from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
-from sibao.enterprises.schemas import ErrorOut
 from sibao.readiness import selectors, services
 from sibao.readiness.schemas import (
     DrillIn,
@@ -32,7 +30,6 @@ from sibao.readiness.schemas import (
 )
 
 router = Router(tags=["readiness"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class RegionQuery(Schema):
@@ -43,13 +40,8 @@ class RegionQuery(Schema):
         return selectors.RegionFilters(region_code=self.region, whitelisted_only=not self.include_not_whitelisted)
 
 
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
-
-
 def _enterprise(request: HttpRequest, enterprise_id: int, capability: str = Capability.EPIDEMIC_VIEW) -> Enterprise:
-    _require(request, capability)
+    require(request, capability)
     return selectors.enterprise_get(user=request.user, pk=enterprise_id)
 
 
@@ -113,9 +105,9 @@ def _readiness(report: selectors.ReadinessReport) -> dict[str, Any]:
     }
 
 
-@router.get("/ranking", response={200: list[RankingRowOut], **ERRORS}, summary="EP-11: enterprises by readiness gaps")
+@router.get("/ranking", response=responses({200: list[RankingRowOut]}), summary="EP-11: enterprises by readiness gaps")
 def ranking(request: HttpRequest, query: Query[RegionQuery]) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return [
         {
             "enterprise": report.enterprise,
@@ -128,10 +120,10 @@ def ranking(request: HttpRequest, query: Query[RegionQuery]) -> Any:
 
 
 @router.get(
-    "/shortfalls", response={200: list[ShortfallRowOut], **ERRORS}, summary="EP-10: enterprises short of supplies"
+    "/shortfalls", response=responses({200: list[ShortfallRowOut]}), summary="EP-10: enterprises short of supplies"
 )
 def shortfalls(request: HttpRequest, query: Query[RegionQuery]) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return [
         {
             "enterprise": status.enterprise,
@@ -144,7 +136,7 @@ def shortfalls(request: HttpRequest, query: Query[RegionQuery]) -> Any:
 
 @router.get(
     "/enterprises/{enterprise_id}/supplies",
-    response={200: SupplyStatusOut, **ERRORS},
+    response=responses({200: SupplyStatusOut}),
     summary="EP-10: stock against reserve",
 )
 def get_supplies(request: HttpRequest, enterprise_id: Id) -> Any:
@@ -153,7 +145,7 @@ def get_supplies(request: HttpRequest, enterprise_id: Id) -> Any:
 
 @router.put(
     "/enterprises/{enterprise_id}/supplies",
-    response={200: SupplyStatusOut, **ERRORS},
+    response=responses({200: SupplyStatusOut}),
     summary="EP-10: report the current stock (some or all supplies)",
 )
 def put_supplies(request: HttpRequest, enterprise_id: Id, payload: StockIn) -> Any:
@@ -169,7 +161,7 @@ def put_supplies(request: HttpRequest, enterprise_id: Id, payload: StockIn) -> A
 
 @router.get(
     "/enterprises/{enterprise_id}/supplies/history",
-    response={200: list[SupplyReportOut], **ERRORS},
+    response=responses({200: list[SupplyReportOut]}),
     summary="EP-10: stock reports, newest first",
 )
 @paginate(BoundedLimitOffset)
@@ -180,7 +172,7 @@ def supply_history(request: HttpRequest, enterprise_id: Id) -> Any:
 
 @router.get(
     "/enterprises/{enterprise_id}",
-    response={200: ReadinessOut, **ERRORS},
+    response=responses({200: ReadinessOut}),
     summary="EP-11: readiness and its checklist",
 )
 def get_readiness(request: HttpRequest, enterprise_id: Id) -> Any:
@@ -189,7 +181,7 @@ def get_readiness(request: HttpRequest, enterprise_id: Id) -> Any:
 
 @router.put(
     "/enterprises/{enterprise_id}",
-    response={200: ReadinessOut, **ERRORS},
+    response=responses({200: ReadinessOut}),
     summary="EP-11: task force, observation rooms, sampling booth",
 )
 def put_readiness(request: HttpRequest, enterprise_id: Id, payload: ReadinessIn) -> Any:
@@ -200,7 +192,7 @@ def put_readiness(request: HttpRequest, enterprise_id: Id, payload: ReadinessIn)
 
 @router.post(
     "/enterprises/{enterprise_id}/plan",
-    response={200: ReadinessOut, **ERRORS},
+    response=responses({200: ReadinessOut}),
     summary="EP-11: upload the emergency plan (PDF, DOC or DOCX)",
 )
 def post_plan(
@@ -213,7 +205,7 @@ def post_plan(
 
 @router.get(
     "/enterprises/{enterprise_id}/plan",
-    response={200: None, **ERRORS},
+    response=responses({200: None}),
     summary="EP-11: download the emergency plan",
 )
 def get_plan(request: HttpRequest, enterprise_id: Id) -> FileResponse:
@@ -229,7 +221,7 @@ def get_plan(request: HttpRequest, enterprise_id: Id) -> FileResponse:
 
 @router.get(
     "/enterprises/{enterprise_id}/drills",
-    response={200: list[DrillOut], **ERRORS},
+    response=responses({200: list[DrillOut]}),
     summary="EP-11: drills, newest first",
 )
 @paginate(BoundedLimitOffset)
@@ -240,7 +232,7 @@ def list_drills(request: HttpRequest, enterprise_id: Id) -> Any:
 
 @router.post(
     "/enterprises/{enterprise_id}/drills",
-    response={201: DrillOut, **ERRORS},
+    response=responses({201: DrillOut}),
     summary="EP-11: record a drill",
 )
 def post_drill(request: HttpRequest, enterprise_id: Id, payload: DrillIn) -> Any:

@@ -9,11 +9,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from sibao.accounts.models import User
+from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
-from sibao.core.errors import PermissionRefused, ServiceError
-from sibao.core.roles import Capability, has_capability
-from sibao.enterprises.schemas import ErrorOut
+from sibao.core.errors import ServiceError
+from sibao.core.roles import Capability
 from sibao.regions.models import Region
 from sibao.sentinel import imports, selectors, services
 from sibao.sentinel.models import SentinelWarning
@@ -28,7 +28,6 @@ from sibao.sentinel.schemas import (
 from sibao.sentinel.workflows import WARNING
 
 router = Router(tags=["sentinel"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class ListFilters(Schema):
@@ -39,11 +38,6 @@ class ListFilters(Schema):
     employee: Id | None = None
     region: str = ""
     mine: bool = False
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
 def _detail(warning: SentinelWarning, user: Any) -> dict[str, Any]:
@@ -75,10 +69,10 @@ def _detail(warning: SentinelWarning, user: Any) -> dict[str, Any]:
     return warning  # type: ignore[return-value]
 
 
-@router.get("", response={200: list[WarningOut], **ERRORS}, summary="Sentinel warnings in scope")
+@router.get("", response=responses({200: list[WarningOut]}), summary="Sentinel warnings in scope")
 @paginate(BoundedLimitOffset)
 def list_warnings(request: HttpRequest, filters: Query[ListFilters]) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.warning_list(
         user=request.user,
         filters=selectors.WarningFilters(
@@ -93,9 +87,9 @@ def list_warnings(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     )
 
 
-@router.get("/counts", response={200: CountsOut, **ERRORS}, summary="Open warnings per kind, status and child region")
+@router.get("/counts", response=responses({200: CountsOut}), summary="Open warnings per kind, status and child region")
 def counts(request: HttpRequest, region: str = "") -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     area = None
     if region:
         area = Region.objects.filter(code=region).first()
@@ -106,11 +100,11 @@ def counts(request: HttpRequest, region: str = "") -> Any:
 
 @router.post(
     "/pharmacy/import",
-    response={200: PharmacyImportOut, **ERRORS},
+    response=responses({200: PharmacyImportOut}),
     summary="Import pharmacy sales of the four drug types (dry run by default)",
 )
 def import_pharmacy(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
-    _require(request, Capability.EPIDEMIC_MANAGE)
+    require(request, Capability.EPIDEMIC_MANAGE)
     result = imports.purchase_import(
         actor=request.user, upload=file, filename=file.name or "upload.xlsx", commit=not dry_run
     )
@@ -126,33 +120,33 @@ def import_pharmacy(request: HttpRequest, file: File[UploadedFile], dry_run: boo
     }
 
 
-@router.get("/{int:warning_id}", response={200: WarningDetailOut, **ERRORS}, summary="One warning with its history")
+@router.get("/{int:warning_id}", response=responses({200: WarningDetailOut}), summary="One warning with its history")
 def get_warning(request: HttpRequest, warning_id: int) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)
 
 
-@router.post("/{int:warning_id}/take", response={200: WarningDetailOut, **ERRORS}, summary="Take the warning")
+@router.post("/{int:warning_id}/take", response=responses({200: WarningDetailOut}), summary="Take the warning")
 def take(request: HttpRequest, warning_id: int) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     services.warning_take(actor=request.user, warning=warning)
     return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)
 
 
-@router.post("/{int:warning_id}/close", response={200: WarningDetailOut, **ERRORS}, summary="Close with a note")
+@router.post("/{int:warning_id}/close", response=responses({200: WarningDetailOut}), summary="Close with a note")
 def close(request: HttpRequest, warning_id: int, payload: CloseIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     services.warning_close(actor=request.user, warning=warning, note=payload.note)
     return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)
 
 
 @router.post(
-    "/{int:warning_id}/reassign", response={200: WarningDetailOut, **ERRORS}, summary="Hand over to another user"
+    "/{int:warning_id}/reassign", response=responses({200: WarningDetailOut}), summary="Hand over to another user"
 )
 def reassign(request: HttpRequest, warning_id: int, payload: ReassignIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+    require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     owner = User.objects.filter(pk=payload.owner_id).first()
     if owner is None:

@@ -16,11 +16,11 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.errors import PermissionRefused, ServiceError
-from sibao.core.roles import Capability, Role, has_capability
+from sibao.core.roles import Capability, Role
 from sibao.enterprises.models import Enterprise
-from sibao.enterprises.schemas import ErrorOut
 from sibao.organisation.models import Unit
 from sibao.regions.models import Region
 from sibao.tickets import selectors, services
@@ -44,7 +44,6 @@ from sibao.tickets.schemas import (
 from sibao.tickets.workflows import TICKET
 
 router = Router(tags=["requests"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 TicketAction = Literal[
     "assign",
@@ -86,7 +85,7 @@ class TicketListFilters(Schema):
     region_code: str = text_field(12, description="企业所在区划（含下级）")
 
 
-@router.get("", response={200: list[TicketOut], **ERRORS}, summary="Requests in the caller's scope, newest first")
+@router.get("", response=responses({200: list[TicketOut]}), summary="Requests in the caller's scope, newest first")
 @paginate(BoundedLimitOffset)
 def list_tickets(request: HttpRequest, filters: Query[TicketListFilters]) -> Any:
     if filters.region_code and not Region.objects.filter(code=filters.region_code).exists():
@@ -105,7 +104,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketListFilters]) -> Any
 
 @router.post(
     "",
-    response={201: TicketDetailOut, **ERRORS},
+    response=responses({201: TicketDetailOut}),
     summary="File a request (an enterprise for itself, an official on an enterprise's behalf)",
 )
 def file_ticket(request: HttpRequest, payload: TicketIn) -> Any:
@@ -128,19 +127,18 @@ def file_ticket(request: HttpRequest, payload: TicketIn) -> Any:
 
 @router.get(
     "/triage",
-    response={200: list[TicketOut], **ERRORS},
+    response=responses({200: list[TicketOut]}),
     summary="What the caller's HQ office must assign, most urgent first (RQ-2)",
 )
 @paginate(BoundedLimitOffset)
 def triage(request: HttpRequest) -> Any:
-    if not has_capability(request.user, Capability.TICKET_TRIAGE):
-        raise PermissionDenied
+    require(request, Capability.TICKET_TRIAGE)
     return selectors.triage_queue(request.user)
 
 
 @router.get(
     "/{int:ticket_id}",
-    response={200: TicketDetailOut, **ERRORS},
+    response=responses({200: TicketDetailOut}),
     summary="One request with its notes, attachments, history and the caller's possible actions",
 )
 def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
@@ -149,7 +147,7 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
 
 @router.post(
     "/{int:ticket_id}/attachments",
-    response={201: AttachmentOut, **ERRORS},
+    response=responses({201: AttachmentOut}),
     summary="Add a file (PDF, images, Word, Excel; up to 10 MB): the filing enterprise, until closed",
 )
 def add_attachment(request: HttpRequest, ticket_id: int, file: File[UploadedFile]) -> Any:
@@ -160,7 +158,7 @@ def add_attachment(request: HttpRequest, ticket_id: int, file: File[UploadedFile
 
 @router.get(
     "/{int:ticket_id}/attachments/{int:attachment_id}",
-    response={200: None, **ERRORS},
+    response=responses({200: None}),
     summary="Download an attachment",
 )
 def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int) -> FileResponse:
@@ -194,7 +192,7 @@ def _assign(request: HttpRequest, ticket: Ticket, payload: TicketActionIn) -> Ti
 
 @router.post(
     "/{int:ticket_id}/actions/{action}",
-    response={200: TicketDetailOut, **ERRORS},
+    response=responses({200: TicketDetailOut}),
     summary="Assign, respond, return, escalate, ask for or send information, answer, rate, verify or close",
     description=TicketActionIn.__doc__,
 )
@@ -242,7 +240,7 @@ def act_on_ticket(request: HttpRequest, ticket_id: int, action: TicketAction, pa
 
 @router.post(
     "/{int:ticket_id}/notes",
-    response={201: NoteOut, **ERRORS},
+    response=responses({201: NoteOut}),
     summary="A progress note by the responsible unit or HQ office (RQ-4)",
 )
 def add_note(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Any:
@@ -255,7 +253,7 @@ def add_note(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Any:
 
 @router.post(
     "/{int:ticket_id}/notices",
-    response={201: NoticeOut, **ERRORS},
+    response=responses({201: NoticeOut}),
     summary="督办: supervision's notice on an overdue request (RQ-6)",
 )
 def issue_notice(request: HttpRequest, ticket_id: int, payload: NoticeIn) -> Any:
@@ -291,7 +289,7 @@ class CommonIssueFilters(Schema):
 
 @router.get(
     "/common-issues",
-    response={200: list[CommonIssueOut], **ERRORS},
+    response=responses({200: list[CommonIssueOut]}),
     summary="Common issues (点办理、批处理) in scope, newest first",
 )
 @paginate(BoundedLimitOffset)
@@ -306,7 +304,7 @@ def list_common_issues(request: HttpRequest, filters: Query[CommonIssueFilters])
 
 @router.post(
     "/common-issues",
-    response={201: CommonIssueDetailOut, **ERRORS},
+    response=responses({201: CommonIssueDetailOut}),
     summary="Group requests with one systemic cause into a common issue for a policy department (HQ office)",
 )
 def create_common_issue(request: HttpRequest, payload: CommonIssueIn) -> Any:
@@ -328,7 +326,7 @@ def create_common_issue(request: HttpRequest, payload: CommonIssueIn) -> Any:
 
 @router.get(
     "/common-issues/{int:issue_id}",
-    response={200: CommonIssueDetailOut, **ERRORS},
+    response=responses({200: CommonIssueDetailOut}),
     summary="One common issue with the linked requests the caller may see",
 )
 def get_common_issue(request: HttpRequest, issue_id: int) -> Any:
@@ -337,7 +335,7 @@ def get_common_issue(request: HttpRequest, issue_id: int) -> Any:
 
 @router.post(
     "/common-issues/{int:issue_id}/answer",
-    response={200: CommonIssueDetailOut, **ERRORS},
+    response=responses({200: CommonIssueDetailOut}),
     summary="Answer the common issue: every linked request is answered and its enterprise asked to rate it",
 )
 def answer_common_issue(request: HttpRequest, issue_id: int, payload: CommonIssueAnswerIn) -> Any:

@@ -13,13 +13,13 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.errors import PermissionRefused, ServiceError
-from sibao.core.permissions import region_in_scope, require_capability
-from sibao.core.roles import Capability, Role, has_capability
+from sibao.core.errors import ServiceError
+from sibao.core.permissions import region_in_scope
+from sibao.core.roles import Capability, Role
 from sibao.core.sectors import Sector
 from sibao.enterprises.models import Enterprise, ServiceLevel
-from sibao.enterprises.schemas import ErrorOut
 from sibao.organisation.models import Liaison, Person, Unit, UnitKind
 from sibao.regions.models import Region
 from sibao.whitelist import selectors, services
@@ -63,15 +63,9 @@ from sibao.whitelist.schemas import (
 )
 
 router = Router(tags=["whitelist"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 ReviewAction = Literal["township_pass", "township_return", "approve", "reject", "return", "withdraw"]
 RemovalAction = Literal["confirm", "decline"]
-
-
-def _require_any(request: HttpRequest, *capabilities: str) -> None:
-    if not any(has_capability(request.user, capability) for capability in capabilities):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
 def _region(request: HttpRequest, code: str) -> Region:
@@ -115,7 +109,7 @@ def _criteria(request: HttpRequest, criteria_id: int, *, to_change: bool = False
     return criteria
 
 
-@router.get("/criteria", response={200: list[CriteriaOut], **ERRORS}, summary="Selection criteria")
+@router.get("/criteria", response=responses({200: list[CriteriaOut]}), summary="Selection criteria")
 @paginate(BoundedLimitOffset)
 def list_criteria(request: HttpRequest, filters: Query[CriteriaFilters]) -> Any:
     """Published criteria by default. With ``region_code``: the criteria of that region and of the regions
@@ -131,9 +125,9 @@ def list_criteria(request: HttpRequest, filters: Query[CriteriaFilters]) -> Any:
     return queryset.order_by("region__path", "sector", "-pk")
 
 
-@router.post("/criteria", response={201: CriteriaOut, **ERRORS}, summary="Save new draft criteria")
+@router.post("/criteria", response=responses({201: CriteriaOut}), summary="Save new draft criteria")
 def create_criteria(request: HttpRequest, payload: CriteriaIn) -> Any:
-    require_capability(request.user, Capability.WHITELIST_CRITERIA)
+    require(request, Capability.WHITELIST_CRITERIA)
     criteria = services.criteria_save(
         actor=request.user,
         region=_region(request, payload.region_code),
@@ -145,19 +139,19 @@ def create_criteria(request: HttpRequest, payload: CriteriaIn) -> Any:
     return Status(201, criteria)
 
 
-@router.get("/criteria/{int:criteria_id}", response={200: CriteriaOut, **ERRORS}, summary="One set of criteria")
+@router.get("/criteria/{int:criteria_id}", response=responses({200: CriteriaOut}), summary="One set of criteria")
 def get_criteria(request: HttpRequest, criteria_id: int) -> Any:
     return _criteria(request, criteria_id)
 
 
 @router.put(
     "/criteria/{int:criteria_id}",
-    response={200: CriteriaOut, **ERRORS},
+    response=responses({200: CriteriaOut}),
     summary="Change draft criteria (a published one is copied into a new draft)",
 )
 def update_criteria(request: HttpRequest, criteria_id: int, payload: CriteriaIn) -> Any:
     criteria = _criteria(request, criteria_id, to_change=True)
-    require_capability(request.user, Capability.WHITELIST_CRITERIA)
+    require(request, Capability.WHITELIST_CRITERIA)
     if payload.region_code != criteria.region.code or payload.sector != criteria.sector:
         raise ServiceError(
             "whitelist.criteria.moved",
@@ -177,7 +171,7 @@ def update_criteria(request: HttpRequest, criteria_id: int, payload: CriteriaIn)
 
 @router.post(
     "/criteria/{int:criteria_id}/publish",
-    response={200: CriteriaOut, **ERRORS},
+    response=responses({200: CriteriaOut}),
     summary="Publish draft criteria (replaces the published ones of its region and sector)",
 )
 def publish_criteria(request: HttpRequest, criteria_id: int) -> Any:
@@ -191,12 +185,12 @@ class MatchesQuery(Schema):
 
 @router.get(
     "/criteria/{int:criteria_id}/matches",
-    response={200: CriteriaMatchesOut, **ERRORS},
+    response=responses({200: CriteriaMatchesOut}),
     summary="Enterprises in scope that meet the criteria (count and a sample)",
 )
 def criteria_matches(request: HttpRequest, criteria_id: int, query: Query[MatchesQuery]) -> Any:
     criteria = _criteria(request, criteria_id)
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+    require(request, Capability.WHITELIST_VIEW)
     matches = services.criteria_matches(criteria).filter(
         pk__in=Enterprise.objects.visible_to(request.user).values("pk")
     )
@@ -224,11 +218,11 @@ def _application(request: HttpRequest, application_id: int) -> Application:
 
 
 @router.get(
-    "/applications", response={200: list[ApplicationOut], **ERRORS}, summary="Applications in scope, priority first"
+    "/applications", response=responses({200: list[ApplicationOut]}), summary="Applications in scope, priority first"
 )
 @paginate(BoundedLimitOffset)
 def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
-    _require_any(request, Capability.WHITELIST_VIEW, Capability.WHITELIST_APPLY)
+    require(request, Capability.WHITELIST_VIEW, Capability.WHITELIST_APPLY)
     queryset = selectors.applications_for(request.user)
     if filters.region_code:
         queryset = queryset.filter(enterprise__region__path__startswith=_region(request, filters.region_code).path)
@@ -243,7 +237,7 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) 
 
 @router.post(
     "/applications",
-    response={201: ApplicationDetailOut, **ERRORS},
+    response=responses({201: ApplicationDetailOut}),
     summary="Start the caller's enterprise's application",
 )
 def start_application(request: HttpRequest, payload: ApplicationIn) -> Any:
@@ -253,7 +247,7 @@ def start_application(request: HttpRequest, payload: ApplicationIn) -> Any:
 
 @router.get(
     "/applications/{int:application_id}",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response=responses({200: ApplicationDetailOut}),
     summary="One application with its pre-check, attachments, history and the caller's possible actions",
 )
 def get_application(request: HttpRequest, application_id: int) -> Any:
@@ -262,12 +256,12 @@ def get_application(request: HttpRequest, application_id: int) -> Any:
 
 @router.patch(
     "/applications/{int:application_id}",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response=responses({200: ApplicationDetailOut}),
     summary="Change a draft or returned application",
 )
 def update_application(request: HttpRequest, application_id: int, payload: ApplicationPatch) -> Any:
     application = _application(request, application_id)
-    require_capability(request.user, Capability.WHITELIST_APPLY)
+    require(request, Capability.WHITELIST_APPLY)
     data = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
     data |= payload.dict(exclude_unset=True)
     return services.application_update(actor=request.user, application=application, data=data)
@@ -275,21 +269,21 @@ def update_application(request: HttpRequest, application_id: int, payload: Appli
 
 @router.post(
     "/applications/{int:application_id}/attachments",
-    response={201: AttachmentOut, **ERRORS},
+    response=responses({201: AttachmentOut}),
     summary="Attach a file (PDF, JPG, PNG, DOC, DOCX); a new application form or commitment replaces the old",
 )
 def add_attachment(
     request: HttpRequest, application_id: int, kind: Form[AttachmentKind], file: File[UploadedFile]
 ) -> Any:
     application = _application(request, application_id)
-    require_capability(request.user, Capability.WHITELIST_APPLY)
+    require(request, Capability.WHITELIST_APPLY)
     attachment = services.attachment_add(actor=request.user, application=application, kind=kind, upload=file)
     return Status(201, attachment)
 
 
 @router.get(
     "/applications/{int:application_id}/attachments/{int:attachment_id}",
-    response={200: None, **ERRORS},
+    response=responses({200: None}),
     summary="Download an attachment",
 )
 def download_attachment(request: HttpRequest, application_id: int, attachment_id: int) -> FileResponse:
@@ -302,25 +296,23 @@ def download_attachment(request: HttpRequest, application_id: int, attachment_id
 
 @router.post(
     "/applications/{int:application_id}/submit",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response=responses({200: ApplicationDetailOut}),
     summary="Submit for review (both required attachments first)",
 )
 def submit_application(request: HttpRequest, application_id: int) -> Any:
     application = _application(request, application_id)
-    require_capability(request.user, Capability.WHITELIST_APPLY)
+    require(request, Capability.WHITELIST_APPLY)
     return services.application_submit(actor=request.user, application=application)
 
 
 @router.post(
     "/applications/{int:application_id}/actions/{action}",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response=responses({200: ApplicationDetailOut}),
     summary="Township check, department decision (reject and return need a reason) or withdrawal",
 )
 def act_on_application(request: HttpRequest, application_id: int, action: ReviewAction, payload: ReasonIn) -> Any:
     application = _application(request, application_id)
-    require_capability(
-        request.user, Capability.WHITELIST_APPLY if action == "withdraw" else Capability.WHITELIST_REVIEW
-    )
+    require(request, Capability.WHITELIST_APPLY if action == "withdraw" else Capability.WHITELIST_REVIEW)
     return services.application_act(actor=request.user, application=application, action=action, reason=payload.reason)
 
 
@@ -340,10 +332,10 @@ def _batches(request: HttpRequest) -> QuerySet[Batch]:
     )
 
 
-@router.get("/batches", response={200: list[BatchOut], **ERRORS}, summary="Published batches in scope, newest first")
+@router.get("/batches", response=responses({200: list[BatchOut]}), summary="Published batches in scope, newest first")
 @paginate(BoundedLimitOffset)
 def list_batches(request: HttpRequest, filters: Query[BatchFilters]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+    require(request, Capability.WHITELIST_VIEW)
     queryset = _batches(request)
     if filters.region_code:
         queryset = queryset.filter(region__path__startswith=_region(request, filters.region_code).path)
@@ -352,11 +344,11 @@ def list_batches(request: HttpRequest, filters: Query[BatchFilters]) -> Any:
 
 @router.post(
     "/batches",
-    response={201: BatchOut, **ERRORS},
+    response=responses({201: BatchOut}),
     summary="Publish approved applications as the next batch (HQ office)",
 )
 def publish_batch(request: HttpRequest, payload: BatchIn) -> Any:
-    require_capability(request.user, Capability.WHITELIST_PUBLISH)
+    require(request, Capability.WHITELIST_PUBLISH)
     wanted = set(payload.application_ids)
     applications = list(Application.objects.visible_to(request.user).filter(pk__in=wanted).order_by("pk"))
     if len(applications) != len(wanted):
@@ -377,10 +369,10 @@ def _listings() -> ListingQuerySet:
     return Listing.objects.select_related("enterprise", "enterprise__region", "batch", "batch__region")
 
 
-@router.get("/listings", response={200: list[ListingOut], **ERRORS}, summary="Whitelisted enterprises in scope")
+@router.get("/listings", response=responses({200: list[ListingOut]}), summary="Whitelisted enterprises in scope")
 @paginate(BoundedLimitOffset)
 def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+    require(request, Capability.WHITELIST_VIEW)
     queryset = _listings().visible_to(request.user).filter(removed_at__isnull=filters.current)
     if filters.region_code:
         queryset = queryset.filter(enterprise__region__path__startswith=_region(request, filters.region_code).path)
@@ -395,18 +387,18 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Any:
 
 @router.get(
     "/listings/{int:listing_id}",
-    response={200: ListingDetailOut, **ERRORS},
+    response=responses({200: ListingDetailOut}),
     summary="One listing with its spot checks and removal proposals",
 )
 def get_listing(request: HttpRequest, listing_id: int) -> Any:
     listing = _listings().get_visible(request.user, pk=listing_id)
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+    require(request, Capability.WHITELIST_VIEW)
     return listing
 
 
 @router.get(
     "/enterprises/{int:enterprise_id}/status",
-    response={200: ListingStatusOut, **ERRORS},
+    response=responses({200: ListingStatusOut}),
     summary="WL-9: is the enterprise whitelisted now, since when, at which level, in which batch",
 )
 def enterprise_status(request: HttpRequest, enterprise_id: int) -> Any:
@@ -432,11 +424,11 @@ class CoverageQuery(Schema):
 
 @router.get(
     "/coverage",
-    response={200: CoverageOut, **ERRORS},
+    response=responses({200: CoverageOut}),
     summary="WL-6: per sector Σ value listed ÷ Σ value of all, and the enterprises that close the gap fastest",
 )
 def get_coverage(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+    require(request, Capability.WHITELIST_VIEW)
     region = _region(request, query.region_code)
     own_sector = getattr(request.user, "sector", "")
     # A sector department's scope is its own sector: the gap list would otherwise name other sectors' firms.
@@ -453,11 +445,11 @@ class RegionQuery(Schema):
 
 @router.get(
     "/warnings",
-    response={200: WarningsOut, **ERRORS},
+    response=responses({200: WarningsOut}),
     summary="WL-5: warnings when the region is behind its first-batch or coverage target",
 )
 def get_warnings(request: HttpRequest, query: Query[RegionQuery]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+    require(request, Capability.WHITELIST_VIEW)
     region = _region(request, query.region_code)
     return {"region": region, "warnings": selectors.target_warnings(region)}
 
@@ -467,7 +459,7 @@ def get_warnings(request: HttpRequest, query: Query[RegionQuery]) -> Any:
 
 @router.post(
     "/listings/{int:listing_id}/spot-checks",
-    response={201: SpotCheckOut, **ERRORS},
+    response=responses({201: SpotCheckOut}),
     summary="Record a spot check of a listed enterprise's epidemic measures",
 )
 def record_spot_check(request: HttpRequest, listing_id: int, payload: SpotCheckIn) -> Any:
@@ -485,7 +477,7 @@ def record_spot_check(request: HttpRequest, listing_id: int, payload: SpotCheckI
 
 @router.post(
     "/listings/{int:listing_id}/removals",
-    response={201: RemovalOut, **ERRORS},
+    response=responses({201: RemovalOut}),
     summary="Propose taking the enterprise off the whitelist (熔断); the HQ office decides",
 )
 def propose_removal(request: HttpRequest, listing_id: int, payload: RemovalIn) -> Any:
@@ -513,10 +505,10 @@ def _removals() -> RemovalQuerySet:
     return Removal.objects.select_related("listing__enterprise")
 
 
-@router.get("/removals", response={200: list[RemovalOut], **ERRORS}, summary="Removal proposals in scope")
+@router.get("/removals", response=responses({200: list[RemovalOut]}), summary="Removal proposals in scope")
 @paginate(BoundedLimitOffset)
 def list_removals(request: HttpRequest, filters: Query[RemovalFilters]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+    require(request, Capability.WHITELIST_VIEW)
     queryset = _removals().visible_to(request.user)
     if filters.state:
         queryset = queryset.filter(state=filters.state)
@@ -525,12 +517,12 @@ def list_removals(request: HttpRequest, filters: Query[RemovalFilters]) -> Any:
 
 @router.post(
     "/removals/{int:removal_id}/actions/{action}",
-    response={200: RemovalOut, **ERRORS},
+    response=responses({200: RemovalOut}),
     summary="The HQ office confirms (published removal) or declines (with a reason) a proposal",
 )
 def decide_removal(request: HttpRequest, removal_id: int, action: RemovalAction, payload: ReasonIn) -> Any:
     removal = _removals().get_visible(request.user, pk=removal_id)
-    require_capability(request.user, Capability.WHITELIST_PUBLISH)
+    require(request, Capability.WHITELIST_PUBLISH)
     decided = services.removal_decide(actor=request.user, removal=removal, action=action, reason=payload.reason)
     return _removals().get(pk=decided.pk)
 
@@ -540,12 +532,12 @@ def decide_removal(request: HttpRequest, removal_id: int, action: RemovalAction,
 
 @router.get(
     "/liaison-gaps",
-    response={200: list[LiaisonGapOut], **ERRORS},
+    response=responses({200: list[LiaisonGapOut]}),
     summary="Listed enterprises lacking a liaison cadre, an epidemic officer or a paired medical institution",
 )
 @paginate(BoundedLimitOffset)
 def list_liaison_gaps(request: HttpRequest, query: Query[RegionQuery]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+    require(request, Capability.WHITELIST_VIEW)
     return selectors.liaison_gaps(request.user, _region(request, query.region_code))
 
 
@@ -560,7 +552,7 @@ def _liaison_out(enterprise: Enterprise) -> Any:
 
 @router.get(
     "/enterprises/{int:enterprise_id}/liaison",
-    response={200: LiaisonOut, **ERRORS},
+    response=responses({200: LiaisonOut}),
     summary="The enterprise's liaison cadre, epidemic officer and medical institution",
 )
 def get_liaison(request: HttpRequest, enterprise_id: int) -> Any:
@@ -570,12 +562,12 @@ def get_liaison(request: HttpRequest, enterprise_id: int) -> Any:
 
 @router.put(
     "/enterprises/{int:enterprise_id}/liaison",
-    response={200: LiaisonOut, **ERRORS},
+    response=responses({200: LiaisonOut}),
     summary="Assign the liaison cadre, epidemic officer and medical institution (HQ office)",
 )
 def assign_liaison(request: HttpRequest, enterprise_id: int, payload: LiaisonIn) -> Any:
     enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=enterprise_id)
-    require_capability(request.user, Capability.LIAISON_MANAGE)
+    require(request, Capability.LIAISON_MANAGE)
 
     def person(field: str, pk: int | None) -> Person | None:
         found = Person.objects.filter(pk=pk).first() if pk is not None else None
