@@ -1,9 +1,7 @@
 """The JSON API under /api/ (X-5). OpenAPI at /api/openapi.json; no CDN-hosted docs UI (X-2)."""
 
-from ninja import NinjaAPI
-
 from sibao.core.api_auth import API_AUTH
-from sibao.core.api_errors import install_error_handlers
+from sibao.core.api_base import PlatformAPI
 from sibao.enterprises.api import router as enterprises_router
 from sibao.epidemic.api import router as employees_router
 from sibao.health.api import router as health_router
@@ -14,7 +12,7 @@ from sibao.tickets.api import router as tickets_router
 from sibao.venues.api import router as venues_router
 from sibao.whitelist.api import router as whitelist_router
 
-api = NinjaAPI(
+api = PlatformAPI(
     title="Sibao API",
     version="1.0.0",
     description="四保白名单企业运行调度平台 API",
@@ -22,7 +20,6 @@ api = NinjaAPI(
     docs_url=None,
     urls_namespace="api",
 )
-install_error_handlers(api)
 
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/whitelist", whitelist_router)

@@ -21,6 +21,13 @@ from sibao.core.permissions import require_capability
 from sibao.core.roles import has_capability
 
 
+class NotFoundRefused(ServiceError):
+    """Something the request names (an id or a code in the body) does not exist or lies outside the caller's
+    area: 404, like an object in the path (out of scope is never told apart from absent)."""
+
+    status = 404
+
+
 class ErrorOut(Schema):
     """A refusal: a stable machine code, a message for people, and the input field it concerns."""
 
@@ -53,6 +60,12 @@ def _refusal(
     return api.create_response(request, {"code": code, "message": message, "field": field, **extra}, status=status)
 
 
+def _codes(exc: ValidationError, field: str) -> set[str | None]:
+    """The Django error codes of ``field``'s errors (``unique``, ``invalid`` …)."""
+    found = exc.error_dict.get(field, []) if hasattr(exc, "error_dict") else exc.error_list
+    return {error.code for error in found} or {None}
+
+
 def _schema_field(errors: list[dict[str, Any]]) -> str | None:
     """The input the first schema error is about: the last name in its location (``["body", "payload", "name"]``)."""
     for error in errors[:1]:
@@ -74,6 +87,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         field, messages = next(iter(errors.items()))
         field_name = None if field == "__all__" else field
+        # A value another record already holds (a credit code, a name) conflicts with what is stored: 409.
+        if _codes(exc, field) <= {"unique", "unique_together"}:
+            return _refusal(api, request, 409, "duplicate", messages[0], field_name, errors=errors)
         return _refusal(api, request, 422, "invalid", messages[0], field_name, errors=errors)
 
     @api.exception_handler(SchemaValidationError)

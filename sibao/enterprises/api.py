@@ -5,12 +5,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.api_types import Id, Input
 from sibao.core.imports import run_import
 from sibao.core.roles import Capability
 from sibao.core.views import xlsx_response
@@ -28,7 +29,7 @@ from sibao.regions.models import Region
 router = Router(tags=["enterprises"])
 
 
-class ListFilters(Schema):
+class EnterpriseListQuery(Input):
     q: str = ""
     region: str = ""
     sector: str = ""
@@ -48,7 +49,7 @@ def _resolve_region(data: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("", response=responses({200: list[EnterpriseOut]}), summary="List enterprises in scope")
 @paginate(BoundedLimitOffset)
-def list_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+def list_enterprises(request: HttpRequest, filters: Query[EnterpriseListQuery]) -> Any:
     require(request, Capability.ENTERPRISE_VIEW)
     return selectors.enterprise_list(
         user=request.user,
@@ -65,7 +66,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
 
 
 @router.get("/export.xlsx", response=responses({200: None}), summary="Export enterprises in scope to Excel")
-def export_enterprises(request: HttpRequest, filters: Query[ListFilters]) -> HttpResponse:
+def export_enterprises(request: HttpRequest, filters: Query[EnterpriseListQuery]) -> HttpResponse:
     require(request, Capability.ENTERPRISE_EXPORT)
     queryset = selectors.enterprise_list(
         user=request.user,
@@ -91,13 +92,13 @@ def import_enterprises(request: HttpRequest, file: File[UploadedFile], dry_run: 
 
 
 @router.get("/{int:enterprise_id}", response=responses({200: EnterpriseOut}), summary="One enterprise")
-def get_enterprise(request: HttpRequest, enterprise_id: int) -> Any:
+def get_enterprise(request: HttpRequest, enterprise_id: Id) -> Any:
     require(request, Capability.ENTERPRISE_VIEW)
     return selectors.enterprise_get(user=request.user, pk=enterprise_id)
 
 
 @router.patch("/{int:enterprise_id}", response=responses({200: EnterpriseOut}), summary="Change an enterprise")
-def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch) -> Any:
+def update_enterprise(request: HttpRequest, enterprise_id: Id, payload: EnterprisePatch) -> Any:
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     data = _resolve_region(payload.dict(exclude_unset=True))
     return services.enterprise_update(actor=request.user, enterprise=enterprise, data=data)
@@ -106,7 +107,7 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 @router.get(
     "/{int:enterprise_id}/relations", response=responses({200: RelationsOut}), summary="Supply chain and pairings"
 )
-def get_relations(request: HttpRequest, enterprise_id: int) -> Any:
+def get_relations(request: HttpRequest, enterprise_id: Id) -> Any:
     require(request, Capability.ENTERPRISE_VIEW)
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     relations = selectors.enterprise_relations(user=request.user, enterprise=enterprise)
@@ -114,7 +115,7 @@ def get_relations(request: HttpRequest, enterprise_id: int) -> Any:
 
 
 @router.post("/{int:enterprise_id}/relations", response=responses({201: None}), summary="Record a relation")
-def add_relation(request: HttpRequest, enterprise_id: int, payload: RelationIn) -> Any:
+def add_relation(request: HttpRequest, enterprise_id: Id, payload: RelationIn) -> Any:
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     services.relation_add(
         actor=request.user,

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from sibao.core.api_types import Input
 from sibao.core.sectors import Sector
 from sibao.enterprises.models import CreditStatus, EntityKind, OperatingStatus, ServiceLevel
 
@@ -44,7 +45,7 @@ class EnterpriseOut(Schema):
     updated_at: datetime
 
 
-class _EnterpriseFields(Schema):
+class _EnterpriseFields(Input):
     park: str = Field("", max_length=128)
     service_level: ServiceLevel = ServiceLevel.COUNTY
     legal_representative: str = Field("", max_length=64)
@@ -76,7 +77,7 @@ class EnterpriseIn(_EnterpriseFields):
     region_code: str = Field(..., min_length=6, max_length=12, description="县或乡镇的区划代码")
 
 
-class EnterprisePatch(Schema):
+class EnterprisePatch(Input):
     """Only the fields sent are changed."""
 
     kind: EntityKind | None = None
@@ -148,7 +149,7 @@ class RelationsOut(Schema):
     pairings: list[PairingOut]
 
 
-class RelationIn(Schema):
+class RelationIn(Input):
     relation: str = Field(
         ...,
         pattern=r"^(supplier|customer|pairing:(transport|commerce|accommodation_catering))$",

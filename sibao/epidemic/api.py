@@ -4,13 +4,13 @@ Lists and details carry masked ID numbers; only ``POST /{id}/reveal`` returns a 
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input
 from sibao.core.roles import Capability
 from sibao.core.views import xlsx_response
 from sibao.enterprises.models import Enterprise
@@ -33,7 +33,7 @@ from sibao.regions.models import Region
 router = Router(tags=["employees"])
 
 
-class ListFilters(Schema):
+class EmployeeListQuery(Input):
     q: str = ""
     enterprise: Id | None = None
     region: str = ""
@@ -50,7 +50,7 @@ def _enterprise(request: HttpRequest, enterprise_id: int | None) -> Enterprise:
 
 @router.get("", response=responses({200: list[EmployeeListOut]}), summary="List employees in scope (masked)")
 @paginate(BoundedLimitOffset)
-def list_employees(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+def list_employees(request: HttpRequest, filters: Query[EmployeeListQuery]) -> Any:
     require(request, Capability.EMPLOYEE_VIEW)
     return selectors.employee_list(
         user=request.user,
@@ -120,12 +120,12 @@ def import_results(request: HttpRequest, file: File[UploadedFile], institution: 
 
 
 @router.get("/results/{int:import_id}", response=responses({200: TestImportOut}), summary="EP-2: one result file")
-def get_result_import(request: HttpRequest, import_id: int) -> Any:
+def get_result_import(request: HttpRequest, import_id: Id) -> Any:
     require(request, Capability.EPIDEMIC_MANAGE)
     return selectors.test_import_get(user=request.user, pk=import_id)
 
 
-class OverdueFilters(Schema):
+class OverdueFilters(Input):
     enterprise: Id | None = None
     region: str = ""
 
@@ -146,13 +146,13 @@ def list_overdue(request: HttpRequest, filters: Query[OverdueFilters]) -> Any:
 
 
 @router.get("/{int:employee_id}/status", response=responses({200: EmployeeStatusOut}), summary="Zone, code, tests")
-def get_employee_status(request: HttpRequest, employee_id: int) -> Any:
+def get_employee_status(request: HttpRequest, employee_id: Id) -> Any:
     require(request, Capability.EMPLOYEE_VIEW)
     return selectors.employee_get(user=request.user, pk=employee_id)
 
 
 @router.post("/{int:employee_id}/zone", response=responses({200: ZoneMoveOut, 204: None}), summary="EP-8: move zones")
-def move_zone(request: HttpRequest, employee_id: int, payload: ZoneMoveIn) -> Any:
+def move_zone(request: HttpRequest, employee_id: Id, payload: ZoneMoveIn) -> Any:
     require(request, Capability.EMPLOYEE_MANAGE)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
     move = services.employee_move_zone(actor=request.user, employee=employee, zone=payload.zone, reason=payload.reason)
@@ -160,7 +160,7 @@ def move_zone(request: HttpRequest, employee_id: int, payload: ZoneMoveIn) -> An
 
 
 @router.get("/{int:employee_id}", response=responses({200: EmployeeOut}), summary="One employee (masked)")
-def get_employee(request: HttpRequest, employee_id: int) -> Any:
+def get_employee(request: HttpRequest, employee_id: Id) -> Any:
     require(request, Capability.EMPLOYEE_VIEW)
     return selectors.employee_get(user=request.user, pk=employee_id)
 
@@ -170,7 +170,7 @@ def get_employee(request: HttpRequest, employee_id: int) -> Any:
     response=responses({200: RevealOut}),
     summary="The full ID number (epidemic task force only; audit-logged with the purpose)",
 )
-def reveal_id_number(request: HttpRequest, response: HttpResponse, employee_id: int, payload: RevealIn) -> Any:
+def reveal_id_number(request: HttpRequest, response: HttpResponse, employee_id: Id, payload: RevealIn) -> Any:
     require(request, Capability.ID_REVEAL)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
     number = services.employee_reveal_id_number(actor=request.user, employee=employee, purpose=payload.purpose)

@@ -4,15 +4,10 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input, IsoDate
 from sibao.core.protected import mask_phone
+from sibao.enterprises.schemas import EnterpriseRef
 from sibao.epidemic.models import CodeColour, PostType, TestImportStatus, Zone
-
-
-class EnterpriseRef(Schema):
-    id: int
-    name: str
-    uscc: str
 
 
 class EmployeeListOut(Schema):
@@ -47,7 +42,7 @@ class EmployeeOut(Schema):
     is_active: bool
 
 
-class EmployeeIn(Schema):
+class EmployeeIn(Input):
     enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
     name: str = Field(..., min_length=1, max_length=64)
     id_number: str = Field(..., min_length=1, max_length=18, description="18位居民身份证号码")
@@ -56,10 +51,10 @@ class EmployeeIn(Schema):
     team: str = Field("", max_length=64)
     dormitory: str = Field("", max_length=64)
     management_unit: str = Field("", max_length=64)
-    arrival_date: date | None = None
+    arrival_date: IsoDate | None = None
 
 
-class RevealIn(Schema):
+class RevealIn(Input):
     purpose: str = Field(..., min_length=1, max_length=200, description="查看完整身份证号码的事由（记入审计日志）")
 
 
@@ -100,7 +95,7 @@ class TestImportOut(Schema):
         return str(getattr(obj, "error", "")).splitlines()
 
 
-class ZoneMoveIn(Schema):
+class ZoneMoveIn(Input):
     zone: Zone
     reason: str = Field(..., min_length=1, max_length=255)
 

@@ -1,18 +1,17 @@
 """EP-3/EP-4/EP-5 endpoints (X-5): the same selectors and services as the pages, under the same scope.
 ID numbers go in only to be digested and come out only masked."""
 
-from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input, IsoDate
 from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
 from sibao.health import selectors, services
@@ -50,8 +49,8 @@ def _region(code: str) -> Region:
     return region
 
 
-class ReportFilters(Schema):
-    day: date | None = None
+class ReportFilters(Input):
+    day: IsoDate | None = None
     enterprise: Id | None = None
     region: str = ""
 
@@ -88,13 +87,13 @@ def file_report(request: HttpRequest, payload: DailyReportIn) -> Any:
     summary="Whitelisted enterprises in scope without a report for the day",
 )
 @paginate(BoundedLimitOffset)
-def missing_reports(request: HttpRequest, day: date | None = None, region: str = "") -> Any:
+def missing_reports(request: HttpRequest, day: IsoDate | None = None, region: str = "") -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     return selectors.enterprises_missing_report(user=request.user, day=day or timezone.localdate(), region_code=region)
 
 
 @router.get("/reports/{int:report_id}", response=responses({200: DailyReportDetailOut}), summary="One daily report")
-def get_report(request: HttpRequest, report_id: int) -> Any:
+def get_report(request: HttpRequest, report_id: Id) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     return selectors.daily_report_get(user=request.user, pk=report_id)
 
@@ -102,7 +101,7 @@ def get_report(request: HttpRequest, report_id: int) -> Any:
 @router.put(
     "/reports/{int:report_id}", response=responses({200: DailyReportDetailOut}), summary="Correct today's report"
 )
-def correct_report(request: HttpRequest, report_id: int, payload: DailyReportCorrectIn) -> Any:
+def correct_report(request: HttpRequest, report_id: Id, payload: DailyReportCorrectIn) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     report = selectors.daily_report_get(user=request.user, pk=report_id)
     return services.daily_report_correct(
@@ -121,7 +120,7 @@ def correct_report(request: HttpRequest, report_id: int, payload: DailyReportCor
     "/risk-areas", response=responses({200: list[RiskAreaOut]}), summary="Risk areas (optionally in force on a day)"
 )
 @paginate(BoundedLimitOffset)
-def list_risk_areas(request: HttpRequest, in_force_on: date | None = None) -> Any:
+def list_risk_areas(request: HttpRequest, in_force_on: IsoDate | None = None) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     return selectors.risk_area_list(in_force_on=in_force_on)
 
@@ -135,18 +134,18 @@ def create_risk_area(request: HttpRequest, payload: RiskAreaIn) -> Any:
 
 
 @router.get("/risk-areas/{int:area_id}", response=responses({200: RiskAreaOut}), summary="One risk area")
-def get_risk_area(request: HttpRequest, area_id: int) -> Any:
+def get_risk_area(request: HttpRequest, area_id: Id) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     return selectors.risk_area_get(pk=area_id)
 
 
 @router.post("/risk-areas/{int:area_id}/end", response=responses({200: RiskAreaOut}), summary="End a risk area")
-def end_risk_area(request: HttpRequest, area_id: int, payload: RiskAreaEndIn) -> Any:
+def end_risk_area(request: HttpRequest, area_id: Id, payload: RiskAreaEndIn) -> Any:
     require(request, Capability.EPIDEMIC_MANAGE)
     return services.risk_area_end(actor=request.user, area=selectors.risk_area_get(pk=area_id), until=payload.until)
 
 
-class CodeFilters(Schema):
+class CodeFilters(Input):
     enterprise: Id | None = None
     region: str = ""
 
@@ -164,7 +163,7 @@ def list_codes(request: HttpRequest, filters: Query[CodeFilters]) -> Any:
     summary="A person's code history",
 )
 @paginate(BoundedLimitOffset)
-def code_history(request: HttpRequest, employee_id: int) -> Any:
+def code_history(request: HttpRequest, employee_id: Id) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
     return selectors.code_history(user=request.user, employee_id=employee.pk)
@@ -175,7 +174,7 @@ def code_history(request: HttpRequest, employee_id: int) -> Any:
     response=responses({200: CodeChangeOut | None}),
     summary="Assign a code colour (null when unchanged; whitelist protection applies)",
 )
-def assign_code(request: HttpRequest, employee_id: int, payload: CodeAssignIn) -> Any:
+def assign_code(request: HttpRequest, employee_id: Id, payload: CodeAssignIn) -> Any:
     require(request, Capability.EPIDEMIC_MANAGE)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
     return services.health_code_assign(
@@ -186,7 +185,7 @@ def assign_code(request: HttpRequest, employee_id: int, payload: CodeAssignIn) -
 # --- EP-5 ----------------------------------------------------------------------------------------
 
 
-class ArrivalFilters(Schema):
+class ArrivalFilters(Input):
     enterprise: Id | None = None
     region: str = ""
     kind: str = ""
@@ -217,7 +216,7 @@ def register_arrival(request: HttpRequest, payload: ArrivalIn) -> Any:
 
 
 @router.get("/arrivals/{int:arrival_id}", response=responses({200: ArrivalOut}), summary="One arrival registration")
-def get_arrival(request: HttpRequest, arrival_id: int) -> Any:
+def get_arrival(request: HttpRequest, arrival_id: Id) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     return selectors.arrival_get(user=request.user, pk=arrival_id)
 
@@ -225,7 +224,7 @@ def get_arrival(request: HttpRequest, arrival_id: int) -> Any:
 @router.post(
     "/arrivals/{int:arrival_id}/arrived", response=responses({200: ArrivalOut}), summary="Record the arrival (coding)"
 )
-def mark_arrived(request: HttpRequest, arrival_id: int, payload: ArrivedIn) -> Any:
+def mark_arrived(request: HttpRequest, arrival_id: Id, payload: ArrivedIn) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     registration = selectors.arrival_get(user=request.user, pk=arrival_id)
     services.arrival_mark_arrived(actor=request.user, registration=registration, arrived_at=payload.arrived_at)

@@ -4,22 +4,13 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input, IsoDate, IsoDateTime
+from sibao.enterprises.schemas import EnterpriseRef, RegionRef
 from sibao.epidemic.models import CodeColour
 from sibao.health.models import ArrivalKind, CodeBasis, CodingDecision, RiskLevel, Symptom
 
 
-class EnterpriseRef(Schema):
-    id: int
-    name: str
-
-
-class RegionRef(Schema):
-    code: str
-    name: str
-
-
-class SymptomIn(Schema):
+class SymptomIn(Input):
     employee_id: Id
     symptoms: list[Symptom] = Field(..., min_length=1, max_length=3)
 
@@ -38,15 +29,15 @@ class SymptomOut(Schema):
         return str(obj.symptoms).split(",")  # type: ignore[attr-defined]
 
 
-class DailyReportIn(Schema):
+class DailyReportIn(Input):
     enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
-    day: date
+    day: IsoDate
     people_on_site: int = Field(..., ge=0, le=10_000_000)
     symptoms: list[SymptomIn] = Field(default_factory=list, max_length=10_000, description="空表示零报告")
     note: str = Field("", max_length=2000)
 
 
-class DailyReportCorrectIn(Schema):
+class DailyReportCorrectIn(Input):
     people_on_site: int = Field(..., ge=0, le=10_000_000)
     symptoms: list[SymptomIn] = Field(default_factory=list, max_length=10_000)
     note: str = Field("", max_length=2000)
@@ -78,17 +69,17 @@ class MissingOut(Schema):
     region: RegionRef
 
 
-class RiskAreaIn(Schema):
+class RiskAreaIn(Input):
     county_code: str = Field(..., min_length=6, max_length=12, description="县（市、区）区划代码")
     area_name: str = Field("", max_length=128)
     level: RiskLevel
-    valid_from: date
-    valid_until: date | None = None
+    valid_from: IsoDate
+    valid_until: IsoDate | None = None
     source: str = Field("", max_length=255)
 
 
-class RiskAreaEndIn(Schema):
-    until: date
+class RiskAreaEndIn(Input):
+    until: IsoDate
 
 
 class RiskAreaOut(Schema):
@@ -101,7 +92,7 @@ class RiskAreaOut(Schema):
     source: str
 
 
-class CodeAssignIn(Schema):
+class CodeAssignIn(Input):
     colour: CodeColour
     basis: CodeBasis
     note: str = Field("", max_length=255)
@@ -125,7 +116,7 @@ class CodeChangeOut(Schema):
     changed_at: datetime
 
 
-class ArrivalIn(Schema):
+class ArrivalIn(Input):
     enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
     kind: ArrivalKind
     name: str = Field(..., min_length=1, max_length=64)
@@ -133,8 +124,8 @@ class ArrivalIn(Schema):
     phone: str = Field("", max_length=32)
     origin_county_code: str = Field(..., min_length=6, max_length=12, description="来自的县（市、区）区划代码")
     origin_area: str = Field("", max_length=128)
-    expected_date: date | None = None
-    arrived_at: datetime | None = Field(None, description="补录：已到达的时间")
+    expected_date: IsoDate | None = None
+    arrived_at: IsoDateTime | None = Field(None, description="补录：已到达的时间")
 
 
 class ArrivalOut(Schema):
@@ -162,15 +153,15 @@ class ArrivalOut(Schema):
         return arrival_status(obj)  # type: ignore[arg-type]
 
 
-class ArrivedIn(Schema):
-    arrived_at: datetime | None = None
+class ArrivedIn(Input):
+    arrived_at: IsoDateTime | None = None
 
 
-class SightingIn(Schema):
+class SightingIn(Input):
     enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
     name: str = Field(..., min_length=1, max_length=64)
     id_number: str = Field(..., min_length=1, max_length=18)
-    seen_at: datetime
+    seen_at: IsoDateTime
     source: str = Field(..., min_length=1, max_length=64)
 
 

@@ -5,28 +5,33 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability
 from sibao.epidemic.models import Employee
 from sibao.incidents import selectors, services
 from sibao.incidents.models import Incident, IncidentContact, ShutdownRequest
 from sibao.incidents.schemas import (
-    ActionIn,
+    ApproveIn,
     ContactIn,
-    ContactOut,
-    DecisionIn,
+    DisinfectIn,
+    EndIn,
+    IncidentContactOut,
     IncidentListOut,
     IncidentOut,
+    IncidentReasonIn,
     IsolatedOut,
+    ObserveIn,
     ProposalOut,
+    RefuseIn,
     ReleaseIn,
     ReportIn,
+    RetestIn,
     ShutdownIn,
     ShutdownOut,
 )
@@ -35,7 +40,7 @@ from sibao.incidents.workflows import INCIDENT, SHUTDOWN
 router = Router(tags=["incidents"])
 
 
-class ListFilters(Schema):
+class IncidentListQuery(Input):
     state: str = ""
     enterprise: Id | None = None
     region: str = ""
@@ -132,14 +137,14 @@ def _detail(incident: Incident, user: Any) -> dict[str, Any]:
     }
 
 
-def _incident(request: HttpRequest, incident_id: int) -> Incident:
+def _incident(request: HttpRequest, incident_id: Id) -> Incident:
     require(request, Capability.EPIDEMIC_VIEW)
     return selectors.incident_get(user=request.user, pk=incident_id)
 
 
 @router.get("", response=responses({200: list[IncidentListOut]}), summary="Incidents in scope, open first")
 @paginate(BoundedLimitOffset)
-def list_incidents(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+def list_incidents(request: HttpRequest, filters: Query[IncidentListQuery]) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     incidents = selectors.incident_list(
         user=request.user,
@@ -165,26 +170,49 @@ def report_incident(request: HttpRequest, payload: ReportIn) -> Any:
     response=responses({200: IncidentOut}),
     summary="One incident with contacts, shutdowns, history",
 )
-def get_incident(request: HttpRequest, incident_id: int) -> Any:
+def get_incident(request: HttpRequest, incident_id: Id) -> Any:
     return _detail(_incident(request, incident_id), request.user)
 
 
-@router.post(
-    "/{int:incident_id}/actions/{action}",
-    response=responses({200: IncidentOut}),
-    summary="Take a workflow action: observe, sample_retest, confirm, clear, isolate_contacts, disinfect, close, "
-    "return_to_post",
+# One endpoint per workflow action, each with the body it reads (EP-9).
+INCIDENT_ACTIONS: dict[str, tuple[type[Input], str]] = {
+    "observe": (ObserveIn, "To a temporary observation point or dormitory (red zone)"),
+    "sample_retest": (RetestIn, "The single-tube re-test sample is taken (the 6 h watch starts)"),
+    "confirm": (IncidentReasonIn, "Re-test positive: confirmed case"),
+    "clear": (IncidentReasonIn, "Re-test negative: excluded (the quiet period starts)"),
+    "isolate_contacts": (IncidentReasonIn, "Isolate the listed contacts (yellow zone) and code them"),
+    "disinfect": (DisinfectIn, "Record the terminal disinfection"),
+    "close": (IncidentReasonIn, "Close the incident"),
+    "return_to_post": (IncidentReasonIn, "Quiet period over: the person and the contacts go back to their posts"),
+}
+
+
+def _incident_action(action: str, body: type[Input], summary: str) -> None:
+    def act(request: HttpRequest, incident_id: Id, payload: Any) -> Any:
+        incident = _incident(request, incident_id)
+        data = payload.dict()
+        data["place"] = str(data.get("place") or "")
+        services.incident_act(actor=request.user, incident=incident, action=action, data=data)
+        return _detail(selectors.incident_get(user=request.user, pk=incident_id), request.user)
+
+    act.__name__ = f"incident_{action}"
+    act.__annotations__["payload"] = body  # ninja reads the body schema from the signature
+    router.post(
+        f"/{{int:incident_id}}/actions/{action}",
+        response=responses({200: IncidentOut}),
+        summary=summary,
+        operation_id=f"sibao_incidents_api_act_{action}",
+    )(act)
+
+
+for _action, (_body, _summary) in INCIDENT_ACTIONS.items():
+    _incident_action(_action, _body, _summary)
+
+
+@router.get(
+    "/{int:incident_id}/contacts", response=responses({200: list[IncidentContactOut]}), summary="The contact list"
 )
-def act(request: HttpRequest, incident_id: int, action: str, payload: ActionIn) -> Any:
-    incident = _incident(request, incident_id)
-    data = payload.dict()
-    data["place"] = str(data.get("place") or "")
-    services.incident_act(actor=request.user, incident=incident, action=action, data=data)
-    return _detail(selectors.incident_get(user=request.user, pk=incident_id), request.user)
-
-
-@router.get("/{int:incident_id}/contacts", response=responses({200: list[ContactOut]}), summary="The contact list")
-def list_contacts(request: HttpRequest, incident_id: int) -> Any:
+def list_contacts(request: HttpRequest, incident_id: Id) -> Any:
     incident = _incident(request, incident_id)
     return [_contact(c) for c in incident.contacts.select_related("employee").order_by("kind", "name", "pk")]
 
@@ -194,13 +222,13 @@ def list_contacts(request: HttpRequest, incident_id: int) -> Any:
     response=responses({200: ProposalOut}),
     summary="Propose contacts from venue-code tracing",
 )
-def propose_contacts(request: HttpRequest, incident_id: int) -> Any:
+def propose_contacts(request: HttpRequest, incident_id: Id) -> Any:
     incident = _incident(request, incident_id)
     return services.contacts_propose(actor=request.user, incident=incident).__dict__
 
 
-@router.post("/{int:incident_id}/contacts", response=responses({201: ContactOut}), summary="Add a contact")
-def add_contact(request: HttpRequest, incident_id: int, payload: ContactIn) -> Any:
+@router.post("/{int:incident_id}/contacts", response=responses({201: IncidentContactOut}), summary="Add a contact")
+def add_contact(request: HttpRequest, incident_id: Id, payload: ContactIn) -> Any:
     incident = _incident(request, incident_id)
     employee = Employee.objects.filter(pk=payload.employee_id).first()
     if employee is None:
@@ -214,7 +242,7 @@ def add_contact(request: HttpRequest, incident_id: int, payload: ContactIn) -> A
 @router.delete(
     "/{int:incident_id}/contacts/{int:contact_id}", response=responses({204: None}), summary="Remove a proposed contact"
 )
-def remove_contact(request: HttpRequest, incident_id: int, contact_id: int) -> Any:
+def remove_contact(request: HttpRequest, incident_id: Id, contact_id: Id) -> Any:
     incident = _incident(request, incident_id)
     contact = selectors.contact_get(user=request.user, incident=incident, pk=contact_id)
     services.contact_remove(actor=request.user, contact=contact)
@@ -226,17 +254,17 @@ def remove_contact(request: HttpRequest, incident_id: int, contact_id: int) -> A
     response=responses({200: IsolatedOut}),
     summary="Isolate the listed contacts now (yellow zone, temporary)",
 )
-def isolate_contacts(request: HttpRequest, incident_id: int) -> Any:
+def isolate_contacts(request: HttpRequest, incident_id: Id) -> Any:
     incident = _incident(request, incident_id)
     return {"moved": services.contacts_isolate(actor=request.user, incident=incident)}
 
 
 @router.post(
     "/{int:incident_id}/contacts/{int:contact_id}/release",
-    response=responses({200: ContactOut}),
+    response=responses({200: IncidentContactOut}),
     summary="Release one isolated contact",
 )
-def release_contact(request: HttpRequest, incident_id: int, contact_id: int, payload: ReleaseIn) -> Any:
+def release_contact(request: HttpRequest, incident_id: Id, contact_id: Id, payload: ReleaseIn) -> Any:
     incident = _incident(request, incident_id)
     contact = selectors.contact_get(user=request.user, incident=incident, pk=contact_id)
     return _contact(services.contact_release(actor=request.user, contact=contact, reason=payload.reason))
@@ -247,7 +275,7 @@ def release_contact(request: HttpRequest, incident_id: int, contact_id: int, pay
     response=responses({201: ShutdownOut}),
     summary="Ask for a shutdown linked to the incident (at most the region's maximum days, inclusive)",
 )
-def request_shutdown(request: HttpRequest, incident_id: int, payload: ShutdownIn) -> Any:
+def request_shutdown(request: HttpRequest, incident_id: Id, payload: ShutdownIn) -> Any:
     incident = _incident(request, incident_id)
     shutdown = services.shutdown_request(
         actor=request.user,
@@ -261,27 +289,43 @@ def request_shutdown(request: HttpRequest, incident_id: int, payload: ShutdownIn
 
 
 @router.get("/shutdowns/{int:shutdown_id}", response=responses({200: ShutdownOut}), summary="One shutdown request")
-def get_shutdown(request: HttpRequest, shutdown_id: int) -> Any:
+def get_shutdown(request: HttpRequest, shutdown_id: Id) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     return _shutdown(selectors.shutdown_get(user=request.user, pk=shutdown_id), request.user)
 
 
-@router.post(
-    "/shutdowns/{int:shutdown_id}/actions/{action}",
-    response=responses({200: ShutdownOut}),
-    summary="approve / refuse (HQ office, reason required) or end (production resumed)",
-)
-def shutdown_act(request: HttpRequest, shutdown_id: int, action: str, payload: DecisionIn) -> Any:
-    require(request, Capability.EPIDEMIC_VIEW)
-    shutdown = selectors.shutdown_get(user=request.user, pk=shutdown_id)
-    if action == "end":
-        done = services.shutdown_end(actor=request.user, shutdown=shutdown, reason=payload.reason)
-    else:
-        done = services.shutdown_decide(
-            actor=request.user,
-            shutdown=shutdown,
-            action=action,
-            reason=payload.reason,
-            consultation=payload.consultation,
-        )
-    return _shutdown(done, request.user)
+SHUTDOWN_ACTIONS: dict[str, tuple[type[Input], str]] = {
+    "approve": (ApproveIn, "The HQ office approves (a whitelist enterprise: name the provincial consultation)"),
+    "refuse": (RefuseIn, "The HQ office refuses, with its reason"),
+    "end": (EndIn, "Production resumed: the shutdown ends"),
+}
+
+
+def _shutdown_action(action: str, body: type[Input], summary: str) -> None:
+    def act(request: HttpRequest, shutdown_id: Id, payload: Any) -> Any:
+        require(request, Capability.EPIDEMIC_VIEW)
+        shutdown = selectors.shutdown_get(user=request.user, pk=shutdown_id)
+        if action == "end":
+            done = services.shutdown_end(actor=request.user, shutdown=shutdown, reason=payload.reason)
+        else:
+            done = services.shutdown_decide(
+                actor=request.user,
+                shutdown=shutdown,
+                action=action,
+                reason=payload.reason,
+                consultation=getattr(payload, "consultation", ""),
+            )
+        return _shutdown(done, request.user)
+
+    act.__name__ = f"shutdown_{action}"
+    act.__annotations__["payload"] = body  # ninja reads the body schema from the signature
+    router.post(
+        f"/shutdowns/{{int:shutdown_id}}/actions/{action}",
+        response=responses({200: ShutdownOut}),
+        summary=summary,
+        operation_id=f"sibao_incidents_api_shutdown_{action}",
+    )(act)
+
+
+for _action, (_body, _summary) in SHUTDOWN_ACTIONS.items():
+    _shutdown_action(_action, _body, _summary)

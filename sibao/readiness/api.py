@@ -3,17 +3,16 @@
 An enterprise user reads and writes its own enterprise; officials read the enterprises in their area
 (another county's answer 404)."""
 
-from datetime import date
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input, IsoDate
 from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
 from sibao.readiness import selectors, services
@@ -32,7 +31,7 @@ from sibao.readiness.schemas import (
 router = Router(tags=["readiness"])
 
 
-class RegionQuery(Schema):
+class ReadinessRegionQuery(Input):
     region: str = ""
     include_not_whitelisted: bool = False
 
@@ -40,7 +39,7 @@ class RegionQuery(Schema):
         return selectors.RegionFilters(region_code=self.region, whitelisted_only=not self.include_not_whitelisted)
 
 
-def _enterprise(request: HttpRequest, enterprise_id: int, capability: str = Capability.EPIDEMIC_VIEW) -> Enterprise:
+def _enterprise(request: HttpRequest, enterprise_id: Id, capability: str = Capability.EPIDEMIC_VIEW) -> Enterprise:
     require(request, capability)
     return selectors.enterprise_get(user=request.user, pk=enterprise_id)
 
@@ -106,7 +105,7 @@ def _readiness(report: selectors.ReadinessReport) -> dict[str, Any]:
 
 
 @router.get("/ranking", response=responses({200: list[RankingRowOut]}), summary="EP-11: enterprises by readiness gaps")
-def ranking(request: HttpRequest, query: Query[RegionQuery]) -> Any:
+def ranking(request: HttpRequest, query: Query[ReadinessRegionQuery]) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     return [
         {
@@ -122,7 +121,7 @@ def ranking(request: HttpRequest, query: Query[RegionQuery]) -> Any:
 @router.get(
     "/shortfalls", response=responses({200: list[ShortfallRowOut]}), summary="EP-10: enterprises short of supplies"
 )
-def shortfalls(request: HttpRequest, query: Query[RegionQuery]) -> Any:
+def shortfalls(request: HttpRequest, query: Query[ReadinessRegionQuery]) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     return [
         {
@@ -196,7 +195,7 @@ def put_readiness(request: HttpRequest, enterprise_id: Id, payload: ReadinessIn)
     summary="EP-11: upload the emergency plan (PDF, DOC or DOCX)",
 )
 def post_plan(
-    request: HttpRequest, enterprise_id: Id, file: File[UploadedFile], plan_date: Form[date | None] = None
+    request: HttpRequest, enterprise_id: Id, file: File[UploadedFile], plan_date: Form[IsoDate | None] = None
 ) -> Any:
     enterprise = _enterprise(request, enterprise_id, Capability.EPIDEMIC_REPORT)
     services.plan_upload(actor=request.user, enterprise=enterprise, upload=file, plan_date=plan_date)

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from sibao.core.api_types import Input, IsoDate
 from sibao.readiness.models import SupplyItem
 
 
-class EnterpriseRef(Schema):
+class ReadinessEnterpriseRef(Schema):
     id: int
     name: str
     region_code: str = Field(..., alias="region.code")
@@ -33,13 +34,13 @@ class SupplyLineOut(Schema):
 
 
 class SupplyStatusOut(Schema):
-    enterprise: EnterpriseRef
+    enterprise: ReadinessEnterpriseRef
     headcount: HeadcountOut
     short: bool
     lines: list[SupplyLineOut]
 
 
-class StockIn(Schema):
+class StockIn(Input):
     quantities: dict[SupplyItem, Decimal] = Field(..., description="supply → current quantity (some or all)")
     note: str = Field("", max_length=255)
 
@@ -63,7 +64,7 @@ class CheckItemOut(Schema):
 
 
 class ReadinessOut(Schema):
-    enterprise: EnterpriseRef
+    enterprise: ReadinessEnterpriseRef
     headcount: HeadcountOut
     leader_name: str
     leader_post: str
@@ -83,7 +84,7 @@ class ReadinessOut(Schema):
     checklist: list[CheckItemOut]
 
 
-class ReadinessIn(Schema):
+class ReadinessIn(Input):
     leader_name: str = Field("", max_length=64)
     leader_post: str = Field("", max_length=64)
     members: str = Field("", max_length=5000)
@@ -91,8 +92,8 @@ class ReadinessIn(Schema):
     has_sampling_booth: bool = False
 
 
-class DrillIn(Schema):
-    held_on: date
+class DrillIn(Input):
+    held_on: IsoDate
     note: str = Field("", max_length=5000)
 
 
@@ -104,13 +105,13 @@ class DrillOut(Schema):
 
 
 class RankingRowOut(Schema):
-    enterprise: EnterpriseRef
+    enterprise: ReadinessEnterpriseRef
     staff: int
     gap_count: int
     failed: list[CheckItemOut]
 
 
 class ShortfallRowOut(Schema):
-    enterprise: EnterpriseRef
+    enterprise: ReadinessEnterpriseRef
     staff: int
     short: list[SupplyLineOut]

@@ -4,14 +4,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from sibao.accounts.models import User
 from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability
 from sibao.regions.models import Region
@@ -30,7 +30,7 @@ from sibao.sentinel.workflows import WARNING
 router = Router(tags=["sentinel"])
 
 
-class ListFilters(Schema):
+class WarningListQuery(Input):
     kind: str = ""
     status: str = ""
     unattended: bool = False
@@ -71,7 +71,7 @@ def _detail(warning: SentinelWarning, user: Any) -> dict[str, Any]:
 
 @router.get("", response=responses({200: list[WarningOut]}), summary="Sentinel warnings in scope")
 @paginate(BoundedLimitOffset)
-def list_warnings(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+def list_warnings(request: HttpRequest, filters: Query[WarningListQuery]) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     return selectors.warning_list(
         user=request.user,
@@ -121,13 +121,13 @@ def import_pharmacy(request: HttpRequest, file: File[UploadedFile], dry_run: boo
 
 
 @router.get("/{int:warning_id}", response=responses({200: WarningDetailOut}), summary="One warning with its history")
-def get_warning(request: HttpRequest, warning_id: int) -> Any:
+def get_warning(request: HttpRequest, warning_id: Id) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)
 
 
 @router.post("/{int:warning_id}/take", response=responses({200: WarningDetailOut}), summary="Take the warning")
-def take(request: HttpRequest, warning_id: int) -> Any:
+def take(request: HttpRequest, warning_id: Id) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     services.warning_take(actor=request.user, warning=warning)
@@ -135,7 +135,7 @@ def take(request: HttpRequest, warning_id: int) -> Any:
 
 
 @router.post("/{int:warning_id}/close", response=responses({200: WarningDetailOut}), summary="Close with a note")
-def close(request: HttpRequest, warning_id: int, payload: CloseIn) -> Any:
+def close(request: HttpRequest, warning_id: Id, payload: CloseIn) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     services.warning_close(actor=request.user, warning=warning, note=payload.note)
@@ -145,7 +145,7 @@ def close(request: HttpRequest, warning_id: int, payload: CloseIn) -> Any:
 @router.post(
     "/{int:warning_id}/reassign", response=responses({200: WarningDetailOut}), summary="Hand over to another user"
 )
-def reassign(request: HttpRequest, warning_id: int, payload: ReassignIn) -> Any:
+def reassign(request: HttpRequest, warning_id: Id, payload: ReassignIn) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     owner = User.objects.filter(pk=payload.owner_id).first()

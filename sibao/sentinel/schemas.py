@@ -4,13 +4,9 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input
+from sibao.enterprises.schemas import EnterpriseRef
 from sibao.sentinel.models import WarningKind, WarningStatus
-
-
-class EnterpriseRef(Schema):
-    id: int
-    name: str
 
 
 class EmployeeRef(Schema):
@@ -51,7 +47,7 @@ class WarningOut(Schema):
         return is_unattended(obj)  # type: ignore[arg-type]
 
 
-class HistoryOut(Schema):
+class WarningHistoryOut(Schema):
     at: datetime
     action: str
     from_state: str
@@ -61,15 +57,15 @@ class HistoryOut(Schema):
 
 
 class WarningDetailOut(WarningOut):
-    history: list[HistoryOut]
+    history: list[WarningHistoryOut]
     available_actions: list[str]
 
 
-class CloseIn(Schema):
+class CloseIn(Input):
     note: str = Field(..., max_length=2000, description="处置情况，如：已提醒本人，当日已完成核酸检测")
 
 
-class ReassignIn(Schema):
+class ReassignIn(Input):
     owner_id: Id = Field(..., description="接手处置的用户")
     reason: str = Field("", max_length=500)
 
@@ -81,7 +77,7 @@ class RegionCountOut(Schema):
     unattended: int
 
 
-class RegionRef(Schema):
+class CountsRegionOut(Schema):
     code: str
     name: str
 
@@ -91,7 +87,7 @@ class CountsOut(Schema):
     by_kind: dict[str, int]
     by_status: dict[str, int]
     unattended: int
-    region: RegionRef | None
+    region: CountsRegionOut | None
     by_region: list[RegionCountOut]
 
 

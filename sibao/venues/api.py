@@ -16,11 +16,11 @@ from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import Employee
 from sibao.venues import ingest, selectors, services
 from sibao.venues.schemas import (
-    CoverageOut,
     DeclarationIn,
     ScanImportOut,
     TraceIn,
     TraceOut,
+    VenueCoverageOut,
     VenueIn,
     VenueOut,
     VenuePatch,
@@ -82,7 +82,7 @@ def update_venue(request: HttpRequest, venue_id: Id, payload: VenuePatch) -> Any
 
 @router.put(
     "/enterprises/{enterprise_id}/declaration",
-    response=responses({200: CoverageOut}),
+    response=responses({200: VenueCoverageOut}),
     summary="What the enterprise has; returns the coverage check",
 )
 def put_declaration(request: HttpRequest, enterprise_id: Id, payload: DeclarationIn) -> Any:
@@ -94,7 +94,7 @@ def put_declaration(request: HttpRequest, enterprise_id: Id, payload: Declaratio
 
 @router.get(
     "/enterprises/{enterprise_id}/coverage",
-    response=responses({200: CoverageOut}),
+    response=responses({200: VenueCoverageOut}),
     summary="Coverage check of one enterprise (001 annex 2 #二.2)",
 )
 def get_coverage(request: HttpRequest, enterprise_id: Id) -> Any:
@@ -103,7 +103,9 @@ def get_coverage(request: HttpRequest, enterprise_id: Id) -> Any:
     return _coverage_out(enterprise, selectors.coverage(enterprise))
 
 
-@router.get("/gaps", response=responses({200: list[CoverageOut]}), summary="Enterprises in scope with coverage gaps")
+@router.get(
+    "/gaps", response=responses({200: list[VenueCoverageOut]}), summary="Enterprises in scope with coverage gaps"
+)
 @paginate(BoundedLimitOffset)
 def list_gaps(request: HttpRequest) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)

@@ -4,18 +4,18 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input, IsoDateTime
 from sibao.venues.models import ImportStatus, VenueKind
 
 
-class VenueIn(Schema):
+class VenueIn(Input):
     enterprise_id: Id | None = None
     kind: VenueKind
     name: str = Field(max_length=128)
     location: str = Field("", max_length=128)
 
 
-class VenuePatch(Schema):
+class VenuePatch(Input):
     kind: VenueKind | None = None
     name: str | None = Field(None, max_length=128)
     location: str | None = Field(None, max_length=128)
@@ -32,7 +32,7 @@ class VenueOut(Schema):
     is_active: bool
 
 
-class DeclarationIn(Schema):
+class DeclarationIn(Input):
     entrances: int = Field(1, ge=0, le=10_000)
     workshops: int = Field(0, ge=0, le=10_000)
     production_areas: int = Field(0, ge=0, le=10_000)
@@ -51,7 +51,7 @@ class RuleOut(Schema):
     reason: str
 
 
-class CoverageOut(Schema):
+class VenueCoverageOut(Schema):
     enterprise_id: int
     enterprise_name: str
     passed: bool
@@ -69,11 +69,11 @@ class ScanImportOut(Schema):
     created_at: datetime
 
 
-class TraceIn(Schema):
+class TraceIn(Input):
     employee_id: Id | None = None
     id_number: str = Field("", max_length=18)
-    start: datetime
-    end: datetime
+    start: IsoDateTime
+    end: IsoDateTime
     purpose: str = Field(max_length=255)
 
 
@@ -84,7 +84,7 @@ class VisitOut(Schema):
     scanned_at: datetime
 
 
-class ContactOut(Schema):
+class TraceContactOut(Schema):
     employee_id: int | None
     name: str
     enterprise_id: int | None
@@ -99,4 +99,4 @@ class TraceOut(Schema):
     subject: str
     window_minutes: int
     visits: list[VisitOut]
-    contacts: list[ContactOut]
+    contacts: list[TraceContactOut]

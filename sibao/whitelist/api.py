@@ -4,17 +4,18 @@ Object endpoints look the object up in the caller's scope first (outside it: 404
 capability (403); services refuse a wrong state with 409 and a stable code.
 """
 
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.api_types import Id, Input
 from sibao.core.errors import ServiceError
 from sibao.core.permissions import region_in_scope
 from sibao.core.roles import Capability, Role
@@ -37,14 +38,13 @@ from sibao.whitelist.models import (
     RemovalState,
 )
 from sibao.whitelist.schemas import (
+    ApplicationAttachmentOut,
     ApplicationDetailOut,
     ApplicationIn,
     ApplicationOut,
     ApplicationPatch,
-    AttachmentOut,
     BatchIn,
     BatchOut,
-    CoverageOut,
     CriteriaIn,
     CriteriaMatchesOut,
     CriteriaOut,
@@ -57,15 +57,14 @@ from sibao.whitelist.schemas import (
     ReasonIn,
     RemovalIn,
     RemovalOut,
+    RequiredReasonIn,
     SpotCheckIn,
     SpotCheckOut,
     WarningsOut,
+    WhitelistCoverageOut,
 )
 
 router = Router(tags=["whitelist"])
-
-ReviewAction = Literal["township_pass", "township_return", "approve", "reject", "return", "withdraw"]
-RemovalAction = Literal["confirm", "decline"]
 
 
 def _region(request: HttpRequest, code: str) -> Region:
@@ -88,7 +87,7 @@ def _region(request: HttpRequest, code: str) -> Region:
 # --- WL-2: criteria ------------------------------------------------------------------------------
 
 
-class CriteriaFilters(Schema):
+class CriteriaFilters(Input):
     region_code: str = ""
     sector: Sector | None = None
     status: CriteriaStatus = CriteriaStatus.PUBLISHED
@@ -101,7 +100,7 @@ def _criteria_readable(request: HttpRequest) -> QuerySet[Criteria]:
     ).select_related("region")
 
 
-def _criteria(request: HttpRequest, criteria_id: int, *, to_change: bool = False) -> Criteria:
+def _criteria(request: HttpRequest, criteria_id: Id, *, to_change: bool = False) -> Criteria:
     queryset = Criteria.objects.visible_to(request.user) if to_change else _criteria_readable(request)
     criteria = queryset.select_related("region").filter(pk=criteria_id).first()
     if criteria is None:
@@ -140,7 +139,7 @@ def create_criteria(request: HttpRequest, payload: CriteriaIn) -> Any:
 
 
 @router.get("/criteria/{int:criteria_id}", response=responses({200: CriteriaOut}), summary="One set of criteria")
-def get_criteria(request: HttpRequest, criteria_id: int) -> Any:
+def get_criteria(request: HttpRequest, criteria_id: Id) -> Any:
     return _criteria(request, criteria_id)
 
 
@@ -149,7 +148,7 @@ def get_criteria(request: HttpRequest, criteria_id: int) -> Any:
     response=responses({200: CriteriaOut}),
     summary="Change draft criteria (a published one is copied into a new draft)",
 )
-def update_criteria(request: HttpRequest, criteria_id: int, payload: CriteriaIn) -> Any:
+def update_criteria(request: HttpRequest, criteria_id: Id, payload: CriteriaIn) -> Any:
     criteria = _criteria(request, criteria_id, to_change=True)
     require(request, Capability.WHITELIST_CRITERIA)
     if payload.region_code != criteria.region.code or payload.sector != criteria.sector:
@@ -174,12 +173,12 @@ def update_criteria(request: HttpRequest, criteria_id: int, payload: CriteriaIn)
     response=responses({200: CriteriaOut}),
     summary="Publish draft criteria (replaces the published ones of its region and sector)",
 )
-def publish_criteria(request: HttpRequest, criteria_id: int) -> Any:
+def publish_criteria(request: HttpRequest, criteria_id: Id) -> Any:
     criteria = _criteria(request, criteria_id, to_change=True)
     return services.criteria_publish(actor=request.user, criteria=criteria)
 
 
-class MatchesQuery(Schema):
+class MatchesQuery(Input):
     limit: int = Field(20, ge=0, le=100, description="样本条数")
 
 
@@ -188,7 +187,7 @@ class MatchesQuery(Schema):
     response=responses({200: CriteriaMatchesOut}),
     summary="Enterprises in scope that meet the criteria (count and a sample)",
 )
-def criteria_matches(request: HttpRequest, criteria_id: int, query: Query[MatchesQuery]) -> Any:
+def criteria_matches(request: HttpRequest, criteria_id: Id, query: Query[MatchesQuery]) -> Any:
     criteria = _criteria(request, criteria_id)
     require(request, Capability.WHITELIST_VIEW)
     matches = services.criteria_matches(criteria).filter(
@@ -204,14 +203,14 @@ def criteria_matches(request: HttpRequest, criteria_id: int, query: Query[Matche
 # --- WL-3/WL-4: applications ---------------------------------------------------------------------
 
 
-class ApplicationFilters(Schema):
+class ApplicationFilters(Input):
     state: ApplicationState | None = None
     sector: Sector | None = None
     region_code: str = ""
     priority: bool | None = None
 
 
-def _application(request: HttpRequest, application_id: int) -> Application:
+def _application(request: HttpRequest, application_id: Id) -> Application:
     return Application.objects.select_related(  # type: ignore[no-any-return]
         "enterprise", "enterprise__region", "criteria"
     ).get_visible(request.user, pk=application_id)
@@ -250,7 +249,7 @@ def start_application(request: HttpRequest, payload: ApplicationIn) -> Any:
     response=responses({200: ApplicationDetailOut}),
     summary="One application with its pre-check, attachments, history and the caller's possible actions",
 )
-def get_application(request: HttpRequest, application_id: int) -> Any:
+def get_application(request: HttpRequest, application_id: Id) -> Any:
     return _application(request, application_id)
 
 
@@ -259,7 +258,7 @@ def get_application(request: HttpRequest, application_id: int) -> Any:
     response=responses({200: ApplicationDetailOut}),
     summary="Change a draft or returned application",
 )
-def update_application(request: HttpRequest, application_id: int, payload: ApplicationPatch) -> Any:
+def update_application(request: HttpRequest, application_id: Id, payload: ApplicationPatch) -> Any:
     application = _application(request, application_id)
     require(request, Capability.WHITELIST_APPLY)
     data = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
@@ -269,11 +268,11 @@ def update_application(request: HttpRequest, application_id: int, payload: Appli
 
 @router.post(
     "/applications/{int:application_id}/attachments",
-    response=responses({201: AttachmentOut}),
+    response=responses({201: ApplicationAttachmentOut}),
     summary="Attach a file (PDF, JPG, PNG, DOC, DOCX); a new application form or commitment replaces the old",
 )
 def add_attachment(
-    request: HttpRequest, application_id: int, kind: Form[AttachmentKind], file: File[UploadedFile]
+    request: HttpRequest, application_id: Id, kind: Form[AttachmentKind], file: File[UploadedFile]
 ) -> Any:
     application = _application(request, application_id)
     require(request, Capability.WHITELIST_APPLY)
@@ -286,7 +285,7 @@ def add_attachment(
     response=responses({200: None}),
     summary="Download an attachment",
 )
-def download_attachment(request: HttpRequest, application_id: int, attachment_id: int) -> FileResponse:
+def download_attachment(request: HttpRequest, application_id: Id, attachment_id: Id) -> FileResponse:
     application = _application(request, application_id)
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None or not attachment.file.storage.exists(attachment.file.name):
@@ -299,27 +298,49 @@ def download_attachment(request: HttpRequest, application_id: int, attachment_id
     response=responses({200: ApplicationDetailOut}),
     summary="Submit for review (both required attachments first)",
 )
-def submit_application(request: HttpRequest, application_id: int) -> Any:
+def submit_application(request: HttpRequest, application_id: Id) -> Any:
     application = _application(request, application_id)
     require(request, Capability.WHITELIST_APPLY)
     return services.application_submit(actor=request.user, application=application)
 
 
-@router.post(
-    "/applications/{int:application_id}/actions/{action}",
-    response=responses({200: ApplicationDetailOut}),
-    summary="Township check, department decision (reject and return need a reason) or withdrawal",
-)
-def act_on_application(request: HttpRequest, application_id: int, action: ReviewAction, payload: ReasonIn) -> Any:
-    application = _application(request, application_id)
-    require(request, Capability.WHITELIST_APPLY if action == "withdraw" else Capability.WHITELIST_REVIEW)
-    return services.application_act(actor=request.user, application=application, action=action, reason=payload.reason)
+# One endpoint per review action, each with the body it reads (WL-4): returning or rejecting needs a reason.
+APPLICATION_ACTIONS: dict[str, tuple[type[Input], str, str]] = {
+    "township_pass": (ReasonIn, Capability.WHITELIST_REVIEW, "The township passes its first check"),
+    "township_return": (RequiredReasonIn, Capability.WHITELIST_REVIEW, "The township returns it for correction"),
+    "approve": (ReasonIn, Capability.WHITELIST_REVIEW, "The sector department approves"),
+    "reject": (RequiredReasonIn, Capability.WHITELIST_REVIEW, "The sector department rejects, with the reason"),
+    "return": (RequiredReasonIn, Capability.WHITELIST_REVIEW, "The sector department returns it for correction"),
+    "withdraw": (ReasonIn, Capability.WHITELIST_APPLY, "The enterprise withdraws its application"),
+}
+
+
+def _application_action(action: str, body: type[Input], capability: str, summary: str) -> None:
+    def act(request: HttpRequest, application_id: Id, payload: Any) -> Any:
+        application = _application(request, application_id)
+        require(request, capability)
+        return services.application_act(
+            actor=request.user, application=application, action=action, reason=payload.reason
+        )
+
+    act.__name__ = f"application_{action}"
+    act.__annotations__["payload"] = body  # ninja reads the body schema from the signature
+    router.post(
+        f"/applications/{{int:application_id}}/actions/{action}",
+        response=responses({200: ApplicationDetailOut}),
+        summary=summary,
+        operation_id=f"sibao_whitelist_api_application_{action}",
+    )(act)
+
+
+for _action, (_body, _capability, _summary) in APPLICATION_ACTIONS.items():
+    _application_action(_action, _body, _capability, _summary)
 
 
 # --- WL-5: batches and listings, WL-9: status ----------------------------------------------------
 
 
-class BatchFilters(Schema):
+class BatchFilters(Input):
     region_code: str = ""
 
 
@@ -357,7 +378,7 @@ def publish_batch(request: HttpRequest, payload: BatchIn) -> Any:
     return Status(201, _batches(request).get(pk=batch.pk))
 
 
-class ListingFilters(Schema):
+class ListingFilters(Input):
     region_code: str = ""
     sector: Sector | None = None
     service_level: ServiceLevel | None = None
@@ -390,7 +411,7 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Any:
     response=responses({200: ListingDetailOut}),
     summary="One listing with its spot checks and removal proposals",
 )
-def get_listing(request: HttpRequest, listing_id: int) -> Any:
+def get_listing(request: HttpRequest, listing_id: Id) -> Any:
     listing = _listings().get_visible(request.user, pk=listing_id)
     require(request, Capability.WHITELIST_VIEW)
     return listing
@@ -401,7 +422,7 @@ def get_listing(request: HttpRequest, listing_id: int) -> Any:
     response=responses({200: ListingStatusOut}),
     summary="WL-9: is the enterprise whitelisted now, since when, at which level, in which batch",
 )
-def enterprise_status(request: HttpRequest, enterprise_id: int) -> Any:
+def enterprise_status(request: HttpRequest, enterprise_id: Id) -> Any:
     enterprise = Enterprise.objects.get_visible(request.user, pk=enterprise_id)
     status = selectors.listing_status(enterprise)
     return {
@@ -416,7 +437,7 @@ def enterprise_status(request: HttpRequest, enterprise_id: int) -> Any:
 # --- WL-6: coverage, WL-5: targets ---------------------------------------------------------------
 
 
-class CoverageQuery(Schema):
+class CoverageQuery(Input):
     region_code: str = ""
     sector: Sector | None = None
     gap_limit: int = Field(20, ge=0, le=100, description="每个行业列出的缺口企业数")
@@ -424,7 +445,7 @@ class CoverageQuery(Schema):
 
 @router.get(
     "/coverage",
-    response=responses({200: CoverageOut}),
+    response=responses({200: WhitelistCoverageOut}),
     summary="WL-6: per sector Σ value listed ÷ Σ value of all, and the enterprises that close the gap fastest",
 )
 def get_coverage(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
@@ -439,7 +460,7 @@ def get_coverage(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
     return {"region": region, "sectors": sectors}
 
 
-class RegionQuery(Schema):
+class RegionQuery(Input):
     region_code: str = ""
 
 
@@ -462,7 +483,7 @@ def get_warnings(request: HttpRequest, query: Query[RegionQuery]) -> Any:
     response=responses({201: SpotCheckOut}),
     summary="Record a spot check of a listed enterprise's epidemic measures",
 )
-def record_spot_check(request: HttpRequest, listing_id: int, payload: SpotCheckIn) -> Any:
+def record_spot_check(request: HttpRequest, listing_id: Id, payload: SpotCheckIn) -> Any:
     listing = _listings().get_visible(request.user, pk=listing_id)
     check = services.spot_check_record(
         actor=request.user,
@@ -480,7 +501,7 @@ def record_spot_check(request: HttpRequest, listing_id: int, payload: SpotCheckI
     response=responses({201: RemovalOut}),
     summary="Propose taking the enterprise off the whitelist (熔断); the HQ office decides",
 )
-def propose_removal(request: HttpRequest, listing_id: int, payload: RemovalIn) -> Any:
+def propose_removal(request: HttpRequest, listing_id: Id, payload: RemovalIn) -> Any:
     listing = _listings().get_visible(request.user, pk=listing_id)
     spot_check = None
     if payload.spot_check_id is not None:
@@ -497,7 +518,7 @@ def propose_removal(request: HttpRequest, listing_id: int, payload: RemovalIn) -
     return Status(201, removal)
 
 
-class RemovalFilters(Schema):
+class RemovalFilters(Input):
     state: RemovalState | None = None
 
 
@@ -515,16 +536,31 @@ def list_removals(request: HttpRequest, filters: Query[RemovalFilters]) -> Any:
     return queryset.order_by("-proposed_at", "-pk")
 
 
-@router.post(
-    "/removals/{int:removal_id}/actions/{action}",
-    response=responses({200: RemovalOut}),
-    summary="The HQ office confirms (published removal) or declines (with a reason) a proposal",
-)
-def decide_removal(request: HttpRequest, removal_id: int, action: RemovalAction, payload: ReasonIn) -> Any:
-    removal = _removals().get_visible(request.user, pk=removal_id)
-    require(request, Capability.WHITELIST_PUBLISH)
-    decided = services.removal_decide(actor=request.user, removal=removal, action=action, reason=payload.reason)
-    return _removals().get(pk=decided.pk)
+REMOVAL_ACTIONS: dict[str, tuple[type[Input], str]] = {
+    "confirm": (ReasonIn, "The HQ office confirms: the enterprise leaves the whitelist (published)"),
+    "decline": (RequiredReasonIn, "The HQ office declines the proposal, with the reason"),
+}
+
+
+def _removal_action(action: str, body: type[Input], summary: str) -> None:
+    def act(request: HttpRequest, removal_id: Id, payload: Any) -> Any:
+        removal = _removals().get_visible(request.user, pk=removal_id)
+        require(request, Capability.WHITELIST_PUBLISH)
+        decided = services.removal_decide(actor=request.user, removal=removal, action=action, reason=payload.reason)
+        return _removals().get(pk=decided.pk)
+
+    act.__name__ = f"removal_{action}"
+    act.__annotations__["payload"] = body  # ninja reads the body schema from the signature
+    router.post(
+        f"/removals/{{int:removal_id}}/actions/{action}",
+        response=responses({200: RemovalOut}),
+        summary=summary,
+        operation_id=f"sibao_whitelist_api_removal_{action}",
+    )(act)
+
+
+for _action, (_body, _summary) in REMOVAL_ACTIONS.items():
+    _removal_action(_action, _body, _summary)
 
 
 # --- OR-5: liaison -------------------------------------------------------------------------------
@@ -555,7 +591,7 @@ def _liaison_out(enterprise: Enterprise) -> Any:
     response=responses({200: LiaisonOut}),
     summary="The enterprise's liaison cadre, epidemic officer and medical institution",
 )
-def get_liaison(request: HttpRequest, enterprise_id: int) -> Any:
+def get_liaison(request: HttpRequest, enterprise_id: Id) -> Any:
     enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=enterprise_id)
     return _liaison_out(enterprise)
 
@@ -565,7 +601,7 @@ def get_liaison(request: HttpRequest, enterprise_id: int) -> Any:
     response=responses({200: LiaisonOut}),
     summary="Assign the liaison cadre, epidemic officer and medical institution (HQ office)",
 )
-def assign_liaison(request: HttpRequest, enterprise_id: int, payload: LiaisonIn) -> Any:
+def assign_liaison(request: HttpRequest, enterprise_id: Id, payload: LiaisonIn) -> Any:
     enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=enterprise_id)
     require(request, Capability.LIAISON_MANAGE)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input, IsoDate, optional_text, required_text
 from sibao.core.sectors import Sector
 from sibao.core.workflow import history
 from sibao.enterprises.models import ServiceLevel
@@ -41,7 +41,7 @@ class CriteriaOut(Schema):
     updated_at: datetime
 
 
-class CriteriaIn(Schema):
+class CriteriaIn(Input):
     region_code: str = Field(..., min_length=6, max_length=12, description="发布标准的区划代码（本部门所在区划）")
     sector: Sector
     title: str = Field(..., max_length=128)
@@ -58,14 +58,14 @@ class CriteriaMatchesOut(Schema):
 # --- WL-3/WL-4: applications ---------------------------------------------------------------------
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(Input):
     contact_name: str = Field("", max_length=64)
     contact_phone: str = Field("", max_length=32)
     statement: str = Field("", max_length=2000)
     measures: str = Field("", max_length=2000)
 
 
-class ApplicationPatch(Schema):
+class ApplicationPatch(Input):
     """Only the fields sent are changed."""
 
     contact_name: str | None = Field(None, max_length=64)
@@ -100,7 +100,7 @@ class CriteriaRef(Schema):
     title: str
 
 
-class AttachmentOut(Schema):
+class ApplicationAttachmentOut(Schema):
     id: int
     kind: AttachmentKind
     original_name: str
@@ -139,7 +139,7 @@ class ApplicationDetailOut(ApplicationOut):
     decision_reason: str
     criteria: CriteriaRef | None
     precheck: dict[str, Any] | None = Field(None, description="自动预审：与规则同构的条件树，每项含 passed/wanted")
-    attachments: list[AttachmentOut]
+    attachments: list[ApplicationAttachmentOut]
     history: list[HistoryOut]
     actions: list[ActionOut] = Field(..., description="调用者现在可执行的操作")
 
@@ -156,8 +156,12 @@ class ApplicationDetailOut(ApplicationOut):
         return APPLICATION.available(obj, context["request"].user)
 
 
-class ReasonIn(Schema):
-    reason: str = Field("", max_length=2000)
+class ReasonIn(Input):
+    reason: str = optional_text(2000)
+
+
+class RequiredReasonIn(Input):
+    reason: str = required_text(2000, description="理由（必填）")
 
 
 # --- WL-5: batches and listings, WL-9: status ----------------------------------------------------
@@ -172,7 +176,7 @@ class BatchOut(Schema):
     listing_count: int
 
 
-class BatchIn(Schema):
+class BatchIn(Input):
     application_ids: list[Id] = Field(..., min_length=1, max_length=500)
     note: str = Field("", max_length=255)
 
@@ -253,14 +257,14 @@ class ListingStatusOut(Schema):
     batch: BatchRef | None
 
 
-class SpotCheckIn(Schema):
-    checked_on: date
+class SpotCheckIn(Input):
+    checked_on: IsoDate
     inspectors: str = Field("", max_length=255)
     result: SpotCheckResult
     findings: str = Field("", max_length=2000)
 
 
-class RemovalIn(Schema):
+class RemovalIn(Input):
     reason: RemovalReason
     details: str = Field("", max_length=2000)
     spot_check_id: Id | None = None
@@ -295,7 +299,7 @@ class SectorCoverageOut(Schema):
     gap: list[GapOut] = Field(..., description="未入选企业按产值（项目按投资）从大到小，及逐个列入后的覆盖率")
 
 
-class CoverageOut(Schema):
+class WhitelistCoverageOut(Schema):
     region: RegionRef
     sectors: list[SectorCoverageOut]
 
@@ -358,7 +362,7 @@ class LiaisonGapOut(Schema):
         return liaison.medical_institution if liaison else None
 
 
-class LiaisonIn(Schema):
+class LiaisonIn(Input):
     """The whole assignment: a field left out or null clears it."""
 
     liaison_cadre_id: Id | None = None
