@@ -10,7 +10,7 @@
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -48,14 +48,30 @@ class PlatformAPI(NinjaAPI):
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
-        return [*patterns, path("<path:rest>", unknown_path, name="unknown-path")], app_name, namespace
+        # Any rest, new lines included (Django's <path:> stops at them and would answer its HTML 404).
+        return [*patterns, re_path(r"^(?P<rest>[\s\S]+)$", unknown_path, name="unknown-path")], app_name, namespace
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
         document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         declare_no_nul(document)
+        forms_without_null(document)
         return document
+
+
+def forms_without_null(document: dict[str, Any]) -> None:
+    """A form part is a string or a file, never ``null``: an optional part is one left out, so its schema
+    does not offer ``null`` (a client, or schemathesis, would send the text "None")."""
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            for media_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+                for prop in content.get(media_type, {}).get("schema", {}).get("properties", {}).values():
+                    options = [option for option in prop.get("anyOf", []) if option != {"type": "null"}]
+                    if len(options) == 1 and len(prop["anyOf"]) == 2:
+                        del prop["anyOf"]
+                        prop.update(options[0])
 
 
 def declare_no_nul(document: dict[str, Any]) -> None:

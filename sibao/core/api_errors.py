@@ -6,7 +6,8 @@ its successes with ``responses({200: SomeOut})``, which adds every refusal statu
 OpenAPI document lists each status and body the endpoint can answer with (issue 8 #10).
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaValidationError
 
-from sibao.core.errors import ServiceError
+from sibao.core.errors import ServiceError, StateRefused
 from sibao.core.permissions import require_capability
 from sibao.core.roles import has_capability
 
@@ -47,6 +48,28 @@ def responses(successes: Mapping[int, Any]) -> dict[int, Any]:
     return {**successes, **dict.fromkeys(REFUSALS, ErrorOut)}
 
 
+@contextmanager
+def refusals(
+    *, conflict: Collection[str] = (), not_found: Collection[str] = (), fields: Mapping[str, str] | None = None
+) -> Iterator[None]:
+    """Answer a service's refusals with the status they mean to an API client: ``conflict`` codes refuse what
+    the stored data makes impossible (409: already registered, already decided), ``not_found`` codes a
+    reference the caller cannot reach (404). ``fields`` renames a refusal's field to the body's name for it
+    (``unit`` → ``unit_id``). Services raise plain ``ServiceError`` (400) for these; pages show the message
+    either way."""
+    try:
+        yield
+    except ServiceError as error:
+        field = (fields or {}).get(error.field or "", error.field)
+        if error.code in conflict:
+            raise StateRefused(error.code, error.message, field=field) from None
+        if error.code in not_found:
+            raise NotFoundRefused(error.code, error.message, field=field) from None
+        if field != error.field:
+            error.field = field
+        raise
+
+
 def require(request: HttpRequest, capability: str, *alternatives: str) -> None:
     """403 unless the caller's role has ``capability`` or one of ``alternatives`` (``core.roles``' table,
     the same one pages and services check)."""
@@ -67,11 +90,12 @@ def _codes(exc: ValidationError, field: str) -> set[str | None]:
 
 
 def _schema_field(errors: list[dict[str, Any]]) -> str | None:
-    """The input the first schema error is about: the last name in its location (``["body", "payload", "name"]``)."""
+    """The input the first schema error is about: the last name of its location, under the source and, for a
+    body, under the parameter (``["body", "payload", "name"]`` → ``name``; the whole body → none)."""
     for error in errors[:1]:
-        names = [part for part in error.get("loc", ()) if isinstance(part, str)]
-        if len(names) > 1:
-            return names[-1]
+        loc = [part for part in error.get("loc", ()) if isinstance(part, str)]
+        if len(loc) > (2 if loc[:1] == ["body"] else 1):
+            return loc[-1]
     return None
 
 

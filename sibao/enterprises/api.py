@@ -1,21 +1,23 @@
 """Registry endpoints (X-5): the same selectors and services as the pages, under the same scope."""
 
-from typing import Any
+from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.core.api_errors import require, responses
+from sibao.core.api_errors import NotFoundRefused, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id, Input
+from sibao.core.api_types import SPREADSHEETS, XLSX, Id, Input, download, optional_text, uploads
+from sibao.core.errors import PermissionRefused, StateRefused
 from sibao.core.imports import run_import
-from sibao.core.roles import Capability
+from sibao.core.roles import Capability, Role
+from sibao.core.sectors import Sector
 from sibao.core.views import xlsx_response
 from sibao.enterprises import imports, selectors, services
+from sibao.enterprises.models import Enterprise, EntityKind
 from sibao.enterprises.schemas import (
     EnterpriseIn,
     EnterpriseOut,
@@ -24,17 +26,18 @@ from sibao.enterprises.schemas import (
     RelationIn,
     RelationsOut,
 )
+from sibao.enterprises.selectors import FLAG_FIELDS
 from sibao.regions.models import Region
 
 router = Router(tags=["enterprises"])
 
 
 class EnterpriseListQuery(Input):
-    q: str = ""
-    region: str = ""
-    sector: str = ""
-    kind: str = ""
-    flag: str = ""
+    q: str = optional_text(100, description="名称、拼音首字母或统一社会信用代码")
+    region: str = optional_text(12, description="区划代码（含下级）")
+    sector: Sector | None = None
+    kind: EntityKind | None = None
+    flag: Literal[FLAG_FIELDS] | None = None  # type: ignore[valid-type]
 
 
 def _resolve_region(data: dict[str, Any]) -> dict[str, Any]:
@@ -42,42 +45,60 @@ def _resolve_region(data: dict[str, Any]) -> dict[str, Any]:
     if code is not None:
         region = Region.objects.active().filter(code=code).first()
         if region is None:
-            raise ValidationError({"region": _("There is no region with code %(code)s.") % {"code": code}})
+            message = _("There is no region with code %(code)s.") % {"code": code}
+            raise NotFoundRefused("enterprises.region", message, field="region_code")
         data["region"] = region
     return data
+
+
+def _check_unique_uscc(uscc: str | None, enterprise: Enterprise | None = None) -> None:
+    """A credit code another enterprise holds conflicts with the registry (409), whether or not the caller
+    can see that enterprise."""
+    others = Enterprise.objects.filter(uscc=uscc).exclude(pk=enterprise.pk if enterprise else None)
+    if uscc and others.exists():
+        message = _("An enterprise with this unified social credit code is already registered.")
+        raise StateRefused("enterprises.uscc.duplicate", message, field="uscc")
+
+
+def _filters(query: EnterpriseListQuery) -> selectors.EnterpriseFilters:
+    return selectors.EnterpriseFilters(
+        query=query.q, region_code=query.region, sector=query.sector or "", kind=query.kind or "", flag=query.flag or ""
+    )
 
 
 @router.get("", response=responses({200: list[EnterpriseOut]}), summary="List enterprises in scope")
 @paginate(BoundedLimitOffset)
 def list_enterprises(request: HttpRequest, filters: Query[EnterpriseListQuery]) -> Any:
     require(request, Capability.ENTERPRISE_VIEW)
-    return selectors.enterprise_list(
-        user=request.user,
-        filters=selectors.EnterpriseFilters(
-            query=filters.q, region_code=filters.region, sector=filters.sector, kind=filters.kind, flag=filters.flag
-        ),
-    )
+    return selectors.enterprise_list(user=request.user, filters=_filters(filters))
 
 
 @router.post("", response=responses({201: EnterpriseOut}), summary="Add an enterprise")
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
+    require(request, Capability.ENTERPRISE_CREATE)
+    _check_unique_uscc(payload.uscc)
     enterprise = services.enterprise_create(actor=request.user, data=_resolve_region(payload.dict()))
     return Status(201, enterprise)
 
 
-@router.get("/export.xlsx", response=responses({200: None}), summary="Export enterprises in scope to Excel")
+@router.get(
+    "/export.xlsx",
+    response=responses({200: None}),
+    summary="Export enterprises in scope to Excel",
+    openapi_extra=download(XLSX),
+)
 def export_enterprises(request: HttpRequest, filters: Query[EnterpriseListQuery]) -> HttpResponse:
     require(request, Capability.ENTERPRISE_EXPORT)
-    queryset = selectors.enterprise_list(
-        user=request.user,
-        filters=selectors.EnterpriseFilters(
-            query=filters.q, region_code=filters.region, sector=filters.sector, kind=filters.kind, flag=filters.flag
-        ),
-    )
+    queryset = selectors.enterprise_list(user=request.user, filters=_filters(filters))
     return xlsx_response(imports.export_xlsx(queryset.iterator(chunk_size=2000)), "enterprises.xlsx")
 
 
-@router.post("/import", response=responses({200: ImportResultOut}), summary="Import enterprises (dry run by default)")
+@router.post(
+    "/import",
+    response=responses({200: ImportResultOut}),
+    summary="Import enterprises (dry run by default)",
+    openapi_extra=uploads(file=SPREADSHEETS),
+)
 def import_enterprises(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
     require(request, Capability.ENTERPRISE_IMPORT)
     result = run_import(
@@ -100,8 +121,14 @@ def get_enterprise(request: HttpRequest, enterprise_id: Id) -> Any:
 @router.patch("/{int:enterprise_id}", response=responses({200: EnterpriseOut}), summary="Change an enterprise")
 def update_enterprise(request: HttpRequest, enterprise_id: Id, payload: EnterprisePatch) -> Any:
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
-    data = _resolve_region(payload.dict(exclude_unset=True))
-    return services.enterprise_update(actor=request.user, enterprise=enterprise, data=data)
+    data = payload.dict(exclude_unset=True)
+    if getattr(request.user, "role", None) == Role.ENTERPRISE:
+        # Which fields an enterprise may change is a permission (403), not a property of the values.
+        refused = sorted(set(data) - services.SELF_SERVICE_FIELDS)
+        if refused:
+            raise PermissionRefused("enterprises.field", _("You may not change this field."), field=refused[0])
+    _check_unique_uscc(data.get("uscc"), enterprise)
+    return services.enterprise_update(actor=request.user, enterprise=enterprise, data=_resolve_region(data))
 
 
 @router.get(
@@ -117,6 +144,9 @@ def get_relations(request: HttpRequest, enterprise_id: Id) -> Any:
 @router.post("/{int:enterprise_id}/relations", response=responses({201: None}), summary="Record a relation")
 def add_relation(request: HttpRequest, enterprise_id: Id, payload: RelationIn) -> Any:
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
+    if not Enterprise.objects.visible_to(request.user).filter(uscc=payload.partner_uscc).exists():
+        message = _("No enterprise with this credit code in your area: %(code)s") % {"code": payload.partner_uscc}
+        raise NotFoundRefused("enterprises.partner", message, field="partner_uscc")
     services.relation_add(
         actor=request.user,
         enterprise=enterprise,

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Input
+from sibao.core.api_types import Amount, Input, Patch, RegionCode, Uscc, filled_text, optional_text, required_text
 from sibao.core.sectors import Sector
 from sibao.enterprises.models import CreditStatus, EntityKind, OperatingStatus, ServiceLevel
 
@@ -46,14 +46,14 @@ class EnterpriseOut(Schema):
 
 
 class _EnterpriseFields(Input):
-    park: str = Field("", max_length=128)
+    park: str = optional_text(128)
     service_level: ServiceLevel = ServiceLevel.COUNTY
-    legal_representative: str = Field("", max_length=64)
-    contact_name: str = Field("", max_length=64)
-    contact_phone: str = Field("", max_length=32)
-    address: str = Field("", max_length=255)
-    output_value: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
-    investment: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    legal_representative: str = optional_text(64)
+    contact_name: str = optional_text(64)
+    contact_phone: str = optional_text(32)
+    address: str = optional_text(255)
+    output_value: Amount = Decimal("0")
+    investment: Amount = Decimal("0")
     employee_count: int = Field(0, ge=0, le=2_000_000)
     above_designated_size: bool = False
     specialised_sme: bool = False
@@ -71,28 +71,29 @@ class _EnterpriseFields(Input):
 
 class EnterpriseIn(_EnterpriseFields):
     kind: EntityKind = EntityKind.ENTERPRISE
-    name: str = Field(..., min_length=1, max_length=128)
-    uscc: str = Field(..., min_length=1, max_length=32, description="统一社会信用代码")
+    name: str = required_text(128)
+    uscc: Uscc
     sector: Sector
-    region_code: str = Field(..., min_length=6, max_length=12, description="县或乡镇的区划代码")
+    region_code: RegionCode = Field(..., description="县或乡镇的区划代码，须在调用者的管辖范围内")
 
 
-class EnterprisePatch(Input):
-    """Only the fields sent are changed."""
+class EnterprisePatch(Patch):
+    """Only the fields sent are changed. An enterprise user may change its contact details, staff figures and
+    capacities only."""
 
     kind: EntityKind | None = None
-    name: str | None = Field(None, min_length=1, max_length=128)
-    uscc: str | None = Field(None, min_length=1, max_length=32)
+    name: str | None = filled_text(128)
+    uscc: Uscc | None = None
     sector: Sector | None = None
-    region_code: str | None = Field(None, min_length=6, max_length=12)
-    park: str | None = Field(None, max_length=128)
+    region_code: RegionCode | None = None
+    park: str | None = optional_text(128, None)
     service_level: ServiceLevel | None = None
-    legal_representative: str | None = Field(None, max_length=64)
-    contact_name: str | None = Field(None, max_length=64)
-    contact_phone: str | None = Field(None, max_length=32)
-    address: str | None = Field(None, max_length=255)
-    output_value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    investment: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    legal_representative: str | None = optional_text(64, None)
+    contact_name: str | None = optional_text(64, None)
+    contact_phone: str | None = optional_text(32, None)
+    address: str | None = optional_text(255, None)
+    output_value: Amount | None = None
+    investment: Amount | None = None
     employee_count: int | None = Field(None, ge=0, le=2_000_000)
     above_designated_size: bool | None = None
     specialised_sme: bool | None = None
@@ -155,5 +156,5 @@ class RelationIn(Input):
         pattern=r"^(supplier|customer|pairing:(transport|commerce|accommodation_catering))$",
         description="supplier / customer / pairing:transport / pairing:commerce / pairing:accommodation_catering",
     )
-    partner_uscc: str = Field(..., min_length=1, max_length=32)
-    detail: str = Field("", max_length=128)
+    partner_uscc: Uscc = Field(..., description="对方企业的统一社会信用代码（须在调用者的管辖范围内）")
+    detail: str = optional_text(128)

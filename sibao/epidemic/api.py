@@ -8,15 +8,15 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.core.api_errors import require, responses
+from sibao.core.api_errors import refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id, Input
+from sibao.core.api_types import SPREADSHEETS, XLSX, Id, Input, download, optional_text, uploads
 from sibao.core.roles import Capability
 from sibao.core.views import xlsx_response
 from sibao.enterprises.models import Enterprise
 from sibao.enterprises.schemas import ImportResultOut
 from sibao.epidemic import export, imports, ingest, overdue, selectors, services
-from sibao.epidemic.models import TestImportStatus
+from sibao.epidemic.models import PostType, TestImportStatus
 from sibao.epidemic.schemas import (
     EmployeeIn,
     EmployeeListOut,
@@ -34,10 +34,10 @@ router = Router(tags=["employees"])
 
 
 class EmployeeListQuery(Input):
-    q: str = ""
+    q: str = optional_text(64, description="姓名")
     enterprise: Id | None = None
-    region: str = ""
-    post_type: str = ""
+    region: str = optional_text(12, description="区划代码（含下级）")
+    post_type: PostType | None = None
     include_former: bool = False
 
 
@@ -58,7 +58,7 @@ def list_employees(request: HttpRequest, filters: Query[EmployeeListQuery]) -> A
             query=filters.q,
             enterprise_id=filters.enterprise,
             region_code=filters.region,
-            post_type=filters.post_type,
+            post_type=filters.post_type or "",
             include_former=filters.include_former,
         ),
     )
@@ -69,13 +69,15 @@ def create_employee(request: HttpRequest, payload: EmployeeIn) -> Any:
     require(request, Capability.EMPLOYEE_MANAGE)
     data = payload.dict()
     enterprise = _enterprise(request, data.pop("enterprise_id"))
-    return Status(201, services.employee_create(actor=request.user, enterprise=enterprise, data=data))
+    with refusals(conflict={"epidemic.employee.duplicate"}):
+        return Status(201, services.employee_create(actor=request.user, enterprise=enterprise, data=data))
 
 
 @router.post(
     "/import",
     response=responses({200: ImportResultOut}),
     summary="Import one enterprise's employees (dry run by default)",
+    openapi_extra=uploads(file=SPREADSHEETS),
 )
 def import_employees(
     request: HttpRequest, file: File[UploadedFile], enterprise_id: Id | None = None, dry_run: bool = True
@@ -97,6 +99,7 @@ def import_employees(
     "/export.xlsx",
     response=responses({200: None}),
     summary="WL-10: employees of whitelisted enterprises in scope, for the provincial platform",
+    openapi_extra=download(XLSX),
 )
 def export_employees(request: HttpRequest, region: str = "") -> HttpResponse:
     exported = export.employee_export_province(actor=request.user, region_code=region)
@@ -109,6 +112,7 @@ def export_employees(request: HttpRequest, region: str = "") -> HttpResponse:
     "/results",
     response=responses({201: TestImportOut, 202: TestImportOut}),
     summary="EP-2: import a testing institution's result file (all or nothing; large files in the background)",
+    openapi_extra=uploads(file=SPREADSHEETS),
 )
 def import_results(request: HttpRequest, file: File[UploadedFile], institution: Form[str]) -> Any:
     require(request, Capability.EPIDEMIC_MANAGE)
@@ -127,7 +131,7 @@ def get_result_import(request: HttpRequest, import_id: Id) -> Any:
 
 class OverdueFilters(Input):
     enterprise: Id | None = None
-    region: str = ""
+    region: str = optional_text(12, description="区划代码（含下级）")
 
 
 @router.get(

@@ -9,12 +9,13 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from sibao.core.api_errors import require, responses
+from sibao.core.api_errors import refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id, Input, IsoDate
+from sibao.core.api_types import Id, Input, IsoDate, optional_text
 from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
 from sibao.health import selectors, services
+from sibao.health.models import ArrivalKind
 from sibao.health.schemas import (
     ArrivalIn,
     ArrivalOut,
@@ -52,7 +53,7 @@ def _region(code: str) -> Region:
 class ReportFilters(Input):
     day: IsoDate | None = None
     enterprise: Id | None = None
-    region: str = ""
+    region: str = optional_text(12, description="区划代码（含下级）")
 
 
 # --- EP-3 ----------------------------------------------------------------------------------------
@@ -70,14 +71,16 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
 @router.post("/reports", response=responses({201: DailyReportDetailOut}), summary="File a daily (or zero) report")
 def file_report(request: HttpRequest, payload: DailyReportIn) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
-    report = services.daily_report_file(
-        actor=request.user,
-        enterprise=_enterprise(request, payload.enterprise_id),
-        day=payload.day,
-        people_on_site=payload.people_on_site,
-        symptoms={item.employee_id: [str(s) for s in item.symptoms] for item in payload.symptoms},
-        note=payload.note,
-    )
+    enterprise = _enterprise(request, payload.enterprise_id)
+    with refusals(not_found={"health.report.employee"}, fields={"symptomatic": "symptoms"}):
+        report = services.daily_report_file(
+            actor=request.user,
+            enterprise=enterprise,
+            day=payload.day,
+            people_on_site=payload.people_on_site,
+            symptoms={item.employee_id: [str(s) for s in item.symptoms] for item in payload.symptoms},
+            note=payload.note,
+        )
     return Status(201, report)
 
 
@@ -104,13 +107,14 @@ def get_report(request: HttpRequest, report_id: Id) -> Any:
 def correct_report(request: HttpRequest, report_id: Id, payload: DailyReportCorrectIn) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     report = selectors.daily_report_get(user=request.user, pk=report_id)
-    return services.daily_report_correct(
-        actor=request.user,
-        report=report,
-        people_on_site=payload.people_on_site,
-        symptoms={item.employee_id: [str(s) for s in item.symptoms] for item in payload.symptoms},
-        note=payload.note,
-    )
+    with refusals(not_found={"health.report.employee"}, fields={"symptomatic": "symptoms"}):
+        return services.daily_report_correct(
+            actor=request.user,
+            report=report,
+            people_on_site=payload.people_on_site,
+            symptoms={item.employee_id: [str(s) for s in item.symptoms] for item in payload.symptoms},
+            note=payload.note,
+        )
 
 
 # --- EP-4 ----------------------------------------------------------------------------------------
@@ -130,7 +134,8 @@ def create_risk_area(request: HttpRequest, payload: RiskAreaIn) -> Any:
     require(request, Capability.EPIDEMIC_MANAGE)
     data = payload.dict()
     data["county"] = _region(data.pop("county_code"))
-    return Status(201, services.risk_area_create(actor=request.user, data=data))
+    with refusals(not_found={"health.risk_area.county"}, fields={"county": "county_code"}):
+        return Status(201, services.risk_area_create(actor=request.user, data=data))
 
 
 @router.get("/risk-areas/{int:area_id}", response=responses({200: RiskAreaOut}), summary="One risk area")
@@ -147,7 +152,7 @@ def end_risk_area(request: HttpRequest, area_id: Id, payload: RiskAreaEndIn) -> 
 
 class CodeFilters(Input):
     enterprise: Id | None = None
-    region: str = ""
+    region: str = optional_text(12, description="区划代码（含下级）")
 
 
 @router.get("/codes", response=responses({200: list[CodedEmployeeOut]}), summary="People with red or yellow codes")
@@ -177,9 +182,10 @@ def code_history(request: HttpRequest, employee_id: Id) -> Any:
 def assign_code(request: HttpRequest, employee_id: Id, payload: CodeAssignIn) -> Any:
     require(request, Capability.EPIDEMIC_MANAGE)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
-    return services.health_code_assign(
-        actor=request.user, employee=employee, colour=payload.colour, basis=payload.basis, note=payload.note
-    )
+    with refusals(conflict={"health.code.protected"}):
+        return services.health_code_assign(
+            actor=request.user, employee=employee, colour=payload.colour, basis=payload.basis, note=payload.note
+        )
 
 
 # --- EP-5 ----------------------------------------------------------------------------------------
@@ -187,8 +193,8 @@ def assign_code(request: HttpRequest, employee_id: Id, payload: CodeAssignIn) ->
 
 class ArrivalFilters(Input):
     enterprise: Id | None = None
-    region: str = ""
-    kind: str = ""
+    region: str = optional_text(12, description="区划代码（含下级）")
+    kind: ArrivalKind | None = None
     arrived: bool | None = None
 
 
@@ -199,7 +205,10 @@ def list_arrivals(request: HttpRequest, filters: Query[ArrivalFilters]) -> Any:
     registrations = selectors.arrival_list(
         user=request.user,
         filters=selectors.ArrivalFilters(
-            enterprise_id=filters.enterprise, region_code=filters.region, kind=filters.kind, arrived=filters.arrived
+            enterprise_id=filters.enterprise,
+            region_code=filters.region,
+            kind=filters.kind or "",
+            arrived=filters.arrived,
         ),
     )
     return registrations
@@ -211,7 +220,8 @@ def register_arrival(request: HttpRequest, payload: ArrivalIn) -> Any:
     data = payload.dict()
     enterprise = _enterprise(request, data.pop("enterprise_id"))
     data["origin_county"] = _region(data.pop("origin_county_code"))
-    registration = services.arrival_register(actor=request.user, enterprise=enterprise, data=data)
+    with refusals(not_found={"health.arrival.origin_county"}, fields={"origin_county": "origin_county_code"}):
+        registration = services.arrival_register(actor=request.user, enterprise=enterprise, data=data)
     return Status(201, selectors.arrival_get(user=request.user, pk=registration.pk))
 
 

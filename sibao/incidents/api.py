@@ -1,21 +1,20 @@
 """EP-9 endpoints (X-5): the same selectors and services as the pages, under the same scope (out of scope →
 404). Refusals come back as ``{code, message, field}``: wrong state 409, not yours 403, bad input 400."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 
-from sibao.core.api_errors import require, responses
+from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id, Input
-from sibao.core.errors import ServiceError
+from sibao.core.api_types import Id, Input, optional_text
 from sibao.core.roles import Capability
 from sibao.epidemic.models import Employee
 from sibao.incidents import selectors, services
-from sibao.incidents.models import Incident, IncidentContact, ShutdownRequest
+from sibao.incidents.models import Incident, IncidentContact, IncidentState, ShutdownRequest
 from sibao.incidents.schemas import (
     ApproveIn,
     ContactIn,
@@ -41,9 +40,9 @@ router = Router(tags=["incidents"])
 
 
 class IncidentListQuery(Input):
-    state: str = ""
+    state: Literal["open"] | IncidentState | None = Field(None, description="open：未结案的全部")
     enterprise: Id | None = None
-    region: str = ""
+    region: str = optional_text(12, description="区划代码（含下级）")
     overdue: bool = False
 
 
@@ -149,7 +148,10 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentListQuery]) -> A
     incidents = selectors.incident_list(
         user=request.user,
         filters=selectors.IncidentFilters(
-            state=filters.state, enterprise_id=filters.enterprise, region_code=filters.region, overdue=filters.overdue
+            state=filters.state or "",
+            enterprise_id=filters.enterprise,
+            region_code=filters.region,
+            overdue=filters.overdue,
         ),
     )
     return [_list_row(incident) for incident in incidents]
@@ -159,9 +161,10 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentListQuery]) -> A
 def report_incident(request: HttpRequest, payload: ReportIn) -> Any:
     require(request, Capability.EPIDEMIC_REPORT)
     employee = Employee.objects.select_related("enterprise__region").get_visible(request.user, pk=payload.employee_id)
-    incident = services.incident_report(
-        actor=request.user, employee=employee, trigger=payload.trigger, note=payload.note
-    )
+    with refusals(conflict={"incidents.report.employee"}, fields={"employee": "employee_id"}):
+        incident = services.incident_report(
+            actor=request.user, employee=employee, trigger=payload.trigger, note=payload.note
+        )
     return Status(201, _detail(selectors.incident_get(user=request.user, pk=incident.pk), request.user))
 
 
@@ -232,10 +235,15 @@ def add_contact(request: HttpRequest, incident_id: Id, payload: ContactIn) -> An
     incident = _incident(request, incident_id)
     employee = Employee.objects.filter(pk=payload.employee_id).first()
     if employee is None:
-        raise ServiceError("incidents.contact.employee", _("This person is outside your area."), field="employee_id")
-    contact = services.contact_add(
-        actor=request.user, incident=incident, employee=employee, kind=payload.kind, venue_name=payload.venue_name
-    )
+        raise NotFoundRefused("incidents.contact.employee", _("This person is outside your area."), field="employee_id")
+    with refusals(
+        not_found={"incidents.contact.employee"},
+        conflict={"incidents.contact.duplicate"},
+        fields={"employee": "employee_id"},
+    ):
+        contact = services.contact_add(
+            actor=request.user, incident=incident, employee=employee, kind=payload.kind, venue_name=payload.venue_name
+        )
     return Status(201, _contact(contact))
 
 
@@ -308,13 +316,14 @@ def _shutdown_action(action: str, body: type[Input], summary: str) -> None:
         if action == "end":
             done = services.shutdown_end(actor=request.user, shutdown=shutdown, reason=payload.reason)
         else:
-            done = services.shutdown_decide(
-                actor=request.user,
-                shutdown=shutdown,
-                action=action,
-                reason=payload.reason,
-                consultation=getattr(payload, "consultation", ""),
-            )
+            with refusals(conflict={"incidents.shutdown.consultation"}):
+                done = services.shutdown_decide(
+                    actor=request.user,
+                    shutdown=shutdown,
+                    action=action,
+                    reason=payload.reason,
+                    consultation=getattr(payload, "consultation", ""),
+                )
         return _shutdown(done, request.user)
 
     act.__name__ = f"shutdown_{action}"

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id, Input, IsoDate
+from sibao.core.api_types import DOC, DOCX, PDF, Id, Input, IsoDate, download, optional_text, uploads
 from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
 from sibao.readiness import selectors, services
@@ -32,7 +32,7 @@ router = Router(tags=["readiness"])
 
 
 class ReadinessRegionQuery(Input):
-    region: str = ""
+    region: str = optional_text(12, description="区划代码（含下级）")
     include_not_whitelisted: bool = False
 
     def filters(self) -> selectors.RegionFilters:
@@ -152,7 +152,7 @@ def put_supplies(request: HttpRequest, enterprise_id: Id, payload: StockIn) -> A
     services.stock_report(
         actor=request.user,
         enterprise=enterprise,
-        quantities={str(item): quantity for item, quantity in payload.quantities.items()},
+        quantities=payload.quantities.dict(exclude_unset=True),
         note=payload.note,
     )
     return _supplies(selectors.supply_status(enterprise))
@@ -193,9 +193,13 @@ def put_readiness(request: HttpRequest, enterprise_id: Id, payload: ReadinessIn)
     "/enterprises/{enterprise_id}/plan",
     response=responses({200: ReadinessOut}),
     summary="EP-11: upload the emergency plan (PDF, DOC or DOCX)",
+    openapi_extra=uploads(file=(PDF, DOC, DOCX)),
 )
 def post_plan(
-    request: HttpRequest, enterprise_id: Id, file: File[UploadedFile], plan_date: Form[IsoDate | None] = None
+    request: HttpRequest,
+    enterprise_id: Id,
+    file: File[UploadedFile],
+    plan_date: Form[IsoDate | None] = None,
 ) -> Any:
     enterprise = _enterprise(request, enterprise_id, Capability.EPIDEMIC_REPORT)
     services.plan_upload(actor=request.user, enterprise=enterprise, upload=file, plan_date=plan_date)
@@ -206,6 +210,7 @@ def post_plan(
     "/enterprises/{enterprise_id}/plan",
     response=responses({200: None}),
     summary="EP-11: download the emergency plan",
+    openapi_extra=download(PDF, DOC, DOCX),
 )
 def get_plan(request: HttpRequest, enterprise_id: Id) -> FileResponse:
     readiness = selectors.readiness_report(_enterprise(request, enterprise_id)).readiness

@@ -1,22 +1,20 @@
 """EP-6 endpoints (X-5): the same selectors and services as the pages, under the same scope (404 outside)."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router
+from ninja import Field, File, Query, Router
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.accounts.models import User
-from sibao.core.api_errors import require, responses
+from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id, Input
-from sibao.core.errors import ServiceError
+from sibao.core.api_types import SPREADSHEETS, Id, Input, optional_text, uploads
 from sibao.core.roles import Capability
 from sibao.regions.models import Region
 from sibao.sentinel import imports, selectors, services
-from sibao.sentinel.models import SentinelWarning
+from sibao.sentinel.models import SentinelWarning, WarningKind, WarningStatus
 from sibao.sentinel.schemas import (
     CloseIn,
     CountsOut,
@@ -31,12 +29,12 @@ router = Router(tags=["sentinel"])
 
 
 class WarningListQuery(Input):
-    kind: str = ""
-    status: str = ""
+    kind: WarningKind | None = None
+    status: Literal["active"] | WarningStatus | None = Field(None, description="active：未办结的全部")
     unattended: bool = False
     enterprise: Id | None = None
     employee: Id | None = None
-    region: str = ""
+    region: str = optional_text(12, description="区划代码（含下级）")
     mine: bool = False
 
 
@@ -76,8 +74,8 @@ def list_warnings(request: HttpRequest, filters: Query[WarningListQuery]) -> Any
     return selectors.warning_list(
         user=request.user,
         filters=selectors.WarningFilters(
-            kind=filters.kind,
-            status=filters.status,
+            kind=filters.kind or "",
+            status=filters.status or "",
             unattended=filters.unattended,
             enterprise_id=filters.enterprise,
             employee_id=filters.employee,
@@ -94,7 +92,7 @@ def counts(request: HttpRequest, region: str = "") -> Any:
     if region:
         area = Region.objects.filter(code=region).first()
         if area is None or selectors.counts_region(request.user, area) is None:
-            raise ServiceError("sentinel.counts.region", _("Unknown region or outside your area."), field="region")
+            raise NotFoundRefused("sentinel.counts.region", _("Unknown region or outside your area."), field="region")
     return selectors.warning_counts(user=request.user, region=area)
 
 
@@ -102,6 +100,7 @@ def counts(request: HttpRequest, region: str = "") -> Any:
     "/pharmacy/import",
     response=responses({200: PharmacyImportOut}),
     summary="Import pharmacy sales of the four drug types (dry run by default)",
+    openapi_extra=uploads(file=SPREADSHEETS),
 )
 def import_pharmacy(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
     require(request, Capability.EPIDEMIC_MANAGE)
@@ -148,8 +147,11 @@ def close(request: HttpRequest, warning_id: Id, payload: CloseIn) -> Any:
 def reassign(request: HttpRequest, warning_id: Id, payload: ReassignIn) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
-    owner = User.objects.filter(pk=payload.owner_id).first()
+    # Only someone who may handle this warning can be named; anyone else is not there for the caller.
+    owner = services.assignable_users(warning).filter(pk=payload.owner_id).first()
     if owner is None:
-        raise ServiceError("sentinel.warning.reassign.owner", _("Choose who should handle it."), field="owner_id")
-    services.warning_reassign(actor=request.user, warning=warning, owner=owner, reason=payload.reason)
+        raise NotFoundRefused("sentinel.warning.reassign.owner", _("Choose who should handle it."), field="owner_id")
+    # What the service can still refuse here is the current owner named again: a conflict with the warning.
+    with refusals(conflict={"sentinel.warning.reassign.owner"}, fields={"owner": "owner_id"}):
+        services.warning_reassign(actor=request.user, warning=warning, owner=owner, reason=payload.reason)
     return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)

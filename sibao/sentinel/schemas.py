@@ -4,7 +4,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id, Input
+from sibao.core.api_types import Id, Input, optional_text, required_text
 from sibao.enterprises.schemas import EnterpriseRef
 from sibao.sentinel.models import WarningKind, WarningStatus
 
@@ -62,12 +62,12 @@ class WarningDetailOut(WarningOut):
 
 
 class CloseIn(Input):
-    note: str = Field(..., max_length=2000, description="处置情况，如：已提醒本人，当日已完成核酸检测")
+    note: str = required_text(2000, description="处置情况，如：已提醒本人，当日已完成核酸检测")
 
 
 class ReassignIn(Input):
     owner_id: Id = Field(..., description="接手处置的用户")
-    reason: str = Field("", max_length=500)
+    reason: str = optional_text(500)
 
 
 class RegionCountOut(Schema):

@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 
 from sibao.core.api_errors import NotFoundRefused, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id, Input, optional_text
+from sibao.core.api_types import DOC, DOCX, JPEG, PDF, PNG, XLS, XLSX, Id, Input, download, optional_text, uploads
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.roles import Capability, Role
 from sibao.enterprises.models import Enterprise
@@ -146,6 +146,7 @@ def get_ticket(request: HttpRequest, ticket_id: Id) -> Any:
     "/{int:ticket_id}/attachments",
     response=responses({201: TicketAttachmentOut}),
     summary="Add a file (PDF, images, Word, Excel; up to 10 MB): the filing enterprise, until closed",
+    openapi_extra=uploads(file=(PDF, JPEG, PNG, DOC, DOCX, XLS, XLSX)),
 )
 def add_attachment(request: HttpRequest, ticket_id: Id, file: File[UploadedFile]) -> Any:
     ticket = _ticket(request, ticket_id)
@@ -157,6 +158,7 @@ def add_attachment(request: HttpRequest, ticket_id: Id, file: File[UploadedFile]
     "/{int:ticket_id}/attachments/{int:attachment_id}",
     response=responses({200: None}),
     summary="Download an attachment",
+    openapi_extra=download("*/*"),
 )
 def download_attachment(request: HttpRequest, ticket_id: Id, attachment_id: Id) -> FileResponse:
     ticket = _ticket(request, ticket_id)

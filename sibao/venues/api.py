@@ -8,9 +8,9 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.core.api_errors import require, responses
+from sibao.core.api_errors import refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
+from sibao.core.api_types import SPREADSHEETS, Id, uploads
 from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import Employee
@@ -57,7 +57,8 @@ def create_venue(request: HttpRequest, payload: VenueIn) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     data = payload.dict()
     enterprise = _enterprise(request, data.pop("enterprise_id"))
-    return Status(201, services.venue_create(actor=request.user, enterprise=enterprise, data=data))
+    with refusals(conflict={"venues.duplicate"}):
+        return Status(201, services.venue_create(actor=request.user, enterprise=enterprise, data=data))
 
 
 @router.get("/venues/{venue_id}", response=responses({200: VenueOut}), summary="One venue code")
@@ -74,7 +75,8 @@ def update_venue(request: HttpRequest, venue_id: Id, payload: VenuePatch) -> Any
     active = changes.pop("is_active", None)
     if changes:
         data = {"kind": venue.kind, "name": venue.name, "location": venue.location} | changes
-        venue = services.venue_update(actor=request.user, venue=venue, data=data)
+        with refusals(conflict={"venues.duplicate"}):
+            venue = services.venue_update(actor=request.user, venue=venue, data=data)
     if active is not None:
         venue = services.venue_set_active(actor=request.user, venue=venue, active=active)
     return venue
@@ -112,7 +114,12 @@ def list_gaps(request: HttpRequest) -> Any:
     return [_coverage_out(item.enterprise, item.results) for item in selectors.coverage_list(user=request.user)]
 
 
-@router.post("/scan-imports", response=responses({201: ScanImportOut}), summary="Import a scan file")
+@router.post(
+    "/scan-imports",
+    response=responses({201: ScanImportOut}),
+    summary="Import a scan file",
+    openapi_extra=uploads(file=SPREADSHEETS),
+)
 def import_scans(request: HttpRequest, file: File[UploadedFile]) -> Any:
     require(request, Capability.EPIDEMIC_MANAGE)
     return Status(
@@ -139,7 +146,7 @@ def trace_person(request: HttpRequest, payload: TraceIn) -> Any:
         end=payload.end,
         purpose=payload.purpose,
         employee=employee,
-        id_number="" if employee else payload.id_number,
+        id_number="" if employee else payload.id_number or "",
     )
     return {
         "trace_id": log.pk,

@@ -13,10 +13,10 @@ from ninja import Field, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.core.api_errors import require, responses
+from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id, Input
-from sibao.core.errors import ServiceError
+from sibao.core.api_types import DOC, DOCX, JPEG, PDF, PNG, Id, Input, download, optional_text, uploads
+from sibao.core.errors import StateRefused
 from sibao.core.permissions import region_in_scope
 from sibao.core.roles import Capability, Role
 from sibao.core.sectors import Sector
@@ -88,7 +88,7 @@ def _region(request: HttpRequest, code: str) -> Region:
 
 
 class CriteriaFilters(Input):
-    region_code: str = ""
+    region_code: str = optional_text(12, description="区划代码（含下级）")
     sector: Sector | None = None
     status: CriteriaStatus = CriteriaStatus.PUBLISHED
 
@@ -152,7 +152,7 @@ def update_criteria(request: HttpRequest, criteria_id: Id, payload: CriteriaIn) 
     criteria = _criteria(request, criteria_id, to_change=True)
     require(request, Capability.WHITELIST_CRITERIA)
     if payload.region_code != criteria.region.code or payload.sector != criteria.sector:
-        raise ServiceError(
+        raise StateRefused(
             "whitelist.criteria.moved",
             _("Criteria keep their region and sector; save new criteria instead."),
             field="region_code" if payload.region_code != criteria.region.code else "sector",
@@ -206,7 +206,7 @@ def criteria_matches(request: HttpRequest, criteria_id: Id, query: Query[Matches
 class ApplicationFilters(Input):
     state: ApplicationState | None = None
     sector: Sector | None = None
-    region_code: str = ""
+    region_code: str = optional_text(12, description="区划代码（含下级）")
     priority: bool | None = None
 
 
@@ -270,6 +270,7 @@ def update_application(request: HttpRequest, application_id: Id, payload: Applic
     "/applications/{int:application_id}/attachments",
     response=responses({201: ApplicationAttachmentOut}),
     summary="Attach a file (PDF, JPG, PNG, DOC, DOCX); a new application form or commitment replaces the old",
+    openapi_extra=uploads(file=(PDF, JPEG, PNG, DOC, DOCX)),
 )
 def add_attachment(
     request: HttpRequest, application_id: Id, kind: Form[AttachmentKind], file: File[UploadedFile]
@@ -284,6 +285,7 @@ def add_attachment(
     "/applications/{int:application_id}/attachments/{int:attachment_id}",
     response=responses({200: None}),
     summary="Download an attachment",
+    openapi_extra=download("*/*"),
 )
 def download_attachment(request: HttpRequest, application_id: Id, attachment_id: Id) -> FileResponse:
     application = _application(request, application_id)
@@ -341,7 +343,7 @@ for _action, (_body, _capability, _summary) in APPLICATION_ACTIONS.items():
 
 
 class BatchFilters(Input):
-    region_code: str = ""
+    region_code: str = optional_text(12, description="区划代码（含下级）")
 
 
 def _batches(request: HttpRequest) -> QuerySet[Batch]:
@@ -379,7 +381,7 @@ def publish_batch(request: HttpRequest, payload: BatchIn) -> Any:
 
 
 class ListingFilters(Input):
-    region_code: str = ""
+    region_code: str = optional_text(12, description="区划代码（含下级）")
     sector: Sector | None = None
     service_level: ServiceLevel | None = None
     batch_id: int | None = Field(None, ge=1, le=2**63 - 1)
@@ -438,7 +440,7 @@ def enterprise_status(request: HttpRequest, enterprise_id: Id) -> Any:
 
 
 class CoverageQuery(Input):
-    region_code: str = ""
+    region_code: str = optional_text(12, description="区划代码（含下级）")
     sector: Sector | None = None
     gap_limit: int = Field(20, ge=0, le=100, description="每个行业列出的缺口企业数")
 
@@ -461,7 +463,7 @@ def get_coverage(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
 
 
 class RegionQuery(Input):
-    region_code: str = ""
+    region_code: str = optional_text(12, description="区划代码（含下级）")
 
 
 @router.get(
@@ -485,14 +487,15 @@ def get_warnings(request: HttpRequest, query: Query[RegionQuery]) -> Any:
 )
 def record_spot_check(request: HttpRequest, listing_id: Id, payload: SpotCheckIn) -> Any:
     listing = _listings().get_visible(request.user, pk=listing_id)
-    check = services.spot_check_record(
-        actor=request.user,
-        listing=listing,
-        checked_on=payload.checked_on,
-        inspectors=payload.inspectors,
-        result=payload.result,
-        findings=payload.findings,
-    )
+    with refusals(conflict={"whitelist.spot_check.not_listed"}):
+        check = services.spot_check_record(
+            actor=request.user,
+            listing=listing,
+            checked_on=payload.checked_on,
+            inspectors=payload.inspectors,
+            result=payload.result,
+            findings=payload.findings,
+        )
     return Status(201, check)
 
 
@@ -507,7 +510,7 @@ def propose_removal(request: HttpRequest, listing_id: Id, payload: RemovalIn) ->
     if payload.spot_check_id is not None:
         spot_check = listing.spot_checks.filter(pk=payload.spot_check_id).first()
         if spot_check is None:
-            raise ServiceError(
+            raise NotFoundRefused(
                 "whitelist.removal.spot_check",
                 _("This spot check is not one of this enterprise's."),
                 field="spot_check_id",
@@ -608,19 +611,22 @@ def assign_liaison(request: HttpRequest, enterprise_id: Id, payload: LiaisonIn) 
     def person(field: str, pk: int | None) -> Person | None:
         found = Person.objects.filter(pk=pk).first() if pk is not None else None
         if pk is not None and found is None:
-            raise ServiceError("liaison.person", _("There is no such person."), field=field)
+            raise NotFoundRefused("liaison.person", _("There is no such person."), field=field)
         return found
 
     institution = None
     if payload.medical_institution_id is not None:
         institution = Unit.objects.filter(pk=payload.medical_institution_id, kind=UnitKind.MEDICAL).first()
         if institution is None:
-            raise ServiceError("liaison.medical", _("Choose a medical institution."), field="medical_institution_id")
-    services.liaison_assign(
-        actor=request.user,
-        enterprise=enterprise,
-        liaison_cadre=person("liaison_cadre_id", payload.liaison_cadre_id),
-        epidemic_officer=person("epidemic_officer_id", payload.epidemic_officer_id),
-        medical_institution=institution,
-    )
+            raise NotFoundRefused("liaison.medical", _("Choose a medical institution."), field="medical_institution_id")
+    # Someone who does not serve the enterprise's county is out of reach for this assignment (404).
+    fields = {name: f"{name}_id" for name in ("liaison_cadre", "epidemic_officer", "medical_institution")}
+    with refusals(not_found={"liaison.region"}, fields=fields):
+        services.liaison_assign(
+            actor=request.user,
+            enterprise=enterprise,
+            liaison_cadre=person("liaison_cadre_id", payload.liaison_cadre_id),
+            epidemic_officer=person("epidemic_officer_id", payload.epidemic_officer_id),
+            medical_institution=institution,
+        )
     return _liaison_out(enterprise)

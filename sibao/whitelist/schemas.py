@@ -5,9 +5,19 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ConfigDict
 
-from sibao.core.api_types import Id, Input, IsoDate, optional_text, required_text
+from sibao.core.api_types import (
+    NOT_BLANK,
+    Id,
+    Input,
+    IsoDate,
+    Patch,
+    RegionCode,
+    filled_text,
+    optional_text,
+    required_text,
+)
 from sibao.core.sectors import Sector
 from sibao.core.workflow import history
 from sibao.enterprises.models import ServiceLevel
@@ -42,11 +52,13 @@ class CriteriaOut(Schema):
 
 
 class CriteriaIn(Input):
-    region_code: str = Field(..., min_length=6, max_length=12, description="发布标准的区划代码（本部门所在区划）")
+    region_code: RegionCode = Field(..., description="发布标准的区划代码（本部门所在区划）")
     sector: Sector
-    title: str = Field(..., max_length=128)
-    rule: dict[str, Any] = Field(..., description="条件规则：{all|any|none: [...]} 或 {field, op, value, label}")
-    source: str = Field("", max_length=128)
+    title: str = required_text(128)
+    rule: dict[str, Any] = Field(
+        ..., description="条件规则：{all|any|none: [...]} 或 {field, op, value, label}；字段与运算符见 core.rules"
+    )
+    source: str = optional_text(128)
 
 
 class CriteriaMatchesOut(Schema):
@@ -59,19 +71,19 @@ class CriteriaMatchesOut(Schema):
 
 
 class ApplicationIn(Input):
-    contact_name: str = Field("", max_length=64)
-    contact_phone: str = Field("", max_length=32)
-    statement: str = Field("", max_length=2000)
-    measures: str = Field("", max_length=2000)
+    contact_name: str = required_text(64)
+    contact_phone: str = required_text(32)
+    statement: str = required_text(2000)
+    measures: str = required_text(2000)
 
 
-class ApplicationPatch(Input):
+class ApplicationPatch(Patch):
     """Only the fields sent are changed."""
 
-    contact_name: str | None = Field(None, max_length=64)
-    contact_phone: str | None = Field(None, max_length=32)
-    statement: str | None = Field(None, max_length=2000)
-    measures: str | None = Field(None, max_length=2000)
+    contact_name: str | None = filled_text(64)
+    contact_phone: str | None = filled_text(32)
+    statement: str | None = filled_text(2000)
+    measures: str | None = filled_text(2000)
 
 
 class ApplicationOut(Schema):
@@ -177,8 +189,8 @@ class BatchOut(Schema):
 
 
 class BatchIn(Input):
-    application_ids: list[Id] = Field(..., min_length=1, max_length=500)
-    note: str = Field("", max_length=255)
+    application_ids: list[Id] = Field(..., min_length=1, max_length=500, json_schema_extra={"uniqueItems": True})
+    note: str = optional_text(255)
 
 
 class BatchRef(Schema):
@@ -258,15 +270,23 @@ class ListingStatusOut(Schema):
 
 
 class SpotCheckIn(Input):
-    checked_on: IsoDate
-    inspectors: str = Field("", max_length=255)
+    checked_on: IsoDate = Field(..., description="抽查日期（不晚于今天）")
+    inspectors: str = required_text(255)
     result: SpotCheckResult
-    findings: str = Field("", max_length=2000)
+    findings: str = optional_text(2000, description="结果不是“措施落实到位”时必填")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            # WL-8: a check that found problems says what they were.
+            "if": {"properties": {"result": {"not": {"const": SpotCheckResult.PASSED.value}}}},
+            "then": {"properties": {"findings": {"pattern": NOT_BLANK}}, "required": ["findings"]},
+        }
+    )
 
 
 class RemovalIn(Input):
     reason: RemovalReason
-    details: str = Field("", max_length=2000)
+    details: str = required_text(2000, description="移出的事实情况")
     spot_check_id: Id | None = None
 
 
