@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from sibao.core.errors import ServiceError, StateRefused
@@ -133,13 +133,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return _refusal(api, request, 401, "unauthenticated", _("Log in or send a valid API token."))
 
-    @api.exception_handler(Throttled)
-    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-        return _refusal(api, request, 429, "throttled", _("Too many requests: try again later."))
-
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        # ninja raises HttpError(403) when a session request lacks its CSRF token.
+        # ninja raises HttpError(400) for a body it cannot parse, HttpError(403) for a session request
+        # without its CSRF token.
+        if exc.status_code == 400:
+            return _refusal(api, request, 400, "invalid", _("The request body is not valid JSON."))
         if exc.status_code == 403:
             message = _("The CSRF check failed: send the CSRF token with a session, or use an API token.")
             return _refusal(api, request, 403, "csrf_failed", message)
