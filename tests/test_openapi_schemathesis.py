@@ -161,6 +161,7 @@ def fuzz(document: dict[str, Any], tokens: dict[str, str], objects: dict[str, li
         phases=[Phase.explicit, Phase.generate],
     )
     only = re.compile(os.environ.get("SIBAO_FUZZ_ONLY", ""))
+    client = Client(raise_request_exception=False)  # one client: each new one loads the middleware again
     for result in schema.get_all_operations():
         operation = result.ok()
         if not only.search(operation.label):
@@ -171,7 +172,7 @@ def fuzz(document: dict[str, Any], tokens: dict[str, str], objects: dict[str, li
             if case.meta.generation.mode.is_positive and run.cases % 2 and aim_at_objects(case, objects):
                 pass  # half the positive cases name existing objects (in and out of the caller's scope)
             for who, token in tokens.items():
-                response = send(case, {"Authorization": f"Bearer {token}"})
+                response = send(client, case, {"Authorization": f"Bearer {token}"})
                 run.requests += 1
                 run.statuses[response.status_code] += 1
                 try:
@@ -210,7 +211,7 @@ def remember(run: Run, who: str, case: Any, response: Response, failure: Failure
         run.failures[key] = f"{failure.title}: {' / '.join(lines[:3])}\n    {case.as_curl_command()}\n    -> {body}"
 
 
-def send(case: Any, headers: dict[str, str]) -> Response:
+def send(client: Client, case: Any, headers: dict[str, str]) -> Response:
     """Send a generated case through Django's test client, inside the test's transaction."""
     kwargs = case.as_transport_kwargs(base_url="http://testserver", headers=headers)
     prepared = requests.Request(
@@ -223,7 +224,8 @@ def send(case: Any, headers: dict[str, str]) -> Response:
         files=kwargs.get("files"),
     ).prepare()
     body = prepared.body or b""
-    answer = Client(raise_request_exception=False).generic(
+    client.cookies.clear()  # bearer tokens only: no session from a previous answer
+    answer = client.generic(
         prepared.method or "GET",
         prepared.path_url,
         data=body.encode() if isinstance(body, str) else body,

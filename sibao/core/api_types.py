@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
@@ -106,12 +106,17 @@ def _iso_datetime(value: Any) -> Any:
     raise PydanticCustomError("datetime_format", "Input should be a date and time (RFC 3339)")
 
 
-def _aware(value: datetime) -> datetime:
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+def _utc(value: datetime) -> datetime:
+    # In UTC from here on: PostgreSQL refuses offsets beyond ±15:59, which RFC 3339 allows (+17:06).
+    try:
+        aware = value if timezone.is_aware(value) else timezone.make_aware(value)
+        return aware.astimezone(UTC)
+    except (OverflowError, ValueError):  # 0001-01-01T00:00+08:00 is before year 1 in UTC
+        raise PydanticCustomError("datetime_range", "Input should be a date and time after year 1") from None
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime), AfterValidator(_aware)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime), AfterValidator(_utc)]
 
 
 # 统一社会信用代码 (GB 32100, EN-1) and 公民身份号码 (GB 11643): the shape here, the check characters in the
