@@ -286,9 +286,7 @@ def write_results(rows: list[Parsed], *, import_id: int, progress: ProgressFn | 
 # --- Services ----------------------------------------------------------------------------------------
 
 
-def results_import_submit(
-    *, actor: User, institution: str, file_name: str, content: IO[bytes] | bytes
-) -> TestImport:
+def results_import_submit(*, actor: User, institution: str, file_name: str, content: IO[bytes] | bytes) -> TestImport:
     """Register an uploaded file and import it (at once if small, else as a background task).
 
     The file (CSV or .xlsx, at most ``BULK_IMPORT_MAX_BYTES``) is checked by the upload validator and kept
