@@ -155,3 +155,13 @@ def test_each_workflow_action_has_its_own_endpoint_and_body(document: dict[str, 
     escalate = paths["/api/requests/{ticket_id}/actions/escalate"]["post"]["requestBody"]
     schema = escalate["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert set(document["components"]["schemas"][schema]["required"]) == {"reason_code", "reason"}
+
+
+@pytest.mark.parametrize("amount", [5.848414867960616e307, 1e21, -1e21])
+def test_an_amount_too_big_to_round_is_refused_not_crashed(personas: Personas, amount: float) -> None:
+    """The fuzz run sent an investment of 5.8e307: rounding it to the cent raised inside the validator (a 500)."""
+    client = client_for(personas.tongxu_hq)
+    response = send(client, "PATCH", f"/api/enterprises/{personas.ent_a.pk}", {"investment": amount})
+    assert response.status_code == 422 and response.json()["field"] == "investment"
+    personas.ent_a.refresh_from_db()
+    assert personas.ent_a.investment < 10**12

@@ -76,6 +76,13 @@ UNSTATABLE_RULES = {
     "whitelist.criteria.invalid": "a rule names registered enterprise fields with operators that fit them",
     "whitelist.attachment.type": "an application's attachment is a PDF, JPG, PNG, DOC or DOCX file",
     "whitelist.attachment.content": "the file is really of the format its name says",
+    "enterprises.import.type": "a registry import is an XLSX or CSV file, whatever the part's media type says",
+    "employees.import.type": "a registry import is an XLSX or CSV file, whatever the part's media type says",
+    "pharmacy.import.type": "a registry import is an XLSX or CSV file, whatever the part's media type says",
+    "epidemic.results.type": "a result file is an XLSX or CSV file, whatever the part's media type says",
+    "venues.import.type": "a scan file is an XLSX or CSV file, whatever the part's media type says",
+    # Text fields declare NO_NUL; a free-form object (a rule tree) cannot declare it for its keys and nested values.
+    "request.nul": "no NUL character anywhere in the request, free-form objects included",
 }
 
 

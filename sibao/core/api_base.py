@@ -31,7 +31,7 @@ class NulRefusingParser(Parser):
         for key, values in data.lists():
             if any(isinstance(value, str) and "\x00" in value for value in [key, *values]):
                 message = _("The request contains a NUL character, which is not allowed in any field.")
-                raise ServiceError("invalid", message, field=key)
+                raise ServiceError("request.nul", message, field=key)
         return super().parse_querydict(data, list_fields, request)
 
 

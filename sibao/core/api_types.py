@@ -147,6 +147,7 @@ RegionCode = Annotated[str, Field(pattern=r"^[0-9]{6}([0-9]{3})?$", description=
 
 _AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
 _CENT = Decimal("0.01")
+_TOO_BIG_TO_ROUND = Decimal(10) ** 20
 
 
 def _amount(value: Any) -> Any:
@@ -154,7 +155,12 @@ def _amount(value: Any) -> Any:
     if isinstance(value, bool):
         raise PydanticCustomError("decimal_type", "Input should be an amount")
     if isinstance(value, int | float):
-        return Decimal(str(value)).quantize(_CENT, rounding=ROUND_HALF_UP)
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise PydanticCustomError("decimal_type", "Input should be an amount")
+        if abs(number) >= _TOO_BIG_TO_ROUND:  # left for max_digits to refuse (quantize would raise instead)
+            return number
+        return number.quantize(_CENT, rounding=ROUND_HALF_UP)
     if isinstance(value, Decimal) or (isinstance(value, str) and _AMOUNT.fullmatch(value)):
         return value
     raise PydanticCustomError("decimal_type", "Input should be an amount: a number or a string like 1234.56")

@@ -51,7 +51,7 @@ class RefuseNulCharactersMiddleware:
         if self._carries_nul(request):
             message = _("The request contains a NUL character, which is not allowed in any field.")
             if request.path.startswith("/api/"):
-                return JsonResponse({"code": "invalid", "message": message, "field": None}, status=400)
+                return JsonResponse({"code": "request.nul", "message": message, "field": None}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 

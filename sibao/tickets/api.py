@@ -425,7 +425,7 @@ def add_routing_rule(request: AuthenticatedRequest, payload: RoutingRuleIn) -> A
     require(request, Capability.TICKET_TRIAGE)
     region = Region.objects.active().filter(code=payload.region_code).first()
     if region is None:
-        raise ServiceError("tickets.routing.region", _("There is no region with this code."), field="region_code")
+        raise NotFoundRefused("tickets.routing.region", _("There is no region with this code."), field="region_code")
     data = payload.dict(exclude={"region_code"})
     try:
         rule = services.routing_rule_add(actor=request.user, region=region, data=data)

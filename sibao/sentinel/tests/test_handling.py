@@ -160,7 +160,7 @@ def test_a_reassign_refusal_never_names_the_user_behind_an_id(personas: Personas
         )
         for pk in (stranger.pk, personas.henan_hq.pk, 10**9)
     ]
-    assert {answer.status_code for answer in answers} == {400}
+    assert {answer.status_code for answer in answers} == {404}  # a reference out of reach (issue 8 #10)
     assert len({answer.content for answer in answers}) == 1  # a real user answers like no user at all
     assert "李新郑" not in answers[0].content.decode() and stranger.username not in answers[0].content.decode()
     with pytest.raises(ServiceError) as refused:
