@@ -18,6 +18,7 @@ urlpatterns = [
     path("venues/", include("sibao.venues.urls")),
     path("incidents/", include("sibao.incidents.urls")),
     path("readiness/", include("sibao.readiness.urls")),
+    path("operations/", include("sibao.operations.urls")),
     path("warnings/", include("sibao.sentinel.urls")),
     path("public/", include("sibao.whitelist.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

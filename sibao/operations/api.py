@@ -1,0 +1,220 @@
+"""EN-3 endpoints (X-5): an enterprise's own system files the day's report; officials read the reports, who has
+not reported, the maintained figures of a region and sector, import a spreadsheet, close warnings. The same
+selectors and services as the pages, under the same scope (out of scope → 404)."""
+
+from datetime import date
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.api_types import Id
+from sibao.core.errors import PermissionRefused
+from sibao.core.import_api import JOB_RESPONSES, job_response
+from sibao.core.import_jobs import import_job_submit
+from sibao.core.roles import Capability, Role, has_capability
+from sibao.core.sectors import Sector
+from sibao.core.summaries import refreshed_at
+from sibao.enterprises.models import Enterprise
+from sibao.enterprises.schemas import ErrorOut
+from sibao.operations import selectors, services
+from sibao.operations.deadlines import report_deadline
+from sibao.operations.models import Channel, ProductionStatus, WarningStatus
+from sibao.operations.schemas import (
+    OperatingMissingOut,
+    OperatingReportIn,
+    OperatingReportOut,
+    OperatingSummaryOut,
+    OperatingValuesIn,
+    OperatingWarningCloseIn,
+    OperatingWarningOut,
+)
+from sibao.operations.summaries import NAME, figures
+from sibao.regions.models import Region
+
+router = Router(tags=["operations"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+
+
+def _values(payload: OperatingValuesIn) -> dict[str, Any]:
+    return payload.dict(include=set(services.VALUE_FIELDS))
+
+
+class OperatingReportFilters(Schema):
+    day: date | None = None
+    region: str = ""
+    sector: Sector | None = None
+    status: ProductionStatus | None = None
+    not_normal: bool = False
+    late: bool = False
+    enterprise: Id | None = None
+
+
+@router.get("/reports", response={200: list[OperatingReportOut], **ERRORS}, summary="Operating reports in scope")
+@paginate(BoundedLimitOffset)
+def list_reports(request: HttpRequest, filters: Query[OperatingReportFilters]) -> Any:
+    _require(request, Capability.OPERATIONS_VIEW)
+    status = selectors.NOT_NORMAL_FILTER if filters.not_normal else (filters.status or "")
+    return selectors.report_list(
+        user=request.user,
+        filters=selectors.ReportFilters(
+            day=filters.day,
+            region_code=filters.region,
+            sector=filters.sector or "",
+            status=status,
+            late=filters.late,
+            enterprise_id=filters.enterprise,
+        ),
+    )
+
+
+@router.post("/reports", response={201: OperatingReportOut, **ERRORS}, summary="File the day's operating report")
+def file_report(request: HttpRequest, payload: OperatingReportIn) -> Any:
+    _require(request, Capability.OPERATIONS_REPORT)
+    pk = payload.enterprise_id if payload.enterprise_id is not None else getattr(request.user, "enterprise_id", None)
+    if pk is None:
+        raise Http404
+    enterprise: Enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=pk)
+    report = services.operating_report_file(
+        actor=request.user,
+        enterprise=enterprise,
+        day=payload.day or timezone.localdate(),
+        values=_values(payload),
+        channel=Channel.API,
+    )
+    return Status(201, report)
+
+
+@router.get(
+    "/reports/missing",
+    response={200: list[OperatingMissingOut], **ERRORS},
+    summary="Whitelisted enterprises in scope without a report for the day",
+)
+@paginate(BoundedLimitOffset)
+def missing_reports(
+    request: HttpRequest, day: date | None = None, region: str = "", sector: Sector | None = None, overdue: bool = False
+) -> Any:
+    _require(request, Capability.OPERATIONS_VIEW)
+    day = day or timezone.localdate()
+    now = timezone.now()
+    enterprises = selectors.missing_list(
+        user=request.user, day=day, region_code=region, sector=sector or "", overdue=overdue, now=now
+    )
+    return _MissingRows(enterprises, day, now)
+
+
+class _MissingRows:
+    """The missing list as API rows, each with its deadline; sliced by the paginator before it is read."""
+
+    def __init__(self, enterprises: Any, day: date, now: Any) -> None:
+        self.enterprises, self.day, self.now = enterprises, day, now
+
+    def __len__(self) -> int:
+        return int(self.enterprises.count())
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        rows = []
+        for enterprise in self.enterprises[index]:
+            due = report_deadline(enterprise.region, self.day)
+            rows.append(
+                {
+                    "id": enterprise.pk,
+                    "name": enterprise.name,
+                    "uscc": enterprise.uscc,
+                    "sector": enterprise.sector,
+                    "region": enterprise.region,
+                    "due_at": due,
+                    "overdue": self.now >= due,
+                }
+            )
+        return rows
+
+
+@router.get(
+    "/summary",
+    response={200: OperatingSummaryOut, **ERRORS},
+    summary="Today's maintained figures of a region in scope (status counts, reported / due)",
+)
+def summary(request: HttpRequest, region: str = "", sector: Sector | None = None) -> Any:
+    _require(request, Capability.OPERATIONS_VIEW)
+    user: Any = request.user
+    if user.role == Role.ENTERPRISE:
+        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+    own = user.region if user.region_id else None
+    place = Region.objects.filter(code=region).first() if region else own
+    if region and (place is None or (own is not None and not own.contains(place))):
+        raise Http404
+    if own is None and not (user.is_superuser or user.role == Role.ADMINISTRATOR):
+        raise Http404
+    chosen = user.sector or (sector or "")
+    found = figures(place, chosen)
+    return {
+        "day": found.day,
+        "region": place,
+        "sector": chosen,
+        **{name: getattr(found, name) for name in ("due", "reported", "missing", "overdue", "late")},
+        **{name: getattr(found, name) for name in ("normal", "closed_loop", "reduced", "halted", "not_normal")},
+        "not_normal_percent": found.not_normal_percent,
+        "refreshed_at": refreshed_at(NAME),
+    }
+
+
+@router.get("/reports/{int:report_id}", response={200: OperatingReportOut, **ERRORS}, summary="One operating report")
+def get_report(request: HttpRequest, report_id: int) -> Any:
+    _require(request, Capability.OPERATIONS_VIEW)
+    return selectors.report_get(user=request.user, pk=report_id)
+
+
+@router.put("/reports/{int:report_id}", response={200: OperatingReportOut, **ERRORS}, summary="Correct today's report")
+def correct_report(request: HttpRequest, report_id: int, payload: OperatingValuesIn) -> Any:
+    _require(request, Capability.OPERATIONS_REPORT)
+    report = selectors.report_get(user=request.user, pk=report_id)
+    return services.operating_report_correct(actor=request.user, report=report, values=_values(payload))
+
+
+@router.post(
+    "/reports/import",
+    response={**JOB_RESPONSES, **ERRORS},
+    summary="Import many firms' reports (dry run by default): a job, finished (200) or running (202)",
+)
+def import_reports(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
+    job = import_job_submit(
+        actor=request.user,
+        kind="operating_reports",
+        upload=file,
+        file_name=file.name or "upload.xlsx",
+        commit=not dry_run,
+    )
+    return job_response(job)
+
+
+@router.get(
+    "/warnings", response={200: list[OperatingWarningOut], **ERRORS}, summary="Missing-report warnings in scope"
+)
+@paginate(BoundedLimitOffset)
+def list_warnings(request: HttpRequest, status: WarningStatus | None = None, region: str = "") -> Any:
+    _require(request, Capability.OPERATIONS_VIEW)
+    return selectors.warning_list(
+        user=request.user, filters=selectors.WarningFilters(status=status or "", region_code=region)
+    )
+
+
+@router.post(
+    "/warnings/{int:warning_id}/close",
+    response={200: OperatingWarningOut, **ERRORS},
+    summary="Close a missing-report warning with a note",
+)
+def close_warning(request: HttpRequest, warning_id: int, payload: OperatingWarningCloseIn) -> Any:
+    _require(request, Capability.OPERATIONS_REPORT)
+    warning = selectors.warning_get(user=request.user, pk=warning_id)
+    return services.operating_warning_close(actor=request.user, warning=warning, note=payload.note)
