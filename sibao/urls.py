@@ -1,11 +1,23 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from sibao.api import api
 from sibao.home import views as home_views
 
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says (issue 11 #5)."""
+    return redirect(static("sibao/favicon.ico"), permanent=False)
+
+
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("workbench/", home_views.workbench, name="workbench"),
+    path("favicon.ico", favicon),
     path("accounts/", include("sibao.accounts.urls")),
     path("enterprises/", include("sibao.enterprises.urls")),
     path("organisation/", include("sibao.organisation.urls")),

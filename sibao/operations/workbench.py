@@ -21,7 +21,8 @@ NOT_REPORTED_TODAY = WorkItem(
     key="operations.not_reported",
     label=_("Operating reports not filed today"),
     order=60,
-    applies=lambda user: has_capability(user, Capability.OPERATIONS_VIEW),
+    # The enterprise itself and those who follow its reports up (township, sector department, HQ office).
+    applies=lambda user: has_capability(user, Capability.OPERATIONS_REPORT),
     rows=_missing_today,
     url=lambda user: reverse("operations:missing"),
     icon="clipboard-data",
