@@ -8,7 +8,6 @@ from sibao.api import api
 from sibao.home import views as home_views
 
 
-
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico whatever the page says (issue 11 #5)."""
     return redirect(static("sibao/favicon.ico"), permanent=False)
