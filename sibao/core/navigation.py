@@ -15,7 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -43,15 +43,15 @@ class NavGroup:
 GROUPS: dict[str, Group] = {
     group.key: group
     for group in (
-        Group(NavGroup.OVERVIEW, _("Overview"), "speedometer2", 10),
-        Group(NavGroup.ENTERPRISES, _("Enterprises"), "building", 20),
-        Group(NavGroup.WHITELIST, _("Whitelist"), "patch-check", 30),
-        Group(NavGroup.REQUESTS, _("Requests"), "chat-left-text", 40),
-        Group(NavGroup.EPIDEMIC, _("Epidemic control"), "shield-plus", 50),
-        Group(NavGroup.EMERGENCY, _("Emergency"), "exclamation-diamond", 60),
-        Group(NavGroup.LOGISTICS, _("Logistics"), "truck", 70),
-        Group(NavGroup.POLICIES, _("Policies"), "journal-richtext", 80),
-        Group(NavGroup.SYSTEM, _("System"), "gear", 90),
+        Group(NavGroup.OVERVIEW, pgettext_lazy("menu group", "Overview"), "speedometer2", 10),
+        Group(NavGroup.ENTERPRISES, pgettext_lazy("menu group", "Enterprises"), "building", 20),
+        Group(NavGroup.WHITELIST, pgettext_lazy("menu group", "Whitelist"), "patch-check", 30),
+        Group(NavGroup.REQUESTS, pgettext_lazy("menu group", "Requests"), "chat-left-text", 40),
+        Group(NavGroup.EPIDEMIC, pgettext_lazy("menu group", "Epidemic control"), "shield-plus", 50),
+        Group(NavGroup.EMERGENCY, pgettext_lazy("menu group", "Emergency"), "exclamation-diamond", 60),
+        Group(NavGroup.LOGISTICS, pgettext_lazy("menu group", "Logistics"), "truck", 70),
+        Group(NavGroup.POLICIES, pgettext_lazy("menu group", "Policies"), "journal-richtext", 80),
+        Group(NavGroup.SYSTEM, pgettext_lazy("menu group", "System"), "gear", 90),
     )
 }
 
