@@ -4,8 +4,10 @@ user's role may open them, grouped by domain, with the current page's entry and 
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from sibao.accounts.models import User
 from sibao.core.navigation import GROUPS, NavItem, navigation_items
 
 # Cookies written by static/sibao/sibao.js when the user folds a group or the whole sidebar, read here so the
@@ -36,8 +38,8 @@ class Section:
         return any(entry.active for entry in self.entries)
 
 
-def visible_items(user: Any) -> list[NavItem]:
-    if not getattr(user, "is_authenticated", False):
+def visible_items(user: User | AnonymousUser) -> list[NavItem]:
+    if not isinstance(user, User) or not user.is_authenticated:
         return []
     return [
         item
@@ -55,7 +57,7 @@ def _active_url(urls: list[str], path: str) -> str:
     return max(candidates, key=len, default="")
 
 
-def nav_for(user: Any, path: str = "", closed: frozenset[str] = frozenset()) -> list[Section]:
+def nav_for(user: User | AnonymousUser, path: str = "", closed: frozenset[str] = frozenset()) -> list[Section]:
     items = visible_items(user)
     entries = [(item, Entry(item.label, reverse(item.url_name), item.icon, item.url_name)) for item in items]
     active = _active_url([entry.url for _item, entry in entries], path)

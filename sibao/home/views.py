@@ -1,25 +1,24 @@
 """The landing page and the "待我处理" workbench (issue 11 #4). The command screen for the HQ roles lives in its
 own app; everyone else lands on what waits for them."""
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.roles import Role
 from sibao.enterprises.models import Enterprise
 from sibao.home.workbench import work_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("workbench")
 
 
 @login_required
-def workbench(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def workbench(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     work = work_for(user)
     own = None
     if user.role == Role.ENTERPRISE and user.enterprise_id:

@@ -2,8 +2,8 @@
 user, each with the number of rows of the list it links to — one count query per item, whatever the data."""
 
 from dataclasses import dataclass
-from typing import Any
 
+from sibao.accounts.models import User
 from sibao.core.workbench import WorkItem, registered_work_items
 
 
@@ -14,9 +14,7 @@ class Work:
     url: str
 
 
-def work_for(user: Any) -> list[Work]:
+def work_for(user: User) -> list[Work]:
     return [
-        Work(item, item.rows(user).count(), item.url(user))
-        for item in registered_work_items()
-        if item.applies(user)
+        Work(item, item.rows(user).count(), item.url(user)) for item in registered_work_items() if item.applies(user)
     ]

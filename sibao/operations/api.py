@@ -5,23 +5,24 @@ selectors and services as the pages, under the same scope (out of scope → 404)
 from datetime import date
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
+from sibao.core.api_types import SPREADSHEETS, Id, Input, IsoDate, optional_text, uploads
 from sibao.core.errors import PermissionRefused
 from sibao.core.import_api import JOB_RESPONSES, job_response
 from sibao.core.import_jobs import import_job_submit
-from sibao.core.roles import Capability, Role, has_capability
+from sibao.core.roles import Capability, Role
 from sibao.core.sectors import Sector
 from sibao.core.summaries import refreshed_at
 from sibao.enterprises.models import Enterprise
-from sibao.enterprises.schemas import ErrorOut
 from sibao.operations import selectors, services
 from sibao.operations.deadlines import report_deadline
 from sibao.operations.models import Channel, ProductionStatus, WarningStatus
@@ -38,21 +39,15 @@ from sibao.operations.summaries import NAME, figures
 from sibao.regions.models import Region
 
 router = Router(tags=["operations"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
 def _values(payload: OperatingValuesIn) -> dict[str, Any]:
     return payload.dict(include=set(services.VALUE_FIELDS))
 
 
-class OperatingReportFilters(Schema):
-    day: date | None = None
-    region: str = ""
+class OperatingReportFilters(Input):
+    day: IsoDate | None = None
+    region: str = optional_text(12, description="区划代码（含下级）")
     sector: Sector | None = None
     status: ProductionStatus | None = None
     not_normal: bool = False
@@ -60,10 +55,10 @@ class OperatingReportFilters(Schema):
     enterprise: Id | None = None
 
 
-@router.get("/reports", response={200: list[OperatingReportOut], **ERRORS}, summary="Operating reports in scope")
+@router.get("/reports", response=responses({200: list[OperatingReportOut]}), summary="Operating reports in scope")
 @paginate(BoundedLimitOffset)
-def list_reports(request: HttpRequest, filters: Query[OperatingReportFilters]) -> Any:
-    _require(request, Capability.OPERATIONS_VIEW)
+def list_reports(request: AuthenticatedRequest, filters: Query[OperatingReportFilters]) -> Any:
+    require(request, Capability.OPERATIONS_VIEW)
     status = selectors.NOT_NORMAL_FILTER if filters.not_normal else (filters.status or "")
     return selectors.report_list(
         user=request.user,
@@ -78,9 +73,9 @@ def list_reports(request: HttpRequest, filters: Query[OperatingReportFilters]) -
     )
 
 
-@router.post("/reports", response={201: OperatingReportOut, **ERRORS}, summary="File the day's operating report")
-def file_report(request: HttpRequest, payload: OperatingReportIn) -> Any:
-    _require(request, Capability.OPERATIONS_REPORT)
+@router.post("/reports", response=responses({201: OperatingReportOut}), summary="File the day's operating report")
+def file_report(request: AuthenticatedRequest, payload: OperatingReportIn) -> Any:
+    require(request, Capability.OPERATIONS_REPORT)
     pk = payload.enterprise_id if payload.enterprise_id is not None else getattr(request.user, "enterprise_id", None)
     if pk is None:
         raise Http404
@@ -95,20 +90,40 @@ def file_report(request: HttpRequest, payload: OperatingReportIn) -> Any:
     return Status(201, report)
 
 
+class OperatingMissingFilters(Input):
+    day: IsoDate | None = Field(None, description="省略表示今天")
+    region: str = optional_text(12, description="区划代码（含下级）")
+    sector: Sector | None = None
+    overdue: bool = Field(False, description="只列已过报送时限的")
+
+
+class OperatingSummaryQuery(Input):
+    region: str = optional_text(12, description="区划代码；省略表示本人辖区")
+    sector: Sector | None = None
+
+
+class OperatingWarningFilters(Input):
+    status: WarningStatus | None = None
+    region: str = optional_text(12, description="区划代码（含下级）")
+
+
 @router.get(
     "/reports/missing",
-    response={200: list[OperatingMissingOut], **ERRORS},
+    response=responses({200: list[OperatingMissingOut]}),
     summary="Whitelisted enterprises in scope without a report for the day",
 )
 @paginate(BoundedLimitOffset)
-def missing_reports(
-    request: HttpRequest, day: date | None = None, region: str = "", sector: Sector | None = None, overdue: bool = False
-) -> Any:
-    _require(request, Capability.OPERATIONS_VIEW)
-    day = day or timezone.localdate()
+def missing_reports(request: AuthenticatedRequest, filters: Query[OperatingMissingFilters]) -> Any:
+    require(request, Capability.OPERATIONS_VIEW)
+    day = filters.day or timezone.localdate()
     now = timezone.now()
     enterprises = selectors.missing_list(
-        user=request.user, day=day, region_code=region, sector=sector or "", overdue=overdue, now=now
+        user=request.user,
+        day=day,
+        region_code=filters.region,
+        sector=filters.sector or "",
+        overdue=filters.overdue,
+        now=now,
     )
     return _MissingRows(enterprises, day, now)
 
@@ -142,12 +157,13 @@ class _MissingRows:
 
 @router.get(
     "/summary",
-    response={200: OperatingSummaryOut, **ERRORS},
+    response=responses({200: OperatingSummaryOut}),
     summary="Today's maintained figures of a region in scope (status counts, reported / due)",
 )
-def summary(request: HttpRequest, region: str = "", sector: Sector | None = None) -> Any:
-    _require(request, Capability.OPERATIONS_VIEW)
-    user: Any = request.user
+def summary(request: AuthenticatedRequest, query: Query[OperatingSummaryQuery]) -> Any:
+    require(request, Capability.OPERATIONS_VIEW)
+    region, sector = query.region, query.sector
+    user = request.user
     if user.role == Role.ENTERPRISE:
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
     own = user.region if user.region_id else None
@@ -169,25 +185,26 @@ def summary(request: HttpRequest, region: str = "", sector: Sector | None = None
     }
 
 
-@router.get("/reports/{int:report_id}", response={200: OperatingReportOut, **ERRORS}, summary="One operating report")
-def get_report(request: HttpRequest, report_id: int) -> Any:
-    _require(request, Capability.OPERATIONS_VIEW)
+@router.get("/reports/{int:report_id}", response=responses({200: OperatingReportOut}), summary="One operating report")
+def get_report(request: AuthenticatedRequest, report_id: Id) -> Any:
+    require(request, Capability.OPERATIONS_VIEW)
     return selectors.report_get(user=request.user, pk=report_id)
 
 
-@router.put("/reports/{int:report_id}", response={200: OperatingReportOut, **ERRORS}, summary="Correct today's report")
-def correct_report(request: HttpRequest, report_id: int, payload: OperatingValuesIn) -> Any:
-    _require(request, Capability.OPERATIONS_REPORT)
+@router.put("/reports/{int:report_id}", response=responses({200: OperatingReportOut}), summary="Correct today's report")
+def correct_report(request: AuthenticatedRequest, report_id: Id, payload: OperatingValuesIn) -> Any:
+    require(request, Capability.OPERATIONS_REPORT)
     report = selectors.report_get(user=request.user, pk=report_id)
     return services.operating_report_correct(actor=request.user, report=report, values=_values(payload))
 
 
 @router.post(
     "/reports/import",
-    response={**JOB_RESPONSES, **ERRORS},
+    response=responses({**JOB_RESPONSES}),
     summary="Import many firms' reports (dry run by default): a job, finished (200) or running (202)",
+    openapi_extra=uploads(file=SPREADSHEETS),
 )
-def import_reports(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
+def import_reports(request: AuthenticatedRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
     job = import_job_submit(
         actor=request.user,
         kind="operating_reports",
@@ -199,22 +216,22 @@ def import_reports(request: HttpRequest, file: File[UploadedFile], dry_run: bool
 
 
 @router.get(
-    "/warnings", response={200: list[OperatingWarningOut], **ERRORS}, summary="Missing-report warnings in scope"
+    "/warnings", response=responses({200: list[OperatingWarningOut]}), summary="Missing-report warnings in scope"
 )
 @paginate(BoundedLimitOffset)
-def list_warnings(request: HttpRequest, status: WarningStatus | None = None, region: str = "") -> Any:
-    _require(request, Capability.OPERATIONS_VIEW)
+def list_warnings(request: AuthenticatedRequest, filters: Query[OperatingWarningFilters]) -> Any:
+    require(request, Capability.OPERATIONS_VIEW)
     return selectors.warning_list(
-        user=request.user, filters=selectors.WarningFilters(status=status or "", region_code=region)
+        user=request.user, filters=selectors.WarningFilters(status=filters.status or "", region_code=filters.region)
     )
 
 
 @router.post(
     "/warnings/{int:warning_id}/close",
-    response={200: OperatingWarningOut, **ERRORS},
+    response=responses({200: OperatingWarningOut}),
     summary="Close a missing-report warning with a note",
 )
-def close_warning(request: HttpRequest, warning_id: int, payload: OperatingWarningCloseIn) -> Any:
-    _require(request, Capability.OPERATIONS_REPORT)
+def close_warning(request: AuthenticatedRequest, warning_id: Id, payload: OperatingWarningCloseIn) -> Any:
+    require(request, Capability.OPERATIONS_REPORT)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     return services.operating_warning_close(actor=request.user, warning=warning, note=payload.note)

@@ -38,7 +38,7 @@ def _official(enterprise: Enterprise, officials: list[User]) -> User | None:
     """The HQ office nearest to the firm (it files for firms without an account of their own)."""
     path = enterprise.region.path
     inside = [user for user in officials if user.region is not None and path.startswith(user.region.path)]
-    return max(inside, key=lambda user: len(user.region.path), default=None)
+    return max(inside, key=lambda user: len(user.region.path if user.region else ""), default=None)
 
 
 def _values(rng: random.Random, enterprise: Enterprise, back: int, index: int) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.errors import ServiceError
 from sibao.core.import_jobs import ImportKind
 from sibao.core.imports import Column, Importer, RowInvalid
@@ -74,7 +75,7 @@ class _Row:
 
 
 class _RowParser:
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: User) -> None:
         self.actor = actor
         self.today = timezone.localdate()
         self.seen: dict[tuple[str, date], int] = {}
@@ -143,7 +144,7 @@ class _RowParser:
         return _Row(enterprise, day, values, existing)
 
 
-def _save(actor: Any, rows: list[_Row]) -> dict[str, int]:
+def _save(actor: User, rows: list[_Row]) -> dict[str, int]:
     filed = corrected = 0
     for row in rows:
         if row.existing is not None:
@@ -157,7 +158,7 @@ def _save(actor: Any, rows: list[_Row]) -> dict[str, int]:
     return {"saved": filed + corrected, "filed": filed, "corrected": corrected}
 
 
-def report_importer(*, actor: Any) -> Importer[_Row]:
+def report_importer(*, actor: User) -> Importer[_Row]:
     return Importer(
         columns=COLUMNS, parse_row=_RowParser(actor), save_rows=lambda rows: _save(actor, rows), max_rows=20_000
     )

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input, IsoDate, optional_text, required_text
 from sibao.operations.models import ProductionStatus
 
 
@@ -21,7 +21,7 @@ class OperatingRegionRef(Schema):
     name: str
 
 
-class OperatingValuesIn(Schema):
+class OperatingValuesIn(Input):
     status: ProductionStatus
     staff_on_site: int = Field(..., description="在岗人数（≥ 0，不超过职工总数）")
     staff_total: int = Field(..., description="职工总数（≥ 0）")
@@ -29,13 +29,13 @@ class OperatingValuesIn(Schema):
     raw_material_days: Decimal = Field(..., description="原材料可用天数（≥ 0，一位小数）")
     finished_goods_days: Decimal = Field(..., description="产成品库存天数（≥ 0，一位小数）")
     output_month: Decimal = Field(..., description="本月产值（万元，≥ 0）")
-    problem_category: str = Field("", max_length=20, description="问题类别（诉求类别的取值），可空")
-    main_problem: str = Field("", max_length=2000, description="主要问题，可空")
+    problem_category: str = optional_text(20, description="问题类别（诉求类别的取值），可空")
+    main_problem: str = optional_text(2000, description="主要问题，可空")
 
 
 class OperatingReportIn(OperatingValuesIn):
     enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
-    day: date | None = Field(None, description="省略表示今天")
+    day: IsoDate | None = Field(None, description="省略表示今天")
 
 
 class OperatingReportOut(Schema):
@@ -97,5 +97,5 @@ class OperatingWarningOut(Schema):
     note: str
 
 
-class OperatingWarningCloseIn(Schema):
-    note: str = Field(..., min_length=1, max_length=2000)
+class OperatingWarningCloseIn(Input):
+    note: str = required_text(2000)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from sibao.accounts.models import User
 from sibao.enterprises.models import Enterprise
 from sibao.operations.deadlines import past_deadline_q
 from sibao.operations.models import NOT_NORMAL, OperatingReport, OperatingWarning, WarningStatus
@@ -34,7 +35,7 @@ class ReportFilters:
     enterprise_id: int | None = None
 
 
-def report_list(*, user: Any, filters: ReportFilters | None = None) -> QuerySet[OperatingReport]:
+def report_list(*, user: User, filters: ReportFilters | None = None) -> QuerySet[OperatingReport]:
     filters = filters or ReportFilters()
     reports = OperatingReport.objects.visible_to(user).select_related("enterprise", "enterprise__region", "filed_by")
     if filters.day is not None:
@@ -53,7 +54,7 @@ def report_list(*, user: Any, filters: ReportFilters | None = None) -> QuerySet[
     return reports.order_by("-day", "enterprise__name", "pk")
 
 
-def report_get(*, user: Any, pk: Any) -> OperatingReport:
+def report_get(*, user: User, pk: Any) -> OperatingReport:
     report: OperatingReport = OperatingReport.objects.select_related(
         "enterprise", "enterprise__region", "filed_by"
     ).get_visible(user, pk=pk)
@@ -71,7 +72,7 @@ def filed_q(day: date, enterprise_ref: str = "pk") -> Exists:
 
 def missing_list(
     *,
-    user: Any,
+    user: User,
     day: date,
     region_code: str = "",
     sector: str = "",
@@ -97,7 +98,7 @@ class WarningFilters:
     sector: str = ""
 
 
-def warning_list(*, user: Any, filters: WarningFilters | None = None) -> QuerySet[OperatingWarning]:
+def warning_list(*, user: User, filters: WarningFilters | None = None) -> QuerySet[OperatingWarning]:
     filters = filters or WarningFilters()
     warnings = OperatingWarning.objects.visible_to(user).select_related("enterprise", "enterprise__region", "closed_by")
     if filters.status:
@@ -110,13 +111,13 @@ def warning_list(*, user: Any, filters: WarningFilters | None = None) -> QuerySe
     return warnings.order_by("-day", "enterprise__region__code", "enterprise__name", "pk")
 
 
-def warning_get(*, user: Any, pk: Any) -> OperatingWarning:
+def warning_get(*, user: User, pk: Any) -> OperatingWarning:
     warning: OperatingWarning = OperatingWarning.objects.select_related(
         "enterprise", "enterprise__region", "closed_by"
     ).get_visible(user, pk=pk)
     return warning
 
 
-def enterprises_to_report_for(*, user: Any) -> QuerySet[Enterprise]:
+def enterprises_to_report_for(*, user: User) -> QuerySet[Enterprise]:
     """The enterprises an official may choose on the filing form: its scope's whitelisted ones first."""
     return Enterprise.objects.visible_to(user).select_related("region").order_by("name", "pk")

@@ -13,10 +13,10 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.models import TransitionLog
@@ -37,7 +37,7 @@ MAX_OUTPUT = Decimal("999999999999.99")
 NOTE_MAX_LENGTH = 2000
 
 # The words of each field in refusals (the page labels say the same).
-LABELS: dict[str, str | Promise] = {
+LABELS: dict[str, Any] = {  # lazy strings (django-stubs types them apart from Promise)
     "status": gettext_lazy("Production status"),
     "staff_on_site": gettext_lazy("Staff on site"),
     "staff_total": gettext_lazy("Total staff"),
@@ -139,7 +139,7 @@ def clean_values(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def acts_for(actor: Any, enterprise: Enterprise) -> bool:
+def acts_for(actor: User, enterprise: Enterprise) -> bool:
     """The enterprise itself, or an official who may file for enterprises of its area (township, sector
     department, HQ office) and sees this one."""
     if actor is None or not has_capability(actor, Capability.OPERATIONS_REPORT):
@@ -149,7 +149,7 @@ def acts_for(actor: Any, enterprise: Enterprise) -> bool:
     return Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
 
 
-def _require_acts_for(actor: Any, enterprise: Enterprise) -> None:
+def _require_acts_for(actor: User, enterprise: Enterprise) -> None:
     if not acts_for(actor, enterprise):
         raise PermissionRefused("operations.report.forbidden", _("You may not file reports for this enterprise."))
 
@@ -196,7 +196,7 @@ def _lift_warning(enterprise: Enterprise, day: date, at: datetime) -> None:
 
 def operating_report_file(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     day: date,
     values: Mapping[str, Any],
@@ -229,7 +229,7 @@ def operating_report_file(
 
 
 def operating_report_correct(
-    *, actor: Any, report: OperatingReport, values: Mapping[str, Any], now: datetime | None = None
+    *, actor: User, report: OperatingReport, values: Mapping[str, Any], now: datetime | None = None
 ) -> OperatingReport:
     """Correct today's report (same rights as filing); a past day's report is a record and stays as filed.
     The audit log keeps the values before and after."""
@@ -289,7 +289,7 @@ def missing_report_sweep(day: date, now: datetime | None = None) -> dict[str, in
     return {"raised": raised}
 
 
-def operating_warning_close(*, actor: Any, warning: OperatingWarning, note: str) -> OperatingWarning:
+def operating_warning_close(*, actor: User, warning: OperatingWarning, note: str) -> OperatingWarning:
     """Close a warning with a note saying what was done (the firm was reached, it is on holiday …)."""
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:

@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.import_jobs import import_job_submit
 from sibao.core.import_views import import_job_context, job_page
@@ -41,15 +42,15 @@ from sibao.operations.workflows import may_close
 PAGE_SIZE = 50
 
 
-def _is_enterprise(request: HttpRequest) -> bool:
+def _is_enterprise(request: AuthenticatedRequest) -> bool:
     return getattr(request.user, "role", None) == Role.ENTERPRISE
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
+def _page(request: AuthenticatedRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_string(request: HttpRequest) -> str:
+def _query_string(request: AuthenticatedRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
@@ -61,7 +62,7 @@ def _refuse_in(form: Any, refused: ServiceError) -> None:
     form.add_error(refused.field if refused.field in form.fields else None, refused.message)
 
 
-def _target_enterprise(request: HttpRequest, pk: Any = None) -> Enterprise:
+def _target_enterprise(request: AuthenticatedRequest, pk: Any = None) -> Enterprise:
     """The user's own enterprise, or the one named by ``?enterprise=`` in the user's scope (404 outside)."""
     if _is_enterprise(request):
         pk = getattr(request.user, "enterprise_id", None)
@@ -73,7 +74,7 @@ def _target_enterprise(request: HttpRequest, pk: Any = None) -> Enterprise:
     return enterprise
 
 
-def _tabs(request: HttpRequest, active: str) -> dict[str, Any]:
+def _tabs(request: AuthenticatedRequest, active: str) -> dict[str, Any]:
     return {
         "tab": active,
         "can_import": has_capability(request.user, Capability.OPERATIONS_IMPORT),
@@ -86,7 +87,7 @@ def _tabs(request: HttpRequest, active: str) -> dict[str, Any]:
 
 @login_required
 @capability_required(Capability.OPERATIONS_VIEW)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """Officials: the day's reports with filters (region, sector, status, late). An enterprise: today's state
     and its own history."""
     today = timezone.localdate()
@@ -136,7 +137,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.OPERATIONS_VIEW)
-def missing(request: HttpRequest) -> HttpResponse:
+def missing(request: AuthenticatedRequest) -> HttpResponse:
     """Whitelisted enterprises without a report for the day (today by default), past the deadline marked."""
     form = MissingFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -181,7 +182,7 @@ def missing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.OPERATIONS_VIEW)
-def warnings(request: HttpRequest) -> HttpResponse:
+def warnings(request: AuthenticatedRequest) -> HttpResponse:
     form = WarningFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.WarningFilters(
@@ -210,7 +211,7 @@ def warnings(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.OPERATIONS_REPORT)
-def warning_close(request: HttpRequest, pk: int) -> HttpResponse:
+def warning_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     warning = selectors.warning_get(user=request.user, pk=pk)
     if not may_close(request.user, warning):
         raise PermissionDenied
@@ -246,7 +247,7 @@ def _request_link(report: OperatingReport) -> str:
 
 @login_required
 @capability_required(Capability.OPERATIONS_VIEW)
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(user=request.user, pk=pk)
     can_correct = report.day == timezone.localdate() and services.acts_for(request.user, report.enterprise)
     can_request = bool(report.main_problem) and has_capability(request.user, Capability.TICKET_FILE)
@@ -264,7 +265,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.OPERATIONS_REPORT)
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: AuthenticatedRequest) -> HttpResponse:
     enterprise = _target_enterprise(request)
     if not services.acts_for(request.user, enterprise):
         raise PermissionDenied
@@ -304,7 +305,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.OPERATIONS_REPORT)
-def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def report_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(user=request.user, pk=pk)
     if not services.acts_for(request.user, report.enterprise):
         raise PermissionDenied
@@ -342,7 +343,7 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.OPERATIONS_IMPORT)
-def report_import(request: HttpRequest) -> HttpResponse:
+def report_import(request: AuthenticatedRequest) -> HttpResponse:
     """Upload → the file is checked as a job → this page shows it (``?job=``): errors by row, or the preview."""
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -362,7 +363,7 @@ def report_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.OPERATIONS_IMPORT)
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedRequest) -> HttpResponse:
     """The template; ``?missing=1`` fills in the firms of the user's area still missing today."""
     firms: list[Enterprise] = []
     if request.GET.get("missing"):

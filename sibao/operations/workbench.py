@@ -7,13 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sibao.accounts.models import User
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.workbench import WorkItem
 from sibao.operations.models import WarningStatus
 from sibao.operations.selectors import WarningFilters, missing_list, warning_list
 
 
-def _missing_today(user: Any) -> QuerySet[Any]:
+def _missing_today(user: User) -> QuerySet[Any]:
     return missing_list(user=user, day=timezone.localdate())
 
 

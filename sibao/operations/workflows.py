@@ -5,11 +5,10 @@
 - lift: the platform closes it when the report arrives (late), never offered as a button.
 """
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.workflow import Transition, Workflow
 from sibao.operations.models import OperatingWarning, WarningStatus
@@ -18,7 +17,7 @@ S = WarningStatus
 WORKFLOW_NAME = "operations.warning"
 
 
-def may_close(actor: Any, warning: OperatingWarning) -> bool:
+def may_close(actor: User, warning: OperatingWarning) -> bool:
     return (
         getattr(actor, "role", None) != Role.ENTERPRISE
         and has_capability(actor, Capability.OPERATIONS_REPORT)
@@ -26,13 +25,13 @@ def may_close(actor: Any, warning: OperatingWarning) -> bool:
     )
 
 
-def _close(actor: Any, warning: OperatingWarning) -> str | None:
+def _close(actor: User, warning: OperatingWarning) -> str | None:
     if may_close(actor, warning):
         return None
     return _("Only the township, the sector department or the HQ office of the area may close this warning.")
 
 
-def _platform_only(actor: Any, warning: OperatingWarning) -> str | None:
+def _platform_only(actor: User, warning: OperatingWarning) -> str | None:
     return _("Only the platform closes a warning when the report arrives.")
 
 

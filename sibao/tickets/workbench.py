@@ -8,16 +8,17 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from sibao.accounts.models import User
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.workbench import WorkItem
 from sibao.tickets.selectors import TicketFilters, tickets_for, triage_queue
 
 
-def _waiting(user: Any) -> QuerySet[Any]:
+def _waiting(user: User) -> QuerySet[Any]:
     return tickets_for(user, TicketFilters(waiting=True))
 
 
-def _waiting_url(user: Any) -> str:
+def _waiting_url(user: User) -> str:
     return f"{reverse('tickets:list')}?waiting=on"
 
 

@@ -63,7 +63,9 @@ def test_out_of_scope_reports_are_404(personas: Personas) -> None:
     for url in (f"/operations/{report.pk}/", f"/operations/{report.pk}/correct/"):
         assert client_for(personas.tongxu_hq).get(url).status_code == 404
     assert client_for(personas.ent_b_user).get(f"/operations/{report.pk}/").status_code == 404
-    assert client_for(personas.tongxu_hq).get(f"/operations/new/?enterprise={personas.ent_xinzheng.pk}").status_code == 404
+    assert (
+        client_for(personas.tongxu_hq).get(f"/operations/new/?enterprise={personas.ent_xinzheng.pk}").status_code == 404
+    )
 
 
 def test_an_official_files_on_behalf_of_a_firm(personas: Personas) -> None:
