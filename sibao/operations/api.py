@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import SPREADSHEETS, Id, Input, IsoDate, optional_text, uploads
+from sibao.core.api_types import SPREADSHEETS, Id, Input, optional_text, uploads
 from sibao.core.errors import PermissionRefused
 from sibao.core.import_api import JOB_RESPONSES, job_response
 from sibao.core.import_jobs import import_job_submit
@@ -34,6 +34,7 @@ from sibao.operations.schemas import (
     OperatingValuesIn,
     OperatingWarningCloseIn,
     OperatingWarningOut,
+    ReportDay,
 )
 from sibao.operations.summaries import NAME, figures
 from sibao.regions.models import Region
@@ -46,7 +47,7 @@ def _values(payload: OperatingValuesIn) -> dict[str, Any]:
 
 
 class OperatingReportFilters(Input):
-    day: IsoDate | None = None
+    day: ReportDay | None = None
     region: str = optional_text(12, description="区划代码（含下级）")
     sector: Sector | None = None
     status: ProductionStatus | None = None
@@ -91,7 +92,7 @@ def file_report(request: AuthenticatedRequest, payload: OperatingReportIn) -> An
 
 
 class OperatingMissingFilters(Input):
-    day: IsoDate | None = Field(None, description="省略表示今天")
+    day: ReportDay | None = Field(None, description="省略表示今天")
     region: str = optional_text(12, description="区划代码（含下级）")
     sector: Sector | None = None
     overdue: bool = Field(False, description="只列已过报送时限的")

@@ -1,13 +1,19 @@
-"""EN-3 API shapes. Inputs are loose on purpose (numbers as sent): the service's validator refuses a bad value
-naming its field, with the same words as the page and the import."""
+"""EN-3 API shapes. The inputs state the bounds the service's validator holds (X-5: a schema-valid request is
+accepted unless a rule between fields refuses it); out-of-bounds values are refused with 422 naming the field."""
 
+import re
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from sibao.core.api_types import Id, Input, IsoDate, optional_text, required_text
+from sibao.core.api_types import Amount, Id, Input, IsoDate, optional_text, required_text
 from sibao.operations.models import ProductionStatus
+from sibao.operations.services import MAX_DAYS, MAX_PROBLEM_LENGTH, MAX_STAFF
+from sibao.tickets.models import Category
 
 
 class OperatingEnterpriseRef(Schema):
@@ -21,21 +27,61 @@ class OperatingRegionRef(Schema):
     name: str
 
 
+_DAYS = re.compile(r"[0-9]{1,4}(\.[0-9])?")
+_TENTH = Decimal("0.1")
+
+
+def _days(value: Any) -> Any:
+    # A JSON number is rounded to a tenth of a day; a string must be written to the tenth (like Amount).
+    if isinstance(value, bool):
+        raise PydanticCustomError("decimal_type", "Input should be a number of days")
+    if isinstance(value, int | float):
+        return Decimal(str(value)).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    if isinstance(value, Decimal) or (isinstance(value, str) and _DAYS.fullmatch(value)):
+        return value
+    raise PydanticCustomError("decimal_type", "Input should be a number of days: a number or a string like 12.5")
+
+
+# Days of stock: 0 to 9999.9, as a JSON number or a decimal string (services.MAX_DAYS).
+Days = Annotated[
+    Decimal,
+    BeforeValidator(_days),
+    Field(ge=0, le=MAX_DAYS, max_digits=5, decimal_places=1),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 9999.9},
+                {"type": "string", "pattern": "^" + _DAYS.pattern + "$"},
+            ]
+        }
+    ),
+]
+
+
+# The platform's days: nothing before 2000 is a day anyone reports on, and a deadline of such a day would carry
+# Beijing's local mean time offset (+08:05:43), which is no RFC 3339 date-time.
+EARLIEST_DAY = date(2000, 1, 1)
+ReportDay = Annotated[IsoDate, Field(ge=EARLIEST_DAY)]
+
+
 class OperatingValuesIn(Input):
+    """What the schema can state, it states (bounds, kinds); the rules between fields (no more staff on site
+    than in total, a problem described when its kind is chosen) are the service's, refused with 400."""
+
     status: ProductionStatus
-    staff_on_site: int = Field(..., description="在岗人数（≥ 0，不超过职工总数）")
-    staff_total: int = Field(..., description="职工总数（≥ 0）")
-    capacity_percent: int = Field(..., description="产能利用率 %，0—100")
-    raw_material_days: Decimal = Field(..., description="原材料可用天数（≥ 0，一位小数）")
-    finished_goods_days: Decimal = Field(..., description="产成品库存天数（≥ 0，一位小数）")
-    output_month: Decimal = Field(..., description="本月产值（万元，≥ 0）")
-    problem_category: str = optional_text(20, description="问题类别（诉求类别的取值），可空")
-    main_problem: str = optional_text(2000, description="主要问题，可空")
+    staff_on_site: int = Field(..., ge=0, le=MAX_STAFF, description="在岗人数（不超过职工总数）")
+    staff_total: int = Field(..., ge=0, le=MAX_STAFF, description="职工总数")
+    capacity_percent: int = Field(..., ge=0, le=100, description="产能利用率 %，0—100")
+    raw_material_days: Days = Field(..., description="原材料可用天数（一位小数）")
+    finished_goods_days: Days = Field(..., description="产成品库存天数（一位小数）")
+    output_month: Amount = Field(..., description="本月产值（万元）")
+    problem_category: Literal[""] | Category = Field("", description="问题类别（诉求类别的取值），可空")
+    main_problem: str = optional_text(MAX_PROBLEM_LENGTH, description="主要问题；选了问题类别时必填")
 
 
 class OperatingReportIn(OperatingValuesIn):
     enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
-    day: IsoDate | None = Field(None, description="省略表示今天")
+    day: ReportDay | None = Field(None, description="省略表示今天")
 
 
 class OperatingReportOut(Schema):

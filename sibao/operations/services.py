@@ -62,9 +62,9 @@ VALUE_FIELDS = (
 )
 
 
-def _refuse(field: str, problem: str) -> ServiceError:
+def _refuse(field: str, problem: str, code: str = "") -> ServiceError:
     message = _("%(field)s: %(problem)s") % {"field": LABELS[field], "problem": problem}
-    return ServiceError(f"operations.report.{field}", message, field=field)
+    return ServiceError(code or f"operations.report.{field}", message, field=field)
 
 
 def _whole(data: Mapping[str, Any], field: str, *, maximum: int) -> int:
@@ -112,10 +112,12 @@ def clean_values(data: Mapping[str, Any]) -> dict[str, Any]:
     staff_on_site = _whole(data, "staff_on_site", maximum=MAX_STAFF)
     staff_total = _whole(data, "staff_total", maximum=MAX_STAFF)
     if staff_on_site > staff_total:
+        # Its own code: a rule between two fields, which the API's schema cannot state (the bounds it states).
         raise _refuse(
             "staff_on_site",
             _("cannot be more than the total staff (%(on_site)d on site, %(total)d in total).")
             % {"on_site": staff_on_site, "total": staff_total},
+            code="operations.report.staff_over_total",
         )
     capacity = _whole(data, "capacity_percent", maximum=100)
     problem = str(data.get("main_problem") or "").strip()
@@ -125,7 +127,9 @@ def clean_values(data: Mapping[str, Any]) -> dict[str, Any]:
     if category and category not in Category.values:
         raise _refuse("problem_category", _("choose one of the request categories."))
     if category and not problem:
-        raise _refuse("main_problem", _("describe the problem of the kind you chose."))
+        raise _refuse(
+            "main_problem", _("describe the problem of the kind you chose."), code="operations.report.problem_missing"
+        )
     return {
         "status": status,
         "staff_on_site": staff_on_site,

@@ -36,9 +36,19 @@ def test_an_enterprise_system_files_today_s_report(personas: Personas) -> None:
     ("field", "bad"), [("capacity_percent", 130), ("staff_on_site", -1), ("raw_material_days", "-0.5")]
 )
 def test_a_bad_value_is_refused_naming_the_field(personas: Personas, field: str, bad: object) -> None:
+    # The schema states the bounds: 422 naming the field, before the service is reached.
     response = post(client_for(personas.ent_a_user), "/api/operations/reports", values(**{field: bad}))
+    assert response.status_code == 422 and response.json()["field"] == field
+    assert not OperatingReport.objects.exists()
+
+
+def test_a_rule_between_fields_is_refused_by_the_service_naming_the_field(personas: Personas) -> None:
+    response = post(
+        client_for(personas.ent_a_user), "/api/operations/reports", values(staff_on_site=120, staff_total=100)
+    )
     assert response.status_code == 400
-    assert response.json()["field"] == field and response.json()["code"] == f"operations.report.{field}"
+    assert response.json()["field"] == "staff_on_site" and "在岗人数" in response.json()["message"]
+    assert response.json()["code"] == "operations.report.staff_over_total"
     assert not OperatingReport.objects.exists()
 
 

@@ -37,7 +37,6 @@ def test_one_report_per_enterprise_per_day(personas: Personas) -> None:
         ("capacity_percent", 130, "产能利用率"),
         ("staff_on_site", -3, "在岗人数"),
         ("staff_total", "很多", "职工总数"),
-        ("staff_on_site", 120, "在岗人数"),  # more on site than in total (100)
         ("raw_material_days", "-1", "原材料"),
         ("finished_goods_days", "2.55", "产成品"),
         ("output_month", "", "本月产值"),
@@ -53,10 +52,17 @@ def test_a_bad_value_is_refused_naming_the_field(personas: Personas, field: str,
     assert not OperatingReport.objects.exists()
 
 
+def test_more_on_site_than_in_total_is_refused_naming_the_field(personas: Personas) -> None:
+    with pytest.raises(ServiceError) as refused:
+        filed(personas.ent_a_user, personas.ent_a, staff_on_site=120, staff_total=100)
+    assert refused.value.field == "staff_on_site" and refused.value.code == "operations.report.staff_over_total"
+    assert "在岗人数" in refused.value.message and not OperatingReport.objects.exists()
+
+
 def test_a_kind_of_problem_needs_the_problem_described(personas: Personas) -> None:
     with pytest.raises(ServiceError) as refused:
         filed(personas.ent_a_user, personas.ent_a, problem_category="raw_materials", main_problem=" ")
-    assert refused.value.field == "main_problem"
+    assert refused.value.field == "main_problem" and refused.value.code == "operations.report.problem_missing"
 
 
 def test_no_report_for_a_future_day(personas: Personas) -> None:
