@@ -60,7 +60,7 @@ UNSTATABLE_RULES = {
     "health.arrival.arrived_at": "an arrival time is not in the future",
     "health.arrival.expected_date": "the expected date is needed unless the person was already seen at the gate",
     "health.sighting.seen_at": "a gate sighting is not in the future",
-    "operations.report.day": "an operating report is not filed for a future day",
+    "operations.report.day": "an operating report is for a day from 2000 to today",
     "operations.report.staff_over_total": "no more staff on site than in total",
     "operations.report.problem_missing": "the main problem is described when its kind is chosen",
     "incidents.retest.sampled_at": "a re-test sample is taken between the report and now",

@@ -2,7 +2,8 @@
 not reported, the maintained figures of a region and sector, import a spreadsheet, close warnings. The same
 selectors and services as the pages, under the same scope (out of scope → 404)."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
 from typing import Any
 
 from django.http import Http404
@@ -15,7 +16,7 @@ from ninja.pagination import paginate
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import SPREADSHEETS, Id, Input, optional_text, uploads
+from sibao.core.api_types import SPREADSHEETS, Id, Input, IsoDate, optional_text, uploads
 from sibao.core.errors import PermissionRefused
 from sibao.core.import_api import JOB_RESPONSES, job_response
 from sibao.core.import_jobs import import_job_submit
@@ -34,7 +35,6 @@ from sibao.operations.schemas import (
     OperatingValuesIn,
     OperatingWarningCloseIn,
     OperatingWarningOut,
-    ReportDay,
 )
 from sibao.operations.summaries import NAME, figures
 from sibao.regions.models import Region
@@ -47,7 +47,7 @@ def _values(payload: OperatingValuesIn) -> dict[str, Any]:
 
 
 class OperatingReportFilters(Input):
-    day: ReportDay | None = None
+    day: IsoDate | None = None
     region: str = optional_text(12, description="区划代码（含下级）")
     sector: Sector | None = None
     status: ProductionStatus | None = None
@@ -92,7 +92,7 @@ def file_report(request: AuthenticatedRequest, payload: OperatingReportIn) -> An
 
 
 class OperatingMissingFilters(Input):
-    day: ReportDay | None = Field(None, description="省略表示今天")
+    day: IsoDate | None = Field(None, description="省略表示今天")
     region: str = optional_text(12, description="区划代码（含下级）")
     sector: Sector | None = None
     overdue: bool = Field(False, description="只列已过报送时限的")
@@ -129,6 +129,14 @@ def missing_reports(request: AuthenticatedRequest, filters: Query[OperatingMissi
     return _MissingRows(enterprises, day, now)
 
 
+def _rfc3339(moment: datetime) -> datetime:
+    """RFC 3339 offsets are whole minutes: a day before 1901 is in Beijing's local mean time (+08:05:43)."""
+    offset = moment.utcoffset()
+    if offset is None or not offset.seconds % 60:
+        return moment
+    return moment.replace(tzinfo=dt_timezone(timedelta(minutes=round(offset.total_seconds() / 60))))
+
+
 class _MissingRows:
     """The missing list as API rows, each with its deadline; sliced by the paginator before it is read."""
 
@@ -141,7 +149,7 @@ class _MissingRows:
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
         rows = []
         for enterprise in self.enterprises[index]:
-            due = report_deadline(enterprise.region, self.day)
+            due = _rfc3339(report_deadline(enterprise.region, self.day))
             rows.append(
                 {
                     "id": enterprise.pk,

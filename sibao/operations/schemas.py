@@ -58,12 +58,6 @@ Days = Annotated[
 ]
 
 
-# The platform's days: nothing before 2000 is a day anyone reports on, and a deadline of such a day would carry
-# Beijing's local mean time offset (+08:05:43), which is no RFC 3339 date-time.
-EARLIEST_DAY = date(2000, 1, 1)
-ReportDay = Annotated[IsoDate, Field(ge=EARLIEST_DAY)]
-
-
 class OperatingValuesIn(Input):
     """What the schema can state, it states (bounds, kinds); the rules between fields (no more staff on site
     than in total, a problem described when its kind is chosen) are the service's, refused with 400."""
@@ -81,7 +75,7 @@ class OperatingValuesIn(Input):
 
 class OperatingReportIn(OperatingValuesIn):
     enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
-    day: ReportDay | None = Field(None, description="省略表示今天")
+    day: IsoDate | None = Field(None, description="省略表示今天；不早于 2000-01-01，不晚于今天")
 
 
 class OperatingReportOut(Schema):

@@ -35,6 +35,7 @@ MAX_STAFF = 10_000_000
 MAX_DAYS = Decimal("9999.9")
 MAX_OUTPUT = Decimal("999999999999.99")
 NOTE_MAX_LENGTH = 2000
+EARLIEST_DAY = date(2000, 1, 1)  # a sanity floor, not a rule: no one reports on the last century
 
 # The words of each field in refusals (the page labels say the same).
 LABELS: dict[str, Any] = {  # lazy strings (django-stubs types them apart from Promise)
@@ -163,6 +164,8 @@ def _check_day(day: Any, today: date) -> date:
         raise _refuse("day", _("this field is required."))
     if day > today:
         raise _refuse("day", _("a report cannot be filed for a future day."))
+    if day < EARLIEST_DAY:
+        raise _refuse("day", _("a report cannot be filed for a day before %(day)s.") % {"day": EARLIEST_DAY})
     return day
 
 

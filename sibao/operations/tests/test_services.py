@@ -1,7 +1,7 @@
 """EN-3 writes: one report per enterprise and day, bad values refused naming the field, same-day corrections
 (audit-logged), the late flag, and who may file for whom."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -69,6 +69,9 @@ def test_no_report_for_a_future_day(personas: Personas) -> None:
     with pytest.raises(ServiceError) as refused:
         filed(personas.ent_a_user, personas.ent_a, day=timezone.localdate() + timedelta(days=1))
     assert refused.value.field == "day"
+    with pytest.raises(ServiceError) as refused:
+        filed(personas.ent_a_user, personas.ent_a, day=date(1999, 12, 31))
+    assert refused.value.field == "day" and "2000-01-01" in refused.value.message
 
 
 def test_late_is_judged_by_the_region_deadline_when_filed(personas: Personas) -> None:
