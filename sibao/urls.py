@@ -1,11 +1,22 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from sibao.api import api
 from sibao.home import views as home_views
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says (issue 11 #5)."""
+    return redirect(static("sibao/favicon.ico"), permanent=False)
+
+
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("workbench/", home_views.workbench, name="workbench"),
+    path("favicon.ico", favicon),
     path("accounts/", include("sibao.accounts.urls")),
     path("enterprises/", include("sibao.enterprises.urls")),
     path("organisation/", include("sibao.organisation.urls")),
@@ -18,6 +29,7 @@ urlpatterns = [
     path("venues/", include("sibao.venues.urls")),
     path("incidents/", include("sibao.incidents.urls")),
     path("readiness/", include("sibao.readiness.urls")),
+    path("operations/", include("sibao.operations.urls")),
     path("warnings/", include("sibao.sentinel.urls")),
     path("public/", include("sibao.whitelist.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

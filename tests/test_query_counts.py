@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import Personas, client_for, region, township_of
-from sibao.accounts.navigation import NAV_ITEMS
+from sibao.core.navigation import navigation_items
 from sibao.core.sectors import Sector
 from sibao.enterprises.tests.factories import EnterpriseFactory
 from sibao.epidemic.models import CodeColour
@@ -25,6 +25,8 @@ from sibao.health.services import (
 )
 from sibao.incidents.tests.factories import reported
 from sibao.notifications.services import notify
+from sibao.operations.services import missing_report_sweep, operating_report_file
+from sibao.operations.summaries import refresh as refresh_operating_summary
 from sibao.organisation.models import DepartmentFunction
 from sibao.readiness.services import drill_record, stock_report
 from sibao.regions.models import Region
@@ -119,17 +121,42 @@ def grow(personas: Personas) -> Any:
                 details="抽查发现未落实防控措施。",
             )
             notify(topic="test", title=f"通知{n}", users=[p.tongxu_hq, p.tongxu_epidemic])
+            operating_report_file(
+                actor=p.tongxu_hq,
+                enterprise=enterprise,
+                day=today,
+                values=_OPERATING | {"main_problem": f"原料短缺{n}"},
+            )
             township = townships[n % len(townships)]
             criteria = criteria_save(
                 actor=p.admin, region=township, sector=Sector.INDUSTRY, title=f"{township.name}遴选标准", rule=RULE
             )
             criteria_publish(actor=p.admin, criteria=criteria)
+            operating_report_file(  # ent_a's own history grows by an earlier day
+                actor=p.admin,
+                enterprise=p.ent_a,
+                day=today - timedelta(days=n),
+                values=_OPERATING | {"status": "normal"},
+            )
+        missing_report_sweep(today - timedelta(days=1), timezone.now())  # each new firm missed yesterday
+        refresh_operating_summary(timezone.now())
         risk_area_create(
             actor=p.tongxu_epidemic,
             data={"county": region("410103"), "level": RiskLevel.MEDIUM, "valid_from": today, "area_name": "测试"},
         )
 
     return add
+
+
+_OPERATING = {
+    "status": "reduced",
+    "staff_on_site": 30,
+    "staff_total": 50,
+    "capacity_percent": 60,
+    "raw_material_days": "4.5",
+    "finished_goods_days": "2",
+    "output_month": "120.5",
+}
 
 
 def _id(body17: str) -> str:
@@ -141,9 +168,8 @@ def _id(body17: str) -> str:
 def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]:
     hq, epidemic, admin = client_for(p.tongxu_hq), client_for(p.tongxu_epidemic), client_for(p.admin)
     supervision = client_for(p.tongxu_supervision)
-    # Navigation entries that are forms, not lists, and Django's own administration site.
-    forms = {"enterprises:import", "whitelist:apply", "admin:index"}
-    pages = [(item.url_name, hq, reverse(item.url_name), None) for item in NAV_ITEMS if item.url_name not in forms]
+    # Navigation entries that are forms, not lists, and Django's own administration site, are not measured.
+    pages = [(item.url_name, hq, reverse(item.url_name), None) for item in navigation_items() if item.is_list]
     by_name = {name: client for name, client, _url, _params in pages}
     for name in by_name:
         if name.startswith(("epidemic:", "sentinel:", "health:", "venues:", "incidents:", "readiness:")):
@@ -169,6 +195,15 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("notifications:inbox", hq, reverse("notifications:inbox"), None),
         ("public:whitelist", Client(), reverse("public:whitelist"), None),
         ("public:criteria", Client(), reverse("public:criteria"), None),
+        # EN-3: yesterday nobody reported (today's reports are on the index page measured above).
+        (
+            "operations:missing",
+            hq,
+            reverse("operations:missing"),
+            {"day": str(timezone.localdate() - timedelta(days=1))},
+        ),
+        ("operations:warnings", hq, reverse("operations:warnings"), None),
+        ("operations:enterprise", client_for(p.ent_a_user), reverse("operations:index"), None),
     ]
     api = [
         ("api enterprises", hq, "/api/enterprises", None),
@@ -199,6 +234,15 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api readiness shortfalls", epidemic, "/api/readiness/shortfalls", None),
         ("api warnings", epidemic, "/api/warnings", None),
         ("api warning counts", epidemic, "/api/warnings/counts", None),
+        ("api operating reports", hq, "/api/operations/reports", None),
+        (
+            "api operating missing",
+            hq,
+            "/api/operations/reports/missing",
+            {"day": str(timezone.localdate() - timedelta(days=1))},
+        ),
+        ("api operating summary", hq, "/api/operations/summary", None),
+        ("api operating warnings", hq, "/api/operations/warnings", None),
     ]
     return pages + api
 
@@ -220,9 +264,5 @@ def test_every_list_endpoint_and_navigation_page_is_measured(personas: Personas)
         if "get" in operations and "{" not in path and not path.endswith((".xlsx", ".json"))
     }
     assert endpoints - measured == set()
-    pages = {reverse(item.url_name) for item in NAV_ITEMS} - {
-        reverse("enterprises:import"),
-        reverse("whitelist:apply"),
-        reverse("admin:index"),
-    }
+    pages = {reverse(item.url_name) for item in navigation_items() if item.is_list}
     assert pages - measured == set()

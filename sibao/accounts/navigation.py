@@ -1,61 +1,72 @@
-"""The navigation each role sees (X-1 pages). One list, filtered by capability."""
+"""The menu each user sees (issue 11 #5): the entries every app declares (``core.navigation``), kept when the
+user's role may open them, grouped by domain, with the current page's entry and group marked."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from sibao.core.roles import Capability
+from sibao.accounts.models import User
+from sibao.core.navigation import GROUPS, NavItem, navigation_items
+
+# Cookies written by static/sibao/sibao.js when the user folds a group or the whole sidebar, read here so the
+# page is drawn folded from the start (no flash, no inline script).
+CLOSED_GROUPS_COOKIE = "sibao_nav_closed"
+RAIL_COOKIE = "sibao_sidebar"
 
 
-@dataclass(frozen=True)
-class NavItem:
+@dataclass
+class Entry:
     label: Any
-    url_name: str
-    capability: str | None
+    url: str
     icon: str
-    staff_only: bool = False  # the admin site lets in staff users only, whatever their role
+    name: str
+    active: bool = False
 
 
-NAV_ITEMS = [
-    NavItem(_("Home"), "home", None, "house"),
-    NavItem(_("Enterprises"), "enterprises:list", Capability.ENTERPRISE_VIEW, "building"),
-    NavItem(_("Import enterprises"), "enterprises:import", Capability.ENTERPRISE_IMPORT, "upload"),
-    NavItem(_("Apply for the whitelist"), "whitelist:apply", Capability.WHITELIST_APPLY, "clipboard-check"),
-    NavItem(_("Whitelist applications"), "whitelist:applications", Capability.WHITELIST_VIEW, "clipboard-check"),
-    NavItem(_("Publish batches"), "whitelist:batches", Capability.WHITELIST_PUBLISH, "megaphone"),
-    NavItem(_("Whitelisted enterprises"), "whitelist:listings", Capability.WHITELIST_VIEW, "patch-check"),
-    NavItem(_("Coverage"), "whitelist:coverage", Capability.WHITELIST_VIEW, "pie-chart"),
-    NavItem(_("Selection criteria"), "whitelist:criteria", Capability.WHITELIST_CRITERIA, "list-check"),
-    NavItem(_("Liaison coverage"), "whitelist:liaison_gaps", Capability.WHITELIST_VIEW, "people"),
-    NavItem(pgettext_lazy("people", "Employees"), "epidemic:list", Capability.EMPLOYEE_VIEW, "person-badge"),
-    NavItem(_("Overdue tests"), "epidemic:overdue", Capability.EMPLOYEE_VIEW, "hourglass-split"),
-    NavItem(_("Test result files"), "epidemic:results", Capability.EPIDEMIC_MANAGE, "file-earmark-medical"),
-    NavItem(_("Sentinel warnings"), "sentinel:index", Capability.EPIDEMIC_VIEW, "broadcast"),
-    NavItem(_("Health monitoring"), "health:index", Capability.EPIDEMIC_VIEW, "heart-pulse"),
-    NavItem(_("Venue codes and tracing"), "venues:index", Capability.EPIDEMIC_VIEW, "qr-code-scan"),
-    NavItem(_("Incidents"), "incidents:index", Capability.EPIDEMIC_VIEW, "exclamation-octagon"),
-    NavItem(_("Supplies and readiness"), "readiness:index", Capability.EPIDEMIC_VIEW, "shield-check"),
-    NavItem(_("Requests"), "tickets:list", Capability.TICKET_VIEW, "chat-left-text"),
-    NavItem(_("Assign requests"), "tickets:triage", Capability.TICKET_TRIAGE, "signpost-split"),
-    NavItem(_("Common issues"), "tickets:common_issues", Capability.TICKET_TRIAGE, "collection"),
-    NavItem(_("Routing rules"), "tickets:routing_rules", Capability.TICKET_TRIAGE, "diagram-2"),
-    NavItem(_("Request metrics"), "tickets:metrics", Capability.TICKET_METRICS, "bar-chart"),
-    NavItem(_("Weekly reports"), "tickets:weekly_reports", Capability.TICKET_METRICS, "file-earmark-text"),
-    NavItem(_("Organisation"), "organisation:overview", Capability.ORGANISATION_VIEW, "diagram-3"),
-    NavItem(_("Audit log"), "core:audit_log", Capability.AUDIT_VIEW, "journal-text"),
-    # Issue 9 #8: regions, units, users and rule parameters are configured in the admin site.
-    NavItem(_("Administration"), "admin:index", None, "gear", staff_only=True),
-]
+@dataclass
+class Section:
+    key: str
+    label: Any
+    icon: str
+    entries: list[Entry] = field(default_factory=list)
+    open: bool = True
+
+    @property
+    def active(self) -> bool:
+        return any(entry.active for entry in self.entries)
 
 
-def nav_for(user: Any) -> list[dict[str, Any]]:
-    if not user.is_authenticated:
+def visible_items(user: User | AnonymousUser) -> list[NavItem]:
+    if not isinstance(user, User) or not user.is_authenticated:
         return []
     return [
-        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "name": item.url_name}
-        for item in NAV_ITEMS
+        item
+        for item in navigation_items()
         if (item.capability is None or user.can(item.capability)) and (user.is_staff or not item.staff_only)
     ]
+
+
+def _active_url(urls: list[str], path: str) -> str:
+    """The entry of the page shown: the same address, else the longest entry address the path starts with
+    (a request's detail page marks "Requests")."""
+    if path in urls:
+        return path
+    candidates = [url for url in urls if url != "/" and path.startswith(url)]
+    return max(candidates, key=len, default="")
+
+
+def nav_for(user: User | AnonymousUser, path: str = "", closed: frozenset[str] = frozenset()) -> list[Section]:
+    items = visible_items(user)
+    entries = [(item, Entry(item.label, reverse(item.url_name), item.icon, item.url_name)) for item in items]
+    active = _active_url([entry.url for _item, entry in entries], path)
+    sections: dict[str, Section] = {}
+    for item, entry in entries:
+        entry.active = bool(active) and entry.url == active
+        group = GROUPS[item.group]
+        section = sections.setdefault(group.key, Section(group.key, group.label, group.icon))
+        section.entries.append(entry)
+    for section in sections.values():
+        section.open = section.active or section.key not in closed
+    return list(sections.values())

@@ -1,4 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.roles import Capability
 
 
 class CoreConfig(AppConfig):
@@ -11,4 +15,9 @@ class CoreConfig(AppConfig):
         "sibao.core.uploads.schedule_upload_purge",
         "sibao.core.tasks.schedule_import_job_recovery",
         "sibao.core.summaries.schedule_refresh",
+    ]
+    navigation = [
+        NavItem(
+            _("Audit log"), "core:audit_log", Capability.AUDIT_VIEW, "journal-text", group=NavGroup.SYSTEM, order=80
+        ),
     ]

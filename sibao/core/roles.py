@@ -50,6 +50,9 @@ class Capability(models.TextChoices):
     EPIDEMIC_TRACE = "epidemic.trace"  # EP-7: who shared a venue with a case (personal movements)
     WARNING_HANDLE = "warning.handle"  # EP-6: take and close sentinel warnings in scope
     SHUTDOWN_DECIDE = "shutdown.decide"  # EP-9: approve or refuse a shutdown (≤ 3 days) linked to an incident
+    OPERATIONS_VIEW = "operations.view"  # EN-3: daily operating reports, who has not reported, their warnings
+    OPERATIONS_REPORT = "operations.report"  # EN-3: file/correct (an enterprise its own; officials on its behalf)
+    OPERATIONS_IMPORT = "operations.import"  # EN-3: file many firms' reports from one .xlsx (township bulk entry)
 
 
 _OFFICIAL_READ = {
@@ -60,6 +63,9 @@ _OFFICIAL_READ = {
 }
 _TICKET_ON_BEHALF = {Capability.TICKET_FILE, Capability.TICKET_VIEW}
 _REGISTRY_WRITE = {Capability.ENTERPRISE_CREATE, Capability.ENTERPRISE_CHANGE, Capability.ENTERPRISE_IMPORT}
+# EN-3: the township, the sector department (003#三.(一) 生产监测调度) and the HQ office watch the operating
+# reports of their area and file them for firms without staff online; the others read them.
+_OPERATIONS_ENTRY = {Capability.OPERATIONS_VIEW, Capability.OPERATIONS_REPORT, Capability.OPERATIONS_IMPORT}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ENTERPRISE: frozenset(
@@ -72,18 +78,22 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_VIEW,
             Capability.EPIDEMIC_REPORT,
             Capability.WARNING_HANDLE,
+            Capability.OPERATIONS_VIEW,
+            Capability.OPERATIONS_REPORT,
         }
         | _TICKET_ON_BEHALF
     ),
     Role.TOWNSHIP: frozenset(
         _OFFICIAL_READ
         | _TICKET_ON_BEHALF
+        | _OPERATIONS_ENTRY
         | {Capability.WHITELIST_REVIEW, Capability.EMPLOYEE_VIEW, Capability.EPIDEMIC_VIEW, Capability.WARNING_HANDLE}
     ),
     Role.SECTOR_DEPARTMENT: frozenset(
         _OFFICIAL_READ
         | _REGISTRY_WRITE
         | _TICKET_ON_BEHALF
+        | _OPERATIONS_ENTRY
         | {
             Capability.WHITELIST_REVIEW,
             Capability.WHITELIST_CRITERIA,
@@ -95,6 +105,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _OFFICIAL_READ
         | _REGISTRY_WRITE
         | _TICKET_ON_BEHALF
+        | _OPERATIONS_ENTRY
         | {
             Capability.WHITELIST_PUBLISH,
             Capability.WHITELIST_SPOT_CHECK,
@@ -110,6 +121,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.EPIDEMIC: frozenset(
         _OFFICIAL_READ
         | {
+            Capability.OPERATIONS_VIEW,
             Capability.TICKET_VIEW,
             Capability.EMPLOYEE_VIEW,
             Capability.EMPLOYEE_MANAGE,
@@ -129,10 +141,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TICKET_METRICS,
             Capability.TICKET_REPORT_BUILD,
             Capability.EPIDEMIC_VIEW,
+            Capability.OPERATIONS_VIEW,
         }
     ),
     Role.LEADER: frozenset(
-        _OFFICIAL_READ | {Capability.TICKET_VIEW, Capability.TICKET_METRICS, Capability.EPIDEMIC_VIEW}
+        _OFFICIAL_READ
+        | {
+            Capability.TICKET_VIEW,
+            Capability.TICKET_METRICS,
+            Capability.EPIDEMIC_VIEW,
+            Capability.OPERATIONS_VIEW,
+        }
     ),
     # EP-1: configuring the platform is no reason to read ID numbers or people's movements; only the
     # epidemic task force reveals and traces.

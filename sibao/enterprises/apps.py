@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.roles import Capability
 
 
 class EnterprisesConfig(AppConfig):
@@ -17,6 +19,26 @@ class EnterprisesConfig(AppConfig):
         ),
     )
     import_kinds = ["sibao.enterprises.imports.ENTERPRISE_IMPORT"]
+
+    navigation = [
+        NavItem(
+            _("Enterprises"),
+            "enterprises:list",
+            Capability.ENTERPRISE_VIEW,
+            "building",
+            group=NavGroup.ENTERPRISES,
+            order=10,
+        ),
+        NavItem(
+            _("Import enterprises"),
+            "enterprises:import",
+            Capability.ENTERPRISE_IMPORT,
+            "upload",
+            group=NavGroup.ENTERPRISES,
+            order=20,
+            is_list=False,
+        ),
+    ]
 
     def ready(self) -> None:
         from sibao.enterprises import rule_fields  # noqa: F401  registers the "enterprise" rule subject

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.roles import Capability
 
 
 class HealthConfig(AppConfig):
@@ -27,3 +29,15 @@ class HealthConfig(AppConfig):
     }
     audit_masked_fields: dict[str, list[str]] = {"ArrivalRegistration": ["phone"]}
     periodic_jobs = ["sibao.health.tasks.schedule_daily_report_sweep"]
+    # Issue 11 #4: what may wait for someone in this domain, on the "待我处理" workbench.
+    work_items = ["sibao.health.workbench.NOT_REPORTED_TODAY"]
+    navigation = [
+        NavItem(
+            _("Health monitoring"),
+            "health:index",
+            Capability.EPIDEMIC_VIEW,
+            "heart-pulse",
+            group=NavGroup.EPIDEMIC,
+            order=50,
+        ),
+    ]

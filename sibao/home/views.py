@@ -1,22 +1,35 @@
-"""The landing page: what the user's role has in scope."""
-
-from typing import Any
+"""The landing page and the "待我处理" workbench (issue 11 #4). The command screen for the HQ roles lives in its
+own app; everyone else lands on what waits for them."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 
-from sibao.core.roles import Capability, has_capability
-from sibao.enterprises.selectors import enterprise_list
+from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.roles import Role
+from sibao.enterprises.models import Enterprise
+from sibao.home.workbench import work_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    return redirect("workbench")
+
+
+@login_required
+def workbench(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    context: dict[str, Any] = {}
-    if has_capability(user, Capability.ENTERPRISE_VIEW):
-        visible = enterprise_list(user=user)
-        context["enterprise_count"] = visible.count()
-        if getattr(user, "enterprise_id", None):
-            context["own_enterprise"] = visible.first()
-    return render(request, "home/home.html", context)
+    work = work_for(user)
+    own = None
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        own = Enterprise.objects.select_related("region").filter(pk=user.enterprise_id).first()
+    return render(
+        request,
+        "home/workbench.html",
+        {
+            "work": work,
+            "waiting": [entry for entry in work if entry.count],
+            "done": [entry for entry in work if not entry.count],
+            "own_enterprise": own,
+        },
+    )

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.roles import Capability
 
 
 class IncidentsConfig(AppConfig):
@@ -23,3 +25,15 @@ class IncidentsConfig(AppConfig):
         "ShutdownRequest": [],
     }
     periodic_jobs = ["sibao.incidents.tasks.schedule_retest_deadline_sweep"]
+    # Issue 11 #4: what may wait for someone in this domain, on the "待我处理" workbench.
+    work_items = ["sibao.incidents.workbench.SHUTDOWNS"]
+    navigation = [
+        NavItem(
+            _("Incidents"),
+            "incidents:index",
+            Capability.EPIDEMIC_VIEW,
+            "exclamation-octagon",
+            group=NavGroup.EPIDEMIC,
+            order=70,
+        ),
+    ]

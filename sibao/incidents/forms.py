@@ -34,6 +34,7 @@ class FilterForm(_Styled):
     enterprise = IdField(label=_("Enterprise"), required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=12)
     overdue = forms.BooleanField(label=_("Re-test overdue only"), required=False)
+    shutdown = forms.BooleanField(label=_("Shutdown waiting for a decision"), required=False)
 
 
 class EmployeeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

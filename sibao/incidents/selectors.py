@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ class IncidentFilters:
     enterprise_id: int | None = None
     region_code: str = ""
     overdue: bool = False
+    shutdown_requested: bool = False  # only those with a shutdown waiting for the HQ office (EP-9 / EM-4)
 
 
 def incident_list(
@@ -46,6 +47,9 @@ def incident_list(
         incidents = incidents.filter(enterprise__region__path__startswith=region.path) if region else incidents.none()
     if filters.overdue:
         incidents = incidents.filter(state__in=AWAITING_RESULT, retest_due_at__lt=now)
+    if filters.shutdown_requested:
+        waiting = ShutdownRequest.objects.filter(incident_id=OuterRef("pk"), state=ShutdownState.REQUESTED)
+        incidents = incidents.filter(Exists(waiting))
     return incidents.annotate(
         closed_last=Case(
             When(state=IncidentState.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField()

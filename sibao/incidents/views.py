@@ -46,6 +46,7 @@ def incident_list(request: AuthenticatedRequest) -> HttpResponse:
         enterprise_id=data.get("enterprise"),
         region_code=data.get("region", ""),
         overdue=bool(data.get("overdue")),
+        shutdown_requested=bool(data.get("shutdown")),
     )
     now = timezone.now()
     page = Paginator(selectors.incident_list(user=request.user, filters=filters, now=now), PAGE_SIZE).get_page(

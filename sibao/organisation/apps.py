@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.roles import Capability
 
 
 class OrganisationConfig(AppConfig):
@@ -17,3 +19,13 @@ class OrganisationConfig(AppConfig):
             "{memberships_created} posts added, {memberships_updated} posts updated"
         ),
     )
+    navigation = [
+        NavItem(
+            _("Organisation"),
+            "organisation:overview",
+            Capability.ORGANISATION_VIEW,
+            "diagram-3",
+            group=NavGroup.SYSTEM,
+            order=10,
+        ),
+    ]

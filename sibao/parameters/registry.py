@@ -189,6 +189,23 @@ TICKET_NOTICE_RESPONSE_HOURS = define(
 )
 
 
+# --- Operations (EN-3) -----------------------------------------------------------------------------
+OPERATIONS_REPORT_DEADLINE_HOUR = define(
+    Definition(
+        "operations.report_deadline_hour",
+        # 000#一.3 / 001#一.(三) put 生产经营状况 under the platform's 全程监测预警 and 003#三.(一) asks the sector
+        # department to follow output (生产监测调度), without an hour: a report of the working day by 17:00 is a start.
+        _("The daily operating report is due by this hour"),
+        "int",
+        17,
+        _("o'clock"),
+        "000#一.3",
+        Decimal("0"),
+        Decimal("23"),
+    )
+)
+
+
 # --- Epidemic tests (EP-2, 001#annex2-二.1) ---------------------------------------------------------
 EPIDEMIC_TEST_INTERVAL_HOURS = define(
     Definition(

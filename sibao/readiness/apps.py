@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.roles import Capability
 
 
 class ReadinessConfig(AppConfig):
@@ -23,3 +25,13 @@ class ReadinessConfig(AppConfig):
         "Drill": [],
     }
     periodic_jobs = ["sibao.readiness.tasks.schedule_supplies_recheck"]
+    navigation = [
+        NavItem(
+            _("Supplies and readiness"),
+            "readiness:index",
+            Capability.EPIDEMIC_VIEW,
+            "shield-check",
+            group=NavGroup.EPIDEMIC,
+            order=80,
+        ),
+    ]

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.roles import Capability
 
 
 class SentinelConfig(AppConfig):
@@ -23,3 +25,15 @@ class SentinelConfig(AppConfig):
     }
     periodic_jobs = ["sibao.sentinel.tasks.schedule_sentinel_sweeps"]
     import_kinds = ["sibao.sentinel.imports.PHARMACY_IMPORT"]
+    # Issue 11 #4: what may wait for someone in this domain, on the "待我处理" workbench.
+    work_items = ["sibao.sentinel.workbench.TO_TAKE"]
+    navigation = [
+        NavItem(
+            _("Sentinel warnings"),
+            "sentinel:index",
+            Capability.EPIDEMIC_VIEW,
+            "broadcast",
+            group=NavGroup.EPIDEMIC,
+            order=40,
+        ),
+    ]

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.roles import Capability
 
 
 class TicketsConfig(AppConfig):
@@ -14,3 +16,55 @@ class TicketsConfig(AppConfig):
         summary=_("Demo requests: {tongxu} in Tongxu county, {xinzheng} in Xinzheng city"),
     )
     periodic_jobs = ["sibao.tickets.tasks.schedule_weekly_reports"]
+    # Issue 11 #4: what may wait for someone in this domain, on the "待我处理" workbench.
+    work_items = [
+        "sibao.tickets.workbench.TO_ASSIGN",
+        "sibao.tickets.workbench.TO_ANSWER",
+        "sibao.tickets.workbench.TO_RATE",
+        "sibao.tickets.workbench.TO_VERIFY",
+    ]
+    navigation = [
+        NavItem(
+            _("Requests"), "tickets:list", Capability.TICKET_VIEW, "chat-left-text", group=NavGroup.REQUESTS, order=10
+        ),
+        NavItem(
+            _("Assign requests"),
+            "tickets:triage",
+            Capability.TICKET_TRIAGE,
+            "signpost-split",
+            group=NavGroup.REQUESTS,
+            order=20,
+        ),
+        NavItem(
+            _("Common issues"),
+            "tickets:common_issues",
+            Capability.TICKET_TRIAGE,
+            "collection",
+            group=NavGroup.REQUESTS,
+            order=30,
+        ),
+        NavItem(
+            _("Routing rules"),
+            "tickets:routing_rules",
+            Capability.TICKET_TRIAGE,
+            "diagram-2",
+            group=NavGroup.REQUESTS,
+            order=40,
+        ),
+        NavItem(
+            _("Request metrics"),
+            "tickets:metrics",
+            Capability.TICKET_METRICS,
+            "bar-chart",
+            group=NavGroup.REQUESTS,
+            order=50,
+        ),
+        NavItem(
+            _("Weekly reports"),
+            "tickets:weekly_reports",
+            Capability.TICKET_METRICS,
+            "file-earmark-text",
+            group=NavGroup.REQUESTS,
+            order=60,
+        ),
+    ]

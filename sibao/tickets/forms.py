@@ -59,6 +59,7 @@ class TicketFilterForm(StyledForm):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Number, subject or enterprise")}),
     )
+    waiting = forms.BooleanField(label=_("Waiting for me"), required=False)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

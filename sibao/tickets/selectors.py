@@ -69,6 +69,27 @@ class TicketFilters:
     deadline: str = ""  # overdue | due_soon
     query: str = ""
     region_code: str = ""
+    waiting: bool = False  # only those whose next step is the user's (``awaiting_q``)
+
+
+def awaiting_q(user: Any) -> Q:
+    """Requests whose next move (``next_step.EXPECTED_ACTION``) is the user's, the HQ office's assignment queue
+    aside (``triage_queue``): its unit answers, the enterprise rates or gives the information asked, supervision
+    verifies, the holding HQ office closes — the "waiting for me" filter and the workbench (issue 11 #4)."""
+    role = getattr(user, "role", None)
+    if role == Role.ENTERPRISE:
+        return Q(enterprise_id=user.enterprise_id, state__in=[S.WAITING, S.ANSWERED])
+    waiting = Q(pk__in=[])
+    if getattr(user, "unit_id", None):
+        waiting |= Q(unit_id=user.unit_id, state__in=[S.ASSIGNED, S.IN_PROGRESS])
+        waiting |= Q(state=S.LINKED, common_issue__unit_id=user.unit_id)
+    if role == Role.HQ_OFFICE and user.region_id:
+        waiting |= Q(holder_region_id=user.region_id) & (
+            Q(state=S.VERIFIED) | Q(state__in=[S.ASSIGNED, S.IN_PROGRESS], unit__isnull=True)
+        )
+    if role == Role.SUPERVISION:
+        waiting |= Q(state__in=[S.RATED, S.VERIFIED])
+    return waiting
 
 
 def tickets_for(user: Any, filters: TicketFilters | None = None) -> QuerySet[Ticket]:
@@ -93,6 +114,8 @@ def tickets_for(user: Any, filters: TicketFilters | None = None) -> QuerySet[Tic
     if filters.region_code:
         region = Region.objects.filter(code=filters.region_code).first()
         tickets = tickets.filter(enterprise__region__path__startswith=region.path) if region else tickets.none()
+    if filters.waiting:
+        tickets = tickets.filter(awaiting_q(user))
     return tickets
 
 

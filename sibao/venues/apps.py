@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.roles import Capability
 
 
 class VenuesConfig(AppConfig):
@@ -22,3 +24,13 @@ class VenuesConfig(AppConfig):
     }
     # Issue 8 #2: scan files interrupted by a killed worker are run again.
     periodic_jobs = ["sibao.venues.tasks.schedule_import_recovery"]
+    navigation = [
+        NavItem(
+            _("Venue codes and tracing"),
+            "venues:index",
+            Capability.EPIDEMIC_VIEW,
+            "qr-code-scan",
+            group=NavGroup.EPIDEMIC,
+            order=60,
+        ),
+    ]

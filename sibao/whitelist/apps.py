@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.roles import Capability
 
 
 class WhitelistConfig(AppConfig):
@@ -16,3 +18,69 @@ class WhitelistConfig(AppConfig):
             "{listed} listed, {liaisons} liaison assignments"
         ),
     )
+    # Issue 11 #4: what may wait for someone in this domain, on the "待我处理" workbench.
+    work_items = [
+        "sibao.whitelist.workbench.TO_CHECK",
+        "sibao.whitelist.workbench.TO_DECIDE",
+        "sibao.whitelist.workbench.TO_PUBLISH",
+        "sibao.whitelist.workbench.REMOVALS",
+    ]
+    navigation = [
+        NavItem(
+            _("Apply for the whitelist"),
+            "whitelist:apply",
+            Capability.WHITELIST_APPLY,
+            "clipboard-check",
+            group=NavGroup.WHITELIST,
+            order=10,
+            is_list=False,
+        ),
+        NavItem(
+            _("Whitelist applications"),
+            "whitelist:applications",
+            Capability.WHITELIST_VIEW,
+            "clipboard-check",
+            group=NavGroup.WHITELIST,
+            order=20,
+        ),
+        NavItem(
+            _("Publish batches"),
+            "whitelist:batches",
+            Capability.WHITELIST_PUBLISH,
+            "megaphone",
+            group=NavGroup.WHITELIST,
+            order=30,
+        ),
+        NavItem(
+            _("Whitelisted enterprises"),
+            "whitelist:listings",
+            Capability.WHITELIST_VIEW,
+            "patch-check",
+            group=NavGroup.WHITELIST,
+            order=40,
+        ),
+        NavItem(
+            _("Coverage"),
+            "whitelist:coverage",
+            Capability.WHITELIST_VIEW,
+            "pie-chart",
+            group=NavGroup.WHITELIST,
+            order=50,
+        ),
+        NavItem(
+            _("Selection criteria"),
+            "whitelist:criteria",
+            Capability.WHITELIST_CRITERIA,
+            "list-check",
+            group=NavGroup.WHITELIST,
+            order=60,
+        ),
+        NavItem(
+            _("Liaison coverage"),
+            "whitelist:liaison_gaps",
+            Capability.WHITELIST_VIEW,
+            "people",
+            group=NavGroup.WHITELIST,
+            order=70,
+        ),
+    ]

@@ -203,6 +203,12 @@ def applications_for(user: Any) -> QuerySet[Application]:
     )
 
 
+def awaiting_decision(user: Any) -> QuerySet[Application]:
+    """Submitted (or first-checked) applications in scope: the list's "awaiting a decision" filter and the
+    departments' workbench count (issue 11 #4) are this one query."""
+    return applications_for(user).filter(state__in=[ApplicationState.SUBMITTED, ApplicationState.TOWNSHIP_CHECKED])
+
+
 def awaiting_publication(user: Any) -> QuerySet[Application]:
     return applications_for(user).filter(state=ApplicationState.APPROVED)
 

@@ -30,10 +30,12 @@ OFFICIALS_READ = {
     "admin",
 }
 REGISTRY_WRITERS = {"tongxu_industry", "tongxu_hq", "admin"}
+# EN-3: the township, the sector department and the HQ office file and import reports for firms of their area.
+OPERATIONS_ENTRY = {"tongxu_township", "tongxu_industry", "tongxu_hq", "admin"}
 
 # (method, url, roles allowed) — everyone else gets 403 (a logged-in role without the right).
 PAGES = [
-    ("get", "/", set(ROLES)),
+    ("get", "/workbench/", set(ROLES)),
     ("get", "/enterprises/", OFFICIALS_READ | {"ent_a_user"}),
     ("get", "/enterprises/new/", REGISTRY_WRITERS),
     ("get", "/enterprises/import/", REGISTRY_WRITERS),
@@ -70,6 +72,17 @@ PAGES = [
     ("get", "/api/requests", set(ROLES)),
     ("get", "/api/requests/triage", {"tongxu_hq", "admin"}),
     ("get", "/api/requests/common-issues", OFFICIALS_READ),
+    # Daily operating reports (EN-3): everyone reads in scope; officials enter for firms; the figures are officials'.
+    ("get", "/operations/", set(ROLES)),
+    ("get", "/operations/missing/", set(ROLES)),
+    ("get", "/operations/warnings/", set(ROLES)),
+    ("get", "/operations/new/", {"ent_a_user"}),  # officials name the firm (?enterprise=): 404 without it
+    ("get", "/operations/import/", OPERATIONS_ENTRY),
+    ("get", "/operations/import/template.xlsx", OPERATIONS_ENTRY),
+    ("get", "/api/operations/reports", set(ROLES)),
+    ("get", "/api/operations/reports/missing", set(ROLES)),
+    ("get", "/api/operations/summary", OFFICIALS_READ),
+    ("get", "/api/operations/warnings", set(ROLES)),
 ]
 
 
@@ -79,6 +92,8 @@ def test_page_access(personas: Personas, role: str, method: str, url: str, allow
     response = getattr(client_for(getattr(personas, role)), method)(url)
     if role in allowed:
         assert response.status_code == 200, (role, url, response.status_code)
+    elif url == "/operations/new/" and role in OPERATIONS_ENTRY:
+        assert response.status_code == 404, (role, url, response.status_code)  # no firm named: none in scope
     else:
         assert response.status_code == 403, (role, url, response.status_code)
 

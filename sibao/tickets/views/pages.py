@@ -173,6 +173,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         category=data.get("category", ""),
         deadline=data.get("deadline", ""),
         query=data.get("q", ""),
+        waiting=bool(data.get("waiting")),
     )
     tickets = tickets_for(user, filters).select_related("common_issue__unit")
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -203,7 +204,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         enterprises = Enterprise.objects.visible_to(user).select_related("region").order_by("name")
     elif user.enterprise_id is None:
         raise PermissionDenied
-    initial = {"enterprise": request.GET.get("enterprise")} if enterprises is not None else {}
+    # A link may prefill the form: "turn this problem into a request" on an operating report (EN-3 → RQ-1).
+    initial = {key: request.GET[key][:4000] for key in ("category", "title", "text") if request.GET.get(key)}
+    if enterprises is not None and request.GET.get("enterprise"):
+        initial["enterprise"] = request.GET["enterprise"]
     form = TicketForm(request.POST or None, request.FILES or None, enterprises=enterprises, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

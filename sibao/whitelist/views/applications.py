@@ -207,7 +207,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     applications = selectors.applications_for(user)
     state = data.get("state", "")
     if state == ApplicationFilterForm.TO_REVIEW:
-        applications = applications.filter(state__in=[ApplicationState.SUBMITTED, ApplicationState.TOWNSHIP_CHECKED])
+        applications = selectors.awaiting_decision(user)
     elif state == "":  # a draft is the enterprise's own until it submits
         applications = applications.exclude(state=ApplicationState.DRAFT)
     elif state != ApplicationFilterForm.ALL:
