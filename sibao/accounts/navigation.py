@@ -21,6 +21,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem(_("Home"), "home", None, "house"),
+    NavItem(_("Command screen"), "dashboard:screen", Capability.SCREEN_VIEW, "map"),
     NavItem(_("Enterprises"), "enterprises:list", Capability.ENTERPRISE_VIEW, "building"),
     NavItem(_("Import enterprises"), "enterprises:import", Capability.ENTERPRISE_IMPORT, "upload"),
     NavItem(_("Apply for the whitelist"), "whitelist:apply", Capability.WHITELIST_APPLY, "clipboard-check"),

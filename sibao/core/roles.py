@@ -50,6 +50,9 @@ class Capability(models.TextChoices):
     EPIDEMIC_TRACE = "epidemic.trace"  # EP-7: who shared a venue with a case (personal movements)
     WARNING_HANDLE = "warning.handle"  # EP-6: take and close sentinel warnings in scope
     SHUTDOWN_DECIDE = "shutdown.decide"  # EP-9: approve or refuse a shutdown (≤ 3 days) linked to an incident
+    # DB-1…DB-4: the command screen of the user's region subtree (roles whose scope is a whole subtree, so every
+    # figure equals the list it links to; a sector department's requests are its unit's, not its region's).
+    SCREEN_VIEW = "screen.view"
 
 
 _OFFICIAL_READ = {
@@ -105,6 +108,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EMPLOYEE_VIEW,
             Capability.EPIDEMIC_VIEW,
             Capability.SHUTDOWN_DECIDE,
+            Capability.SCREEN_VIEW,
         }
     ),
     Role.EPIDEMIC: frozenset(
@@ -119,6 +123,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_MANAGE,
             Capability.EPIDEMIC_TRACE,
             Capability.WARNING_HANDLE,
+            Capability.SCREEN_VIEW,
         }
     ),
     Role.SUPERVISION: frozenset(
@@ -129,10 +134,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TICKET_METRICS,
             Capability.TICKET_REPORT_BUILD,
             Capability.EPIDEMIC_VIEW,
+            Capability.SCREEN_VIEW,
         }
     ),
     Role.LEADER: frozenset(
-        _OFFICIAL_READ | {Capability.TICKET_VIEW, Capability.TICKET_METRICS, Capability.EPIDEMIC_VIEW}
+        _OFFICIAL_READ
+        | {Capability.TICKET_VIEW, Capability.TICKET_METRICS, Capability.EPIDEMIC_VIEW, Capability.SCREEN_VIEW}
     ),
     # EP-1: configuring the platform is no reason to read ID numbers or people's movements; only the
     # epidemic task force reveals and traces.

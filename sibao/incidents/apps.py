@@ -23,3 +23,6 @@ class IncidentsConfig(AppConfig):
         "ShutdownRequest": [],
     }
     periodic_jobs = ["sibao.incidents.tasks.schedule_retest_deadline_sweep"]
+    # DB-3 on the command screen (``core.panels``).
+    screen_measures = ["sibao.incidents.screen.MEASURE"]
+    screen_panels = ["sibao.incidents.screen.INCIDENTS"]

@@ -23,3 +23,6 @@ class ReadinessConfig(AppConfig):
         "Drill": [],
     }
     periodic_jobs = ["sibao.readiness.tasks.schedule_supplies_recheck"]
+    # DB-3 on the command screen (``core.panels``).
+    screen_measures = ["sibao.readiness.screen.MEASURE"]
+    screen_panels = ["sibao.readiness.screen.READINESS"]

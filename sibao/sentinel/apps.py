@@ -23,3 +23,7 @@ class SentinelConfig(AppConfig):
     }
     periodic_jobs = ["sibao.sentinel.tasks.schedule_sentinel_sweeps"]
     import_kinds = ["sibao.sentinel.imports.PHARMACY_IMPORT"]
+    # DB-3 on the command screen (``core.panels``).
+    screen_measures = ["sibao.sentinel.screen.MEASURE"]
+    screen_panels = ["sibao.sentinel.screen.WARNINGS"]
+    screen_indicators = ["sibao.sentinel.screen.OPEN_WARNINGS"]

@@ -14,3 +14,7 @@ class TicketsConfig(AppConfig):
         summary=_("Demo requests: {tongxu} in Tongxu county, {xinzheng} in Xinzheng city"),
     )
     periodic_jobs = ["sibao.tickets.tasks.schedule_weekly_reports"]
+    # DB-2 / DB-4 on the command screen (``core.panels``).
+    screen_measures = ["sibao.tickets.screen.MEASURE"]
+    screen_panels = ["sibao.tickets.screen.REQUESTS", "sibao.tickets.screen.SUPERVISION"]
+    screen_indicators = ["sibao.tickets.screen.OVERDUE_REQUESTS"]

@@ -19,7 +19,9 @@ from sibao.tickets.models import (
     TicketState,
     Urgency,
 )
-from sibao.tickets.selectors import DEADLINE_LABELS, DeadlineState
+from sibao.core.form_fields import IdField
+from sibao.core.sectors import Sector
+from sibao.tickets.selectors import DEADLINE_LABELS, STAGE_LABELS, DeadlineState
 
 
 def _style(form: forms.Form) -> None:
@@ -59,6 +61,11 @@ class TicketFilterForm(StyledForm):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Number, subject or enterprise")}),
     )
+    # DB-2/DB-4: the command screen's figures link here with their stage, region and sector.
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("Any stage")), *STAGE_LABELS.items()])
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices])
+    region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
+    enterprise = IdField(required=False, widget=forms.HiddenInput)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -16,3 +16,7 @@ class WhitelistConfig(AppConfig):
             "{listed} listed, {liaisons} liaison assignments"
         ),
     )
+    # DB-1 / DB-4 (WL-6) on the command screen (``core.panels``).
+    screen_measures = ["sibao.whitelist.screen.MEASURE"]
+    screen_panels = ["sibao.whitelist.screen.COVERAGE"]
+    screen_indicators = ["sibao.whitelist.screen.LISTED_FIRMS", "sibao.whitelist.screen.COVERAGE_RATE"]

@@ -9,9 +9,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_official_sees_the_enterprises_in_scope(personas: Personas) -> None:
-    response = client_for(personas.tongxu_hq).get("/")
+    response = client_for(personas.tongxu_epidemic).get("/")
     assert response.status_code == 200
     assert response.context["enterprise_count"] == 2  # 通许县's two, not 新郑市's
+
+
+def test_the_command_screen_is_the_home_of_the_hq_office_and_the_leaders(personas: Personas) -> None:
+    for user in (personas.tongxu_hq, personas.tongxu_leader, personas.henan_hq):
+        response = client_for(user).get("/")
+        assert response.status_code == 302 and response["Location"] == "/screen/"
+    assert client_for(personas.tongxu_supervision).get("/").status_code == 200  # its own home page
 
 
 def test_an_enterprise_user_sees_its_own_enterprise(personas: Personas) -> None:
