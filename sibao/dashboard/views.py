@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from sibao.core.roles import Capability
@@ -18,13 +19,14 @@ from sibao.core.views import capability_required, xlsx_response
 from sibao.dashboard import selectors
 
 
-def _screen(request: HttpRequest, code: str | None) -> selectors.Screen:
+def _screen(request: HttpRequest, code: str | None, *, wall: bool = False) -> selectors.Screen:
     return selectors.screen(
         request.user,
         code,
         sector=request.GET.get("sector", ""),
         indicator=request.GET.get("indicator", ""),
         page=request.GET.get("page"),
+        wall=wall,
     )
 
 
@@ -43,7 +45,7 @@ def screen(request: HttpRequest, code: str | None = None) -> HttpResponse:
 @capability_required(Capability.SCREEN_VIEW)
 def wall(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """Wall mode for a 1920×1080 display: full screen, dark; htmx reloads the body every minute."""
-    context = {"screen": _screen(request, code), "wall": True}
+    context = {"screen": _screen(request, code, wall=True), "wall": True}
     if request.headers.get("HX-Request"):
         return render(request, "dashboard/_body.html", context)
     return render(request, "dashboard/wall.html", context)
@@ -70,7 +72,7 @@ def figures_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     sheets = [
         Sheet(
             _("Figures"),
-            [_("Panel"), _("Figure"), _("Value"), _("Unit")],
+            [_("Panel"), _("Figure"), _("Value"), pgettext("measurement", "Unit")],
             [[region.name, str(sector), _("Data as of %(time)s") % {"time": moment}, ""], *figures],
             widths={1: 28, 2: 36, 3: 16, 4: 8},
         )
@@ -85,7 +87,7 @@ def figures_xlsx(request: HttpRequest, code: str) -> HttpResponse:
                 widths={1: 14, 2: 28, 3: 18},
             )
         )
-    filename = f"{region.name}-{_('command screen')}-{timezone.localdate():%Y%m%d}.xlsx"
+    filename = "%s-%s-%s.xlsx" % (region.name, _("Command screen"), f"{timezone.localdate():%Y%m%d}")
     return xlsx_response(write_workbook(sheets), filename)
 
 
