@@ -101,6 +101,10 @@
             nameProperty: "code",
             roam: false,
             selectedMode: false,
+            top: 12,
+            bottom: 12,
+            left: 12,
+            right: 12,
             label: {
               show: true,
               fontSize: spec.features.length > 12 ? 10 : 12,
