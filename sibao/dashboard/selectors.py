@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sibao.accounts.models import User
 from sibao.core.panels import Figure, Indicator, Panel, ScreenView, registered_indicators, registered_panels
 from sibao.core.roles import Role, has_capability
 from sibao.core.sectors import Sector
@@ -38,7 +39,7 @@ PILLARS = [
 ]
 
 
-def screen_root(user: Any) -> Region:
+def screen_root(user: User) -> Region:
     """The top of what the user may see: its own region; the province for an administrator."""
     if user.is_superuser or user.role == Role.ADMINISTRATOR:
         root = Region.objects.filter(parent__isnull=True).order_by("code").first()
@@ -49,7 +50,7 @@ def screen_root(user: Any) -> Region:
     return root
 
 
-def screen_region(user: Any, code: str | None) -> tuple[Region, Region]:
+def screen_region(user: User, code: str | None) -> tuple[Region, Region]:
     """(root, region): the region named by ``code`` if it lies in the user's subtree — else 404."""
     root = screen_root(user)
     if not code or code == root.code:
@@ -134,7 +135,7 @@ class Screen:
         return [child for child in self.children if not child.on_map]
 
 
-def _allowed(user: Any, capability: str | None) -> bool:
+def _allowed(user: User, capability: str | None) -> bool:
     return capability is None or has_capability(user, capability)
 
 
@@ -153,7 +154,7 @@ def _number(value: Any) -> float | None:
 
 
 def screen(
-    user: Any,
+    user: User,
     code: str | None = None,
     *,
     sector: str = "",
@@ -163,9 +164,7 @@ def screen(
 ) -> Screen:
     root, region = screen_region(user, code)
     sector = sector if sector in Sector.values else ""
-    trail = list(
-        Region.objects.filter(code__in=region.ancestor_codes(), path__startswith=root.path).order_by("path")
-    )
+    trail = list(Region.objects.filter(code__in=region.ancestor_codes(), path__startswith=root.path).order_by("path"))
     children_regions = list(Region.objects.filter(parent=region, is_active=True).order_by("code"))
     stored = summary.figures_by_region([region.pk, *(child.pk for child in children_regions)])
     now = timezone.now()
@@ -204,9 +203,7 @@ def screen(
     for child in children:
         child.value = child.values.get(chosen.key) if chosen else None
 
-    panels = [
-        (panel, list(panel.figures(view))) for panel in registered_panels() if _allowed(user, panel.capability)
-    ]
+    panels = [(panel, list(panel.figures(view))) for panel in registered_panels() if _allowed(user, panel.capability)]
     result = Screen(
         view=view,
         root=root,
@@ -222,9 +219,7 @@ def screen(
     )
     result.map = _map_spec(result)
     if region.level == RegionLevel.TOWNSHIP or not children_regions:
-        result.enterprises = Paginator(township_enterprises(user, region, sector), ENTERPRISES_PER_PAGE).get_page(
-            page
-        )
+        result.enterprises = Paginator(township_enterprises(user, region, sector), ENTERPRISES_PER_PAGE).get_page(page)
     return result
 
 
@@ -263,7 +258,7 @@ def _map_spec(screen: Screen) -> dict[str, Any] | None:
     }
 
 
-def township_enterprises(user: Any, region: Region, sector: str = "") -> QuerySet[Enterprise]:
+def township_enterprises(user: User, region: Region, sector: str = "") -> QuerySet[Enterprise]:
     """Enterprises below ``region`` in the user's scope, whitelisted first (an indexed read of one township)."""
     enterprises = Enterprise.objects.visible_to(user).filter(region__path__startswith=region.path)
     if sector:
@@ -280,7 +275,7 @@ class Card:
     listing: Any
 
 
-def enterprise_card(user: Any, pk: int) -> Card:
+def enterprise_card(user: User, pk: int) -> Card:
     """One enterprise below a township (404 outside the user's scope) and what each app says about it."""
     from sibao.whitelist.selectors import listing_status
 
@@ -289,9 +284,7 @@ def enterprise_card(user: Any, pk: int) -> Card:
     if not enterprise.region.path.startswith(root.path):
         raise Http404
     trail = list(
-        Region.objects.filter(code__in=enterprise.region.ancestor_codes(), path__startswith=root.path).order_by(
-            "path"
-        )
+        Region.objects.filter(code__in=enterprise.region.ancestor_codes(), path__startswith=root.path).order_by("path")
     )
     figures = [
         (panel, list(panel.enterprise_figures(user, enterprise)))

@@ -6,20 +6,21 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.roles import Capability
 from sibao.core.tabular import Sheet, write_workbook
 from sibao.core.views import capability_required, xlsx_response
 from sibao.dashboard import selectors
 
 
-def _screen(request: HttpRequest, code: str | None, *, wall: bool = False) -> selectors.Screen:
+def _screen(request: AuthenticatedRequest, code: str | None, *, wall: bool = False) -> selectors.Screen:
     return selectors.screen(
         request.user,
         code,
@@ -33,7 +34,7 @@ def _screen(request: HttpRequest, code: str | None, *, wall: bool = False) -> se
 @require_GET
 @login_required
 @capability_required(Capability.SCREEN_VIEW)
-def screen(request: HttpRequest, code: str | None = None) -> HttpResponse:
+def screen(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
     context = {"screen": _screen(request, code), "wall": False}
     if request.headers.get("HX-Request"):
         return render(request, "dashboard/_body.html", context)
@@ -43,7 +44,7 @@ def screen(request: HttpRequest, code: str | None = None) -> HttpResponse:
 @require_GET
 @login_required
 @capability_required(Capability.SCREEN_VIEW)
-def wall(request: HttpRequest, code: str | None = None) -> HttpResponse:
+def wall(request: AuthenticatedRequest, code: str | None = None) -> HttpResponse:
     """Wall mode for a 1920×1080 display: full screen, dark; htmx reloads the body every minute."""
     context = {"screen": _screen(request, code, wall=True), "wall": True}
     if request.headers.get("HX-Request"):
@@ -58,7 +59,7 @@ def _cell(value: Any) -> Any:
 @require_GET
 @login_required
 @capability_required(Capability.SCREEN_VIEW)
-def figures_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+def figures_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Every figure of the view, and its children's, as a workbook (the same numbers the screen shows)."""
     page = _screen(request, code)
     region = page.view.region
@@ -87,14 +88,14 @@ def figures_xlsx(request: HttpRequest, code: str) -> HttpResponse:
                 widths={1: 14, 2: 28, 3: 18},
             )
         )
-    filename = "%s-%s-%s.xlsx" % (region.name, _("Command screen"), f"{timezone.localdate():%Y%m%d}")
+    filename = f"{region.name}-{_('Command screen')}-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(write_workbook(sheets), filename)
 
 
 @require_GET
 @login_required
 @capability_required(Capability.SCREEN_VIEW)
-def enterprise_card(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_card(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     card = selectors.enterprise_card(request.user, pk)
     return render(request, "dashboard/enterprise.html", {"card": card})
 
@@ -102,8 +103,9 @@ def enterprise_card(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 @capability_required(Capability.SCREEN_VIEW)
-def map_data(request: HttpRequest) -> FileResponse:
+def map_data(request: AuthenticatedRequest) -> HttpResponse:
     """The boundary file (``SIBAO_SCREEN_MAP_FILE``): the committed one, or a deployment's reviewed one."""
-    response = FileResponse(open(settings.SIBAO_SCREEN_MAP_FILE, "rb"), content_type="application/json")
+    handle = open(settings.SIBAO_SCREEN_MAP_FILE, "rb")  # noqa: SIM115 -- FileResponse closes it once streamed
+    response: Any = FileResponse(handle, content_type="application/json")
     response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return response  # a streaming response; the decorators' signature names HttpResponse

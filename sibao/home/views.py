@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.enterprises.selectors import enterprise_list
 
@@ -14,7 +15,7 @@ SCREEN_HOME_ROLES = (Role.HQ_OFFICE, Role.LEADER)
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if getattr(user, "role", None) in SCREEN_HOME_ROLES and has_capability(user, Capability.SCREEN_VIEW):
         return redirect("dashboard:screen")

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sibao.accounts.models import User
 from sibao.core.panels import Figure, Measure, Panel, ScreenView
 from sibao.core.roles import Capability
+from sibao.enterprises.models import Enterprise
 from sibao.incidents.models import Incident, IncidentState
 from sibao.incidents.selectors import IncidentFilters, ShutdownFilter, incident_list, retest_overdue_q, shutdown_q
 
@@ -78,7 +80,7 @@ def incident_figures(view: ScreenView) -> Sequence[Figure]:
     ]
 
 
-def enterprise_figures(user: Any, enterprise: Any) -> Sequence[Figure]:
+def enterprise_figures(user: User, enterprise: Enterprise) -> Sequence[Figure]:
     count = incident_list(user=user, filters=IncidentFilters(state="open", enterprise_id=enterprise.pk)).count()
     return [Figure(_("Open incidents"), count, url=_url({"enterprise": enterprise.pk}), tone="danger" if count else "")]
 

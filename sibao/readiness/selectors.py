@@ -400,10 +400,8 @@ GAP_LABELS = {Gap.TASK_FORCE: _("No epidemic task force"), Gap.EMERGENCY_PLAN: _
 def gap_q(gap: str) -> Q:
     """Enterprises failing checklist item ``gap`` (EP-11, 001#annex2-二.7)."""
     kept = Readiness.objects.filter(enterprise_id=OuterRef("pk"))
-    if gap == Gap.TASK_FORCE:
-        kept = kept.exclude(leader_name="").exclude(leader_post="")
-    else:
-        kept = kept.exclude(plan_file="")
+    task_force = gap == Gap.TASK_FORCE
+    kept = kept.exclude(leader_name="").exclude(leader_post="") if task_force else kept.exclude(plan_file="")
     return ~Q(Exists(kept))
 
 

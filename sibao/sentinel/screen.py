@@ -15,8 +15,10 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from sibao.accounts.models import User
 from sibao.core.panels import Figure, Indicator, Measure, Panel, ScreenView
 from sibao.core.roles import Capability
+from sibao.enterprises.models import Enterprise
 from sibao.sentinel.models import SentinelWarning, WarningKind
 from sibao.sentinel.selectors import OPEN_STATUSES, unattended_q
 
@@ -35,9 +37,8 @@ def rows(now: datetime) -> Iterator[tuple[int, str, str, int]]:
     ).annotate(n=Count("pk")):
         yield region_id, sector, kind_metric(kind), count
         yield region_id, sector, OPEN, count
-    for region_id, sector, count in (
-        active.filter(unattended_q(now)).values_list("enterprise__region_id", "enterprise__sector").annotate(n=Count("pk"))
-    ):
+    unattended = active.filter(unattended_q(now)).values_list("enterprise__region_id", "enterprise__sector")
+    for region_id, sector, count in unattended.annotate(n=Count("pk")):
         yield region_id, sector, UNATTENDED, count
 
 
@@ -70,7 +71,7 @@ def warning_figures(view: ScreenView) -> Sequence[Figure]:
     return figures
 
 
-def enterprise_figures(user: Any, enterprise: Any) -> Sequence[Figure]:
+def enterprise_figures(user: User, enterprise: Enterprise) -> Sequence[Figure]:
     from sibao.sentinel.selectors import WarningFilters, warning_list
 
     count = warning_list(user=user, filters=WarningFilters(status="active", enterprise_id=enterprise.pk)).count()

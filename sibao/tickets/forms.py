@@ -6,6 +6,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.form_fields import IdField
+from sibao.core.sectors import Sector
 from sibao.enterprises.models import Enterprise
 from sibao.organisation.models import DepartmentFunction, Unit
 from sibao.regions.models import Region
@@ -19,8 +21,6 @@ from sibao.tickets.models import (
     TicketState,
     Urgency,
 )
-from sibao.core.form_fields import IdField
-from sibao.core.sectors import Sector
 from sibao.tickets.selectors import DEADLINE_LABELS, STAGE_LABELS, DeadlineState
 
 

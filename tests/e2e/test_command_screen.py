@@ -34,9 +34,7 @@ def test_the_screen_draws_the_map_and_drills_into_a_county(
 ) -> None:
     whitelist(personas.ent_a, personas.tongxu_hq)
     refresh(SUMMARY)
-    context = browser.new_context(
-        viewport={"width": 1920, "height": 1080}, locale="zh-CN", timezone_id="Asia/Shanghai"
-    )
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN", timezone_id="Asia/Shanghai")
     watch_csp(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -46,9 +44,11 @@ def test_the_screen_draws_the_map_and_drills_into_a_county(
     # The site-wide favicon is the shell's (issue 11 #5), not this page's.
     page.on(
         "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and "favicon" not in str(message.location.get("url", ""))
-        else None,
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "favicon" not in str(message.location.get("url", ""))
+            else None
+        ),
     )
     page.on(
         "request",
