@@ -58,6 +58,10 @@ browser:
 bench: setup-test ## Print the epidemic benchmark figures as `name: value unit`
 	$(PY) benchmarks/epidemic.py $(SCALE)
 	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/tracing.py $(SCALE);; *) echo "# tracing figures skipped: PostgreSQL only";; esac
+	@# DB-1…DB-4 (issue 11 #3): screen_p95_ms / screen_queries on the province data set (regenerated: its tables are
+	@# dropped); without a PostgreSQL DATABASE_URL it runs on a SQLite file of its own, never the dev database.
+	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/screen.py 20 --generate $(SCALE);; \
+	  *) DATABASE_URL=sqlite:///$(CURDIR)/var/bench-screen.sqlite3 $(PY) benchmarks/screen.py 20 --generate $(SCALE);; esac
 
 lint: setup-test
 	$(VENV)/bin/ruff check sibao scripts benchmarks tests conftest.py

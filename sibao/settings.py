@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sibao.incidents",
     "sibao.readiness",
     "sibao.operations",
+    "sibao.dashboard",
     "sibao.home",
 ]
 
@@ -247,6 +248,12 @@ MEDIA_ROOT = Path(env_str("SIBAO_MEDIA_ROOT", default=str(PROJECT_DIR / "var" / 
 # Never served from this URL (issue 8 #9): uploads are downloaded through views that check login and scope.
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# DB-1: the command screen's boundaries (city and county outlines keyed by GB/T 2260 code). The default is built
+# from public data by scripts/build_henan_map.py; a deployment that must show an officially reviewed map (审图号)
+# names its own file of the same shape here (sibao/dashboard/static/dashboard/README.md).
+SIBAO_SCREEN_MAP_FILE = Path(
+    env_str("SIBAO_SCREEN_MAP_FILE", default=str(BASE_DIR / "dashboard" / "static" / "dashboard" / "henan-map.json"))
+)
 
 # Uploads: imports are read in memory up to this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -31,6 +31,7 @@ urlpatterns = [
     path("readiness/", include("sibao.readiness.urls")),
     path("operations/", include("sibao.operations.urls")),
     path("warnings/", include("sibao.sentinel.urls")),
+    path("screen/", include("sibao.dashboard.urls")),
     path("public/", include("sibao.whitelist.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

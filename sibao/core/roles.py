@@ -53,6 +53,9 @@ class Capability(models.TextChoices):
     OPERATIONS_VIEW = "operations.view"  # EN-3: daily operating reports, who has not reported, their warnings
     OPERATIONS_REPORT = "operations.report"  # EN-3: file/correct (an enterprise its own; officials on its behalf)
     OPERATIONS_IMPORT = "operations.import"  # EN-3: file many firms' reports from one .xlsx (township bulk entry)
+    # DB-1…DB-4: the command screen of the user's region subtree (roles whose scope is a whole subtree, so every
+    # figure equals the list it links to; a sector department's requests are its unit's, not its region's).
+    SCREEN_VIEW = "screen.view"
 
 
 _OFFICIAL_READ = {
@@ -116,6 +119,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EMPLOYEE_VIEW,
             Capability.EPIDEMIC_VIEW,
             Capability.SHUTDOWN_DECIDE,
+            Capability.SCREEN_VIEW,
         }
     ),
     Role.EPIDEMIC: frozenset(
@@ -131,6 +135,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_MANAGE,
             Capability.EPIDEMIC_TRACE,
             Capability.WARNING_HANDLE,
+            Capability.SCREEN_VIEW,
         }
     ),
     Role.SUPERVISION: frozenset(
@@ -142,6 +147,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TICKET_REPORT_BUILD,
             Capability.EPIDEMIC_VIEW,
             Capability.OPERATIONS_VIEW,
+            Capability.SCREEN_VIEW,
         }
     ),
     Role.LEADER: frozenset(
@@ -151,6 +157,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TICKET_METRICS,
             Capability.EPIDEMIC_VIEW,
             Capability.OPERATIONS_VIEW,
+            Capability.SCREEN_VIEW,
         }
     ),
     # EP-1: configuring the platform is no reason to read ID numbers or people's movements; only the

@@ -6,13 +6,18 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from sibao.accounts.requests import AuthenticatedRequest
-from sibao.core.roles import Role
+from sibao.core.roles import Capability, Role, has_capability
 from sibao.enterprises.models import Enterprise
 from sibao.home.workbench import work_for
+
+# Issue 11 #2: the command screen is the home page of the HQ office and the leaders (DB-1…DB-4).
+SCREEN_HOME_ROLES = (Role.HQ_OFFICE, Role.LEADER)
 
 
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
+    if request.user.role in SCREEN_HOME_ROLES and has_capability(request.user, Capability.SCREEN_VIEW):
+        return redirect("dashboard:screen")
     return redirect("workbench")
 
 

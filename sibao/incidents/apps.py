@@ -37,3 +37,6 @@ class IncidentsConfig(AppConfig):
             order=70,
         ),
     ]
+    # DB-3 on the command screen (``core.panels``).
+    screen_measures = ["sibao.incidents.screen.MEASURE"]
+    screen_panels = ["sibao.incidents.screen.INCIDENTS"]

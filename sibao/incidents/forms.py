@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.form_fields import IdField
+from sibao.core.sectors import Sector
 from sibao.epidemic.models import Employee
 from sibao.incidents.models import ContactKind, IncidentState, ObservationPlace, Trigger
 
@@ -34,7 +35,16 @@ class FilterForm(_Styled):
     enterprise = IdField(label=_("Enterprise"), required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=12)
     overdue = forms.BooleanField(label=_("Re-test overdue only"), required=False)
-    shutdown = forms.BooleanField(label=_("Shutdown waiting for a decision"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices])
+    shutdown = forms.ChoiceField(
+        label=_("Shutdown"),
+        required=False,
+        choices=[
+            ("", _("With or without a shutdown")),
+            ("in_force", _("Shutdown in force today")),
+            ("requested", _("Shutdown awaiting decision")),
+        ],
+    )
 
 
 class EmployeeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

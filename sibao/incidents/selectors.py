@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,13 +21,37 @@ from sibao.incidents.models import (
 from sibao.regions.models import Region
 
 
+class ShutdownFilter:
+    """EM-4 / EP-9 on the incident list and the command screen (DB-3): incidents with a shutdown in force today
+    or one waiting for the HQ office — one condition each (``shutdown_q``), read by both."""
+
+    IN_FORCE = "in_force"
+    REQUESTED = "requested"
+
+
+def shutdown_q(which: str, today: date | None = None) -> Q:
+    today = today or timezone.localdate()
+    shutdowns = ShutdownRequest.objects.filter(incident_id=OuterRef("pk"))
+    if which == ShutdownFilter.IN_FORCE:
+        shutdowns = shutdowns.filter(state=ShutdownState.APPROVED, date_from__lte=today, date_to__gte=today)
+    else:
+        shutdowns = shutdowns.filter(state=ShutdownState.REQUESTED)
+    return Q(Exists(shutdowns))
+
+
 @dataclass(frozen=True)
 class IncidentFilters:
     state: str = ""  # a state, "open" or "" (all)
     enterprise_id: int | None = None
     region_code: str = ""
     overdue: bool = False
-    shutdown_requested: bool = False  # only those with a shutdown waiting for the HQ office (EP-9 / EM-4)
+    sector: str = ""  # the enterprise's
+    shutdown: str = ""  # a ``ShutdownFilter``
+
+
+def retest_overdue_q(now: datetime) -> Q:
+    """EP-9: the re-test result is not in and its deadline has passed."""
+    return Q(state__in=AWAITING_RESULT, retest_due_at__lt=now)
 
 
 def incident_list(
@@ -46,10 +70,11 @@ def incident_list(
         region = Region.objects.filter(code=filters.region_code).first()
         incidents = incidents.filter(enterprise__region__path__startswith=region.path) if region else incidents.none()
     if filters.overdue:
-        incidents = incidents.filter(state__in=AWAITING_RESULT, retest_due_at__lt=now)
-    if filters.shutdown_requested:
-        waiting = ShutdownRequest.objects.filter(incident_id=OuterRef("pk"), state=ShutdownState.REQUESTED)
-        incidents = incidents.filter(Exists(waiting))
+        incidents = incidents.filter(retest_overdue_q(now))
+    if filters.sector:
+        incidents = incidents.filter(enterprise__sector=filters.sector)
+    if filters.shutdown in (ShutdownFilter.IN_FORCE, ShutdownFilter.REQUESTED):
+        incidents = incidents.filter(shutdown_q(filters.shutdown, timezone.localdate(now)))
     return incidents.annotate(
         closed_last=Case(
             When(state=IncidentState.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField()

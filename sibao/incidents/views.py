@@ -46,7 +46,8 @@ def incident_list(request: AuthenticatedRequest) -> HttpResponse:
         enterprise_id=data.get("enterprise"),
         region_code=data.get("region", ""),
         overdue=bool(data.get("overdue")),
-        shutdown_requested=bool(data.get("shutdown")),
+        sector=data.get("sector", ""),
+        shutdown=data.get("shutdown", ""),
     )
     now = timezone.now()
     page = Paginator(selectors.incident_list(user=request.user, filters=filters, now=now), PAGE_SIZE).get_page(

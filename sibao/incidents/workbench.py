@@ -6,14 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.core.roles import Capability, has_capability
 from sibao.core.workbench import WorkItem
-from sibao.incidents.selectors import IncidentFilters, incident_list
+from sibao.incidents.selectors import IncidentFilters, ShutdownFilter, incident_list
 
 SHUTDOWNS = WorkItem(
     key="incidents.shutdowns",
     label=_("Shutdowns to decide"),
     order=30,
     applies=lambda user: has_capability(user, Capability.SHUTDOWN_DECIDE),
-    rows=lambda user: incident_list(user=user, filters=IncidentFilters(shutdown_requested=True)),
-    url=lambda user: f"{reverse('incidents:index')}?state=&shutdown=on",
+    rows=lambda user: incident_list(user=user, filters=IncidentFilters(shutdown=ShutdownFilter.REQUESTED)),
+    url=lambda user: f"{reverse('incidents:index')}?state=&shutdown={ShutdownFilter.REQUESTED}",
     icon="sign-stop",
 )

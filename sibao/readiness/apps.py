@@ -35,3 +35,6 @@ class ReadinessConfig(AppConfig):
             order=80,
         ),
     ]
+    # DB-3 on the command screen (``core.panels``).
+    screen_measures = ["sibao.readiness.screen.MEASURE"]
+    screen_panels = ["sibao.readiness.screen.READINESS"]

@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.sectors import Sector
 from sibao.readiness.models import SupplyItem
+from sibao.readiness.selectors import GAP_LABELS
 
 
 def _style(form: forms.Form) -> None:
@@ -21,6 +23,19 @@ def _style(form: forms.Form) -> None:
 class RegionFilterForm(forms.Form):
     region = forms.CharField(label=_("Region"), required=False, max_length=12)
     all = forms.BooleanField(label=_("Include enterprises not on the whitelist"), required=False)
+    # The command screen's readiness figures (DB-3) link here with a sector and a gap.
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        required=False,
+        choices=[("", _("All sectors")), *Sector.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    gap = forms.ChoiceField(
+        label=_("Gap"),
+        required=False,
+        choices=[("", _("Any gap")), *GAP_LABELS.items()],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
 
 class StockForm(forms.Form):

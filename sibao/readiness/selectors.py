@@ -11,7 +11,7 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from django.db.models import Count, DateField, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -386,10 +386,31 @@ def drill_list(*, user: Any, enterprise: Enterprise) -> QuerySet[Drill]:
 # --- region lists ----------------------------------------------------------------------------------
 
 
+class Gap:
+    """Checklist items the database can judge for many enterprises at once (the ranking's filter and the command
+    screen's readiness figures, DB-3): the same conditions as ``_checklist``'s items of these keys."""
+
+    TASK_FORCE = "task_force"
+    EMERGENCY_PLAN = "emergency_plan"
+
+
+GAP_LABELS = {Gap.TASK_FORCE: _("No epidemic task force"), Gap.EMERGENCY_PLAN: _("No emergency plan")}
+
+
+def gap_q(gap: str) -> Q:
+    """Enterprises failing checklist item ``gap`` (EP-11, 001#annex2-二.7)."""
+    kept = Readiness.objects.filter(enterprise_id=OuterRef("pk"))
+    task_force = gap == Gap.TASK_FORCE
+    kept = kept.exclude(leader_name="").exclude(leader_post="") if task_force else kept.exclude(plan_file="")
+    return ~Q(Exists(kept))
+
+
 @dataclass(frozen=True)
 class RegionFilters:
     region_code: str = ""
     whitelisted_only: bool = True
+    sector: str = ""
+    gap: str = ""  # a ``Gap``: only the enterprises failing it
 
 
 def _enterprises_in(user: Any, filters: RegionFilters) -> QuerySet[Enterprise]:
@@ -399,6 +420,10 @@ def _enterprises_in(user: Any, filters: RegionFilters) -> QuerySet[Enterprise]:
         enterprises = enterprises.filter(region__path__startswith=region.path) if region else enterprises.none()
     if filters.whitelisted_only:
         enterprises = enterprises.filter(whitelisted_q())
+    if filters.sector:
+        enterprises = enterprises.filter(sector=filters.sector)
+    if filters.gap in GAP_LABELS:
+        enterprises = enterprises.filter(gap_q(filters.gap))
     return enterprises
 
 

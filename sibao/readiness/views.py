@@ -25,7 +25,12 @@ HISTORY_ROWS = 30
 def _filters(request: AuthenticatedRequest) -> tuple[RegionFilterForm, selectors.RegionFilters]:
     form = RegionFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    return form, selectors.RegionFilters(region_code=data.get("region", ""), whitelisted_only=not data.get("all"))
+    return form, selectors.RegionFilters(
+        region_code=data.get("region", ""),
+        whitelisted_only=not data.get("all"),
+        sector=data.get("sector", ""),
+        gap=data.get("gap", ""),
+    )
 
 
 @login_required

@@ -37,3 +37,7 @@ class SentinelConfig(AppConfig):
             order=40,
         ),
     ]
+    # DB-3 on the command screen (``core.panels``).
+    screen_measures = ["sibao.sentinel.screen.MEASURE"]
+    screen_panels = ["sibao.sentinel.screen.WARNINGS"]
+    screen_indicators = ["sibao.sentinel.screen.OPEN_WARNINGS"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.accounts.models import User
 from sibao.core.form_fields import IdField
+from sibao.core.sectors import Sector
 from sibao.sentinel.models import WarningKind, WarningStatus
 
 STATUS_CHOICES = [
@@ -33,6 +34,7 @@ class WarningFilterForm(forms.Form):
     mine = forms.BooleanField(label=_("Mine only"), required=False)
     enterprise = IdField(label=_("Enterprise"), required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=12)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

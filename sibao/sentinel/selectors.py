@@ -36,6 +36,7 @@ class WarningFilters:
     region_code: str = ""
     employee_id: int | None = None
     mine: bool = False
+    sector: str = ""  # the enterprise's (the command screen's figures link with it)
 
 
 def warning_list(*, user: Any, filters: WarningFilters | None = None, now: datetime | None = None) -> QuerySet[Any]:
@@ -60,6 +61,8 @@ def warning_list(*, user: Any, filters: WarningFilters | None = None, now: datet
         warnings = warnings.filter(enterprise__region__path__startswith=region.path) if region else warnings.none()
     if filters.mine:
         warnings = warnings.filter(owner_id=getattr(user, "pk", None))
+    if filters.sector:
+        warnings = warnings.filter(enterprise__sector=filters.sector)
     return warnings.order_by("-raised_at", "-pk")
 
 

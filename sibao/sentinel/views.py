@@ -36,6 +36,7 @@ def _filters(form: WarningFilterForm) -> selectors.WarningFilters:
         enterprise_id=data.get("enterprise"),
         region_code=data.get("region", ""),
         mine=bool(data.get("mine")),
+        sector=data.get("sector", ""),
     )
 
 

@@ -68,3 +68,7 @@ class TicketsConfig(AppConfig):
             order=60,
         ),
     ]
+    # DB-2 / DB-4 on the command screen (``core.panels``).
+    screen_measures = ["sibao.tickets.screen.MEASURE"]
+    screen_panels = ["sibao.tickets.screen.REQUESTS", "sibao.tickets.screen.SUPERVISION"]
+    screen_indicators = ["sibao.tickets.screen.OVERDUE_REQUESTS"]

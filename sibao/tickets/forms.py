@@ -6,6 +6,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core.form_fields import IdField
+from sibao.core.sectors import Sector
 from sibao.enterprises.models import Enterprise
 from sibao.organisation.models import DepartmentFunction, Unit
 from sibao.regions.models import Region
@@ -19,7 +21,7 @@ from sibao.tickets.models import (
     TicketState,
     Urgency,
 )
-from sibao.tickets.selectors import DEADLINE_LABELS, DeadlineState
+from sibao.tickets.selectors import DEADLINE_LABELS, STAGE_LABELS, DeadlineState
 
 
 def _style(form: forms.Form) -> None:
@@ -60,6 +62,11 @@ class TicketFilterForm(StyledForm):
         widget=forms.TextInput(attrs={"placeholder": _("Number, subject or enterprise")}),
     )
     waiting = forms.BooleanField(label=_("Waiting for me"), required=False)
+    # DB-2/DB-4: the command screen's figures link here with their stage, region and sector.
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("Any stage")), *STAGE_LABELS.items()])
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices])
+    region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
+    enterprise = IdField(required=False, widget=forms.HiddenInput)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

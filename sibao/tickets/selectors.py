@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +13,7 @@ from sibao.core.roles import Role
 from sibao.parameters.registry import TICKET_DUE_SOON_HOURS
 from sibao.parameters.selectors import parameter_q, parameter_value
 from sibao.regions.models import Region
-from sibao.tickets.models import HANDLING_STATES, Ticket, TicketState
+from sibao.tickets.models import HANDLING_STATES, Satisfaction, SupervisionNotice, Ticket, TicketState
 
 S = TicketState
 RUNNING_CLOCK_STATES = [S.ASSIGNED, S.IN_PROGRESS, S.LINKED]  # WAITING is paused
@@ -49,6 +49,47 @@ def due_soon_q(now: datetime | None = None) -> Q:
     )
 
 
+class Stage:
+    """Where requests stand for the command screen (DB-2, DB-4) and the list filter its figures link to: one
+    condition per stage, read by both (``stage_q``), so a figure is the row count of its list."""
+
+    OPEN = "open"  # not closed (销号) yet
+    AWAITING_ASSIGNMENT = "awaiting_assignment"  # with an HQ office, no unit yet (RQ-2)
+    ANSWERED = "answered"  # answered and not reopened since (RQ-4)
+    ANSWERED_ON_TIME = "answered_on_time"  # … by the deadline, or without one (RQ-7 on-time)
+    RATED = "rated"  # the enterprise gave its rating (RQ-5)
+    SATISFIED = "satisfied"  # … satisfied or basically satisfied (RQ-7 satisfaction)
+    AWAITING_VERIFICATION = "awaiting_verification"  # rated, supervision to verify (RQ-5)
+    SUPERVISED = "supervised"  # open with a 督办 notice (RQ-6)
+
+
+STAGE_LABELS = {
+    Stage.OPEN: _("Not closed"),
+    Stage.AWAITING_ASSIGNMENT: _("Awaiting assignment"),
+    Stage.ANSWERED: _("Answered"),
+    Stage.ANSWERED_ON_TIME: _("Answered on time"),
+    Stage.RATED: _("Rated by the enterprise"),
+    Stage.SATISFIED: _("Enterprise satisfied"),
+    Stage.AWAITING_VERIFICATION: _("Awaiting verification"),
+    Stage.SUPERVISED: _("Open with a supervision notice"),
+}
+
+
+def stage_q(stage: str) -> Q:
+    answered = Q(answered_at__isnull=False)
+    conditions = {
+        Stage.OPEN: ~Q(state=S.CLOSED),
+        Stage.AWAITING_ASSIGNMENT: Q(state=S.SUBMITTED),
+        Stage.ANSWERED: answered,
+        Stage.ANSWERED_ON_TIME: answered & (Q(due_at__isnull=True) | Q(answered_at__lte=F("due_at"))),
+        Stage.RATED: ~Q(satisfaction=""),
+        Stage.SATISFIED: Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC]),
+        Stage.AWAITING_VERIFICATION: Q(state=S.RATED),
+        Stage.SUPERVISED: ~Q(state=S.CLOSED) & Q(Exists(SupervisionNotice.objects.filter(ticket_id=OuterRef("pk")))),
+    }
+    return conditions[stage]
+
+
 def deadline_state(ticket: Ticket, now: datetime | None = None) -> str:
     """Paused, overdue, due soon or on time while the unit holds it; "" otherwise (RQ-6)."""
     now = now or timezone.now()
@@ -70,6 +111,9 @@ class TicketFilters:
     query: str = ""
     region_code: str = ""
     waiting: bool = False  # only those whose next step is the user's (``awaiting_q``)
+    stage: str = ""  # a ``Stage``
+    sector: str = ""  # the enterprise's
+    enterprise_id: int | None = None
 
 
 def awaiting_q(user: Any) -> Q:
@@ -116,6 +160,12 @@ def tickets_for(user: Any, filters: TicketFilters | None = None) -> QuerySet[Tic
         tickets = tickets.filter(enterprise__region__path__startswith=region.path) if region else tickets.none()
     if filters.waiting:
         tickets = tickets.filter(awaiting_q(user))
+    if filters.stage in STAGE_LABELS:
+        tickets = tickets.filter(stage_q(filters.stage))
+    if filters.sector:
+        tickets = tickets.filter(enterprise__sector=filters.sector)
+    if filters.enterprise_id is not None:
+        tickets = tickets.filter(enterprise_id=filters.enterprise_id)
     return tickets
 
 

@@ -84,3 +84,7 @@ class WhitelistConfig(AppConfig):
             order=70,
         ),
     ]
+    # DB-1 / DB-4 (WL-6) on the command screen (``core.panels``).
+    screen_measures = ["sibao.whitelist.screen.MEASURE"]
+    screen_panels = ["sibao.whitelist.screen.COVERAGE"]
+    screen_indicators = ["sibao.whitelist.screen.LISTED_FIRMS", "sibao.whitelist.screen.COVERAGE_RATE"]

@@ -74,6 +74,13 @@ _VALUE = Case(
     default=F("output_value"),
     output_field=DecimalField(max_digits=16, decimal_places=2),
 )
+COVERAGE_VALUE = _VALUE  # WL-6: output value, investment for key projects
+
+
+def coverage_base() -> QuerySet[Enterprise]:
+    """WL-6: the enterprises coverage is counted over (every one but the deregistered), read by this page's
+    ``coverage`` and the command screen's coverage measure alike."""
+    return Enterprise.objects.exclude(operating_status="deregistered")
 
 
 @dataclass
@@ -111,7 +118,7 @@ class SectorCoverage:
 def coverage(region: Region, *, sectors: list[str] | None = None, gap_limit: int = 20) -> list[SectorCoverage]:
     """Σ value of listed ÷ Σ value of all operating enterprises per sector, in ``region``'s subtree."""
     target = Decimal(parameter_value(WHITELIST_COVERAGE_PERCENT, region))
-    base = Enterprise.objects.filter(region__path__startswith=region.path).exclude(operating_status="deregistered")
+    base = coverage_base().filter(region__path__startswith=region.path)
     listed = whitelisted_q()
     totals = {
         row["sector"]: row

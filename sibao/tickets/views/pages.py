@@ -25,6 +25,7 @@ from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.views import capability_required
 from sibao.enterprises.models import Enterprise
 from sibao.organisation.models import Unit, UnitKind
+from sibao.regions.models import Region
 from sibao.tickets import services
 from sibao.tickets.forms import (
     AnswerForm,
@@ -174,6 +175,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         deadline=data.get("deadline", ""),
         query=data.get("q", ""),
         waiting=bool(data.get("waiting")),
+        region_code=data.get("region", ""),
+        stage=data.get("stage", ""),
+        sector=data.get("sector", ""),
+        enterprise_id=data.get("enterprise"),
     )
     tickets = tickets_for(user, filters).select_related("common_issue__unit")
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -191,6 +196,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         # sees every request of its region subtree, so the title names the region, not the user's own office.
         "unit": user.unit if user.role == Role.SECTOR_DEPARTMENT and user.unit_id else None,
         "region": user.region if user.region_id else None,
+        "filter_region": Region.objects.filter(code=filters.region_code).first() if filters.region_code else None,
     }
     return render(request, "tickets/list.html", context)
 
