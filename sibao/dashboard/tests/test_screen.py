@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from conftest import Personas, client_for, region, township_of
 from sibao.core.sectors import Sector
-from sibao.core.summaries import refresh
+from sibao.core.summaries import refresh, registered_summaries
 from sibao.dashboard.figures import SUMMARY
 from sibao.dashboard.models import RegionFigures
 from sibao.enterprises.models import Enterprise
@@ -90,7 +90,8 @@ def build(p: Personas) -> dict[str, Any]:
             reason="密接集中",
             state=state,
         )
-    refresh(SUMMARY)
+    for name in registered_summaries():  # the screen's and the apps' own (operations keeps one), as the scheduler does
+        refresh(name)
     return {"qixian": qixian}
 
 
