@@ -30,6 +30,9 @@ PANEL = Panel("test", "测试", order=5, figures=figures)
 def declared(monkeypatch: pytest.MonkeyPatch) -> None:
     CALLS.clear()
     config = apps.get_app_config("core")
+    for other in apps.get_app_configs():  # the apps' own summaries (operations …) are not this test's
+        if other is not config and getattr(other, "summaries", None):
+            monkeypatch.setattr(other, "summaries", [])
     summary = Summary("test.rebuild", "sibao.core.tests.test_summaries.rebuild", every_minutes=5)
     monkeypatch.setattr(config, "summaries", [summary], raising=False)
     monkeypatch.setattr(config, "screen_panels", ["sibao.core.tests.test_summaries.PANEL"], raising=False)
