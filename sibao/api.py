@@ -3,11 +3,11 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sibao.accounts.api_auth import API_AUTH
+from sibao.core.api_schema import CachedSchemaNinjaAPI
 from sibao.core.errors import ServiceError
 from sibao.core.import_api import router as imports_router
 from sibao.enterprises.api import router as enterprises_router
@@ -20,7 +20,7 @@ from sibao.tickets.api import router as tickets_router
 from sibao.venues.api import router as venues_router
 from sibao.whitelist.api import router as whitelist_router
 
-api = NinjaAPI(
+api = CachedSchemaNinjaAPI(
     title="Sibao API",
     version="1.0.0",
     description="四保白名单企业运行调度平台 API",

@@ -12,7 +12,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.api_pagination import BoundedLimitOffset, SummaryPage
 from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused
 from sibao.core.roles import Capability, has_capability
@@ -114,32 +114,40 @@ def _readiness(report: selectors.ReadinessReport) -> dict[str, Any]:
 
 
 @router.get("/ranking", response={200: list[RankingRowOut], **ERRORS}, summary="EP-11: enterprises by readiness gaps")
+@paginate(BoundedLimitOffset)
 def ranking(request: HttpRequest, query: Query[RegionQuery]) -> Any:
+    """Ordered by the readiness summary (refreshed every 10 minutes, at once after a readiness write); each row's
+    checklist is computed live."""
     _require(request, Capability.EPIDEMIC_VIEW)
-    return [
-        {
-            "enterprise": report.enterprise,
-            "staff": report.headcount.count,
-            "gap_count": len(report.gaps),
-            "failed": [_item(item) for item in report.items if not item.passed],
-        }
-        for report in selectors.readiness_ranking(user=request.user, filters=query.filters())
-    ]
+    rows = selectors.readiness_ranking(user=request.user, filters=query.filters())
+    return SummaryPage(rows, lambda page: [_ranking_row(report) for report in selectors.reports_for(page)])
+
+
+def _ranking_row(report: selectors.ReadinessReport) -> dict[str, Any]:
+    return {
+        "enterprise": report.enterprise,
+        "staff": report.headcount.count,
+        "gap_count": len(report.gaps),
+        "failed": [_item(item) for item in report.items if not item.passed],
+    }
 
 
 @router.get(
     "/shortfalls", response={200: list[ShortfallRowOut], **ERRORS}, summary="EP-10: enterprises short of supplies"
 )
+@paginate(BoundedLimitOffset)
 def shortfalls(request: HttpRequest, query: Query[RegionQuery]) -> Any:
     _require(request, Capability.EPIDEMIC_VIEW)
-    return [
-        {
-            "enterprise": status.enterprise,
-            "staff": status.headcount.count,
-            "short": [_line(line) for line in status.short_lines],
-        }
-        for status in selectors.supply_shortfalls(user=request.user, filters=query.filters())
-    ]
+    rows = selectors.supply_shortfalls(user=request.user, filters=query.filters())
+    return SummaryPage(rows, lambda page: [_shortfall_row(status) for status in selectors.statuses_for(page)])
+
+
+def _shortfall_row(status: selectors.SupplyStatus) -> dict[str, Any]:
+    return {
+        "enterprise": status.enterprise,
+        "staff": status.headcount.count,
+        "short": [_line(line) for line in status.short_lines],
+    }
 
 
 @router.get(

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.summaries import Summary
 
 
 class ReadinessConfig(AppConfig):
@@ -23,3 +24,5 @@ class ReadinessConfig(AppConfig):
         "Drill": [],
     }
     periodic_jobs = ["sibao.readiness.tasks.schedule_supplies_recheck"]
+    # Issue 10: the ranking and shortfall lists read this summary (``readiness.summaries``).
+    summaries = [Summary("readiness.enterprises", "sibao.readiness.summaries.refresh", every_minutes=10)]
