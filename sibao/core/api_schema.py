@@ -14,12 +14,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import path
 from django.utils import translation
-from ninja import NinjaAPI
 from ninja.responses import NinjaJSONEncoder
 
+from sibao.core.api_base import PlatformAPI
 
-class CachedSchemaNinjaAPI(NinjaAPI):
-    """``NinjaAPI`` serving its OpenAPI document from a per-process cache keyed by language and path."""
+
+class CachedSchemaNinjaAPI(PlatformAPI):
+    """``PlatformAPI`` serving its OpenAPI document from a per-process cache keyed by language and path."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -31,7 +31,6 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 
-
 def _runs() -> Any:
     # Imported here: AppConfig modules import ``Summary`` before the models are ready.
     from sibao.core.models import SummaryRun
@@ -174,7 +173,9 @@ def upsert_from(model: type[models.Model], source: models.QuerySet[Any], columns
     names, sql, params = _select(model, source, columns)
     connection = connections[source.db]
     quote = connection.ops.quote_name
-    key_column = model._meta.get_field(key).column
+    key_field = model._meta.get_field(key)
+    assert isinstance(key_field, models.Field)
+    key_column = key_field.column
     updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in names if name != key_column)
     # "WHERE true" around the SELECT: SQLite cannot otherwise tell the upsert's ON from a join's.
     statement = (

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core import summaries
 from sibao.core.scope import region_subtree_q
 from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import Employee
@@ -28,6 +29,7 @@ from sibao.parameters.registry import (
 )
 from sibao.parameters.selectors import parameter_value
 from sibao.readiness.models import Drill, Readiness, ReadinessSummary, SupplyItem, SupplyReport, SupplyStock
+from sibao.readiness.summaries import NAME as SUMMARY
 from sibao.regions.models import Region
 from sibao.whitelist.selectors import whitelisted_q
 
@@ -394,7 +396,9 @@ class RegionFilters:
 
 
 def _summaries_in(user: Any, filters: RegionFilters) -> QuerySet[ReadinessSummary]:
-    """Issue 10: the region lists read the summary (one row per enterprise) in scope, never the live tables."""
+    """Issue 10: the region lists read the summary (one row per enterprise) in scope, never the live tables.
+    A summary never built (a fresh database) is built first (``core.summaries.freshness``)."""
+    summaries.freshness(SUMMARY)
     rows = ReadinessSummary.objects.visible_to(user)
     if filters.region_code:
         region = Region.objects.filter(code=filters.region_code).only("path").first()

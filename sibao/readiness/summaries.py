@@ -53,7 +53,7 @@ from sibao.readiness.models import ReadinessSummary, SupplyItem
 
 NAME = "readiness.enterprises"
 EVERY_MINUTES = 10
-_STOCK = DecimalField(max_digits=12, decimal_places=2)
+_STOCK: DecimalField[Any, Any] = DecimalField(max_digits=12, decimal_places=2)
 
 
 def _flag(condition: Any) -> Case:
@@ -107,7 +107,8 @@ def _short(item: str) -> Any:
 
     def build(per_employee: Any) -> Any:
         per = Decimal(per_employee)
-        places = max(2, -per.as_tuple().exponent) if isinstance(per.as_tuple().exponent, int) else 2
+        exponent = per.as_tuple().exponent
+        places = max(2, -exponent) if isinstance(exponent, int) else 2
         scale = 10**places
         scaled_stock = Round(F(f"stock_{item}") * Value(scale))
         return ExpressionWrapper(
@@ -171,5 +172,3 @@ def refresh_enterprises(enterprise_ids: Iterable[int], today: date | None = None
     ids = list(enterprise_ids)
     _write_facts(Enterprise.objects.filter(pk__in=ids))
     _judge(ReadinessSummary.objects.filter(enterprise_id__in=ids), today or timezone.localdate())
-
-
