@@ -75,7 +75,7 @@ class BoundedPaginator(Paginator):
         return pages
 
 
-def page_of(request: HttpRequest, rows: Any, per_page: int) -> Page:
-    """The requested page (``?page=``) of ``rows``, counted within bounds; out-of-range numbers give the last
-    page, nonsense the first (``Paginator.get_page``)."""
-    return BoundedPaginator(rows, per_page).get_page(request.GET.get("page"))
+def page_of(request: HttpRequest, rows: Any, per_page: int, *, param: str = "page") -> Page:
+    """The requested page (``?page=``, or ``?<param>=`` for a second list on the page) of ``rows``, counted
+    within bounds; out-of-range numbers give the last page, nonsense the first (``Paginator.get_page``)."""
+    return BoundedPaginator(rows, per_page).get_page(request.GET.get(param))
