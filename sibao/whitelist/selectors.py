@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import Case, Count, DecimalField, Exists, F, Max, OuterRef, Q, QuerySet, Sum, When
 from django.utils import timezone
 
+from sibao.core.scope import region_subtree_q
 from sibao.core.sectors import Sector
 from sibao.enterprises.models import Enterprise, EntityKind
 from sibao.organisation.models import Liaison
@@ -237,14 +238,15 @@ def public_listings(region: Region | None) -> QuerySet[Listing]:
         "enterprise", "enterprise__region", "enterprise__region__parent", "batch", "batch__region"
     )
     if region is not None:
-        listings = listings.filter(enterprise__region__path__startswith=region.path)
+        listings = listings.filter(region_subtree_q(Listing, "enterprise__region__path", region.path))
     return listings
 
 
 def public_listing_rows(listings: QuerySet[Listing]) -> QuerySet[Listing]:
-    """Those listings batch by batch (newest batch first), by name within a batch: the order the public page
-    pages through and groups by batch."""
-    return listings.order_by("-batch__published_at", "-batch_id", "enterprise__name", "pk")
+    """Those listings batch by batch, newest batch first and newest listing first within a batch (batches are
+    numbered as they are published): the order the public page pages through and groups by batch, read from
+    the ``listing_batch_order`` index."""
+    return listings.order_by("-batch_id", "-pk")
 
 
 REGIONS_WITH_LISTINGS_SECONDS = 300

@@ -43,7 +43,8 @@ XLSX_HEADERS = (
     "移出原因",
 )
 XLSX_FILENAME = "四保白名单企业名单.xlsx"
-PUBLIC_PAGE_SIZE = 100
+PUBLIC_PAGE_SIZE = 50
+REMOVALS_PAGE_SIZE = 20
 PUBLIC_MAX_AGE = 300  # seconds a shared cache may serve the anonymous page
 
 
@@ -90,7 +91,7 @@ def whitelist(request: HttpRequest) -> HttpResponse:
         "region": region,
         "regions": regions_with_listings(),
         "page": page_of(request, public_listing_rows(listings), PUBLIC_PAGE_SIZE),
-        "removals_page": page_of(request, removals, PUBLIC_PAGE_SIZE, param="removals_page"),
+        "removals_page": page_of(request, removals, REMOVALS_PAGE_SIZE, param="removals_page"),
         "query_string": query.urlencode(),
         "listed_count": listings.filter(removed_at__isnull=True).count(),
     }
