@@ -411,13 +411,15 @@ def _summaries_in(user: Any, filters: RegionFilters) -> QuerySet[ReadinessSummar
 def readiness_ranking(*, user: Any, filters: RegionFilters | None = None) -> QuerySet[ReadinessSummary]:
     """EP-11 region page: enterprises in scope, most gaps first (as of the summary's last refresh)."""
     rows = _summaries_in(user, filters or RegionFilters())
-    return rows.select_related("enterprise", "enterprise__region").order_by("-gaps", "enterprise__name", "enterprise")
+    # Ties by enterprise id (not name): the ``readiness_summary_gaps`` index then gives a page without sorting
+    # a province's rows.
+    return rows.select_related("enterprise", "enterprise__region").order_by("-gaps", "enterprise_id")
 
 
 def supply_shortfalls(*, user: Any, filters: RegionFilters | None = None) -> QuerySet[ReadinessSummary]:
     """EP-10 region page: enterprises in scope with at least one supply below reserve."""
     rows = _summaries_in(user, filters or RegionFilters()).filter(short_items__gt=0)
-    return rows.select_related("enterprise", "enterprise__region").order_by("enterprise__name", "enterprise")
+    return rows.select_related("enterprise", "enterprise__region").order_by("enterprise_id")  # partial index order
 
 
 def reports_for(rows: Iterable[ReadinessSummary], today: date | None = None) -> list[ReadinessReport]:
