@@ -55,13 +55,18 @@ browser:
 
 # EP-2/EP-7 speed figures (issue 5): `make bench SCALE=1.0`. PostgreSQL figures need DATABASE_URL naming a database
 # of its own (its tables are dropped), e.g. postgres://sibao@127.0.0.1:54330/sibao_bench; SQLite always runs.
-bench: setup-test ## Print the epidemic benchmark figures as `name: value unit`
+# Issue 10: then the page sweep over a freshly generated province (SCALE 1.0 = 100,000 enterprises; 0.05 for a
+# quick run; the generator prints how long it took). To re-sweep data already there without `make`:
+# `benchmarks/pages.py RUNS [--users …] [--only …]`.
+BENCH_RUNS ?= 5
+bench: setup-test ## Print the epidemic benchmark figures and the page sweep as `name: value unit`
 	$(PY) benchmarks/epidemic.py $(SCALE)
 	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/tracing.py $(SCALE);; *) echo "# tracing figures skipped: PostgreSQL only";; esac
 	@# DB-1…DB-4 (issue 11 #3): screen_p95_ms / screen_queries on the province data set (regenerated: its tables are
 	@# dropped); without a PostgreSQL DATABASE_URL it runs on a SQLite file of its own, never the dev database.
 	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/screen.py 20 --generate $(SCALE);; \
 	  *) DATABASE_URL=sqlite:///$(CURDIR)/var/bench-screen.sqlite3 $(PY) benchmarks/screen.py 20 --generate $(SCALE);; esac
+	$(PY) benchmarks/pages.py $(BENCH_RUNS) --generate $(SCALE)
 
 lint: setup-test
 	$(VENV)/bin/ruff check sibao scripts benchmarks tests conftest.py

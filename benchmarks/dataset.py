@@ -371,7 +371,7 @@ def generate(scale: float = 1.0, *, seed: int = 2022, out: Callable[[str], None]
                     enterprise_ids[o],
                     enterprise_sector[o],
                     "county",
-                    "approved",
+                    "listed",  # published in its county's batch (was "approved": awaiting, which it is not)
                     "联系人",
                     "13800000000",
                     "保障生产",

@@ -1,7 +1,7 @@
 """The JSON API under /api/ (X-5). OpenAPI at /api/openapi.json; no CDN-hosted docs UI (X-2)."""
 
 from sibao.accounts.api_auth import API_AUTH
-from sibao.core.api_base import PlatformAPI
+from sibao.core.api_schema import CachedSchemaNinjaAPI
 from sibao.core.import_api import router as imports_router
 from sibao.enterprises.api import router as enterprises_router
 from sibao.epidemic.api import router as employees_router
@@ -14,7 +14,7 @@ from sibao.tickets.api import router as tickets_router
 from sibao.venues.api import router as venues_router
 from sibao.whitelist.api import router as whitelist_router
 
-api = PlatformAPI(
+api = CachedSchemaNinjaAPI(
     title="Sibao API",
     version="1.0.0",
     description="四保白名单企业运行调度平台 API",

@@ -17,17 +17,38 @@ from sibao.core.roles import Role
 NOTHING = Q(pk__in=[])
 
 
+def _related_model(model: Any, lookup: str) -> Any:
+    for part in lookup.split("__"):
+        model = model._meta.get_field(part).related_model
+    return model
+
+
+def region_subtree_q(model: Any, region_path: str, path: str) -> Q:
+    """Rows of ``model`` whose region (reached by ``region_path``, ending in ``__path``) lies under ``path``.
+
+    Issue 10: the subtree is first narrowed to region ids (an indexed prefix scan of the small region table)
+    and rows are filtered by their region id, instead of joining every row to its region and testing the
+    path: the planner misjudges a ``LIKE`` on a joined column and picks slow plans for big tables."""
+    if not region_path.endswith("__path") or model is None:
+        return Q(**{f"{region_path}__startswith": path})
+    region_fk = region_path.removesuffix("__path")
+    regions = _related_model(model, region_fk)._default_manager.filter(path__startswith=path)
+    return Q(**{f"{region_fk}__in": regions.values("pk")})
+
+
 def scope_q(
     user: Any,
     *,
     region_path: str | None,
     sector: str | None = None,
     enterprise: str | None = None,
+    model: Any = None,
 ) -> Q:
     """Build the filter for ``user``; lookups are relative to the model being filtered.
 
     ``region_path`` reaches ``Region.path``; ``sector`` the sector field (None: model has none);
-    ``enterprise`` the enterprise's primary key (None: rows not tied to one enterprise).
+    ``enterprise`` the enterprise's primary key (None: rows not tied to one enterprise); ``model`` (the
+    model filtered) lets the region condition be a region-id subquery (``region_subtree_q``).
     """
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return NOTHING
@@ -39,7 +60,7 @@ def scope_q(
         return Q(**{enterprise: user.enterprise_id})
     if user.region_id is None or region_path is None:
         return NOTHING
-    condition = Q(**{f"{region_path}__startswith": user.region.path})
+    condition = region_subtree_q(model, region_path, user.region.path)
     if sector is not None and user.sector:
         condition &= Q(**{sector: user.sector})
     return condition
@@ -59,6 +80,7 @@ class ScopedQuerySet(models.QuerySet[Any]):
                 region_path=self.scope_region_path,
                 sector=self.scope_sector,
                 enterprise=self.scope_enterprise,
+                model=self.model,
             )
         )
 

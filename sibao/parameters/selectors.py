@@ -13,7 +13,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 from sibao.parameters.models import ParameterOverride
 from sibao.parameters.registry import Definition, definition
@@ -101,6 +101,28 @@ def parameter_q(keys: Sequence[str | Definition], region_field: str, build: Call
         if not any(path != other and path.startswith(other) for other in paths):
             rest &= ~subtree(path)
     return reduce(or_, [*branches, rest])
+
+
+def parameter_expression(key: str | Definition, region_field: str, build: Callable[[Any], Any]) -> Any:
+    """An SQL expression of the value of ``key`` in force for each row's own region (issue 10: summaries
+    computed set-based); ``build`` turns a value into an expression (``Value(v)``, a comparison …).
+
+    ``region_field`` is the path to the row's region id (e.g. ``"region"``). Without overrides this is
+    ``build(default)``; otherwise ``CASE`` with one branch per overriding subtree, deepest first, so that the
+    nearest override wins as in ``parameter_value`` — the expression counterpart of ``parameter_q``."""
+    spec = _spec(key)
+    paths = sorted(overrides(spec), key=len, reverse=True)
+    default = build(parameter_value_at(spec, ""))
+    if not paths:
+        return default
+    branches = [
+        When(
+            Q(**{f"{region_field}__in": Region.objects.filter(path__startswith=path).values("pk")}),
+            then=build(parameter_value_at(spec, path)),
+        )
+        for path in paths
+    ]
+    return Case(*branches, default=default)
 
 
 def parameters_for(region: Region | None) -> list[dict[str, Any]]:

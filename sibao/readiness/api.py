@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_errors import require, responses
-from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.api_pagination import BoundedLimitOffset, SummaryPage
 from sibao.core.api_types import DOC, DOCX, PDF, Id, Input, IsoDate, download, optional_text, uploads
 from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
@@ -108,32 +108,40 @@ def _readiness(report: selectors.ReadinessReport) -> dict[str, Any]:
 
 
 @router.get("/ranking", response=responses({200: list[RankingRowOut]}), summary="EP-11: enterprises by readiness gaps")
+@paginate(BoundedLimitOffset)
 def ranking(request: AuthenticatedRequest, query: Query[ReadinessRegionQuery]) -> Any:
+    """Ordered by the readiness summary (refreshed every 10 minutes, at once after a readiness write); each row's
+    checklist is computed live."""
     require(request, Capability.EPIDEMIC_VIEW)
-    return [
-        {
-            "enterprise": report.enterprise,
-            "staff": report.headcount.count,
-            "gap_count": len(report.gaps),
-            "failed": [_item(item) for item in report.items if not item.passed],
-        }
-        for report in selectors.readiness_ranking(user=request.user, filters=query.filters())
-    ]
+    rows = selectors.readiness_ranking(user=request.user, filters=query.filters())
+    return SummaryPage(rows, lambda page: [_ranking_row(report) for report in selectors.reports_for(page)])
+
+
+def _ranking_row(report: selectors.ReadinessReport) -> dict[str, Any]:
+    return {
+        "enterprise": report.enterprise,
+        "staff": report.headcount.count,
+        "gap_count": len(report.gaps),
+        "failed": [_item(item) for item in report.items if not item.passed],
+    }
 
 
 @router.get(
     "/shortfalls", response=responses({200: list[ShortfallRowOut]}), summary="EP-10: enterprises short of supplies"
 )
+@paginate(BoundedLimitOffset)
 def shortfalls(request: AuthenticatedRequest, query: Query[ReadinessRegionQuery]) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
-    return [
-        {
-            "enterprise": status.enterprise,
-            "staff": status.headcount.count,
-            "short": [_line(line) for line in status.short_lines],
-        }
-        for status in selectors.supply_shortfalls(user=request.user, filters=query.filters())
-    ]
+    rows = selectors.supply_shortfalls(user=request.user, filters=query.filters())
+    return SummaryPage(rows, lambda page: [_shortfall_row(status) for status in selectors.statuses_for(page)])
+
+
+def _shortfall_row(status: selectors.SupplyStatus) -> dict[str, Any]:
+    return {
+        "enterprise": status.enterprise,
+        "staff": status.headcount.count,
+        "short": [_line(line) for line in status.short_lines],
+    }
 
 
 @router.get(

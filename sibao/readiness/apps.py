@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from sibao.core.demo import DemoData
 from sibao.core.navigation import NavGroup, NavItem
 from sibao.core.roles import Capability
+from sibao.core.summaries import Summary
 
 
 class ReadinessConfig(AppConfig):
@@ -38,3 +39,5 @@ class ReadinessConfig(AppConfig):
     # DB-3 on the command screen (``core.panels``).
     screen_measures = ["sibao.readiness.screen.MEASURE"]
     screen_panels = ["sibao.readiness.screen.READINESS"]
+    # Issue 10: the ranking and shortfall lists read this summary (``readiness.summaries``).
+    summaries = [Summary("readiness.enterprises", "sibao.readiness.summaries.refresh", every_minutes=10)]

@@ -122,3 +122,53 @@ class Drill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.held_on}"
+
+
+class ReadinessSummary(models.Model):
+    """Issue 10: each enterprise's readiness facts and verdicts, rebuilt set-based (``readiness.summaries``) so
+    that the region ranking and the shortfall list page through a province without computing 100,000
+    checklists on a request. The checklist itself stays ``selectors.readiness_report`` (shown for the rows
+    of a page); these columns order and filter the rows and must agree with it (tested)."""
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    staff = models.PositiveIntegerField(default=0)
+    staff_from_employees = models.BooleanField(default=False)
+    last_drill = models.DateField(null=True)
+    observation_rooms = models.PositiveIntegerField(default=0)
+    has_sampling_booth = models.BooleanField(default=False)
+    beds = models.PositiveIntegerField(default=0)
+    seats = models.PositiveIntegerField(default=0)
+    # Stock of each supply (``SupplyItem`` values), 0 when never reported.
+    stock_masks = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    stock_protective_suits = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    stock_gloves = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    stock_disinfectant = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    stock_hand_sanitiser = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    stock_thermometers = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    stock_antigen_tests = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # Verdicts of the checklist's items (sampling booth advisory, not counted in ``gaps``).
+    task_force = models.BooleanField(default=False)
+    emergency_plan = models.BooleanField(default=False)
+    drill = models.BooleanField(default=False)
+    rooms = models.BooleanField(default=False)
+    sampling_booth = models.BooleanField(default=True)
+    living_facilities = models.BooleanField(default=False)
+    supplies = models.BooleanField(default=False)
+    short_items = models.PositiveSmallIntegerField(default=0)
+    gaps = models.PositiveSmallIntegerField(default=0)
+
+    objects = EnterpriseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("readiness summary")
+        verbose_name_plural = _("readiness summaries")
+        indexes = [
+            models.Index(fields=["-gaps", "enterprise"], name="readiness_summary_gaps"),
+            models.Index(fields=["enterprise"], condition=models.Q(short_items__gt=0), name="readiness_summary_short"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.gaps}"

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sibao.core import summaries
+from sibao.core.scope import region_subtree_q
 from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import Employee
 from sibao.parameters.registry import (
@@ -26,7 +28,8 @@ from sibao.parameters.registry import (
     SUPPLY_RESERVE_PARAMETERS,
 )
 from sibao.parameters.selectors import parameter_value
-from sibao.readiness.models import Drill, Readiness, SupplyItem, SupplyReport, SupplyStock
+from sibao.readiness.models import Drill, Readiness, ReadinessSummary, SupplyItem, SupplyReport, SupplyStock
+from sibao.readiness.summaries import NAME as SUMMARY
 from sibao.regions.models import Region
 from sibao.whitelist.selectors import whitelisted_q
 
@@ -413,39 +416,48 @@ class RegionFilters:
     gap: str = ""  # a ``Gap``: only the enterprises failing it
 
 
-def _enterprises_in(user: Any, filters: RegionFilters) -> QuerySet[Enterprise]:
-    enterprises = Enterprise.objects.visible_to(user)
+def _summaries_in(user: Any, filters: RegionFilters) -> QuerySet[ReadinessSummary]:
+    """Issue 10: the region lists read the summary (one row per enterprise) in scope, never the live tables.
+    A summary never built (a fresh database) is built first (``core.summaries.freshness``)."""
+    summaries.freshness(SUMMARY)
+    rows = ReadinessSummary.objects.visible_to(user)
     if filters.region_code:
         region = Region.objects.filter(code=filters.region_code).only("path").first()
-        enterprises = enterprises.filter(region__path__startswith=region.path) if region else enterprises.none()
+        rows = rows.filter(region_subtree_q(ReadinessSummary, "region__path", region.path)) if region else rows.none()
     if filters.whitelisted_only:
-        enterprises = enterprises.filter(whitelisted_q())
+        rows = rows.filter(whitelisted_q("enterprise__"))
     if filters.sector:
-        enterprises = enterprises.filter(sector=filters.sector)
+        rows = rows.filter(enterprise__sector=filters.sector)
     if filters.gap in GAP_LABELS:
-        enterprises = enterprises.filter(gap_q(filters.gap))
-    return enterprises
+        # The summary's verdict columns are named after the checklist items (``Gap``): False = failing it.
+        rows = rows.filter(**{filters.gap: False})
+    return rows
 
 
-def _reports(enterprises: Iterable[Enterprise], today: date) -> list[ReadinessReport]:
-    params = _Parameters()
-    return [_report(enterprise, params, today) for enterprise in enterprises]
+def readiness_ranking(*, user: Any, filters: RegionFilters | None = None) -> QuerySet[ReadinessSummary]:
+    """EP-11 region page: enterprises in scope, most gaps first (as of the summary's last refresh)."""
+    rows = _summaries_in(user, filters or RegionFilters())
+    # Ties by enterprise id (not name): the ``readiness_summary_gaps`` index then gives a page without sorting
+    # a province's rows.
+    return rows.select_related("enterprise", "enterprise__region").order_by("-gaps", "enterprise_id")
 
 
-def readiness_ranking(*, user: Any, filters: RegionFilters | None = None) -> list[ReadinessReport]:
-    """EP-11 region page: enterprises in scope, most gaps first."""
-    filters = filters or RegionFilters()
-    reports = _reports(_annotated(_enterprises_in(user, filters)), timezone.localdate())
-    return sorted(reports, key=lambda r: (-len(r.gaps), r.enterprise.name, r.enterprise.pk))
-
-
-def supply_shortfalls(*, user: Any, filters: RegionFilters | None = None) -> list[SupplyStatus]:
+def supply_shortfalls(*, user: Any, filters: RegionFilters | None = None) -> QuerySet[ReadinessSummary]:
     """EP-10 region page: enterprises in scope with at least one supply below reserve."""
-    filters = filters or RegionFilters()
+    rows = _summaries_in(user, filters or RegionFilters()).filter(short_items__gt=0)
+    return rows.select_related("enterprise", "enterprise__region").order_by("enterprise_id")  # partial index order
+
+
+def reports_for(rows: Iterable[ReadinessSummary], today: date | None = None) -> list[ReadinessReport]:
+    """The live checklists of the enterprises of a page of summary rows, in the page's order (a fixed number
+    of queries: the enterprises with their annotations, their stocks)."""
+    ids = [row.enterprise_id for row in rows]
+    by_pk = {enterprise.pk: enterprise for enterprise in _annotated(Enterprise.objects.filter(pk__in=ids))}
     params = _Parameters()
-    short = []
-    for enterprise in _annotated(_enterprises_in(user, filters)).order_by("name", "pk"):
-        status = _supply_status(enterprise, headcount(enterprise), params.for_region(enterprise.region))
-        if status.short_lines:
-            short.append(status)
-    return short
+    day = today or timezone.localdate()
+    return [_report(by_pk[pk], params, day) for pk in ids if pk in by_pk]
+
+
+def statuses_for(rows: Iterable[ReadinessSummary]) -> list[SupplyStatus]:
+    """The live supply status of the enterprises of a page of summary rows, in the page's order."""
+    return [report.supplies for report in reports_for(rows)]

@@ -25,6 +25,7 @@ from sibao.parameters.registry import WHITELIST_ATTACHMENT_MAX_MB
 from sibao.parameters.selectors import parameter_value
 from sibao.readiness import selectors
 from sibao.readiness.models import Drill, Readiness, SupplyItem, SupplyReport, SupplyStock
+from sibao.readiness.summaries import refresh_enterprises
 from sibao.sentinel.models import WarningKind
 from sibao.sentinel.services import warning_lift, warning_raise
 
@@ -151,6 +152,7 @@ def stock_report(
                 )
             )
         supplies_check(enterprise)
+        refresh_enterprises([enterprise.pk])  # issue 10: the region lists show it at once
     return written
 
 
@@ -192,6 +194,7 @@ def readiness_save(*, actor: User, enterprise: Enterprise, data: Mapping[str, An
         readiness.observation_rooms = rooms
         readiness.has_sampling_booth = bool(data.get("has_sampling_booth"))
         readiness.save()
+        refresh_enterprises([enterprise.pk])
     return readiness
 
 
@@ -215,6 +218,7 @@ def plan_upload(*, actor: User, enterprise: Enterprise, upload: UploadedFile, pl
         if stale and stale != readiness.plan_file.name:
             # The old file goes only once the replacement is committed; a rollback keeps it.
             transaction.on_commit(lambda: storage.delete(stale))
+        refresh_enterprises([enterprise.pk])
     return readiness
 
 
@@ -226,7 +230,11 @@ def drill_record(*, actor: User, enterprise: Enterprise, held_on: date, note: st
     if held_on > timezone.localdate():
         raise ServiceError("readiness.drill.future", _("A drill cannot be recorded in the future."), field="held_on")
     with transaction.atomic(), as_actor(actor):
-        return Drill.objects.create(enterprise=enterprise, held_on=held_on, note=note.strip()[:5000], recorded_by=actor)
+        drill = Drill.objects.create(
+            enterprise=enterprise, held_on=held_on, note=note.strip()[:5000], recorded_by=actor
+        )
+        refresh_enterprises([enterprise.pk])
+    return drill
 
 
 def supplies_recheck_all() -> dict[str, int]:

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core import summaries
 from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.pagination import page_of
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required
 from sibao.enterprises.selectors import regions_for_filter
@@ -20,6 +22,14 @@ from sibao.readiness import selectors, services
 from sibao.readiness.forms import DrillForm, PlanForm, ReadinessForm, RegionFilterForm, StockForm
 
 HISTORY_ROWS = 30
+PAGE_SIZE = 50
+SUMMARY = "readiness.enterprises"
+
+
+def _query_string(request: AuthenticatedRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _filters(request: AuthenticatedRequest) -> tuple[RegionFilterForm, selectors.RegionFilters]:
@@ -40,12 +50,17 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     if getattr(request.user, "enterprise_id", None):
         return redirect("readiness:enterprise", pk=request.user.enterprise_id)  # type: ignore[union-attr]
     form, filters = _filters(request)
-    reports = selectors.readiness_ranking(user=request.user, filters=filters)
-    return render(
-        request,
-        "readiness/index.html",
-        {"form": form, "reports": reports, "regions": regions_for_filter(user=request.user)},
-    )
+    freshness = summaries.freshness(SUMMARY)
+    page = page_of(request, selectors.readiness_ranking(user=request.user, filters=filters), PAGE_SIZE)
+    context = {
+        "form": form,
+        "page": page,
+        "reports": selectors.reports_for(page.object_list),
+        "freshness": freshness,
+        "query_string": _query_string(request),
+        "regions": regions_for_filter(user=request.user),
+    }
+    return render(request, "readiness/index.html", context)
 
 
 @login_required
@@ -54,12 +69,17 @@ def supplies(request: AuthenticatedRequest) -> HttpResponse:
     if getattr(request.user, "enterprise_id", None):
         return redirect("readiness:enterprise", pk=request.user.enterprise_id)  # type: ignore[union-attr]
     form, filters = _filters(request)
-    shortfalls = selectors.supply_shortfalls(user=request.user, filters=filters)
-    return render(
-        request,
-        "readiness/supplies.html",
-        {"form": form, "shortfalls": shortfalls, "regions": regions_for_filter(user=request.user)},
-    )
+    freshness = summaries.freshness(SUMMARY)
+    page = page_of(request, selectors.supply_shortfalls(user=request.user, filters=filters), PAGE_SIZE)
+    context = {
+        "form": form,
+        "page": page,
+        "shortfalls": selectors.statuses_for(page.object_list),
+        "freshness": freshness,
+        "query_string": _query_string(request),
+        "regions": regions_for_filter(user=request.user),
+    }
+    return render(request, "readiness/supplies.html", context)
 
 
 def _render_enterprise(request: AuthenticatedRequest, pk: int, status: int = 200, **forms: Any) -> HttpResponse:

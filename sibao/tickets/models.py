@@ -72,7 +72,9 @@ class TicketQuerySet(EnterpriseScopedQuerySet):
             if unit_id is None:
                 return self.filter(filed_by=user)
             return self.filter(Q(units_involved__id=unit_id) | Q(filed_by=user)).distinct()
-        return self.filter(scope_q(user, region_path=self.scope_region_path, enterprise=self.scope_enterprise))
+        return self.filter(
+            scope_q(user, region_path=self.scope_region_path, enterprise=self.scope_enterprise, model=self.model)
+        )
 
 
 class Ticket(models.Model):

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_errors import refusals, require, responses
-from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.api_pagination import BoundedLimitOffset, SummaryPage
 from sibao.core.api_types import SPREADSHEETS, Id, uploads
 from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
@@ -111,7 +111,10 @@ def get_coverage(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
 @paginate(BoundedLimitOffset)
 def list_gaps(request: AuthenticatedRequest) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
-    return [_coverage_out(item.enterprise, item.results) for item in selectors.coverage_list(user=request.user)]
+    rows = selectors.coverage_rows(user=request.user)
+    return SummaryPage(
+        rows, lambda page: [_coverage_out(item.enterprise, item.results) for item in selectors.coverage_of(page)]
+    )
 
 
 @router.post(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.pagination import page_of
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.views import capability_required, xlsx_response
 from sibao.enterprises.models import Enterprise
@@ -24,6 +25,8 @@ from sibao.venues import ingest, selectors, services
 from sibao.venues.forms import DeclarationForm, ScanImportForm, TraceForm, VenueForm
 from sibao.venues.models import Venue, VenueDeclaration
 from sibao.venues.qr import code_url, qr_svg, trace_workbook
+
+PAGE_SIZE = 50  # issue 10: the region list pages a province's enterprises
 
 
 @login_required
@@ -34,9 +37,11 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     if user.role == Role.ENTERPRISE and user.enterprise_id:
         return redirect("venues:enterprise", pk=user.enterprise_id)
     show_all = request.GET.get("all") == "1"
-    listing = selectors.coverage_list(user=user, only_gaps=not show_all)
+    page = page_of(request, selectors.coverage_rows(user=user, only_gaps=not show_all), PAGE_SIZE)
     context = {
-        "listing": listing,
+        "page": page,
+        "listing": selectors.coverage_of(page.object_list),
+        "query_string": "all=1" if show_all else "",
         "show_all": show_all,
         "can_import": has_capability(user, Capability.EPIDEMIC_MANAGE),
         "can_trace": services.may_trace(user),

@@ -5,9 +5,11 @@ from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, When
+from django.core.cache import cache
+from django.db.models import Case, Count, DecimalField, Exists, F, Max, OuterRef, Q, QuerySet, Sum, When
 from django.utils import timezone
 
+from sibao.core.scope import region_subtree_q
 from sibao.core.sectors import Sector
 from sibao.enterprises.models import Enterprise, EntityKind
 from sibao.organisation.models import Liaison
@@ -249,26 +251,37 @@ def public_listings(region: Region | None) -> QuerySet[Listing]:
         "enterprise", "enterprise__region", "enterprise__region__parent", "batch", "batch__region"
     )
     if region is not None:
-        listings = listings.filter(enterprise__region__path__startswith=region.path)
+        listings = listings.filter(region_subtree_q(Listing, "enterprise__region__path", region.path))
     return listings
 
 
-def public_batches(listings: QuerySet[Listing]) -> QuerySet[Batch]:
-    """The batches those listings came in, newest first, each with its shown listings as ``.shown``."""
-    return (
-        Batch.objects.filter(pk__in=listings.values("batch_id"))
-        .select_related("region")
-        .prefetch_related(Prefetch("listings", listings.order_by("enterprise__name"), to_attr="shown"))
-        .order_by("-published_at", "-pk")
-    )
+def public_listing_rows(listings: QuerySet[Listing]) -> QuerySet[Listing]:
+    """Those listings batch by batch, newest batch first and newest listing first within a batch (batches are
+    numbered as they are published): the order the public page pages through and groups by batch, read from
+    the ``listing_batch_order`` index."""
+    return listings.order_by("-batch_id", "-pk")
 
 
-def regions_with_listings() -> QuerySet[Region]:
-    """The cities and counties that have whitelisted enterprises, for the public region filter."""
-    codes: set[str] = set()
-    for path in Listing.objects.values_list("enterprise__region__path", flat=True).distinct():
-        codes.update(part for part in path.split("/") if part)
-    return Region.objects.filter(code__in=codes, level__in=["city", "county"]).order_by("path")
+REGIONS_WITH_LISTINGS_SECONDS = 300
+
+
+def regions_with_listings() -> list[Region]:
+    """The cities and counties that have whitelisted enterprises, for the public region filter.
+
+    Issue 10: computing it reads every listing (~0.4 s for a province), on a page open to anyone, so it is
+    cached, keyed by the listings' count and last id (one cheap query): a new listing shows at once; an
+    enterprise moved to another region reaches the filter within ``REGIONS_WITH_LISTINGS_SECONDS``."""
+
+    def compute() -> list[Region]:
+        codes: set[str] = set()
+        for path in Listing.objects.values_list("enterprise__region__path", flat=True).distinct():
+            codes.update(part for part in path.split("/") if part)
+        return list(Region.objects.filter(code__in=codes, level__in=["city", "county"]).order_by("path"))
+
+    version = Listing.objects.aggregate(count=Count("pk"), last=Max("pk"))
+    key = f"whitelist:regions_with_listings:{version['count']}:{version['last']}"
+    regions = cache.get_or_set(key, compute, REGIONS_WITH_LISTINGS_SECONDS)
+    return regions if regions is not None else compute()
 
 
 def published_criteria(region: Region | None) -> QuerySet[Criteria]:

@@ -135,7 +135,7 @@ def test_api_supplies_read_and_write(staffed: Personas) -> None:
     history = client.get(url + "/history").json()
     assert history["count"] == 2
     shortfalls = client_for(staffed.tongxu_epidemic).get("/api/readiness/shortfalls?include_not_whitelisted=true")
-    rows = {row["enterprise"]["id"]: row for row in shortfalls.json()}
+    rows = {row["enterprise"]["id"]: row for row in shortfalls.json()["items"]}
     assert set(rows) == {staffed.ent_a.pk, staffed.ent_b.pk}  # ent_b has reported nothing; 新郑市 is out of scope
     assert [line["item"] for line in rows[staffed.ent_a.pk]["short"]] == [
         "protective_suits",

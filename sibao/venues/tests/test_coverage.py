@@ -5,9 +5,10 @@ import pytest
 
 from conftest import Personas, client_for
 from sibao.core.errors import PermissionRefused
+from sibao.enterprises.tests.factories import EnterpriseFactory
 from sibao.venues import services
-from sibao.venues.models import VenueKind
-from sibao.venues.selectors import coverage, coverage_list
+from sibao.venues.models import VenueDeclaration, VenueKind
+from sibao.venues.selectors import coverage, coverage_list, coverage_rows
 from sibao.venues.tests.factories import VenueFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,26 @@ def test_only_own_enterprise_or_task_force_may_declare(personas: Personas) -> No
     )
     assert answer.status_code == 200
     assert next(rule for rule in answer.json()["rules"] if rule["code"] == "workshop")["required"] == 4
+
+
+def test_sql_gap_filter_agrees_with_the_rules_and_pages_each_enterprise_once(personas: Personas) -> None:
+    """Issue 10: the region list filters gaps in SQL (``coverage_rows``); on a hand-made set each enterprise
+    is listed exactly when ``evaluate`` finds a gap, and paging the API returns each once."""
+    VenueFactory(enterprise=personas.ent_b, kind=VenueKind.ENTRANCE)  # covered
+    declared = EnterpriseFactory(name="通许县多车间机械有限公司", region=personas.ent_a.region)
+    VenueDeclaration.objects.create(enterprise=declared, entrances=2, workshops=1)
+    VenueFactory(enterprise=declared, kind=VenueKind.ENTRANCE)
+    VenueFactory(enterprise=declared, kind=VenueKind.ENTRANCE)
+    VenueFactory(enterprise=declared, kind=VenueKind.WORKSHOP, is_active=False)  # inactive: still a gap
+    canteen = EnterpriseFactory(name="通许县食堂商贸有限公司", region=personas.ent_a.region, canteen_capacity=30)
+    VenueFactory(enterprise=canteen, kind=VenueKind.ENTRANCE)
+    everyone = coverage_list(user=personas.tongxu_epidemic, only_gaps=False)
+    expected = {item.enterprise.pk for item in everyone if item.gaps}
+    assert {declared.pk, canteen.pk, personas.ent_a.pk} <= expected and personas.ent_b.pk not in expected
+    assert {enterprise.pk for enterprise in coverage_rows(user=personas.tongxu_epidemic)} == expected
+    client = client_for(personas.tongxu_epidemic)
+    seen: list[int] = []
+    for offset in range(len(expected) + 1):
+        page = client.get(f"/api/venues/gaps?limit=1&offset={offset}").json()
+        seen += [item["enterprise_id"] for item in page["items"]]
+    assert sorted(seen) == sorted(expected)

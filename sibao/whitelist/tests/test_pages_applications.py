@@ -340,6 +340,24 @@ def test_hq_office_publishes_a_batch(personas: Personas, criteria: Any) -> None:
     assert 'data-testid="listing-status"' in own and 'data-testid="application-form"' not in own
 
 
+def test_batches_page_bounds_each_batch_and_pages_the_batches(
+    personas: Personas, criteria: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: each batch shows its size and its first listings only; batches are paged."""
+    from sibao.whitelist.views import applications as views
+
+    application = approved(personas)
+    client = client_for(personas.tongxu_hq)
+    client.post("/whitelist/batches/", {"applications": [application.pk], "note": "第一批"})
+    monkeypatch.setattr(views, "LISTINGS_PER_BATCH", 0)
+    page = page_text(client, "/whitelist/batches/")
+    assert 'data-testid="batch-size"' in page and personas.ent_a.uscc not in page
+    assert str(_("Showing %(shown)s of %(total)s; the public page lists them all.") % {"shown": 0, "total": 1}) in page
+    monkeypatch.setattr(views, "LISTINGS_PER_BATCH", 20)
+    monkeypatch.setattr(views, "BATCHES_PER_PAGE", 1)
+    assert personas.ent_a.uscc in page_text(client, "/whitelist/batches/?page=1")
+
+
 def test_publishing_nothing_is_refused(personas: Personas, criteria: Any) -> None:
     approved(personas)
     response = client_for(personas.tongxu_hq).post("/whitelist/batches/", {"note": "空"}, follow=True)

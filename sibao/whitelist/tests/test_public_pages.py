@@ -9,7 +9,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from conftest import Personas, region
+from conftest import Personas, client_for, region
 from sibao.core.sectors import Sector
 from sibao.whitelist import services
 from sibao.whitelist.default_criteria import criteria_for_region
@@ -128,3 +128,28 @@ def test_public_criteria_render_as_a_readable_list(criteria: Criteria, personas:
 def test_public_pages_without_anything_published(reference_data: Any) -> None:
     for url in ("/public/whitelist/", "/public/criteria/", "/public/whitelist.xlsx"):
         assert Client().get(url).status_code == 200, url
+
+
+def test_public_whitelist_pages_every_listing_exactly_once(
+    listed: Listing, personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: the page shows a page of listings grouped by batch; walking the pages shows each once."""
+    from sibao.whitelist.views import public
+
+    publish_default_criteria(personas.tongxu_commerce, sector=Sector.COMMERCE, title="通许县商贸保供白名单遴选标准")
+    other = listed_through_services(personas.ent_b_user, personas.tongxu_commerce, personas.tongxu_hq, FORM)
+    monkeypatch.setattr(public, "PUBLIC_PAGE_SIZE", 1)
+    names = (personas.ent_a.name, personas.ent_b.name)
+    first = Client().get("/public/whitelist/").content.decode()
+    second = Client().get("/public/whitelist/?page=2").content.decode()
+    assert [sum(name in html for name in names) for html in (first, second)] == [1, 1]
+    assert personas.ent_b.name in first  # the newest batch first
+    assert str(other.batch) in first and "page=2" in first
+
+
+def test_public_whitelist_is_cacheable_for_anonymous_visitors_only(listed: Listing, personas: Personas) -> None:
+    anonymous = Client().get("/public/whitelist/")
+    assert "public" in anonymous["Cache-Control"] and "max-age=300" in anonymous["Cache-Control"]
+    assert "Cookie" in anonymous["Vary"]
+    logged_in = client_for(personas.tongxu_hq).get("/public/whitelist/")
+    assert "private" in logged_in["Cache-Control"] and "public" not in logged_in["Cache-Control"]

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sibao.core.errors import ServiceError
+from sibao.core.pagination import page_of
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.views import capability_required
 from sibao.enterprises.models import Enterprise
@@ -40,6 +41,9 @@ from sibao.whitelist.models import (
 from sibao.whitelist.workflows import APPLICATION
 
 PAGE_SIZE = 50
+BATCHES_PER_PAGE = 10
+LISTINGS_PER_BATCH = 20
+AWAITING_SHOWN = 200
 # Transitions with their own page: publication happens in batches (WL-5), not one application at a time.
 _NOT_ON_DETAIL = {"publish"}
 
@@ -320,16 +324,25 @@ def batches(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         for error in form.errors.values():
             messages.error(request, " ".join(str(message) for message in error))
-    published = (
+    # Issue 10: a province holds ~160 batches of ~125 listings; the page shows BATCHES_PER_PAGE batches with
+    # their size and first LISTINGS_PER_BATCH listings (one windowed prefetch); the public page has them all.
+    published = page_of(
+        request,
         Batch.objects.visible_to(user)
         .select_related("region", "published_by")
-        .prefetch_related(
-            Prefetch(
-                "listings",
-                Listing.objects.select_related("enterprise", "enterprise__region").order_by("enterprise__name"),
-            )
-        )
-        .order_by("-published_at", "-pk")
+        .annotate(listing_count=Count("listings"))
+        .order_by("-published_at", "-pk"),
+        BATCHES_PER_PAGE,
+    )
+    prefetch_related_objects(
+        list(published.object_list),
+        Prefetch(
+            "listings",
+            Listing.objects.select_related("enterprise", "enterprise__region").order_by("enterprise__name", "pk")[
+                :LISTINGS_PER_BATCH
+            ],
+            to_attr="first_listings",
+        ),
     )
     region = getattr(user, "region", None)
     next_number = None
@@ -338,9 +351,12 @@ def batches(request: HttpRequest) -> HttpResponse:
     chosen = {str(pk) for pk in request.POST.getlist("applications")}
     context = {
         "form": form,
-        "awaiting": awaiting,
+        # Issue 10: a bounded list of checkboxes (the form still accepts any awaiting application).
+        "awaiting_shown": list(awaiting[:AWAITING_SHOWN]),
+        "awaiting_count": awaiting.count(),
         "chosen": chosen,
-        "published": published,
+        "published": published.object_list,
+        "page": published,
         "next_number": next_number,
         "warnings": selectors.target_warnings(region) if region is not None else [],
     }

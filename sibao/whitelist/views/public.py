@@ -10,8 +10,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
+from sibao.core.pagination import page_of
 from sibao.core.rules import GROUP_LABELS, GROUPS, describe_leaf
 from sibao.core.tabular import write_xlsx
 from sibao.core.views import xlsx_response
@@ -20,7 +22,7 @@ from sibao.regions.models import Region
 from sibao.whitelist.forms import RegionFilterForm
 from sibao.whitelist.models import Listing
 from sibao.whitelist.selectors import (
-    public_batches,
+    public_listing_rows,
     public_listings,
     published_criteria,
     regions_with_listings,
@@ -41,6 +43,9 @@ XLSX_HEADERS = (
     "移出原因",
 )
 XLSX_FILENAME = "四保白名单企业名单.xlsx"
+PUBLIC_PAGE_SIZE = 50
+REMOVALS_PAGE_SIZE = 20
+PUBLIC_MAX_AGE = 300  # seconds a shared cache may serve the anonymous page
 
 
 def _region_filter(request: HttpRequest) -> tuple[RegionFilterForm, Region | None]:
@@ -60,20 +65,37 @@ def _place(listing: Listing) -> str:
     return region.name
 
 
+def _publicly_cacheable(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    """Issue 10: the published list is the same for every anonymous visitor, so shared caches and browsers may
+    keep it for ``PUBLIC_MAX_AGE`` seconds (a burst of visitors reaches the server once); a logged-in visitor's
+    page carries their navigation and stays private."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True)
+    else:
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response
+
+
 def whitelist(request: HttpRequest) -> HttpResponse:
+    """WL-5 / WL-8, paginated (issue 10): a province publishes ~20,000 listings; the page shows
+    ``PUBLIC_PAGE_SIZE`` of them grouped by batch, the removals likewise, and the Excel download has all."""
     form, region = _region_filter(request)
     listings = public_listings(region)
-    batches = public_batches(listings)
-    removals = listings.filter(removed_at__isnull=False).order_by("-removed_at")
+    removals = listings.filter(removed_at__isnull=False).order_by("-removed_at", "-pk")
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("removals_page", None)
     context = {
         "form": form,
         "region": region,
         "regions": regions_with_listings(),
-        "batches": batches,
-        "removals": removals,
+        "page": page_of(request, public_listing_rows(listings), PUBLIC_PAGE_SIZE),
+        "removals_page": page_of(request, removals, REMOVALS_PAGE_SIZE, param="removals_page"),
+        "query_string": query.urlencode(),
         "listed_count": listings.filter(removed_at__isnull=True).count(),
     }
-    return render(request, "public/whitelist.html", context)
+    return _publicly_cacheable(render(request, "public/whitelist.html", context), request)
 
 
 def whitelist_xlsx(request: HttpRequest) -> HttpResponse:
