@@ -57,7 +57,6 @@ def registered_summaries() -> dict[str, Summary]:
 
 def refresh(name: str, now: datetime | None = None) -> int:
     """Rebuild one summary now (inside one transaction, serialised per summary) and record it."""
-    from sibao.core.models import SummaryRun  # not at module level: AppConfigs import ``Summary``
 
     summary = registered_summaries()[name]
     now = now or timezone.now()
@@ -74,7 +73,6 @@ def refresh(name: str, now: datetime | None = None) -> int:
 
 def refresh_due(now: datetime | None = None) -> list[str]:
     """Refresh every summary older than its interval (never refreshed counts as due); returns their names."""
-    from sibao.core.models import SummaryRun
 
     now = now or timezone.now()
     last = dict(_runs().values_list("name", "refreshed_at"))
