@@ -50,6 +50,11 @@ class Capability(models.TextChoices):
     EPIDEMIC_TRACE = "epidemic.trace"  # EP-7: who shared a venue with a case (personal movements)
     WARNING_HANDLE = "warning.handle"  # EP-6: take and close sentinel warnings in scope
     SHUTDOWN_DECIDE = "shutdown.decide"  # EP-9: approve or refuse a shutdown (≤ 3 days) linked to an incident
+    POLICY_VIEW = "policy.view"  # PO-1…PO-3: policies, matches and the funnel in scope
+    POLICY_MANAGE = "policy.manage"  # PO-1/PO-5: write, publish and expire policies, the reserve, links to issues
+    POLICY_REVIEW = "policy.review"  # PO-3: approve or decline applications, record the amount paid
+    POLICY_FACTS_IMPORT = "policy.facts_import"  # PO-4: import enterprises' policy figures
+    POLICY_APPLY = "policy.apply"  # PO-3: an enterprise's 我的政策, its figures, applying
 
 
 _OFFICIAL_READ = {
@@ -57,7 +62,9 @@ _OFFICIAL_READ = {
     Capability.ENTERPRISE_EXPORT,
     Capability.ORGANISATION_VIEW,
     Capability.WHITELIST_VIEW,
+    Capability.POLICY_VIEW,
 }
+_POLICY_WORK = {Capability.POLICY_MANAGE, Capability.POLICY_REVIEW, Capability.POLICY_FACTS_IMPORT}
 _TICKET_ON_BEHALF = {Capability.TICKET_FILE, Capability.TICKET_VIEW}
 _REGISTRY_WRITE = {Capability.ENTERPRISE_CREATE, Capability.ENTERPRISE_CHANGE, Capability.ENTERPRISE_IMPORT}
 
@@ -72,6 +79,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_VIEW,
             Capability.EPIDEMIC_REPORT,
             Capability.WARNING_HANDLE,
+            Capability.POLICY_APPLY,
         }
         | _TICKET_ON_BEHALF
     ),
@@ -84,6 +92,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _OFFICIAL_READ
         | _REGISTRY_WRITE
         | _TICKET_ON_BEHALF
+        | _POLICY_WORK
         | {
             Capability.WHITELIST_REVIEW,
             Capability.WHITELIST_CRITERIA,
@@ -95,6 +104,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _OFFICIAL_READ
         | _REGISTRY_WRITE
         | _TICKET_ON_BEHALF
+        | _POLICY_WORK
         | {
             Capability.WHITELIST_PUBLISH,
             Capability.WHITELIST_SPOT_CHECK,
