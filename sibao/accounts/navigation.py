@@ -44,6 +44,12 @@ NAV_ITEMS = [
     NavItem(_("Routing rules"), "tickets:routing_rules", Capability.TICKET_TRIAGE, "diagram-2"),
     NavItem(_("Request metrics"), "tickets:metrics", Capability.TICKET_METRICS, "bar-chart"),
     NavItem(_("Weekly reports"), "tickets:weekly_reports", Capability.TICKET_METRICS, "file-earmark-text"),
+    # PO-1…PO-5, group 政策 (policies).
+    NavItem(_("My policies"), "policies:mine", Capability.POLICY_APPLY, "gift"),
+    NavItem(_("Policies"), "policies:list", Capability.POLICY_VIEW, "journal-bookmark"),
+    NavItem(_("Redemption funnel"), "policies:funnel", Capability.POLICY_VIEW, "funnel"),
+    NavItem(_("Policy reserve"), "policies:reserve", Capability.POLICY_MANAGE, "box-seam"),
+    NavItem(_("Import policy figures"), "policies:facts_import", Capability.POLICY_FACTS_IMPORT, "upload"),
     NavItem(_("Organisation"), "organisation:overview", Capability.ORGANISATION_VIEW, "diagram-3"),
     NavItem(_("Audit log"), "core:audit_log", Capability.AUDIT_VIEW, "journal-text"),
     # Issue 9 #8: regions, units, users and rule parameters are configured in the admin site.

@@ -9,7 +9,7 @@ class PoliciesConfig(AppConfig):
     label = "policies"
     verbose_name = _("Policies")
     demo_data = DemoData(
-        order=70,
+        order=130,
         loader="sibao.policies.demo.load_demo_policies",
         summary=_("Demo policies: {policies} published, {reserve} in the reserve, {matches} matches, {redeemed} redeemed"),
     )

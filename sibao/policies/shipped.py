@@ -61,9 +61,9 @@ def unemployment_refund() -> dict[str, Any]:
     below = _number(parameter_value(POLICY_UI_LAYOFF_RATE_BELOW, None))
     return {
         "title": "失业保险稳岗返还",
-        "document_number": "焦政〔2020〕 第13条",
-        "issuing_body": "焦作市人民政府",
-        "level": PolicyLevel.CITY,
+        "document_number": "参照焦作市2020年支持企业意见第13条",
+        "issuing_body": "河南省人力资源和社会保障厅",
+        "level": PolicyLevel.PROVINCE,
         "category": PolicyCategory.JOB_RETENTION,
         "source": "004#13",
         "summary": "对上年末未裁员或裁员率低于5%的参保企业，返还其上年度实际缴纳失业保险费的50%。",
@@ -87,9 +87,9 @@ def tax_deferral() -> dict[str, Any]:
     """004#11: an enterprise in special hardship may defer paying its taxes, up to 3 months."""
     return {
         "title": "受疫情影响企业延期缴纳税款",
-        "document_number": "焦政〔2020〕 第11条",
-        "issuing_body": "焦作市人民政府",
-        "level": PolicyLevel.CITY,
+        "document_number": "参照焦作市2020年支持企业意见第11条",
+        "issuing_body": "国家税务总局河南省税务局",
+        "level": PolicyLevel.PROVINCE,
         "category": PolicyCategory.TAX_RELIEF,
         "source": "004#11",
         "summary": "对确有特殊困难不能按期缴纳税款的企业，可申请依法办理延期缴纳税款，最长不超过3个月。",

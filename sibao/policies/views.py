@@ -308,7 +308,7 @@ def match_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def my_policies(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.enterprise_id is None:
-        raise Http404
+        return redirect("policies:list")  # an administrator: no enterprise of its own
     matches = list(selectors.my_matches(user=user))
     open_states = (MatchState.PUSHED, MatchState.SEEN, MatchState.MATCHED)
     context = {
