@@ -119,6 +119,7 @@ def grow(personas: Personas) -> Any:
                 details="抽查发现未落实防控措施。",
             )
             notify(topic="test", title=f"通知{n}", users=[p.tongxu_hq, p.tongxu_epidemic])
+            _grow_policies(p, n)
             township = townships[n % len(townships)]
             criteria = criteria_save(
                 actor=p.admin, region=township, sector=Sector.INDUSTRY, title=f"{township.name}遴选标准", rule=RULE
@@ -132,6 +133,28 @@ def grow(personas: Personas) -> Any:
     return add
 
 
+def _grow_policies(p: Personas, n: int) -> None:
+    """PO-1…PO-5: one more published policy every 通许县 enterprise matches (ent_a's 我的政策 grows), one more
+    reserve policy linked to the new common issue, the funnel summary rebuilt."""
+    from sibao.core.summaries import refresh
+    from sibao.policies.services import policy_create, policy_need_link
+    from sibao.policies.tests.factories import published
+
+    data = {
+        "title": f"测试政策{n}",
+        "issuing_body": "通许县人民政府",
+        "level": "county",
+        "category": "fiscal_award",
+        "eligibility": {"all": [{"field": "livelihood", "op": "is_false", "label": "非民生商贸"}]},
+        "formula": {"steps": [{"name": "x", "label": "补贴", "expr": f"{n} * 100"}], "amount": "x"},
+    }
+    published(p.tongxu_hq, data, at="410222")
+    draft = policy_create(actor=p.tongxu_hq, data={**data, "title": f"储备政策{n}", "reserve": True})
+    issue = CommonIssue.objects.get(title=f"共性问题{n}")
+    policy_need_link(actor=p.tongxu_hq, common_issue=issue, policy=draft)
+    refresh("policies.funnel")
+
+
 def _id(body17: str) -> str:
     from sibao.epidemic.tests.test_employees import id_number
 
@@ -142,7 +165,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
     hq, epidemic, admin = client_for(p.tongxu_hq), client_for(p.tongxu_epidemic), client_for(p.admin)
     supervision = client_for(p.tongxu_supervision)
     # Navigation entries that are forms, not lists, and Django's own administration site.
-    forms = {"enterprises:import", "whitelist:apply", "admin:index"}
+    forms = {"enterprises:import", "whitelist:apply", "admin:index", "policies:facts_import"}
     pages = [(item.url_name, hq, reverse(item.url_name), None) for item in NAV_ITEMS if item.url_name not in forms]
     by_name = {name: client for name, client, _url, _params in pages}
     for name in by_name:
@@ -152,6 +175,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
     by_name["whitelist:criteria"] = client_for(p.tongxu_industry)
     by_name["tickets:weekly_reports"] = supervision
     by_name["tickets:metrics"] = supervision
+    by_name["policies:mine"] = client_for(p.ent_a_user)
     pages = [(name, by_name[name], url, params) for name, _client, url, params in pages]
     # The audit page reads related rows' names once per related model, so a page that newly holds another kind of
     # record costs one more query; per row it costs none, which one record type shows.
@@ -169,6 +193,8 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("notifications:inbox", hq, reverse("notifications:inbox"), None),
         ("public:whitelist", Client(), reverse("public:whitelist"), None),
         ("public:criteria", Client(), reverse("public:criteria"), None),
+        ("public_policies:list", Client(), reverse("public_policies:list"), None),
+        ("policies:matches", hq, reverse("policies:matches"), None),
     ]
     api = [
         ("api enterprises", hq, "/api/enterprises", None),
@@ -199,6 +225,11 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api readiness shortfalls", epidemic, "/api/readiness/shortfalls", None),
         ("api warnings", epidemic, "/api/warnings", None),
         ("api warning counts", epidemic, "/api/warnings/counts", None),
+        ("api policies", hq, "/api/policies", None),
+        ("api public policies", Client(), "/api/policies/public", None),
+        ("api policy matches", hq, "/api/policies/matches", None),
+        ("api policy funnel", hq, "/api/policies/funnel", None),
+        ("api policy needs", hq, "/api/policies/needs", None),
     ]
     return pages + api
 
@@ -221,6 +252,7 @@ def test_every_list_endpoint_and_navigation_page_is_measured(personas: Personas)
     }
     assert endpoints - measured == set()
     pages = {reverse(item.url_name) for item in NAV_ITEMS} - {
+        reverse("policies:facts_import"),
         reverse("enterprises:import"),
         reverse("whitelist:apply"),
         reverse("admin:index"),

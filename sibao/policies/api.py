@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -140,7 +140,7 @@ def create_policy(request: HttpRequest, payload: PolicyIn) -> Any:
     region = _region(request, data.pop("region"))
     if region is not None:
         data["region"] = region
-    return 201, _policy(services.policy_create(actor=request.user, data=data))
+    return Status(201, _policy(services.policy_create(actor=request.user, data=data)))
 
 
 @router.get("/{int:policy_id}", response={200: PolicyOut, **ERRORS}, summary="One policy")
@@ -315,7 +315,7 @@ def add_need(request: HttpRequest, policy_id: int, payload: NeedIn) -> Any:
     _require(request, Capability.POLICY_MANAGE)
     policy = selectors.policy_get(user=request.user, pk=policy_id)
     issue = CommonIssue.objects.get_visible(request.user, pk=payload.common_issue)
-    return 201, _need(services.policy_need_link(actor=request.user, common_issue=issue, policy=policy, note=payload.note))
+    return Status(201, _need(services.policy_need_link(actor=request.user, common_issue=issue, policy=policy, note=payload.note)))
 
 
 @router.delete("/needs/{int:need_id}", response={204: None, **ERRORS}, summary="Remove a link")
@@ -323,7 +323,7 @@ def remove_need(request: HttpRequest, need_id: int) -> Any:
     _require(request, Capability.POLICY_MANAGE)
     need = PolicyNeed.objects.select_related("policy__region").get_visible(request.user, pk=need_id)
     services.policy_need_unlink(actor=request.user, need=need)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/runs/{int:run_id}", response={200: RunOut, **ERRORS}, summary="A matching run's progress")
