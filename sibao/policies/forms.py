@@ -46,7 +46,8 @@ class PolicyForm(forms.Form):
         required=False,
         max_length=20_000,
         help_text=_(
-            "Steps, each a name, a label and an expression: numbers, 50% for a percentage, + − × ÷ as + - * /, "
+            "Steps, each a name, a label and an expression: numbers, percentages (a number followed by the percent sign), "
+            "+ − × ÷ as + - * /, "
             "parentheses, figures of the enterprise (e.g. booth_cost), earlier steps, parameters "
             "(e.g. policies.booth_subsidy_percent), min(…), max(…), if(condition, then, otherwise). "
             "Each step is rounded to 0.01 yuan, half up; “amount” names the step that is the amount."
