@@ -27,7 +27,6 @@ from sibao.policies.schemas import (
     DeclineIn,
     FactsIn,
     FactsOut,
-    FunnelOut,
     MatchDetailOut,
     MatchOut,
     NeedIn,
@@ -63,9 +62,25 @@ def _policy(policy: Policy) -> dict[str, Any]:
         **{
             name: getattr(policy, name)
             for name in (
-                "id", "title", "document_number", "issuing_body", "level", "category", "sectors", "summary",
-                "how_to_apply", "link", "source", "valid_from", "valid_until", "state", "reserve", "reserve_note",
-                "eligibility", "formula", "published_at",
+                "id",
+                "title",
+                "document_number",
+                "issuing_body",
+                "level",
+                "category",
+                "sectors",
+                "summary",
+                "how_to_apply",
+                "link",
+                "source",
+                "valid_from",
+                "valid_until",
+                "state",
+                "reserve",
+                "reserve_note",
+                "eligibility",
+                "formula",
+                "published_at",
             )
         },
         "region": policy.region.code,
@@ -75,7 +90,12 @@ def _policy(policy: Policy) -> dict[str, Any]:
 
 
 def _funnel(funnel: selectors.Funnel) -> dict[str, Any]:
-    return {**{name: getattr(funnel, name) for name, _count in funnel.stages()}, "estimated_amount": funnel.estimated_amount, "redeemed_amount": funnel.redeemed_amount, "rate": funnel.rate}
+    return {
+        **{name: getattr(funnel, name) for name, _count in funnel.stages()},
+        "estimated_amount": funnel.estimated_amount,
+        "redeemed_amount": funnel.redeemed_amount,
+        "rate": funnel.rate,
+    }
 
 
 def _match(match: PolicyMatch) -> dict[str, Any]:
@@ -88,8 +108,14 @@ def _match(match: PolicyMatch) -> dict[str, Any]:
         **{
             name: getattr(match, name)
             for name in (
-                "state", "eligible", "estimated_amount", "approved_amount", "redeemed_amount", "decline_reason",
-                "matched_at", "applied_at",
+                "state",
+                "eligible",
+                "estimated_amount",
+                "approved_amount",
+                "redeemed_amount",
+                "decline_reason",
+                "matched_at",
+                "applied_at",
             )
         },
     }
@@ -103,7 +129,11 @@ def _match(match: PolicyMatch) -> dict[str, Any]:
 def public_list(request: HttpRequest) -> Any:
     return [
         {
-            **{name: getattr(policy, name) for name in PublicPolicyOut.model_fields if name not in ("region_name", "consultant")},
+            **{
+                name: getattr(policy, name)
+                for name in PublicPolicyOut.model_fields
+                if name not in ("region_name", "consultant")
+            },
             "region_name": policy.region.name,
             "consultant": _consultant(policy),
         }
@@ -121,7 +151,9 @@ class PolicyFilters(Schema):
 @paginate(BoundedLimitOffset)
 def list_policies(request: HttpRequest, filters: Query[PolicyFilters]) -> Any:
     _require(request, Capability.POLICY_VIEW)
-    rows = selectors.policy_list(user=request.user, state=filters.state, category=filters.category, reserve=filters.reserve)
+    rows = selectors.policy_list(
+        user=request.user, state=filters.state, category=filters.category, reserve=filters.reserve
+    )
     return [_policy(policy) for policy in rows]
 
 
@@ -149,7 +181,11 @@ def get_policy(request: HttpRequest, policy_id: int) -> Any:
     return _policy(selectors.policy_get(user=request.user, pk=policy_id))
 
 
-@router.patch("/{int:policy_id}", response={200: PolicyOut, **ERRORS}, summary="Change a policy (a published one is matched again)")
+@router.patch(
+    "/{int:policy_id}",
+    response={200: PolicyOut, **ERRORS},
+    summary="Change a policy (a published one is matched again)",
+)
 def patch_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch) -> Any:
     _require(request, Capability.POLICY_MANAGE)
     policy = selectors.policy_get(user=request.user, pk=policy_id)
@@ -157,19 +193,27 @@ def patch_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch) -> 
     return _policy(services.policy_update(actor=request.user, policy=policy, data=data))
 
 
-@router.post("/{int:policy_id}/publish", response={200: PolicyOut, **ERRORS}, summary="Publish: matched in the background")
+@router.post(
+    "/{int:policy_id}/publish", response={200: PolicyOut, **ERRORS}, summary="Publish: matched in the background"
+)
 def publish_policy(request: HttpRequest, policy_id: int) -> Any:
     _require(request, Capability.POLICY_MANAGE)
-    return _policy(services.policy_publish(actor=request.user, policy=selectors.policy_get(user=request.user, pk=policy_id)))
+    return _policy(
+        services.policy_publish(actor=request.user, policy=selectors.policy_get(user=request.user, pk=policy_id))
+    )
 
 
 @router.post("/{int:policy_id}/expire", response={200: PolicyOut, **ERRORS}, summary="End a published policy")
 def expire_policy(request: HttpRequest, policy_id: int) -> Any:
     _require(request, Capability.POLICY_MANAGE)
-    return _policy(services.policy_expire(actor=request.user, policy=selectors.policy_get(user=request.user, pk=policy_id)))
+    return _policy(
+        services.policy_expire(actor=request.user, policy=selectors.policy_get(user=request.user, pk=policy_id))
+    )
 
 
-@router.get("/{int:policy_id}/run", response={200: RunOut, **ERRORS}, summary="The latest matching run of a policy (progress)")
+@router.get(
+    "/{int:policy_id}/run", response={200: RunOut, **ERRORS}, summary="The latest matching run of a policy (progress)"
+)
 def policy_run(request: HttpRequest, policy_id: int) -> Any:
     _require(request, Capability.POLICY_VIEW)
     run = selectors.latest_run(selectors.policy_get(user=request.user, pk=policy_id))
@@ -181,7 +225,9 @@ def policy_run(request: HttpRequest, policy_id: int) -> Any:
 # --- PO-3: funnel and matches -----------------------------------------------------------------------------
 
 
-@router.get("/funnel", response={200: list[PolicyFunnelOut], **ERRORS}, summary="PO-3: the funnel per policy in a region")
+@router.get(
+    "/funnel", response={200: list[PolicyFunnelOut], **ERRORS}, summary="PO-3: the funnel per policy in a region"
+)
 def funnel(request: HttpRequest, region: str = "") -> Any:
     _require(request, Capability.POLICY_VIEW)
     root = root_region(request.user)
@@ -200,10 +246,14 @@ class MatchFilters(Schema):
     state: str = ""
 
 
-@router.get("/matches", response={200: list[MatchOut], **ERRORS}, summary="PO-2/PO-3: matches in scope (an enterprise: its own)")
+@router.get(
+    "/matches", response={200: list[MatchOut], **ERRORS}, summary="PO-2/PO-3: matches in scope (an enterprise: its own)"
+)
 @paginate(BoundedLimitOffset)
 def list_matches(request: HttpRequest, filters: Query[MatchFilters]) -> Any:
-    if not (has_capability(request.user, Capability.POLICY_VIEW) or has_capability(request.user, Capability.POLICY_APPLY)):
+    if not (
+        has_capability(request.user, Capability.POLICY_VIEW) or has_capability(request.user, Capability.POLICY_APPLY)
+    ):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
     policy = selectors.policy_get(user=request.user, pk=filters.policy) if filters.policy else None
     rows = selectors.match_list(user=request.user, policy=policy, stage=filters.stage, state=filters.state)
@@ -211,10 +261,17 @@ def list_matches(request: HttpRequest, filters: Query[MatchFilters]) -> Any:
 
 
 def _condition(node: dict[str, Any]) -> dict[str, Any]:
-    return {**{key: node.get(key) for key in ("label", "passed", "wanted", "group", "field", "actual")}, "children": [_condition(child) for child in node.get("children", [])]}
+    return {
+        **{key: node.get(key) for key in ("label", "passed", "wanted", "group", "field", "actual")},
+        "children": [_condition(child) for child in node.get("children", [])],
+    }
 
 
-@router.get("/matches/{int:match_id}", response={200: MatchDetailOut, **ERRORS}, summary="One match: why (per condition) and how much (per step)")
+@router.get(
+    "/matches/{int:match_id}",
+    response={200: MatchDetailOut, **ERRORS},
+    summary="One match: why (per condition) and how much (per step)",
+)
 def get_match(request: HttpRequest, match_id: int) -> Any:
     match = selectors.match_get(user=request.user, pk=match_id)
     why = reasons(match.policy, match.enterprise, today=timezone.localdate())
@@ -255,24 +312,39 @@ def decline(request: HttpRequest, match_id: int, payload: DeclineIn) -> Any:
 
 def _facts_out(enterprise: Enterprise) -> dict[str, Any]:
     facts = EnterpriseFacts.objects.filter(enterprise=enterprise).first() or EnterpriseFacts(enterprise=enterprise)
-    return {"enterprise_id": enterprise.pk, **{name: getattr(facts, name) for name in FactsOut.model_fields if name != "enterprise_id"}}
+    return {
+        "enterprise_id": enterprise.pk,
+        **{name: getattr(facts, name) for name in FactsOut.model_fields if name != "enterprise_id"},
+    }
 
 
 def _enterprise_for_facts(request: HttpRequest, enterprise_id: int) -> Enterprise:
-    if not (has_capability(request.user, Capability.POLICY_APPLY) or has_capability(request.user, Capability.POLICY_VIEW)):
+    if not (
+        has_capability(request.user, Capability.POLICY_APPLY) or has_capability(request.user, Capability.POLICY_VIEW)
+    ):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
     return Enterprise.objects.get_visible(request.user, pk=enterprise_id)
 
 
-@router.get("/figures/{int:enterprise_id}", response={200: FactsOut, **ERRORS}, summary="PO-4: an enterprise's policy figures")
+@router.get(
+    "/figures/{int:enterprise_id}", response={200: FactsOut, **ERRORS}, summary="PO-4: an enterprise's policy figures"
+)
 def get_figures(request: HttpRequest, enterprise_id: int) -> Any:
     return _facts_out(_enterprise_for_facts(request, enterprise_id))
 
 
-@router.put("/figures/{int:enterprise_id}", response={200: FactsOut, **ERRORS}, summary="Set an enterprise's figures (its matches follow at once)")
+@router.put(
+    "/figures/{int:enterprise_id}",
+    response={200: FactsOut, **ERRORS},
+    summary="Set an enterprise's figures (its matches follow at once)",
+)
 def put_figures(request: HttpRequest, enterprise_id: int, payload: FactsIn) -> Any:
     enterprise = _enterprise_for_facts(request, enterprise_id)
-    data = {name: value for name, value in payload.dict(exclude_unset=True).items() if value is not None or name == "data_year"}
+    data = {
+        name: value
+        for name, value in payload.dict(exclude_unset=True).items()
+        if value is not None or name == "data_year"
+    }
     services.facts_save(actor=request.user, enterprise=enterprise, data=data)
     return _facts_out(enterprise)
 
@@ -302,7 +374,9 @@ def _need(need: PolicyNeed) -> dict[str, Any]:
     }
 
 
-@router.get("/needs", response={200: list[NeedOut], **ERRORS}, summary="PO-5: common issues linked to the policies they need")
+@router.get(
+    "/needs", response={200: list[NeedOut], **ERRORS}, summary="PO-5: common issues linked to the policies they need"
+)
 @paginate(BoundedLimitOffset)
 def list_needs(request: HttpRequest) -> Any:
     _require(request, Capability.POLICY_VIEW)
@@ -310,12 +384,16 @@ def list_needs(request: HttpRequest) -> Any:
     return [_need(need) for need in rows]
 
 
-@router.post("/{int:policy_id}/needs", response={201: NeedOut, **ERRORS}, summary="Link a common issue to the policy it needs")
+@router.post(
+    "/{int:policy_id}/needs", response={201: NeedOut, **ERRORS}, summary="Link a common issue to the policy it needs"
+)
 def add_need(request: HttpRequest, policy_id: int, payload: NeedIn) -> Any:
     _require(request, Capability.POLICY_MANAGE)
     policy = selectors.policy_get(user=request.user, pk=policy_id)
     issue = CommonIssue.objects.get_visible(request.user, pk=payload.common_issue)
-    return Status(201, _need(services.policy_need_link(actor=request.user, common_issue=issue, policy=policy, note=payload.note)))
+    return Status(
+        201, _need(services.policy_need_link(actor=request.user, common_issue=issue, policy=policy, note=payload.note))
+    )
 
 
 @router.delete("/needs/{int:need_id}", response={204: None, **ERRORS}, summary="Remove a link")
@@ -335,4 +413,3 @@ def get_run(request: HttpRequest, run_id: int) -> Any:
 
         raise Http404
     return run
-

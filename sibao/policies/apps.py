@@ -11,7 +11,9 @@ class PoliciesConfig(AppConfig):
     demo_data = DemoData(
         order=130,
         loader="sibao.policies.demo.load_demo_policies",
-        summary=_("Demo policies: {policies} published, {reserve} in the reserve, {matches} matches, {redeemed} redeemed"),
+        summary=_(
+            "Demo policies: {policies} published, {reserve} in the reserve, {matches} matches, {redeemed} redeemed"
+        ),
     )
     audited_models: dict[str, list[str]] = {
         "Policy": [],

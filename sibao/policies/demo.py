@@ -45,7 +45,11 @@ def _figures(enterprise: Enterprise, index: int) -> dict[str, Any]:
     if staff >= 1000 or index % 6 == 0:
         figures["booth_cost"] = Decimal(98000 + index * 1234)
     if index % 4 == 1:
-        figures |= {"tax_hardship": True, "tax_deferral_amount": Decimal(150000 + index * 2500), "tax_deferral_months": 2 + index % 3}
+        figures |= {
+            "tax_hardship": True,
+            "tax_deferral_amount": Decimal(150000 + index * 2500),
+            "tax_deferral_months": 2 + index % 3,
+        }
     if enterprise.sector in ("transport", "commerce") or index % 3 == 0:
         figures |= {"logistics_vehicles": 2 + index % 8, "monthly_toll": Decimal(6000 + index * 450)}
     return figures
@@ -59,14 +63,26 @@ def load_demo_policies() -> dict[str, int]:
     province = Region.objects.get(code="410000")
     walk_through = User.objects.filter(username="tongxu_ent1").values_list("enterprise_id", flat=True).first()
     enterprises = list(
-        Enterprise.objects.filter(Q(region__path__contains="/410222/") | Q(region__path__contains="/410184/")).order_by("uscc")
+        Enterprise.objects.filter(Q(region__path__contains="/410222/") | Q(region__path__contains="/410184/")).order_by(
+            "uscc"
+        )
     )
     for index, enterprise in enumerate(enterprises):
         figures = _figures(enterprise, index)
         if enterprise.pk == walk_through:  # tongxu_ent1 may claim the refund and the deferral at least
-            figures |= {"ui_insured": True, "layoff_rate": Decimal("1.5"), "ui_contributions": Decimal("86400"),
-                        "tax_hardship": True, "tax_deferral_amount": Decimal("240000"), "tax_deferral_months": 3}
-        facts_save(actor=tongxu_hq if "/410222/" in enterprise.region.path else province_hq, enterprise=enterprise, data=figures)
+            figures |= {
+                "ui_insured": True,
+                "layoff_rate": Decimal("1.5"),
+                "ui_contributions": Decimal("86400"),
+                "tax_hardship": True,
+                "tax_deferral_amount": Decimal("240000"),
+                "tax_deferral_months": 3,
+            }
+        facts_save(
+            actor=tongxu_hq if "/410222/" in enterprise.region.path else province_hq,
+            enterprise=enterprise,
+            data=figures,
+        )
     today, now = timezone.localdate(), timezone.now()
     published = []
     for build in SHIPPED:

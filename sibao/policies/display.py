@@ -52,7 +52,9 @@ def actual_text(leaf: Mapping[str, Any]) -> str:
         if not actual:
             return _("no such record")
         kinds = dict(spec.records.kinds)
-        return "；".join(f"{item.get('occurred_on', '')} {kinds.get(item.get('kind'), item.get('kind'))}" for item in actual)
+        return "；".join(
+            f"{item.get('occurred_on', '')} {kinds.get(item.get('kind'), item.get('kind'))}" for item in actual
+        )
     if actual is None:
         return "—"
     if spec.kind == "bool":
@@ -74,7 +76,9 @@ def explanation_tree(node: Mapping[str, Any] | None, *, parent_ok: bool = False)
     shaped: dict[str, Any] = {"label": node.get("label", ""), "state": state}
     if node.get("group"):
         shaped["group"] = node["group"]
-        shaped["children"] = [explanation_tree(child, parent_ok=state != "failed") for child in node.get("children", [])]
+        shaped["children"] = [
+            explanation_tree(child, parent_ok=state != "failed") for child in node.get("children", [])
+        ]
     else:
         shaped["actual"] = actual_text(node)
     return shaped

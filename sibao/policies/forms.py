@@ -39,16 +39,18 @@ class PolicyForm(forms.Form):
     full_text = forms.CharField(label=_("Full text"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     link = forms.URLField(label=_("Link to the document"), required=False, assume_scheme="https")
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     eligibility = RuleField(label=_("Eligibility conditions"), required=True, max_length=RULE_MAX_CHARS)
     formula = RuleField(
         label=_("Benefit formula"),
         required=False,
         max_length=20_000,
         help_text=_(
-            "Steps, each a name, a label and an expression: numbers, percentages (a number followed by the percent sign), "
-            "+ − × ÷ as + - * /, "
-            "parentheses, figures of the enterprise (e.g. booth_cost), earlier steps, parameters "
+            "Steps, each a name, a label and an expression: numbers, percentages (a number followed by the "
+            "percent sign), + − × ÷ as + - * /, parentheses, figures of the enterprise (e.g. booth_cost), "
+            "earlier steps, parameters "
             "(e.g. policies.booth_subsidy_percent), min(…), max(…), if(condition, then, otherwise). "
             "Each step is rounded to 0.01 yuan, half up; “amount” names the step that is the amount."
         ),
@@ -57,17 +59,32 @@ class PolicyForm(forms.Form):
     reserve_note = forms.CharField(label=_("When to publish it"), max_length=200, required=False)
 
     def __init__(self, *args: Any, user: Any, policy: Policy | None, **kwargs: Any) -> None:
-        initial = kwargs.pop("initial", {}) or {}
+        initial: dict[str, Any] = kwargs.pop("initial", {}) or {}
         if policy is not None:
             initial = {
                 name: getattr(policy, name)
                 for name in (
-                    "title", "document_number", "issuing_body", "level", "category", "sectors", "summary",
-                    "how_to_apply", "full_text", "link", "valid_from", "valid_until", "eligibility", "formula",
-                    "reserve", "reserve_note", "region",
+                    "title",
+                    "document_number",
+                    "issuing_body",
+                    "level",
+                    "category",
+                    "sectors",
+                    "summary",
+                    "how_to_apply",
+                    "full_text",
+                    "link",
+                    "valid_from",
+                    "valid_until",
+                    "eligibility",
+                    "formula",
+                    "reserve",
+                    "reserve_note",
+                    "region",
                 )
             }
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         region = self.fields["region"]
         assert isinstance(region, forms.ModelChoiceField)
         regions = Region.objects.active().exclude(level=RegionLevel.TOWNSHIP).order_by("code")
@@ -107,7 +124,9 @@ class FactsForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=16, decimal_places=2, required=False, min_value=0)
-    note = forms.CharField(label=_("Note or reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note or reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

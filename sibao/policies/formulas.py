@@ -384,8 +384,11 @@ def compile_formula(data: Any, fields: Fields, parameters: ParameterLookup) -> F
             continue
         try:
             tree = parse(expr)
-        except (SyntaxError, RecursionError) as problem:
-            errors.append(_("%(where)s: %(problem)s") % {"where": where, "problem": problem.msg or problem})
+        except SyntaxError as problem:
+            errors.append(_("%(where)s: %(problem)s") % {"where": where, "problem": problem.msg})
+            continue
+        except RecursionError:
+            errors.append(_("%(where)s: %(problem)s") % {"where": where, "problem": _("nested too deeply")})
             continue
         missing = []
         for used in sorted(tree.names()):

@@ -199,7 +199,9 @@ def reasons(policy: Policy, enterprise: Any, *, today: date) -> Reasons:
     prog = program(policy, today)
     annotated = enterprise if hasattr(enterprise, "pf_ui_insured") else annotated_enterprise(enterprise.pk)
     applies = prog.applies_to(annotated.region.path, annotated.sector)
-    explanation = None if check_rule(policy.eligibility) else evaluate(policy.eligibility, annotated, today=today, fields=FIELDS)
+    explanation = (
+        None if check_rule(policy.eligibility) else evaluate(policy.eligibility, annotated, today=today, fields=FIELDS)
+    )
     computation = None
     if prog.formula is not None:
         inputs: dict[str, Any] = {name: value_of(annotated, name) for name in prog.formula_fields}

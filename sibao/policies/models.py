@@ -375,3 +375,6 @@ class PolicyFunnel(models.Model):
     class Meta:
         verbose_name = _("policy funnel figures")
         verbose_name_plural = _("policy funnel figures")
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} {self.region_path} {self.sector}"

@@ -54,9 +54,7 @@ _facts = dict(_facts_field(name) for name in FACTS)  # type: ignore[misc]
 _FACT_SPECS = {spec.name: spec for spec in _facts}
 ANNOTATIONS: dict[str, Any] = {spec.lookup: expression for spec, expression in _facts.items()}
 WHITELISTED = FieldSpec("whitelisted", Listing._meta.verbose_name or "whitelisted", "bool", "pf_whitelisted")
-ANNOTATIONS[WHITELISTED.lookup] = Exists(
-    Listing.objects.filter(enterprise_id=OuterRef("pk"), removed_at__isnull=True)
-)
+ANNOTATIONS[WHITELISTED.lookup] = Exists(Listing.objects.filter(enterprise_id=OuterRef("pk"), removed_at__isnull=True))
 
 FIELDS = make_fields(*ENTERPRISE_FIELDS.values(), WHITELISTED, *_FACT_SPECS.values())
 register_subject(SUBJECT, FIELDS)

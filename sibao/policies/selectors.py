@@ -54,10 +54,9 @@ def match_list(
 
 
 def match_get(*, user: Any, pk: Any) -> PolicyMatch:
-    return (
-        PolicyMatch.objects.select_related("policy__region", "policy__unit__policy_consultant", "enterprise__region")
-        .get_visible(user, pk=pk)
-    )
+    return PolicyMatch.objects.select_related(
+        "policy__region", "policy__unit__policy_consultant", "enterprise__region"
+    ).get_visible(user, pk=pk)
 
 
 def my_matches(*, user: Any) -> QuerySet[PolicyMatch]:
@@ -116,7 +115,8 @@ def funnel_summary(*, region_path: str, sector: str = "", policy_id: int | None 
         rows = rows.filter(policy_id=policy_id)
     names = [*STAGES, "estimated_amount", "redeemed_amount"]
     figures = rows.aggregate(**{name: Sum(name) for name in names})
-    return Funnel(**{name: figures[name] or (Decimal("0") if "amount" in name else 0) for name in names})
+    values: dict[str, Any] = {name: figures[name] or (Decimal("0") if "amount" in name else 0) for name in names}
+    return Funnel(**values)
 
 
 def funnel_by_policy(*, user: Any, region_path: str) -> list[tuple[Policy, Funnel]]:
@@ -126,7 +126,7 @@ def funnel_by_policy(*, user: Any, region_path: str) -> list[tuple[Policy, Funne
         .values("policy_id")
         .annotate(**{name: Sum(name) for name in [*STAGES, "estimated_amount", "redeemed_amount"]})
     )
-    by_policy = {row.pop("policy_id"): Funnel(**row) for row in rows}
+    by_policy: dict[int, Funnel] = {row.pop("policy_id"): Funnel(**row) for row in rows}  # type: ignore[arg-type]
     policies = Policy.objects.visible_to(user).filter(pk__in=by_policy).select_related("region")
     return sorted(((policy, by_policy[policy.pk]) for policy in policies), key=lambda item: -item[1].matched)
 

@@ -18,6 +18,7 @@ from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.models import TransitionLog
 from sibao.core.permissions import region_in_scope, require_capability
 from sibao.core.roles import Capability, Role
+from sibao.core.rules import model_field
 from sibao.core.sectors import Sector
 from sibao.core.workflow import perform
 from sibao.enterprises.models import Enterprise
@@ -32,7 +33,6 @@ from sibao.policies.models import (
     NOT_YET_APPLIED,
     EnterpriseFacts,
     MatchRun,
-    MatchRunStatus,
     MatchState,
     Policy,
     PolicyCategory,
@@ -83,19 +83,19 @@ def _policy_values(actor: Any, data: Mapping[str, Any], current: Policy | None) 
     if unknown:
         raise ServiceError("policies.field", _("This field cannot be set."), field=unknown[0])
     values: dict[str, Any] = {}
-    for name in POLICY_TEXT_FIELDS + ("source", "reserve_note"):
+    for name in (*POLICY_TEXT_FIELDS, "source", "reserve_note"):
         if name in data:
             values[name] = str(data[name] or "").strip()
     for name, field in REQUIRED.items():
         text = values.get(name, getattr(current, name, "") if current else "")
         if not text:
-            label = Policy._meta.get_field(name).verbose_name
+            label = model_field(Policy, name).verbose_name
             raise ServiceError(f"policies.{field}", _("%(field)s is required.") % {"field": label}, field=field)
-    for name in POLICY_TEXT_FIELDS + ("source", "reserve_note"):
+    for name in (*POLICY_TEXT_FIELDS, "source", "reserve_note"):
         if name in values:
             limit = getattr(Policy._meta.get_field(name), "max_length", None)
             if limit and len(values[name]) > limit:
-                label = Policy._meta.get_field(name).verbose_name
+                label = model_field(Policy, name).verbose_name
                 raise ServiceError(
                     f"policies.{name}",
                     _("%(field)s: at most %(limit)d characters.") % {"field": label, "limit": limit},
@@ -236,11 +236,13 @@ def policies_expire_due(today: date) -> int:
 
 
 def _decimal(value: Any, name: str, *, places: int, top: Decimal) -> Decimal:
-    label = EnterpriseFacts._meta.get_field(name).verbose_name
+    label = model_field(EnterpriseFacts, name).verbose_name
     try:
         number = Decimal(str(value).strip().replace(",", "")) if value not in (None, "") else Decimal("0")
     except InvalidOperation:
-        raise ServiceError(f"policies.facts.{name}", _("%(field)s: enter a number.") % {"field": label}, field=name) from None
+        raise ServiceError(
+            f"policies.facts.{name}", _("%(field)s: enter a number.") % {"field": label}, field=name
+        ) from None
     if not number.is_finite() or number < 0 or number > top:
         raise ServiceError(
             f"policies.facts.{name}",
@@ -263,8 +265,7 @@ def facts_clean(data: Mapping[str, Any]) -> dict[str, Any]:
         raise ServiceError("policies.facts.field", _("This field cannot be set."), field=unknown[0])
     values: dict[str, Any] = {}
     for name, value in data.items():
-        field = EnterpriseFacts._meta.get_field(name)
-        label = field.verbose_name
+        label = model_field(EnterpriseFacts, name).verbose_name
         if name in ("ui_insured", "tax_hardship"):
             if not isinstance(value, bool):
                 raise ServiceError(f"policies.facts.{name}", _("%(field)s: yes or no.") % {"field": label}, field=name)
@@ -376,7 +377,9 @@ def _apply(
     """Write the difference between the matches found and those stored: new ones (then pushed), amounts,
     eligibility. Returns (added, removed)."""
     rows = existing.values_list("pk", "policy_id", "enterprise_id", "eligible", "estimated_amount")
-    stored = {(policy_id, enterprise_id): (pk, eligible, amount) for pk, policy_id, enterprise_id, eligible, amount in rows}
+    stored = {
+        (policy_id, enterprise_id): (pk, eligible, amount) for pk, policy_id, enterprise_id, eligible, amount in rows
+    }
     lost = [pk for key, (pk, eligible, _amount) in stored.items() if eligible and key not in found]
     regained: list[int] = []
     amounts: list[tuple[int, Decimal | None]] = []
@@ -433,10 +436,13 @@ def _insert(rows: list[tuple[int, int, Decimal | None]], now: datetime) -> None:
     """New matches: COPY on PostgreSQL (a first match of a policy over a province is tens of thousands of rows)."""
     if connection.vendor == "postgresql":
         stamp = now.isoformat()
-        with connection.cursor() as cursor, cursor.copy(
-            "COPY policies_policymatch (policy_id, enterprise_id, state, eligible, estimated_amount, matched_at, "
-            "application_note, decline_reason, reminders) FROM STDIN"
-        ) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(
+                "COPY policies_policymatch (policy_id, enterprise_id, state, eligible, estimated_amount, matched_at, "
+                "application_note, decline_reason, reminders) FROM STDIN"
+            ) as copy,
+        ):
             for start in range(0, len(rows), 20000):
                 lines = [
                     f"{policy_id}\t{enterprise_id}\tmatched\tt\t{NULL if amount is None else amount}\t{stamp}\t\t\t0\n"
@@ -495,7 +501,11 @@ def match_run_execute(run_id: int) -> MatchRun:
 
 def _execute(run: MatchRun, progress: Any) -> tuple[int, int, int]:
     today, now = timezone.localdate(), timezone.now()
-    policies = [run.policy] if run.policy is not None else list(Policy.objects.filter(state=PolicyState.PUBLISHED).select_related("region"))
+    policies = (
+        [run.policy]
+        if run.policy is not None
+        else list(Policy.objects.filter(state=PolicyState.PUBLISHED).select_related("region"))
+    )
     ids = list(run.enterprise_ids) or None
     totals = [0, 0, 0]
     with parameters_cached():
@@ -603,7 +613,9 @@ def match_apply(*, actor: Any, match: PolicyMatch, note: str = "") -> PolicyMatc
     """The enterprise applies (申报) for a policy it qualifies for."""
     require_capability(actor, Capability.POLICY_APPLY)
     if not match.eligible:
-        raise StateRefused("policies.match.apply.eligible", _("Your enterprise no longer meets this policy's conditions."))
+        raise StateRefused(
+            "policies.match.apply.eligible", _("Your enterprise no longer meets this policy's conditions.")
+        )
     note = note.strip()
     if len(note) > 2000:
         raise ServiceError("policies.match.note", _("At most 2,000 characters."), field="note")
@@ -676,7 +688,11 @@ def match_redeem(*, actor: Any, match: PolicyMatch, amount: Any) -> PolicyMatch:
     def after(locked: PolicyMatch) -> None:
         notify(
             topic="policies.redeemed",
-            title=later(gettext_noop("“%(policy)s” has been paid: %(amount)s yuan"), policy=locked.policy.title, amount=str(paid)),
+            title=later(
+                gettext_noop("“%(policy)s” has been paid: %(amount)s yuan"),
+                policy=locked.policy.title,
+                amount=str(paid),
+            ),
             link=_match_link(locked),
             enterprise=locked.enterprise,
         )
@@ -746,9 +762,7 @@ def reminders_send(now: datetime) -> int:
                     title=later(
                         gettext_noop("Reminder: you have not yet applied for “%(title)s”"), title=match.policy.title
                     ),
-                    body=later(
-                        gettext_noop("Estimated amount: %(amount)s yuan."), amount=str(match.estimated_amount)
-                    )
+                    body=later(gettext_noop("Estimated amount: %(amount)s yuan."), amount=str(match.estimated_amount))
                     if match.estimated_amount is not None
                     else "",
                     link=_match_link(match),
@@ -781,4 +795,3 @@ def policy_need_unlink(*, actor: Any, need: PolicyNeed) -> None:
         raise PermissionRefused("policies.need.forbidden", _("Only a department of the policy's region may do this."))
     with transaction.atomic(), as_actor(actor):
         need.delete()
-

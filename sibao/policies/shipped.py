@@ -77,7 +77,9 @@ def unemployment_refund() -> dict[str, Any]:
             ],
         },
         "formula": {
-            "steps": [{"name": "refund", "label": "返还金额", "expr": "ui_contributions * policies.ui_refund_percent%"}],
+            "steps": [
+                {"name": "refund", "label": "返还金额", "expr": "ui_contributions * policies.ui_refund_percent%"}
+            ],
             "amount": "refund",
         },
     }

@@ -149,7 +149,9 @@ def policy_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("“%(title)s” is published; the enterprises it is for are being found.") % {"title": policy})
+        messages.success(
+            request, _("“%(title)s” is published; the enterprises it is for are being found.") % {"title": policy}
+        )
     return redirect("policies:detail", pk=policy.pk)
 
 
@@ -199,7 +201,9 @@ def policy_need_add(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_get(user=request.user, pk=pk)
     issue = CommonIssue.objects.get_visible(request.user, pk=request.POST.get("common_issue") or 0)
     try:
-        services.policy_need_link(actor=request.user, common_issue=issue, policy=policy, note=request.POST.get("note", ""))
+        services.policy_need_link(
+            actor=request.user, common_issue=issue, policy=policy, note=request.POST.get("note", "")
+        )
     except ServiceError as error:
         messages.error(request, error.message)
     else:

@@ -58,7 +58,12 @@ def test_the_funnel_counts_a_hand_made_set(personas: Personas) -> None:
     match_decline(actor=p.tongxu_hq, match=b, reason="材料不全")
     county = funnel_counts(match_list(user=p.tongxu_hq))
     assert (county.matched, county.pushed, county.applied, county.approved, county.redeemed, county.declined) == (
-        2, 2, 2, 1, 1, 1,
+        2,
+        2,
+        2,
+        1,
+        1,
+        1,
     )
     assert county.redeemed_amount == Decimal("480.50") and county.rate == Decimal("50.0")
     refresh("policies.funnel")
@@ -80,7 +85,10 @@ def test_scope_county_enterprise_and_the_other_county(personas: Personas) -> Non
     assert hq.get(f"/policies/matches/{theirs.pk}/").status_code == 404
     assert hq.get(f"/api/policies/matches/{theirs.pk}").status_code == 404
     assert ent.get(f"/policies/matches/{theirs.pk}/").status_code == 404
-    assert ent.get(f"/api/policies/matches/{PolicyMatch.objects.get(policy=policy, enterprise=p.ent_b).pk}").status_code == 404
+    assert (
+        ent.get(f"/api/policies/matches/{PolicyMatch.objects.get(policy=policy, enterprise=p.ent_b).pk}").status_code
+        == 404
+    )
     assert ent.post(f"/api/policies/matches/{theirs.pk}/apply", {}, content_type="application/json").status_code == 404
     with pytest.raises(PermissionRefused):
         match_apply(actor=p.ent_b_user, match=mine)
@@ -101,7 +109,12 @@ def test_pages_and_api_from_match_to_payment(personas: Personas) -> None:
     assert PolicyMatch.objects.get(pk=match.pk).state == MatchState.SEEN
     body = ent.get(f"/api/policies/matches/{match.pk}").json()
     assert body["qualifies"] and body["steps"][0]["value"] == "43200.00"
-    assert ent.post(f"/api/policies/matches/{match.pk}/apply", {"note": "申请"}, content_type="application/json").json()["state"] == "applied"
+    assert (
+        ent.post(f"/api/policies/matches/{match.pk}/apply", {"note": "申请"}, content_type="application/json").json()[
+            "state"
+        ]
+        == "applied"
+    )
     assert ent.post(f"/api/policies/matches/{match.pk}/approve", {}, content_type="application/json").status_code == 403
     assert hq.post(f"/policies/matches/{match.pk}/approve/", {"amount": "43200"}).status_code == 302
     paid = hq.post(f"/api/policies/matches/{match.pk}/redeem", {"amount": "43200.00"}, content_type="application/json")
@@ -126,7 +139,9 @@ def test_a_formula_with_code_is_refused_by_the_api_naming_the_field(personas: Pe
     }
     answer = client_for(p.tongxu_hq).post("/api/policies", payload, content_type="application/json")
     assert answer.status_code == 400
-    assert answer.json()["field"] == "formula" and "Step 1" in answer.json()["message"] or "第1步" in answer.json()["message"]
+    assert answer.json()["field"] == "formula" and (
+        "Step 1" in answer.json()["message"] or "第1步" in answer.json()["message"]
+    )
     payload["formula"] = {"steps": [{"name": "x", "expr": "output_value * 2"}], "amount": "x"}
     assert client_for(p.tongxu_hq).post("/api/policies", payload, content_type="application/json").status_code == 201
 
