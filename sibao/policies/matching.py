@@ -16,14 +16,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
 from sibao.core.rules import Explanation, evaluate, to_q, validate_rule
 from sibao.parameters.registry import DEFINITIONS
-from sibao.parameters.selectors import parameter_value_at
-from sibao.policies.formulas import Computation, Formula, FormulaError, compile_formula, compute, explain
+from sibao.parameters.selectors import overrides, parameter_value_at
+from sibao.policies.formulas import Computation, Formula, FormulaError, compile_formula, compute, explain, to_sql
 from sibao.policies.models import Policy, PolicyState
-from sibao.policies.rule_fields import FIELDS, rule_field_names, subjects, value_of
+from sibao.policies.rule_fields import ANNOTATIONS, FIELDS, rule_field_names, subjects, value_of
 
 
 def parameter_lookup(key: str) -> tuple[str, str] | None:
@@ -152,10 +153,31 @@ def candidates(
         for pk in rows.values_list("pk", flat=True).iterator(chunk_size=5000):
             found[pk] = None
         return found
+    if connection.vendor == "postgresql" and not any(overrides(key) for key in prog.parameters):
+        return _candidates_in_sql(prog, rows, parameters)
     names = prog.formula_fields
     for row in rows.values_list("pk", "region__path", *lookups).iterator(chunk_size=5000):
         found[row[0]] = amount(prog, dict(zip(names, row[2:], strict=True)), row[1], parameters)
     return found
+
+
+def _candidates_in_sql(prog: Program, rows: Any, parameters: ParameterValues) -> dict[int, Decimal | None]:
+    """PostgreSQL: the amounts computed by the database in exact ``numeric`` (``formulas.to_sql``), so a policy
+    over a province costs one query and no Python per row. Used when no region overrides the formula's
+    parameters (their values are then the same everywhere)."""
+    assert prog.formula is not None
+    # Django lists a values() query's model columns before its annotations: name them in that order.
+    plain = [name for name in prog.formula_fields if FIELDS[name].lookup not in ANNOTATIONS]
+    annotated = [name for name in prog.formula_fields if FIELDS[name].lookup in ANNOTATIONS]
+    order = [*plain, *annotated]
+    sql, params = rows.values("pk", *(FIELDS[name].lookup for name in order)).query.sql_with_params()
+    aliases = ", ".join(["id", *(f"f{index}" for index in range(len(order)))])
+    columns = {name: f"c.f{index}" for index, name in enumerate(order)}
+    values = {key: Decimal(str(parameters(key, ""))) for key in prog.parameters}
+    amount_sql, amount_params = to_sql(prog.formula, columns, values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT c.id, {amount_sql} FROM ({sql}) AS c({aliases})", [*amount_params, *params])
+        return dict(cursor.fetchall())
 
 
 def annotated_enterprise(enterprise_id: int) -> Any:

@@ -341,7 +341,7 @@ def match_refresh_enterprises(enterprise_ids: Iterable[int], *, actor: Any = Non
     today, now = timezone.localdate(), timezone.now()
     programs = _published_programs(today)
     parameters = matching.ParameterValues()
-    with transaction.atomic():
+    with transaction.atomic(), parameters_cached():
         for enterprise_id in ids:
             try:
                 enterprise = matching.annotated_enterprise(enterprise_id)
@@ -358,7 +358,7 @@ def enterprise_changed(enterprise_ids: Iterable[int]) -> None:
 
 
 def match_refresh_policy(
-    policy: Policy, *, today: date, now: datetime, enterprise_ids: list[int] | None = None
+    policy: Policy, *, today: date, now: datetime, enterprise_ids: list[int] | None = None, push: bool = True
 ) -> tuple[int, int, int]:
     """One policy over every enterprise (or the given ones), set-based: (matches, new, no longer eligible)."""
     prog = matching.program(policy, today)
@@ -367,7 +367,7 @@ def match_refresh_policy(
     if enterprise_ids is not None:
         existing = existing.filter(enterprise_id__in=enterprise_ids)
     with transaction.atomic():
-        added, removed = _apply(existing, {(policy.pk, eid): amount for eid, amount in found.items()}, now)
+        added, removed = _apply(existing, {(policy.pk, eid): amount for eid, amount in found.items()}, now, push=push)
     return len(found), added, removed
 
 
@@ -518,14 +518,14 @@ def _execute(run: MatchRun, progress: Any) -> tuple[int, int, int]:
     return totals[0], totals[1], totals[2]
 
 
-def match_refresh_all(*, now: datetime | None = None) -> tuple[int, int, int]:
+def match_refresh_all(*, now: datetime | None = None, push: bool = True) -> tuple[int, int, int]:
     """Every published policy over every enterprise, in this process (bench, command, tests)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     totals = [0, 0, 0]
     with parameters_cached():
         for policy in Policy.objects.filter(state=PolicyState.PUBLISHED).select_related("region"):
-            for position, figure in enumerate(match_refresh_policy(policy, today=today, now=now)):
+            for position, figure in enumerate(match_refresh_policy(policy, today=today, now=now, push=push)):
                 totals[position] += figure
     return totals[0], totals[1], totals[2]
 
