@@ -58,6 +58,7 @@ browser:
 bench: setup-test ## Print the epidemic benchmark figures as `name: value unit`
 	$(PY) benchmarks/epidemic.py $(SCALE)
 	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/tracing.py $(SCALE);; *) echo "# tracing figures skipped: PostgreSQL only";; esac
+	$(PY) benchmarks/policies.py $(SCALE)  # PO-2: policy_match_all_s, policy_match_one_ms (issue 14)
 
 lint: setup-test
 	$(VENV)/bin/ruff check sibao scripts benchmarks tests conftest.py
