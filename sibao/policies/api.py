@@ -1,55 +1,62 @@
 """PO-1…PO-5 endpoints (X-5): the same selectors and services as the pages, under the same scope (out of scope →
 404). Refusals come back as ``{code, message, field}``: wrong state 409, not yours 403, bad input 400/422."""
 
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
-from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.api_types import SPREADSHEETS, Id, Input, uploads
 from sibao.core.import_api import JOB_RESPONSES, job_response
 from sibao.core.import_jobs import import_job_submit
-from sibao.core.roles import Capability, has_capability
+from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
-from sibao.enterprises.schemas import ErrorOut
 from sibao.policies import selectors, services
 from sibao.policies.matching import reasons
-from sibao.policies.models import EnterpriseFacts, MatchRun, Policy, PolicyMatch, PolicyNeed
+from sibao.policies.models import (
+    EnterpriseFacts,
+    MatchRun,
+    MatchState,
+    Policy,
+    PolicyCategory,
+    PolicyMatch,
+    PolicyNeed,
+    PolicyState,
+)
 from sibao.policies.schemas import (
-    ApplyIn,
-    ApproveIn,
-    DeclineIn,
-    FactsIn,
-    FactsOut,
+    EnterpriseFactsIn,
+    EnterpriseFactsOut,
+    MatchApplyIn,
+    MatchApproveIn,
+    MatchDeclineIn,
     MatchDetailOut,
     MatchOut,
-    NeedIn,
-    NeedOut,
+    MatchRedeemIn,
+    MatchRunOut,
     PolicyFunnelOut,
     PolicyIn,
+    PolicyNeedIn,
+    PolicyNeedOut,
     PolicyOut,
     PolicyPatch,
     PublicPolicyOut,
-    RedeemIn,
-    RunOut,
 )
 from sibao.regions.models import Region
 from sibao.tickets.models import CommonIssue
 from sibao.whitelist.oversight_forms import root_region
 
 router = Router(tags=["policies"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+# A region in the body outside the caller's area is out of reach (404), like an id (issue 8 #10); wrong
+# states are the services' ``StateRefused`` (409) already.
+UNREACHABLE = {"policies.region.scope"}
 
 
 def _consultant(policy: Policy) -> dict[str, str] | None:
@@ -124,7 +131,12 @@ def _match(match: PolicyMatch) -> dict[str, Any]:
 # --- PO-1: the catalogue (public list first: no login) ----------------------------------------------------
 
 
-@router.get("/public", auth=None, response=list[PublicPolicyOut], summary="DB-5: published policies and consultants")
+@router.get(
+    "/public",
+    auth=None,
+    response=responses({200: list[PublicPolicyOut]}),
+    summary="DB-5: published policies and consultants",
+)
 @paginate(BoundedLimitOffset)
 def public_list(request: HttpRequest) -> Any:
     return [
@@ -141,122 +153,132 @@ def public_list(request: HttpRequest) -> Any:
     ]
 
 
-class PolicyFilters(Schema):
-    state: str = ""
-    category: str = ""
-    reserve: bool | None = None
+class PolicyFilters(Input):
+    state: PolicyState | None = None
+    category: PolicyCategory | None = None
+    reserve: bool | None = Field(None, description="true：仅政策储备；false：不含储备")
 
 
-@router.get("", response={200: list[PolicyOut], **ERRORS}, summary="PO-1: policies in scope")
+@router.get("", response=responses({200: list[PolicyOut]}), summary="PO-1: policies in scope")
 @paginate(BoundedLimitOffset)
-def list_policies(request: HttpRequest, filters: Query[PolicyFilters]) -> Any:
-    _require(request, Capability.POLICY_VIEW)
+def list_policies(request: AuthenticatedRequest, filters: Query[PolicyFilters]) -> Any:
+    require(request, Capability.POLICY_VIEW)
     rows = selectors.policy_list(
-        user=request.user, state=filters.state, category=filters.category, reserve=filters.reserve
+        user=request.user, state=filters.state or "", category=filters.category or "", reserve=filters.reserve
     )
     return [_policy(policy) for policy in rows]
 
 
-def _region(request: HttpRequest, code: str) -> Region | None:
+def _region(code: str) -> Region | None:
     if not code:
         return None
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise ServiceError("policies.region", _("Unknown region code."), field="region")
+        raise NotFoundRefused("policies.region", _("Unknown region code."), field="region")
     return region
 
 
-@router.post("", response={201: PolicyOut, **ERRORS}, summary="PO-1/PO-5: a new draft or reserve policy")
-def create_policy(request: HttpRequest, payload: PolicyIn) -> Any:
+@router.post("", response=responses({201: PolicyOut}), summary="PO-1/PO-5: a new draft or reserve policy")
+def create_policy(request: AuthenticatedRequest, payload: PolicyIn) -> Any:
+    require(request, Capability.POLICY_MANAGE)
     data = payload.dict()
-    region = _region(request, data.pop("region"))
+    region = _region(data.pop("region"))
     if region is not None:
         data["region"] = region
-    return Status(201, _policy(services.policy_create(actor=request.user, data=data)))
+    with refusals(not_found=UNREACHABLE):
+        policy = services.policy_create(actor=request.user, data=data)
+    return Status(201, _policy(policy))
 
 
-@router.get("/{int:policy_id}", response={200: PolicyOut, **ERRORS}, summary="One policy")
-def get_policy(request: HttpRequest, policy_id: int) -> Any:
-    _require(request, Capability.POLICY_VIEW)
-    return _policy(selectors.policy_get(user=request.user, pk=policy_id))
+def _policy_of(request: AuthenticatedRequest, policy_id: int, capability: str = Capability.POLICY_VIEW) -> Policy:
+    require(request, capability)
+    return selectors.policy_get(user=request.user, pk=policy_id)
+
+
+@router.get("/{int:policy_id}", response=responses({200: PolicyOut}), summary="One policy")
+def get_policy(request: AuthenticatedRequest, policy_id: Id) -> Any:
+    return _policy(_policy_of(request, policy_id))
 
 
 @router.patch(
     "/{int:policy_id}",
-    response={200: PolicyOut, **ERRORS},
+    response=responses({200: PolicyOut}),
     summary="Change a policy (a published one is matched again)",
 )
-def patch_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch) -> Any:
-    _require(request, Capability.POLICY_MANAGE)
-    policy = selectors.policy_get(user=request.user, pk=policy_id)
+def patch_policy(request: AuthenticatedRequest, policy_id: Id, payload: PolicyPatch) -> Any:
+    policy = _policy_of(request, policy_id, Capability.POLICY_MANAGE)
     data = payload.dict(exclude_unset=True)
-    return _policy(services.policy_update(actor=request.user, policy=policy, data=data))
+    with refusals(not_found=UNREACHABLE):
+        return _policy(services.policy_update(actor=request.user, policy=policy, data=data))
 
 
 @router.post(
-    "/{int:policy_id}/publish", response={200: PolicyOut, **ERRORS}, summary="Publish: matched in the background"
+    "/{int:policy_id}/publish", response=responses({200: PolicyOut}), summary="Publish: matched in the background"
 )
-def publish_policy(request: HttpRequest, policy_id: int) -> Any:
-    _require(request, Capability.POLICY_MANAGE)
-    return _policy(
-        services.policy_publish(actor=request.user, policy=selectors.policy_get(user=request.user, pk=policy_id))
-    )
+def publish_policy(request: AuthenticatedRequest, policy_id: Id) -> Any:
+    policy = _policy_of(request, policy_id, Capability.POLICY_MANAGE)
+    return _policy(services.policy_publish(actor=request.user, policy=policy))
 
 
-@router.post("/{int:policy_id}/expire", response={200: PolicyOut, **ERRORS}, summary="End a published policy")
-def expire_policy(request: HttpRequest, policy_id: int) -> Any:
-    _require(request, Capability.POLICY_MANAGE)
-    return _policy(
-        services.policy_expire(actor=request.user, policy=selectors.policy_get(user=request.user, pk=policy_id))
-    )
+@router.post("/{int:policy_id}/expire", response=responses({200: PolicyOut}), summary="End a published policy")
+def expire_policy(request: AuthenticatedRequest, policy_id: Id) -> Any:
+    policy = _policy_of(request, policy_id, Capability.POLICY_MANAGE)
+    return _policy(services.policy_expire(actor=request.user, policy=policy))
 
 
 @router.get(
-    "/{int:policy_id}/run", response={200: RunOut, **ERRORS}, summary="The latest matching run of a policy (progress)"
+    "/{int:policy_id}/run",
+    response=responses({200: MatchRunOut}),
+    summary="The latest matching run of a policy (progress); 404 before its first run",
 )
-def policy_run(request: HttpRequest, policy_id: int) -> Any:
-    _require(request, Capability.POLICY_VIEW)
-    run = selectors.latest_run(selectors.policy_get(user=request.user, pk=policy_id))
+def policy_run(request: AuthenticatedRequest, policy_id: Id) -> Any:
+    run = selectors.latest_run(_policy_of(request, policy_id))
     if run is None:
-        raise ServiceError("policies.run.none", _("This policy has not been matched yet."))
+        raise NotFoundRefused("policies.run.none", _("This policy has not been matched yet."))
     return run
 
 
 # --- PO-3: funnel and matches -----------------------------------------------------------------------------
 
 
+class FunnelFilters(Input):
+    region: str = Field("", pattern=r"^([0-9]{6}([0-9]{3})?)?$", description="区划代码（含下级）；空：本人区划")
+
+
 @router.get(
-    "/funnel", response={200: list[PolicyFunnelOut], **ERRORS}, summary="PO-3: the funnel per policy in a region"
+    "/funnel", response=responses({200: list[PolicyFunnelOut]}), summary="PO-3: the funnel per policy in a region"
 )
-def funnel(request: HttpRequest, region: str = "") -> Any:
-    _require(request, Capability.POLICY_VIEW)
+def funnel(request: AuthenticatedRequest, filters: Query[FunnelFilters]) -> Any:
+    require(request, Capability.POLICY_VIEW)
     root = root_region(request.user)
+    region = filters.region
     chosen = Region.objects.filter(code=region, path__startswith=root.path).first() if region else root
     if chosen is None:
-        raise ServiceError("policies.region", _("Unknown region code."), field="region")
+        raise NotFoundRefused("policies.region", _("Unknown region code."), field="region")
     return [
         {"policy_id": policy.pk, "title": policy.title, "funnel": _funnel(figures)}
         for policy, figures in selectors.funnel_by_policy(user=request.user, region_path=chosen.path)
     ]
 
 
-class MatchFilters(Schema):
+class MatchFilters(Input):
     policy: Id | None = None
-    stage: str = ""
-    state: str = ""
+    stage: Literal["matched", "pushed", "seen", "applied", "approved", "redeemed", "declined"] | None = Field(
+        None, description="漏斗阶段：已到达该阶段的匹配"
+    )
+    state: MatchState | None = None
 
 
 @router.get(
-    "/matches", response={200: list[MatchOut], **ERRORS}, summary="PO-2/PO-3: matches in scope (an enterprise: its own)"
+    "/matches",
+    response=responses({200: list[MatchOut]}),
+    summary="PO-2/PO-3: matches in scope (an enterprise: its own)",
 )
 @paginate(BoundedLimitOffset)
-def list_matches(request: HttpRequest, filters: Query[MatchFilters]) -> Any:
-    if not (
-        has_capability(request.user, Capability.POLICY_VIEW) or has_capability(request.user, Capability.POLICY_APPLY)
-    ):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+def list_matches(request: AuthenticatedRequest, filters: Query[MatchFilters]) -> Any:
+    require(request, Capability.POLICY_VIEW, Capability.POLICY_APPLY)
     policy = selectors.policy_get(user=request.user, pk=filters.policy) if filters.policy else None
-    rows = selectors.match_list(user=request.user, policy=policy, stage=filters.stage, state=filters.state)
+    rows = selectors.match_list(user=request.user, policy=policy, stage=filters.stage or "", state=filters.state or "")
     return [_match(match) for match in rows]
 
 
@@ -269,11 +291,11 @@ def _condition(node: dict[str, Any]) -> dict[str, Any]:
 
 @router.get(
     "/matches/{int:match_id}",
-    response={200: MatchDetailOut, **ERRORS},
+    response=responses({200: MatchDetailOut}),
     summary="One match: why (per condition) and how much (per step)",
 )
-def get_match(request: HttpRequest, match_id: int) -> Any:
-    match = selectors.match_get(user=request.user, pk=match_id)
+def get_match(request: AuthenticatedRequest, match_id: Id) -> Any:
+    match = _match_of(request, match_id)
     why = reasons(match.policy, match.enterprise, today=timezone.localdate())
     return {
         **_match(match),
@@ -283,27 +305,32 @@ def get_match(request: HttpRequest, match_id: int) -> Any:
     }
 
 
-@router.post("/matches/{int:match_id}/apply", response={200: MatchOut, **ERRORS}, summary="The enterprise applies")
-def apply(request: HttpRequest, match_id: int, payload: ApplyIn) -> Any:
-    match = selectors.match_get(user=request.user, pk=match_id)
+def _match_of(request: AuthenticatedRequest, match_id: int) -> PolicyMatch:
+    require(request, Capability.POLICY_VIEW, Capability.POLICY_APPLY)
+    return selectors.match_get(user=request.user, pk=match_id)
+
+
+@router.post("/matches/{int:match_id}/apply", response=responses({200: MatchOut}), summary="The enterprise applies")
+def apply(request: AuthenticatedRequest, match_id: Id, payload: MatchApplyIn) -> Any:
+    match = _match_of(request, match_id)
     return _match(services.match_apply(actor=request.user, match=match, note=payload.note))
 
 
-@router.post("/matches/{int:match_id}/approve", response={200: MatchOut, **ERRORS}, summary="The department approves")
-def approve(request: HttpRequest, match_id: int, payload: ApproveIn) -> Any:
-    match = selectors.match_get(user=request.user, pk=match_id)
+@router.post("/matches/{int:match_id}/approve", response=responses({200: MatchOut}), summary="The department approves")
+def approve(request: AuthenticatedRequest, match_id: Id, payload: MatchApproveIn) -> Any:
+    match = _match_of(request, match_id)
     return _match(services.match_approve(actor=request.user, match=match, amount=payload.amount, note=payload.note))
 
 
-@router.post("/matches/{int:match_id}/redeem", response={200: MatchOut, **ERRORS}, summary="兑现: the amount paid")
-def redeem(request: HttpRequest, match_id: int, payload: RedeemIn) -> Any:
-    match = selectors.match_get(user=request.user, pk=match_id)
+@router.post("/matches/{int:match_id}/redeem", response=responses({200: MatchOut}), summary="兑现: the amount paid")
+def redeem(request: AuthenticatedRequest, match_id: Id, payload: MatchRedeemIn) -> Any:
+    match = _match_of(request, match_id)
     return _match(services.match_redeem(actor=request.user, match=match, amount=payload.amount))
 
 
-@router.post("/matches/{int:match_id}/decline", response={200: MatchOut, **ERRORS}, summary="Decline, with the reason")
-def decline(request: HttpRequest, match_id: int, payload: DeclineIn) -> Any:
-    match = selectors.match_get(user=request.user, pk=match_id)
+@router.post("/matches/{int:match_id}/decline", response=responses({200: MatchOut}), summary="Decline, with the reason")
+def decline(request: AuthenticatedRequest, match_id: Id, payload: MatchDeclineIn) -> Any:
+    match = _match_of(request, match_id)
     return _match(services.match_decline(actor=request.user, match=match, reason=payload.reason))
 
 
@@ -314,31 +341,30 @@ def _facts_out(enterprise: Enterprise) -> dict[str, Any]:
     facts = EnterpriseFacts.objects.filter(enterprise=enterprise).first() or EnterpriseFacts(enterprise=enterprise)
     return {
         "enterprise_id": enterprise.pk,
-        **{name: getattr(facts, name) for name in FactsOut.model_fields if name != "enterprise_id"},
+        **{name: getattr(facts, name) for name in EnterpriseFactsOut.model_fields if name != "enterprise_id"},
     }
 
 
-def _enterprise_for_facts(request: HttpRequest, enterprise_id: int) -> Enterprise:
-    if not (
-        has_capability(request.user, Capability.POLICY_APPLY) or has_capability(request.user, Capability.POLICY_VIEW)
-    ):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+def _enterprise_for_facts(request: AuthenticatedRequest, enterprise_id: int) -> Enterprise:
+    require(request, Capability.POLICY_APPLY, Capability.POLICY_VIEW)
     return Enterprise.objects.get_visible(request.user, pk=enterprise_id)
 
 
 @router.get(
-    "/figures/{int:enterprise_id}", response={200: FactsOut, **ERRORS}, summary="PO-4: an enterprise's policy figures"
+    "/figures/{int:enterprise_id}",
+    response=responses({200: EnterpriseFactsOut}),
+    summary="PO-4: an enterprise's policy figures",
 )
-def get_figures(request: HttpRequest, enterprise_id: int) -> Any:
+def get_figures(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
     return _facts_out(_enterprise_for_facts(request, enterprise_id))
 
 
 @router.put(
     "/figures/{int:enterprise_id}",
-    response={200: FactsOut, **ERRORS},
+    response=responses({200: EnterpriseFactsOut}),
     summary="Set an enterprise's figures (its matches follow at once)",
 )
-def put_figures(request: HttpRequest, enterprise_id: int, payload: FactsIn) -> Any:
+def put_figures(request: AuthenticatedRequest, enterprise_id: Id, payload: EnterpriseFactsIn) -> Any:
     enterprise = _enterprise_for_facts(request, enterprise_id)
     data = {
         name: value
@@ -351,10 +377,12 @@ def put_figures(request: HttpRequest, enterprise_id: int, payload: FactsIn) -> A
 
 @router.post(
     "/figures/import",
-    response={**JOB_RESPONSES, **ERRORS},
+    response=responses(JOB_RESPONSES),
     summary="Import figures (dry run by default): a job, finished (200) or running (202, poll /api/imports/{id})",
+    openapi_extra=uploads(file=SPREADSHEETS),
 )
-def import_figures(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
+def import_figures(request: AuthenticatedRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
+    require(request, Capability.POLICY_FACTS_IMPORT)
     job = import_job_submit(
         actor=request.user, kind="policy_facts", upload=file, file_name=file.name or "upload.xlsx", commit=not dry_run
     )
@@ -375,41 +403,43 @@ def _need(need: PolicyNeed) -> dict[str, Any]:
 
 
 @router.get(
-    "/needs", response={200: list[NeedOut], **ERRORS}, summary="PO-5: common issues linked to the policies they need"
+    "/needs",
+    response=responses({200: list[PolicyNeedOut]}),
+    summary="PO-5: common issues linked to the policies they need",
 )
 @paginate(BoundedLimitOffset)
-def list_needs(request: HttpRequest) -> Any:
-    _require(request, Capability.POLICY_VIEW)
+def list_needs(request: AuthenticatedRequest) -> Any:
+    require(request, Capability.POLICY_VIEW)
     rows = PolicyNeed.objects.visible_to(request.user).select_related("common_issue").order_by("-linked_at")
     return [_need(need) for need in rows]
 
 
 @router.post(
-    "/{int:policy_id}/needs", response={201: NeedOut, **ERRORS}, summary="Link a common issue to the policy it needs"
+    "/{int:policy_id}/needs",
+    response=responses({201: PolicyNeedOut}),
+    summary="Link a common issue to the policy it needs",
 )
-def add_need(request: HttpRequest, policy_id: int, payload: NeedIn) -> Any:
-    _require(request, Capability.POLICY_MANAGE)
-    policy = selectors.policy_get(user=request.user, pk=policy_id)
-    issue = CommonIssue.objects.get_visible(request.user, pk=payload.common_issue)
-    return Status(
-        201, _need(services.policy_need_link(actor=request.user, common_issue=issue, policy=policy, note=payload.note))
-    )
+def add_need(request: AuthenticatedRequest, policy_id: Id, payload: PolicyNeedIn) -> Any:
+    policy = _policy_of(request, policy_id, Capability.POLICY_MANAGE)
+    issue = CommonIssue.objects.visible_to(request.user).filter(pk=payload.common_issue).first()
+    if issue is None:
+        raise NotFoundRefused("policies.need.issue", _("This common issue is outside your area."), field="common_issue")
+    need = services.policy_need_link(actor=request.user, common_issue=issue, policy=policy, note=payload.note)
+    return Status(201, _need(need))
 
 
-@router.delete("/needs/{int:need_id}", response={204: None, **ERRORS}, summary="Remove a link")
-def remove_need(request: HttpRequest, need_id: int) -> Any:
-    _require(request, Capability.POLICY_MANAGE)
+@router.delete("/needs/{int:need_id}", response=responses({204: None}), summary="Remove a link")
+def remove_need(request: AuthenticatedRequest, need_id: Id) -> Any:
+    require(request, Capability.POLICY_MANAGE)
     need = PolicyNeed.objects.select_related("policy__region").get_visible(request.user, pk=need_id)
     services.policy_need_unlink(actor=request.user, need=need)
     return Status(204, None)
 
 
-@router.get("/runs/{int:run_id}", response={200: RunOut, **ERRORS}, summary="A matching run's progress")
-def get_run(request: HttpRequest, run_id: int) -> Any:
-    _require(request, Capability.POLICY_VIEW)
+@router.get("/runs/{int:run_id}", response=responses({200: MatchRunOut}), summary="A matching run's progress")
+def get_run(request: AuthenticatedRequest, run_id: Id) -> Any:
+    require(request, Capability.POLICY_VIEW)
     run = MatchRun.objects.filter(pk=run_id, policy__in=Policy.objects.visible_to(request.user)).first()
     if run is None:
-        from django.http import Http404
-
         raise Http404
     return run

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sibao.accounts.models import User
 from sibao.core.roles import Role
 from sibao.core.sectors import Sector
 from sibao.policies.models import EnterpriseFacts, Policy, PolicyCategory, PolicyLevel
@@ -58,7 +59,7 @@ class PolicyForm(forms.Form):
     reserve = forms.BooleanField(label=_("Keep in the policy reserve (toolbox)"), required=False)
     reserve_note = forms.CharField(label=_("When to publish it"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, user: Any, policy: Policy | None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, policy: Policy | None, **kwargs: Any) -> None:
         initial: dict[str, Any] = kwargs.pop("initial", {}) or {}
         if policy is not None:
             initial = {
@@ -88,7 +89,7 @@ class PolicyForm(forms.Form):
         region = self.fields["region"]
         assert isinstance(region, forms.ModelChoiceField)
         regions = Region.objects.active().exclude(level=RegionLevel.TOWNSHIP).order_by("code")
-        if user.region_id and user.role != Role.ADMINISTRATOR:
+        if user.region is not None and user.role != Role.ADMINISTRATOR:
             regions = regions.filter(path__startswith=user.region.path)
         region.queryset = regions
         region.help_text = _("Empty: your own region.")

@@ -6,10 +6,12 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input, IsoDate, Patch, filled_text, optional_text, required_text
+from sibao.core.sectors import Sector
+from sibao.policies.models import MatchRunStatus, MatchState, PolicyCategory, PolicyLevel, PolicyState
 
 
-class ConsultantOut(Schema):
+class PolicyConsultantOut(Schema):
     name: str
     phone: str
 
@@ -30,10 +32,10 @@ class PolicyOut(Schema):
     source: str
     valid_from: date | None
     valid_until: date | None
-    state: str
+    state: PolicyState
     reserve: bool
     reserve_note: str
-    consultant: ConsultantOut | None
+    consultant: PolicyConsultantOut | None
     eligibility: dict[str, Any]
     formula: dict[str, Any]
     published_at: datetime | None
@@ -52,53 +54,56 @@ class PublicPolicyOut(Schema):
     link: str
     valid_from: date | None
     valid_until: date | None
-    consultant: ConsultantOut | None
+    consultant: PolicyConsultantOut | None
 
 
-class PolicyIn(Schema):
+class PolicyIn(Input):
     """A new policy (a draft, or a reserve policy with ``reserve``). ``region``: the code where it applies
-    (empty: the caller's region)."""
+    (empty: the caller's region). ``eligibility`` is a rule of ``core.rules`` and ``formula`` a benefit formula
+    (``policies.formulas``); both are checked on save and refused with the reason (422/400)."""
 
-    title: str = Field(..., min_length=1, max_length=200)
-    issuing_body: str = Field(..., min_length=1, max_length=128)
-    level: str
-    category: str
-    document_number: str = Field("", max_length=64)
-    region: str = Field("", max_length=12)
-    sectors: list[str] = []
-    summary: str = Field("", max_length=10000)
-    how_to_apply: str = Field("", max_length=10000)
-    full_text: str = Field("", max_length=200000)
-    link: str = Field("", max_length=200)
-    source: str = Field("", max_length=128)
-    valid_from: date | None = None
-    valid_until: date | None = None
+    title: str = required_text(200)
+    issuing_body: str = required_text(128)
+    level: PolicyLevel
+    category: PolicyCategory
+    document_number: str = optional_text(64)
+    region: str = Field(
+        "", pattern=r"^([0-9]{6}([0-9]{3})?)?$", description="县（6位）或乡镇（9位）区划代码；空：本人所在区划"
+    )
+    sectors: list[Sector] = []
+    summary: str = optional_text(10000)
+    how_to_apply: str = optional_text(10000)
+    full_text: str = optional_text(200000)
+    link: str = optional_text(200, description="http:// 或 https:// 开头")
+    source: str = optional_text(128)
+    valid_from: IsoDate | None = None
+    valid_until: IsoDate | None = None
     eligibility: dict[str, Any]
     formula: dict[str, Any] = {}
     reserve: bool = False
-    reserve_note: str = Field("", max_length=200)
+    reserve_note: str = optional_text(200)
 
 
-class PolicyPatch(Schema):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    issuing_body: str | None = Field(None, min_length=1, max_length=128)
-    level: str | None = None
-    category: str | None = None
-    document_number: str | None = Field(None, max_length=64)
-    sectors: list[str] | None = None
-    summary: str | None = Field(None, max_length=10000)
-    how_to_apply: str | None = Field(None, max_length=10000)
-    full_text: str | None = Field(None, max_length=200000)
-    link: str | None = Field(None, max_length=200)
-    valid_from: date | None = None
-    valid_until: date | None = None
+class PolicyPatch(Patch):
+    title: str | None = filled_text(200)
+    issuing_body: str | None = filled_text(128)
+    level: PolicyLevel | None = None
+    category: PolicyCategory | None = None
+    document_number: str | None = optional_text(64, default=None)
+    sectors: list[Sector] | None = None
+    summary: str | None = optional_text(10000, default=None)
+    how_to_apply: str | None = optional_text(10000, default=None)
+    full_text: str | None = optional_text(200000, default=None)
+    link: str | None = optional_text(200, default=None)
+    valid_from: IsoDate | None = None
+    valid_until: IsoDate | None = None
     eligibility: dict[str, Any] | None = None
     formula: dict[str, Any] | None = None
     reserve: bool | None = None
-    reserve_note: str | None = Field(None, max_length=200)
+    reserve_note: str | None = optional_text(200, default=None)
 
 
-class FunnelOut(Schema):
+class FunnelFiguresOut(Schema):
     matched: int
     pushed: int
     seen: int
@@ -114,20 +119,20 @@ class FunnelOut(Schema):
 class PolicyFunnelOut(Schema):
     policy_id: int
     title: str
-    funnel: FunnelOut
+    funnel: FunnelFiguresOut
 
 
-class ConditionOut(Schema):
+class MatchConditionOut(Schema):
     label: str
     passed: bool
     wanted: bool
     group: str | None = None
     field: str | None = None
     actual: Any = None
-    children: list["ConditionOut"] = []
+    children: list["MatchConditionOut"] = []
 
 
-class StepOut(Schema):
+class FormulaStepOut(Schema):
     name: str
     label: str
     expr: str
@@ -141,7 +146,7 @@ class MatchOut(Schema):
     policy_title: str
     enterprise_id: int
     enterprise_name: str
-    state: str
+    state: MatchState
     eligible: bool
     estimated_amount: Decimal | None
     approved_amount: Decimal | None
@@ -153,28 +158,28 @@ class MatchOut(Schema):
 
 class MatchDetailOut(MatchOut):
     qualifies: bool
-    conditions: ConditionOut | None
-    steps: list[StepOut]
+    conditions: MatchConditionOut | None
+    steps: list[FormulaStepOut]
 
 
-class ApplyIn(Schema):
-    note: str = Field("", max_length=2000)
+class MatchApplyIn(Input):
+    note: str = optional_text(2000)
 
 
-class ApproveIn(Schema):
-    amount: Decimal | None = Field(None, gt=0, max_digits=16, decimal_places=2)
-    note: str = Field("", max_length=2000)
+class MatchApproveIn(Input):
+    amount: Decimal | None = Field(None, gt=0, max_digits=16, decimal_places=2, description="空：按估算金额")
+    note: str = optional_text(2000)
 
 
-class RedeemIn(Schema):
+class MatchRedeemIn(Input):
     amount: Decimal = Field(..., gt=0, max_digits=16, decimal_places=2)
 
 
-class DeclineIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=2000)
+class MatchDeclineIn(Input):
+    reason: str = required_text(2000)
 
 
-class FactsIn(Schema):
+class EnterpriseFactsIn(Input):
     data_year: int | None = Field(None, ge=2000, le=2100)
     ui_insured: bool | None = None
     ui_contributions: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
@@ -187,7 +192,7 @@ class FactsIn(Schema):
     monthly_toll: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
 
 
-class FactsOut(Schema):
+class EnterpriseFactsOut(Schema):
     enterprise_id: int
     data_year: int | None
     ui_insured: bool
@@ -201,10 +206,10 @@ class FactsOut(Schema):
     monthly_toll: Decimal
 
 
-class RunOut(Schema):
+class MatchRunOut(Schema):
     id: int
     policy_id: int | None
-    status: str
+    status: MatchRunStatus
     progress: int
     matched: int
     added: int
@@ -213,12 +218,12 @@ class RunOut(Schema):
     finished_at: datetime | None
 
 
-class NeedIn(Schema):
+class PolicyNeedIn(Input):
     common_issue: Id
-    note: str = Field("", max_length=255)
+    note: str = optional_text(255)
 
 
-class NeedOut(Schema):
+class PolicyNeedOut(Schema):
     id: int
     policy_id: int
     common_issue_id: int

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from sibao.accounts.models import User
 from sibao.policies.models import STAGES, MatchRun, Policy, PolicyFunnel, PolicyMatch, PolicyState
 
 
-def policy_list(*, user: Any, state: str = "", category: str = "", reserve: bool | None = None) -> QuerySet[Policy]:
+def policy_list(*, user: User, state: str = "", category: str = "", reserve: bool | None = None) -> QuerySet[Policy]:
     policies = Policy.objects.visible_to(user).select_related("region", "unit__policy_consultant", "consultant")
     if state:
         policies = policies.filter(state=state)
@@ -20,7 +21,7 @@ def policy_list(*, user: Any, state: str = "", category: str = "", reserve: bool
     return policies.order_by("state", "-published_at", "-pk")
 
 
-def policy_get(*, user: Any, pk: Any) -> Policy:
+def policy_get(*, user: User, pk: Any) -> Policy:
     return Policy.objects.select_related("region", "unit__policy_consultant", "consultant").get_visible(user, pk=pk)
 
 
@@ -34,7 +35,7 @@ def public_policies() -> QuerySet[Policy]:
 
 
 def match_list(
-    *, user: Any, policy: Policy | None = None, state: str = "", stage: str = "", region: str = ""
+    *, user: User, policy: Policy | None = None, state: str = "", stage: str = "", region: str = ""
 ) -> QuerySet[PolicyMatch]:
     matches = (
         PolicyMatch.objects.visible_to(user)
@@ -53,13 +54,13 @@ def match_list(
     return matches
 
 
-def match_get(*, user: Any, pk: Any) -> PolicyMatch:
+def match_get(*, user: User, pk: Any) -> PolicyMatch:
     return PolicyMatch.objects.select_related(
         "policy__region", "policy__unit__policy_consultant", "enterprise__region"
     ).get_visible(user, pk=pk)
 
 
-def my_matches(*, user: Any) -> QuerySet[PolicyMatch]:
+def my_matches(*, user: User) -> QuerySet[PolicyMatch]:
     """我的政策: what the enterprise may claim now and what it has claimed."""
     return (
         PolicyMatch.objects.visible_to(user)
@@ -119,7 +120,7 @@ def funnel_summary(*, region_path: str, sector: str = "", policy_id: int | None 
     return Funnel(**values)
 
 
-def funnel_by_policy(*, user: Any, region_path: str) -> list[tuple[Policy, Funnel]]:
+def funnel_by_policy(*, user: User, region_path: str) -> list[tuple[Policy, Funnel]]:
     """Per policy visible to the user, the funnel of the enterprises in ``region_path`` (from the summary)."""
     rows = (
         PolicyFunnel.objects.filter(region_path__startswith=region_path)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.models import TransitionLog
@@ -77,7 +78,7 @@ def _match_link(match: PolicyMatch | int) -> str:
 # --- PO-1 / PO-5: the catalogue and the reserve ----------------------------------------------------------
 
 
-def _policy_values(actor: Any, data: Mapping[str, Any], current: Policy | None) -> dict[str, Any]:
+def _policy_values(actor: User, data: Mapping[str, Any], current: Policy | None) -> dict[str, Any]:
     """The checked fields of a policy; each refusal names its field (X-4)."""
     unknown = sorted(set(data) - set(POLICY_FIELDS))
     if unknown:
@@ -148,7 +149,7 @@ def _policy_values(actor: Any, data: Mapping[str, Any], current: Policy | None) 
         if not isinstance(region, Region):
             raise ServiceError("policies.region", _("Choose where the policy applies."), field="region")
         if not region_in_scope(actor, region):
-            raise PermissionRefused("policies.region", _("This region is outside your area of responsibility."))
+            raise PermissionRefused("policies.region.scope", _("This region is outside your area of responsibility."))
         values["region"] = region
     if "unit" in data:
         unit = data["unit"]
@@ -167,7 +168,19 @@ def _policy_values(actor: Any, data: Mapping[str, Any], current: Policy | None) 
     return values
 
 
-def policy_create(*, actor: Any, data: Mapping[str, Any]) -> Policy:
+def policy_values_check(actor: User, data: Mapping[str, Any]) -> None:
+    """Refuse a new policy's data as ``policy_create`` would (an import checks each row before saving any)."""
+    _policy_values(actor, data, None)
+
+
+def policies_create_many(*, actor: User, rows: list[dict[str, Any]]) -> int:
+    """PO-1 import: every row a draft (inside the import's transaction; each was checked already)."""
+    for data in rows:
+        policy_create(actor=actor, data=data)
+    return len(rows)
+
+
+def policy_create(*, actor: User, data: Mapping[str, Any]) -> Policy:
     """A draft policy (or a reserve policy of the toolbox, PO-5)."""
     require_capability(actor, Capability.POLICY_MANAGE)
     values = _policy_values(actor, data, None)
@@ -177,7 +190,7 @@ def policy_create(*, actor: Any, data: Mapping[str, Any]) -> Policy:
     return policy
 
 
-def policy_update(*, actor: Any, policy: Policy, data: Mapping[str, Any]) -> Policy:
+def policy_update(*, actor: User, policy: Policy, data: Mapping[str, Any]) -> Policy:
     """Change a policy; a published one is matched again over every enterprise in the background."""
     if not manages(actor, policy):
         raise PermissionRefused("policies.forbidden", _("Only a department of the policy's region may do this."))
@@ -194,7 +207,7 @@ def policy_update(*, actor: Any, policy: Policy, data: Mapping[str, Any]) -> Pol
     return locked
 
 
-def policy_publish(*, actor: Any, policy: Policy) -> Policy:
+def policy_publish(*, actor: User, policy: Policy) -> Policy:
     """PO-5 "published in one step": the policy applies from today (unless dated) and every enterprise is
     matched in the background; the matched ones are told."""
     if policy.valid_until and policy.valid_until < timezone.localdate():
@@ -209,7 +222,7 @@ def policy_publish(*, actor: Any, policy: Policy) -> Policy:
         return perform(POLICY, policy, "publish", actor=actor, changes=changes, after=after)
 
 
-def policy_expire(*, actor: Any, policy: Policy) -> Policy:
+def policy_expire(*, actor: User, policy: Policy) -> Policy:
     """End a policy: matches not yet applied for stop counting; applications in progress go on."""
 
     def after(locked: Policy) -> None:
@@ -286,7 +299,7 @@ def facts_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def facts_save(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> EnterpriseFacts:
+def facts_save(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> EnterpriseFacts:
     """The enterprise enters its own figures, or a department in scope corrects them; its matches follow at once."""
     if actor.role == Role.ENTERPRISE:
         require_capability(actor, Capability.POLICY_APPLY)
@@ -307,7 +320,7 @@ def facts_save(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -
     return facts
 
 
-def facts_save_many(*, actor: Any, rows: list[tuple[Enterprise, dict[str, Any]]]) -> int:
+def facts_save_many(*, actor: User, rows: list[tuple[Enterprise, dict[str, Any]]]) -> int:
     """The import's save (inside its transaction): every row was checked with ``facts_clean``."""
     require_capability(actor, Capability.POLICY_FACTS_IMPORT)
     with as_actor(actor):
@@ -329,7 +342,7 @@ def _published_programs(today: date) -> list[matching.Program]:
     return [matching.program(policy, today) for policy in policies]
 
 
-def match_refresh_enterprises(enterprise_ids: Iterable[int], *, actor: Any = None) -> None:
+def match_refresh_enterprises(enterprise_ids: Iterable[int], *, actor: User | None = None) -> None:
     """Enterprise data changed (PO-2): a few enterprises are matched at once, in the caller's transaction;
     many (an import) in a background run."""
     ids = sorted(set(enterprise_ids))
@@ -460,7 +473,7 @@ def _insert(rows: list[tuple[int, int, Decimal | None]], now: datetime) -> None:
 
 
 def match_run_start(
-    *, policy: Policy | None, actor: Any, reason: str, enterprise_ids: list[int] | None = None
+    *, policy: Policy | None, actor: User | None, reason: str, enterprise_ids: list[int] | None = None
 ) -> MatchRun:
     """A background matching run, enqueued once the caller's transaction commits (progress on the policy page)."""
     from sibao.policies.tasks import run_matching
@@ -585,7 +598,7 @@ def matches_push(match_ids: list[int], *, now: datetime | None = None) -> int:
     return pushed
 
 
-def match_see(*, actor: Any, match: PolicyMatch) -> PolicyMatch:
+def match_see(*, actor: User, match: PolicyMatch) -> PolicyMatch:
     """The enterprise opened its match (the funnel's "seen"); nothing happens for anyone else."""
     if match.state != MatchState.PUSHED or not is_claimant(actor, match):
         return match
@@ -609,7 +622,7 @@ def _reviewers(match: PolicyMatch) -> list[Any]:
     return list(User.objects.filter(role=Role.HQ_OFFICE, region__code__in=county, is_active=True))
 
 
-def match_apply(*, actor: Any, match: PolicyMatch, note: str = "") -> PolicyMatch:
+def match_apply(*, actor: User, match: PolicyMatch, note: str = "") -> PolicyMatch:
     """The enterprise applies (申报) for a policy it qualifies for."""
     require_capability(actor, Capability.POLICY_APPLY)
     if not match.eligible:
@@ -651,7 +664,7 @@ def _amount(value: Any, field: str) -> Decimal:
     return number
 
 
-def match_approve(*, actor: Any, match: PolicyMatch, amount: Any = None, note: str = "") -> PolicyMatch:
+def match_approve(*, actor: User, match: PolicyMatch, amount: Any = None, note: str = "") -> PolicyMatch:
     """The department approves the application, with the amount granted (the estimate unless given)."""
     require_capability(actor, Capability.POLICY_REVIEW)
     granted = _amount(amount, "amount") if amount not in (None, "") else match.estimated_amount
@@ -680,7 +693,7 @@ def match_approve(*, actor: Any, match: PolicyMatch, amount: Any = None, note: s
         )
 
 
-def match_redeem(*, actor: Any, match: PolicyMatch, amount: Any) -> PolicyMatch:
+def match_redeem(*, actor: User, match: PolicyMatch, amount: Any) -> PolicyMatch:
     """兑现: the amount actually paid (or the tax actually deferred)."""
     require_capability(actor, Capability.POLICY_REVIEW)
     paid = _amount(amount, "amount")
@@ -709,7 +722,7 @@ def match_redeem(*, actor: Any, match: PolicyMatch, amount: Any) -> PolicyMatch:
         )
 
 
-def match_decline(*, actor: Any, match: PolicyMatch, reason: str) -> PolicyMatch:
+def match_decline(*, actor: User, match: PolicyMatch, reason: str) -> PolicyMatch:
     require_capability(actor, Capability.POLICY_REVIEW)
 
     def after(locked: PolicyMatch) -> None:
@@ -775,7 +788,7 @@ def reminders_send(now: datetime) -> int:
 # --- PO-5 / RQ-2: a common issue needs a policy ------------------------------------------------------------
 
 
-def policy_need_link(*, actor: Any, common_issue: CommonIssue, policy: Policy, note: str = "") -> PolicyNeed:
+def policy_need_link(*, actor: User, common_issue: CommonIssue, policy: Policy, note: str = "") -> PolicyNeed:
     require_capability(actor, Capability.POLICY_MANAGE)
     if not CommonIssue.objects.visible_to(actor).filter(pk=common_issue.pk).exists():
         raise PermissionRefused("policies.need.forbidden", _("This common issue is outside your area."))
@@ -789,7 +802,7 @@ def policy_need_link(*, actor: Any, common_issue: CommonIssue, policy: Policy, n
         )
 
 
-def policy_need_unlink(*, actor: Any, need: PolicyNeed) -> None:
+def policy_need_unlink(*, actor: User, need: PolicyNeed) -> None:
     require_capability(actor, Capability.POLICY_MANAGE)
     if not manages(actor, need.policy):
         raise PermissionRefused("policies.need.forbidden", _("Only a department of the policy's region may do this."))

@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.import_jobs import import_job_submit
 from sibao.core.import_views import import_job_context, job_page
@@ -34,13 +35,13 @@ from sibao.whitelist.rule_builder import builder_regions, builder_schema
 PAGE_SIZE = 50
 
 
-def _page(request: HttpRequest, rows: Any) -> Any:
+def _page(request: AuthenticatedRequest, rows: Any) -> Any:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _scope_region(request: HttpRequest) -> Region:
+def _scope_region(request: AuthenticatedRequest) -> Region:
     """The region the funnel is shown for: the one asked for (inside the user's subtree) or the user's own."""
-    user: Any = request.user
+    user = request.user
     root = root_region(user)
     code = request.GET.get("region", "")
     if code and code != root.code:
@@ -56,7 +57,7 @@ def _scope_region(request: HttpRequest) -> Region:
 
 @login_required
 @capability_required(Capability.POLICY_VIEW)
-def policy_list(request: HttpRequest) -> HttpResponse:
+def policy_list(request: AuthenticatedRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     category = request.GET.get("category", "")
     policies = selectors.policy_list(
@@ -70,15 +71,15 @@ def policy_list(request: HttpRequest) -> HttpResponse:
         "category": category,
         "states": PolicyState.choices,
         "categories": PolicyCategory.choices,
-        "can_manage": request.user.can(Capability.POLICY_MANAGE),  # type: ignore[union-attr]
+        "can_manage": request.user.can(Capability.POLICY_MANAGE),
     }
     return render(request, "policies/list.html", context)
 
 
 @login_required
 @capability_required(Capability.POLICY_VIEW)
-def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
+def policy_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
     policy = selectors.policy_get(user=user, pk=pk)
     region = root_region(user)
     matches = selectors.match_list(user=user, policy=policy)
@@ -109,8 +110,8 @@ def _policy_form_data(form: PolicyForm) -> dict[str, Any]:
 
 @login_required
 @capability_required(Capability.POLICY_MANAGE)
-def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user: Any = request.user
+def policy_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+    user = request.user
     policy = selectors.policy_get(user=user, pk=pk) if pk else None
     if policy is not None and not manages(user, policy):
         raise PermissionDenied
@@ -142,7 +143,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @capability_required(Capability.POLICY_MANAGE)
 @require_POST
-def policy_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_get(user=request.user, pk=pk)
     try:
         services.policy_publish(actor=request.user, policy=policy)
@@ -158,7 +159,7 @@ def policy_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @capability_required(Capability.POLICY_MANAGE)
 @require_POST
-def policy_expire(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_expire(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_get(user=request.user, pk=pk)
     try:
         services.policy_expire(actor=request.user, policy=policy)
@@ -171,7 +172,7 @@ def policy_expire(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.POLICY_VIEW)
-def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def run_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The matching run's progress bar (polled by htmx while it runs)."""
     from sibao.policies.models import MatchRun
 
@@ -186,8 +187,8 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.POLICY_MANAGE)
-def reserve(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def reserve(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     drafts = selectors.policy_list(user=user, state=PolicyState.DRAFT)
     needs = PolicyNeed.objects.visible_to(user).select_related("common_issue", "policy").order_by("-linked_at")
     context = {"page": _page(request, drafts), "needs": needs[:100]}
@@ -197,7 +198,7 @@ def reserve(request: HttpRequest) -> HttpResponse:
 @login_required
 @capability_required(Capability.POLICY_MANAGE)
 @require_POST
-def policy_need_add(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_need_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_get(user=request.user, pk=pk)
     issue = CommonIssue.objects.get_visible(request.user, pk=request.POST.get("common_issue") or 0)
     try:
@@ -214,7 +215,7 @@ def policy_need_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @capability_required(Capability.POLICY_MANAGE)
 @require_POST
-def policy_need_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_need_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     need = PolicyNeed.objects.select_related("policy__region").get_visible(request.user, pk=pk)
     try:
         services.policy_need_unlink(actor=request.user, need=need)
@@ -228,7 +229,7 @@ def policy_need_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.POLICY_VIEW)
-def funnel(request: HttpRequest) -> HttpResponse:
+def funnel(request: AuthenticatedRequest) -> HttpResponse:
     from sibao.core.summaries import refreshed_at
 
     region = _scope_region(request)
@@ -244,8 +245,8 @@ def funnel(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.POLICY_VIEW)
-def match_list(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def match_list(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     if user.role == Role.ENTERPRISE:
         return redirect("policies:mine")
     policy = None
@@ -259,8 +260,8 @@ def match_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
+def match_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
     if not (user.can(Capability.POLICY_VIEW) or user.can(Capability.POLICY_APPLY)):
         raise PermissionDenied
     match = selectors.match_get(user=user, pk=pk)
@@ -280,8 +281,8 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def match_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user: Any = request.user
+def match_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
     match = selectors.match_get(user=user, pk=pk)
     form = DecisionForm(request.POST)
     form.is_valid()
@@ -309,8 +310,8 @@ def match_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.POLICY_APPLY)
-def my_policies(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def my_policies(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     if user.enterprise_id is None:
         return redirect("policies:list")  # an administrator: no enterprise of its own
     matches = list(selectors.my_matches(user=user))
@@ -326,15 +327,16 @@ def my_policies(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.POLICY_APPLY)
-def my_figures(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    if user.enterprise_id is None:
+def my_figures(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    enterprise = user.enterprise
+    if enterprise is None:
         raise Http404
-    facts = EnterpriseFacts.objects.filter(enterprise_id=user.enterprise_id).first()
+    facts = EnterpriseFacts.objects.filter(enterprise=enterprise).first()
     form = FactsForm(request.POST or None, instance=facts)
     if request.method == "POST" and form.is_valid():
         try:
-            services.facts_save(actor=user, enterprise=user.enterprise, data=form.cleaned_data)
+            services.facts_save(actor=user, enterprise=enterprise, data=form.cleaned_data)
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -348,7 +350,7 @@ def my_figures(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.POLICY_FACTS_IMPORT)
-def facts_import(request: HttpRequest) -> HttpResponse:
+def facts_import(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -367,5 +369,5 @@ def facts_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.POLICY_FACTS_IMPORT)
-def facts_template(request: HttpRequest) -> HttpResponse:
+def facts_template(request: AuthenticatedRequest) -> HttpResponse:
     return xlsx_response(imports.template_xlsx(), "政策核验信息导入模板.xlsx")

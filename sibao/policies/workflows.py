@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.workflow import Transition, Workflow
 from sibao.policies.models import MatchState, PolicyMatch, PolicyState
@@ -19,34 +20,34 @@ P = PolicyState
 M = MatchState
 
 
-def manages(actor: Any, policy: Any) -> bool:
+def manages(actor: User, policy: Any) -> bool:
     """A policy is managed by officials with the capability whose subtree holds its region."""
     if not has_capability(actor, Capability.POLICY_MANAGE):
         return False
     if actor.is_superuser or actor.role == Role.ADMINISTRATOR:
         return True
-    return actor.region_id is not None and policy.region.path.startswith(actor.region.path)
+    return actor.region is not None and policy.region.path.startswith(actor.region.path)
 
 
-def _manager(actor: Any, policy: Any) -> str | None:
+def _manager(actor: User, policy: Any) -> str | None:
     return None if manages(actor, policy) else _("Only a department of the policy's region may do this.")
 
 
-def is_claimant(actor: Any, match: Any) -> bool:
+def is_claimant(actor: User, match: Any) -> bool:
     return getattr(actor, "role", None) == Role.ENTERPRISE and actor.enterprise_id == match.enterprise_id
 
 
-def reviews(actor: Any, match: Any) -> bool:
+def reviews(actor: User, match: Any) -> bool:
     if not has_capability(actor, Capability.POLICY_REVIEW):
         return False
     return PolicyMatch.objects.visible_to(actor).filter(pk=match.pk).exists()
 
 
-def _claimant(actor: Any, match: Any) -> str | None:
+def _claimant(actor: User, match: Any) -> str | None:
     return None if is_claimant(actor, match) else _("Only the enterprise itself may do this.")
 
 
-def _reviewer(actor: Any, match: Any) -> str | None:
+def _reviewer(actor: User, match: Any) -> str | None:
     return None if reviews(actor, match) else _("Only a department responsible for this enterprise may decide.")
 
 
