@@ -389,6 +389,20 @@ def import_figures(request: AuthenticatedRequest, file: File[UploadedFile], dry_
     return job_response(job)
 
 
+@router.post(
+    "/import",
+    response=responses(JOB_RESPONSES),
+    summary="PO-1: import a policy list into the reserve (dry run by default): a job, finished (200) or running (202)",
+    openapi_extra=uploads(file=SPREADSHEETS),
+)
+def import_policies(request: AuthenticatedRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
+    require(request, Capability.POLICY_MANAGE)
+    job = import_job_submit(
+        actor=request.user, kind="policy_list", upload=file, file_name=file.name or "upload.xlsx", commit=not dry_run
+    )
+    return job_response(job)
+
+
 # --- PO-5: common issues that need a policy -------------------------------------------------------------------
 
 

@@ -27,7 +27,7 @@ class PoliciesConfig(AppConfig):
         "sibao.policies.tasks.schedule_full_matching",
     ]
     screen_panels = ["sibao.policies.screen.POLICIES"]
-    import_kinds = ["sibao.policies.imports.FACTS_IMPORT"]
+    import_kinds = ["sibao.policies.imports.FACTS_IMPORT", "sibao.policies.imports.POLICY_IMPORT"]
     # PO-2: the enterprises app tells its listeners which enterprises changed (``enterprises.changes``).
     enterprise_change_listeners = ["sibao.policies.services.enterprise_changed"]
 

@@ -8,7 +8,7 @@ A formula is JSON: ordered steps, each a named expression, and which step is the
         {"name": "local", "label": "市县承担", "expr": "subsidy - province"}],
      "amount": "subsidy"}
 
-The language (docs/decisions/0009-benefit-formulas.md): numbers (``120000``, ``0.5``), a percent sign after a
+The language (docs/decisions/0010-benefit-formulas.md): numbers (``120000``, ``0.5``), a percent sign after a
 value (``50%`` = 0.5), ``+ - * /``, parentheses, field names of the policy subject (``booth_cost``), names of
 earlier steps, parameter keys (a name with a dot, ``policies.booth_subsidy_percent``: the value in force for the
 enterprise's region), ``min(…)``, ``max(…)``, ``if(condition, then, else)`` with comparisons ``< <= > >= == !=``

@@ -371,3 +371,29 @@ def facts_import(request: AuthenticatedRequest) -> HttpResponse:
 @capability_required(Capability.POLICY_FACTS_IMPORT)
 def facts_template(request: AuthenticatedRequest) -> HttpResponse:
     return xlsx_response(imports.template_xlsx(), "政策核验信息导入模板.xlsx")
+
+
+@login_required
+@capability_required(Capability.POLICY_MANAGE)
+def policy_import(request: AuthenticatedRequest) -> HttpResponse:
+    """PO-1: a policy list from .xlsx/.csv, checked first, saved all or nothing into the reserve (PO-5)."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_job_submit(
+                actor=request.user, kind="policy_list", upload=upload, file_name=upload.name, commit=False
+            )
+        except ServiceError as refused:
+            form.add_error("file", refused.message)
+        else:
+            return redirect(job_page(job))
+    context: dict[str, Any] = {"form": form, "columns": imports.POLICY_COLUMNS}
+    context.update(import_job_context(request, kind="policy_list"))
+    return render(request, "policies/policy_import.html", context)
+
+
+@login_required
+@capability_required(Capability.POLICY_MANAGE)
+def policy_template(request: AuthenticatedRequest) -> HttpResponse:
+    return xlsx_response(imports.policy_template_xlsx(), "政策清单导入模板.xlsx")
