@@ -76,6 +76,10 @@ UNSTATABLE_RULES = {
     "whitelist.criteria.invalid": "a rule names registered enterprise fields with operators that fit them",
     "whitelist.attachment.type": "an application's attachment is a PDF, JPG, PNG, DOC or DOCX file",
     "whitelist.attachment.content": "the file is really of the format its name says",
+    "policies.eligibility": "a policy's conditions name registered enterprise fields with operators that fit them",
+    "policies.formula": "a benefit formula names known fields, steps and parameters and computes a number",
+    "policies.valid_until": "a policy ends on or after the day it starts",
+    "policies.match.amount": "the amount granted is needed when the policy's estimate is unknown",
 }
 
 

@@ -9,6 +9,10 @@ from ninja import Field, Schema
 from sibao.core.api_types import Id, Input, IsoDate, Patch, filled_text, optional_text, required_text
 from sibao.core.sectors import Sector
 from sibao.policies.models import MatchRunStatus, MatchState, PolicyCategory, PolicyLevel, PolicyState
+from sibao.policies.services import MAX_AMOUNT
+
+# What the services accept (``services._policy_values`` and ``_amount``), stated so a client knows before sending.
+LINK = r"^(https?://[^\x00]*)?$"
 
 
 class PolicyConsultantOut(Schema):
@@ -74,7 +78,7 @@ class PolicyIn(Input):
     summary: str = optional_text(10000)
     how_to_apply: str = optional_text(10000)
     full_text: str = optional_text(200000)
-    link: str = optional_text(200, description="http:// 或 https:// 开头")
+    link: str = Field("", max_length=200, pattern=LINK, description="http:// 或 https:// 开头（可空）")
     source: str = optional_text(128)
     valid_from: IsoDate | None = None
     valid_until: IsoDate | None = None
@@ -94,7 +98,7 @@ class PolicyPatch(Patch):
     summary: str | None = optional_text(10000, default=None)
     how_to_apply: str | None = optional_text(10000, default=None)
     full_text: str | None = optional_text(200000, default=None)
-    link: str | None = optional_text(200, default=None)
+    link: str | None = Field(None, max_length=200, pattern=LINK, description="http:// 或 https:// 开头（可空）")
     valid_from: IsoDate | None = None
     valid_until: IsoDate | None = None
     eligibility: dict[str, Any] | None = None
@@ -167,12 +171,12 @@ class MatchApplyIn(Input):
 
 
 class MatchApproveIn(Input):
-    amount: Decimal | None = Field(None, gt=0, max_digits=16, decimal_places=2, description="空：按估算金额")
+    amount: Decimal | None = Field(None, gt=0, lt=MAX_AMOUNT, decimal_places=2, description="空：按估算金额")
     note: str = optional_text(2000)
 
 
 class MatchRedeemIn(Input):
-    amount: Decimal = Field(..., gt=0, max_digits=16, decimal_places=2)
+    amount: Decimal = Field(..., gt=0, lt=MAX_AMOUNT, decimal_places=2)
 
 
 class MatchDeclineIn(Input):
