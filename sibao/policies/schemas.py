@@ -1,18 +1,58 @@
 """The shapes of the policy API (X-5)."""
 
+import re
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from sibao.core.api_types import Id, Input, IsoDate, Patch, filled_text, optional_text, required_text
+from sibao.core.api_types import Amount, Id, Input, IsoDate, Patch, filled_text, optional_text, required_text
 from sibao.core.sectors import Sector
 from sibao.policies.models import MatchRunStatus, MatchState, PolicyCategory, PolicyLevel, PolicyState
 from sibao.policies.services import MAX_AMOUNT
 
 # What the services accept (``services._policy_values`` and ``_amount``), stated so a client knows before sending.
 LINK = r"^(https?://[^\x00]*)?$"
+_RATE = r"(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)"
+
+
+def _rate(value: Any) -> Any:
+    # A JSON number is rounded to 0.01 % (as ``Amount`` rounds to the fen); a string must be written that way.
+    if isinstance(value, bool):
+        raise PydanticCustomError("decimal_type", "Input should be a percentage")
+    if isinstance(value, int | float):
+        return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if isinstance(value, Decimal) or (isinstance(value, str) and re.fullmatch(_RATE, value)):
+        return value
+    raise PydanticCustomError("decimal_type", "Input should be a percentage: a number or a string like 4.5")
+
+
+# A percentage from 0 to 100 (the layoff rate), to 0.01 %.
+Percentage = Annotated[
+    Decimal,
+    BeforeValidator(_rate),
+    Field(ge=0, le=100, max_digits=5, decimal_places=2),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number", "minimum": 0, "maximum": 100}, {"type": "string", "pattern": f"^{_RATE}$"}]}
+    ),
+]
+# An amount granted or paid: above 0 and below ``MAX_AMOUNT``, to the fen, as a JSON number or a decimal string
+# (the kernel's ``Amount``, which allows 0).
+PaidAmount = Annotated[
+    Amount,
+    Field(gt=0, lt=MAX_AMOUNT),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0.01, "maximum": 999_999_999_999},
+                {"type": "string", "pattern": r"^([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"},
+            ]
+        }
+    ),
+]
 
 
 class PolicyConsultantOut(Schema):
@@ -171,12 +211,12 @@ class MatchApplyIn(Input):
 
 
 class MatchApproveIn(Input):
-    amount: Decimal | None = Field(None, gt=0, lt=MAX_AMOUNT, decimal_places=2, description="空：按估算金额")
+    amount: PaidAmount | None = Field(None, description="空：按估算金额")
     note: str = optional_text(2000)
 
 
 class MatchRedeemIn(Input):
-    amount: Decimal = Field(..., gt=0, lt=MAX_AMOUNT, decimal_places=2)
+    amount: PaidAmount
 
 
 class MatchDeclineIn(Input):
@@ -186,14 +226,14 @@ class MatchDeclineIn(Input):
 class EnterpriseFactsIn(Input):
     data_year: int | None = Field(None, ge=2000, le=2100)
     ui_insured: bool | None = None
-    ui_contributions: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    layoff_rate: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
-    booth_cost: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    ui_contributions: Amount | None = None
+    layoff_rate: Percentage | None = None
+    booth_cost: Amount | None = None
     tax_hardship: bool | None = None
-    tax_deferral_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    tax_deferral_amount: Amount | None = None
     tax_deferral_months: int | None = Field(None, ge=0, le=36)
     logistics_vehicles: int | None = Field(None, ge=0, le=100000)
-    monthly_toll: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    monthly_toll: Amount | None = None
 
 
 class EnterpriseFactsOut(Schema):
