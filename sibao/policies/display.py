@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from sibao.core.rules import GROUP_LABELS, describe_leaf
+from sibao.policies.formulas import plain
 from sibao.policies.rule_fields import FIELDS
 
 
@@ -46,7 +47,7 @@ def actual_text(leaf: Mapping[str, Any]) -> str:
     spec = FIELDS.get(leaf.get("field") or "")
     actual = leaf.get("actual")
     if spec is None:
-        return "" if actual is None else str(actual)
+        return "" if actual is None else plain(actual)
     if spec.kind == "records":
         assert spec.records is not None
         if not actual:
@@ -63,7 +64,7 @@ def actual_text(leaf: Mapping[str, Any]) -> str:
         return spec.choice_label(actual)
     if spec.kind == "region":
         return str(actual).strip("/").rsplit("/", 1)[-1]
-    return str(actual)
+    return plain(actual)
 
 
 def explanation_tree(node: Mapping[str, Any] | None, *, parent_ok: bool = False) -> dict[str, Any] | None:

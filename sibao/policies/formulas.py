@@ -521,6 +521,14 @@ def compute(formula: Formula, values: Values) -> Decimal | None:
 _SYMBOLS = {"*": "×", "/": "÷", "-": "−"}
 
 
+def plain(value: Any) -> str:
+    """A figure as people write it: no trailing zeros past the fen (the database may hand back 12345.6700000000)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        fen = value.quantize(CENT, rounding=ROUND_HALF_UP) if value == value.quantize(CENT) else value.normalize()
+        return f"{fen:f}"
+    return f"{value}"
+
+
 def _shown(node: Node, values: Values, labels: Mapping[str, str], yes: str, no: str) -> str:
     if isinstance(node, Number):
         return f"{node.value}"
@@ -531,7 +539,7 @@ def _shown(node: Node, values: Values, labels: Mapping[str, str], yes: str, no: 
         elif value is None:
             text = "?"
         else:
-            text = f"{value}"
+            text = plain(value)
         return f"{labels.get(node.name, node.name)} {text}"
     if isinstance(node, Percent):
         return f"{_shown(node.operand, values, labels, yes, no)}%"

@@ -136,3 +136,11 @@ def test_the_database_computes_what_python_computes() -> None:
                 cursor.execute(f"SELECT {sql} FROM (SELECT {select}) AS v", [*sql_params, *(values[n] for n in names)])
                 in_sql = cursor.fetchone()[0]
                 assert in_sql == compute(compiled, {**values, **params}), (data, values)
+
+
+def test_figures_are_shown_as_people_write_them() -> None:
+    """SQLite hands a decimal column back as 12345.6700000000; the explanation shows 12345.67."""
+    from sibao.policies.formulas import plain
+
+    assert plain(Decimal("12345.6700000000")) == "12345.67"
+    assert plain(Decimal("0.125")) == "0.125" and plain(Decimal("2")) == "2.00" and plain(7) == "7"
