@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "sibao.readiness",
     "sibao.operations",
     "sibao.dashboard",
+    "sibao.policies",
     "sibao.home",
 ]
 

@@ -33,6 +33,8 @@ urlpatterns = [
     path("warnings/", include("sibao.sentinel.urls")),
     path("screen/", include("sibao.dashboard.urls")),
     path("public/", include("sibao.whitelist.public_urls")),
+    path("public/policies/", include("sibao.policies.public_urls")),
+    path("policies/", include("sibao.policies.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -86,6 +86,10 @@ UNSTATABLE_RULES = {
     "venues.import.type": "a scan file is an XLSX or CSV file, whatever the part's media type says",
     # Text fields declare NO_NUL; a free-form object (a rule tree) cannot declare it for its keys and nested values.
     "request.nul": "no NUL character anywhere in the request, free-form objects included",
+    "policies.eligibility": "a policy's conditions name registered enterprise fields with operators that fit them",
+    "policies.formula": "a benefit formula names known fields, steps and parameters and computes a number",
+    "policies.valid_until": "a policy ends on or after the day it starts",
+    "policies.match.amount": "the amount granted is needed when the policy's estimate is unknown",
 }
 
 

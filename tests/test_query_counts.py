@@ -127,6 +127,7 @@ def grow(personas: Personas) -> Any:
                 day=today,
                 values=_OPERATING | {"main_problem": f"原料短缺{n}"},
             )
+            _grow_policies(p, n)
             township = townships[n % len(townships)]
             criteria = criteria_save(
                 actor=p.admin, region=township, sector=Sector.INDUSTRY, title=f"{township.name}遴选标准", rule=RULE
@@ -159,6 +160,28 @@ _OPERATING = {
 }
 
 
+def _grow_policies(p: Personas, n: int) -> None:
+    """PO-1…PO-5: one more published policy every 通许县 enterprise matches (ent_a's 我的政策 grows), one more
+    reserve policy linked to the new common issue, the funnel summary rebuilt."""
+    from sibao.core.summaries import refresh
+    from sibao.policies.services import policy_create, policy_need_link
+    from sibao.policies.tests.factories import published
+
+    data = {
+        "title": f"测试政策{n}",
+        "issuing_body": "通许县人民政府",
+        "level": "county",
+        "category": "fiscal_award",
+        "eligibility": {"all": [{"field": "livelihood", "op": "is_false", "label": "非民生商贸"}]},
+        "formula": {"steps": [{"name": "x", "label": "补贴", "expr": f"{n} * 100"}], "amount": "x"},
+    }
+    published(p.tongxu_hq, data, at="410222")
+    draft = policy_create(actor=p.tongxu_hq, data={**data, "title": f"储备政策{n}", "reserve": True})
+    issue = CommonIssue.objects.get(title=f"共性问题{n}")
+    policy_need_link(actor=p.tongxu_hq, common_issue=issue, policy=draft)
+    refresh("policies.funnel")
+
+
 def _id(body17: str) -> str:
     from sibao.epidemic.tests.test_employees import id_number
 
@@ -178,6 +201,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
     by_name["whitelist:criteria"] = client_for(p.tongxu_industry)
     by_name["tickets:weekly_reports"] = supervision
     by_name["tickets:metrics"] = supervision
+    by_name["policies:mine"] = client_for(p.ent_a_user)
     pages = [(name, by_name[name], url, params) for name, _client, url, params in pages]
     # The audit page reads related rows' names once per related model, so a page that newly holds another kind of
     # record costs one more query; per row it costs none, which one record type shows.
@@ -204,6 +228,8 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ),
         ("operations:warnings", hq, reverse("operations:warnings"), None),
         ("operations:enterprise", client_for(p.ent_a_user), reverse("operations:index"), None),
+        ("public_policies:list", Client(), reverse("public_policies:list"), None),
+        ("policies:matches", hq, reverse("policies:matches"), None),
     ]
     api = [
         ("api enterprises", hq, "/api/enterprises", None),
@@ -243,6 +269,11 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ),
         ("api operating summary", hq, "/api/operations/summary", None),
         ("api operating warnings", hq, "/api/operations/warnings", None),
+        ("api policies", hq, "/api/policies", None),
+        ("api public policies", Client(), "/api/policies/public", None),
+        ("api policy matches", hq, "/api/policies/matches", None),
+        ("api policy funnel", hq, "/api/policies/funnel", None),
+        ("api policy needs", hq, "/api/policies/needs", None),
     ]
     return pages + api
 

@@ -56,6 +56,11 @@ class Capability(models.TextChoices):
     # DB-1…DB-4: the command screen of the user's region subtree (roles whose scope is a whole subtree, so every
     # figure equals the list it links to; a sector department's requests are its unit's, not its region's).
     SCREEN_VIEW = "screen.view"
+    POLICY_VIEW = "policy.view"  # PO-1…PO-3: policies, matches and the funnel in scope
+    POLICY_MANAGE = "policy.manage"  # PO-1/PO-5: write, publish and expire policies, the reserve, links to issues
+    POLICY_REVIEW = "policy.review"  # PO-3: approve or decline applications, record the amount paid
+    POLICY_FACTS_IMPORT = "policy.facts_import"  # PO-4: import enterprises' policy figures
+    POLICY_APPLY = "policy.apply"  # PO-3: an enterprise's 我的政策, its figures, applying
 
 
 _OFFICIAL_READ = {
@@ -63,7 +68,9 @@ _OFFICIAL_READ = {
     Capability.ENTERPRISE_EXPORT,
     Capability.ORGANISATION_VIEW,
     Capability.WHITELIST_VIEW,
+    Capability.POLICY_VIEW,
 }
+_POLICY_WORK = {Capability.POLICY_MANAGE, Capability.POLICY_REVIEW, Capability.POLICY_FACTS_IMPORT}
 _TICKET_ON_BEHALF = {Capability.TICKET_FILE, Capability.TICKET_VIEW}
 _REGISTRY_WRITE = {Capability.ENTERPRISE_CREATE, Capability.ENTERPRISE_CHANGE, Capability.ENTERPRISE_IMPORT}
 # EN-3: the township, the sector department (003#三.(一) 生产监测调度) and the HQ office watch the operating
@@ -83,6 +90,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.WARNING_HANDLE,
             Capability.OPERATIONS_VIEW,
             Capability.OPERATIONS_REPORT,
+            Capability.POLICY_APPLY,
         }
         | _TICKET_ON_BEHALF
     ),
@@ -97,6 +105,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         | _REGISTRY_WRITE
         | _TICKET_ON_BEHALF
         | _OPERATIONS_ENTRY
+        | _POLICY_WORK
         | {
             Capability.WHITELIST_REVIEW,
             Capability.WHITELIST_CRITERIA,
@@ -109,6 +118,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         | _REGISTRY_WRITE
         | _TICKET_ON_BEHALF
         | _OPERATIONS_ENTRY
+        | _POLICY_WORK
         | {
             Capability.WHITELIST_PUBLISH,
             Capability.WHITELIST_SPOT_CHECK,

@@ -15,6 +15,7 @@ from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.permissions import region_in_scope, require_capability, sector_in_scope
 from sibao.core.roles import Capability, Role
 from sibao.core.validators import normalise_uscc
+from sibao.enterprises.changes import enterprises_changed
 from sibao.enterprises.models import (
     Enterprise,
     EnterpriseRecord,
@@ -92,6 +93,7 @@ def enterprise_create(*, actor: User, data: Mapping[str, Any]) -> Enterprise:
     enterprise_validate(actor=actor, enterprise=enterprise)
     with transaction.atomic(), as_actor(actor):
         enterprise.save()
+        enterprises_changed([enterprise.pk])
     return enterprise
 
 
@@ -114,6 +116,7 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, data: Mapping[str,
             setattr(locked, name, value)
         enterprise_validate(actor=actor, enterprise=locked)
         locked.save()
+        enterprises_changed([locked.pk])
     return locked
 
 
@@ -121,11 +124,13 @@ def enterprises_create_many(*, actor: User, enterprises: Iterable[Enterprise]) -
     """Used by the import after every row was validated; the caller holds the transaction."""
     require_capability(actor, Capability.ENTERPRISE_IMPORT)
     count = 0
+    saved = list(enterprises)
     with as_actor(actor):
-        for enterprise in enterprises:
+        for enterprise in saved:
             _prepare(enterprise)
             enterprise.save()  # one by one so that each creation is audit-logged
             count += 1
+        enterprises_changed([enterprise.pk for enterprise in saved])
     return count
 
 
@@ -253,6 +258,7 @@ def enterprise_record_add(*, actor: User, enterprise: Enterprise, data: Mapping[
     _record_validate(record)
     with transaction.atomic(), as_actor(actor):
         record.save()
+        enterprises_changed([enterprise.pk])
     return record
 
 
@@ -268,6 +274,7 @@ def enterprise_record_change(*, actor: User, record: EnterpriseRecord, data: Map
             setattr(locked, name, value)
         _record_validate(locked)
         locked.save()
+        enterprises_changed([locked.enterprise_id])
     return locked
 
 
@@ -275,4 +282,6 @@ def enterprise_record_remove(*, actor: User, record: EnterpriseRecord) -> None:
     """Remove a record entered in error (the audit log keeps what it said and who removed it)."""
     _record_scope(actor, record.enterprise)
     with transaction.atomic(), as_actor(actor):
+        enterprise_id = record.enterprise_id
         record.delete()
+        enterprises_changed([enterprise_id])

@@ -478,3 +478,86 @@ AUDIT_RETENTION_DAYS = define(
         Decimal("3650"),
     )
 )
+
+
+# --- Policies (PO-3, PO-4). The seed numbers of the shipped demo policies; a published policy keeps the numbers
+# it was published with in its own rule, its formula reads these per region when computing. ------------------
+def _policy_number(key: str, label: Any, default: int, unit: Any, source: str, top: int = 100) -> Definition:
+    return define(Definition(key, label, "decimal", Decimal(default), unit, source, Decimal("0"), Decimal(top)))
+
+
+POLICY_BOOTH_SUBSIDY_PERCENT = _policy_number(
+    "policies.booth_subsidy_percent",
+    _("Government subsidy of an enterprise's own sampling booth"),
+    50,
+    "%",
+    "001#annex1-六.2, 001#annex2-二.1",
+)
+POLICY_BOOTH_PROVINCE_SHARE = _policy_number(
+    "policies.booth_province_share",
+    _("Province's part of the sampling-booth subsidy (province : city/county)"),
+    7,
+    _("parts"),
+    "001#annex1-六.2",
+)
+POLICY_BOOTH_LOCAL_SHARE = _policy_number(
+    "policies.booth_local_share",
+    _("City's or county's part of the sampling-booth subsidy (province : city/county)"),
+    3,
+    _("parts"),
+    "001#annex1-六.2",
+)
+POLICY_UI_REFUND_PERCENT = _policy_number(
+    "policies.ui_refund_percent",
+    _("Unemployment insurance refunded of last year's contributions"),
+    50,
+    "%",
+    "004#13",
+)
+POLICY_UI_LAYOFF_RATE_BELOW = _policy_number(
+    "policies.ui_layoff_rate_below",
+    _("Unemployment insurance refund: layoff rate below"),
+    5,
+    "%",
+    "004#13",
+)
+POLICY_TAX_DEFERRAL_MONTHS = _policy_number(
+    "policies.tax_deferral_max_months",
+    _("Tax payment deferral at most"),
+    3,
+    _("months"),
+    "004#11",
+    36,
+)
+POLICY_TOLL_REDUCTION_PERCENT = _policy_number(
+    # 001#annex1-六.2 leaves the rate to the provincial transport department; a platform default to replace.
+    "policies.toll_reduction_percent",
+    _("Highway toll reduction for 四保 logistics vehicles"),
+    15,
+    "%",
+    "001#annex1-六.2 (rate set by the transport department)",
+)
+POLICY_REMINDER_DAYS = define(
+    Definition(
+        "policies.reminder_days",
+        _("An enterprise that has not applied for a matched policy is reminded after"),
+        "int",
+        7,
+        _("days"),
+        "platform default (PO-3)",
+        Decimal("1"),
+        Decimal("365"),
+    )
+)
+POLICY_REMINDER_MAX = define(
+    Definition(
+        "policies.reminder_max",
+        _("Reminders about one matched policy at most"),
+        "int",
+        3,
+        _("reminders"),
+        "platform default (PO-3)",
+        Decimal("0"),
+        Decimal("20"),
+    )
+)
