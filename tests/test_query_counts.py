@@ -197,6 +197,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
     for name in by_name:
         if name.startswith(("epidemic:", "sentinel:", "health:", "venues:", "incidents:", "readiness:")):
             by_name[name] = epidemic
+    by_name["home"] = epidemic  # the HQ office's home is the command screen (issue 11), measured on its own
     by_name["core:audit_log"] = admin  # measured on one record type below: its names are read per model
     by_name["whitelist:criteria"] = client_for(p.tongxu_industry)
     by_name["tickets:weekly_reports"] = supervision

@@ -14,8 +14,9 @@ class DashboardConfig(AppConfig):
     label = "dashboard"
     verbose_name = _("Command screen")
     # DB-1…DB-4: every registered measure, added up the region tree, rebuilt by the scheduler's per-minute pass
-    # when older than this; the screen shows when ("数据更新于 …").
-    summaries = [Summary("dashboard.figures", "sibao.dashboard.figures.refresh", every_minutes=1)]
+    # when older than this; the screen shows when ("数据更新于 …"). Five minutes: at province scale one rebuild
+    # took 75 s on a loaded 2-core machine (benchmarks/screen.py), longer than a one-minute interval.
+    summaries = [Summary("dashboard.figures", "sibao.dashboard.figures.refresh", every_minutes=5)]
     navigation = [
         NavItem(
             _("Command screen"), "dashboard:screen", Capability.SCREEN_VIEW, "map", group=NavGroup.OVERVIEW, order=10

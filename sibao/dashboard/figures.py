@@ -1,6 +1,6 @@
 """The command screen's one maintained summary (issue 11 #3): every registered ``core.panels.Measure`` added up the
-region tree into ``RegionFigures`` rows, rebuilt by the scheduler's per-minute summary pass
-(``core.summaries``, ``every_minutes`` on ``DashboardConfig``).
+region tree into ``RegionFigures`` rows, rebuilt by the scheduler's summary pass
+(``core.summaries``, every 5 minutes: ``every_minutes`` on ``DashboardConfig``).
 
 A screen view then reads its region's rows and its children's rows by key — a handful of small rows, whatever the
 number of enterprises, requests or warnings below — and never touches the big tables. A figure is as fresh as

@@ -35,7 +35,9 @@ OPERATIONS_ENTRY = {"tongxu_township", "tongxu_industry", "tongxu_hq", "admin"}
 
 # (method, url, roles allowed) — everyone else gets 403 (a logged-in role without the right).
 PAGES = [
+    ("get", "/", set(ROLES)),  # the HQ office's and the leader's home is the command screen, others' the workbench
     ("get", "/workbench/", set(ROLES)),
+    ("get", "/screen/", {"tongxu_hq", "tongxu_epidemic", "tongxu_supervision", "tongxu_leader", "admin"}),
     ("get", "/enterprises/", OFFICIALS_READ | {"ent_a_user"}),
     ("get", "/enterprises/new/", REGISTRY_WRITERS),
     ("get", "/enterprises/import/", REGISTRY_WRITERS),
@@ -89,7 +91,7 @@ PAGES = [
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "url", "allowed"), PAGES, ids=[f"{m} {u}" for m, u, _ in PAGES])
 def test_page_access(personas: Personas, role: str, method: str, url: str, allowed: set[str]) -> None:
-    response = getattr(client_for(getattr(personas, role)), method)(url)
+    response = getattr(client_for(getattr(personas, role)), method)(url, follow=url == "/")
     if role in allowed:
         assert response.status_code == 200, (role, url, response.status_code)
     elif url == "/operations/new/" and role in OPERATIONS_ENTRY:
