@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sibao.venues",
     "sibao.incidents",
     "sibao.readiness",
+    "sibao.retention",
     "sibao.home",
 ]
 

@@ -50,6 +50,7 @@ class Capability(models.TextChoices):
     EPIDEMIC_TRACE = "epidemic.trace"  # EP-7: who shared a venue with a case (personal movements)
     WARNING_HANDLE = "warning.handle"  # EP-6: take and close sentinel warnings in scope
     SHUTDOWN_DECIDE = "shutdown.decide"  # EP-9: approve or refuse a shutdown (≤ 3 days) linked to an incident
+    PERSONAL_DATA_PURGE = "personal_data.purge"  # issue 15: "emergency over" purge of the region's personal data
 
 
 _OFFICIAL_READ = {
@@ -105,6 +106,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EMPLOYEE_VIEW,
             Capability.EPIDEMIC_VIEW,
             Capability.SHUTDOWN_DECIDE,
+            Capability.PERSONAL_DATA_PURGE,
         }
     ),
     Role.EPIDEMIC: frozenset(
@@ -135,8 +137,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _OFFICIAL_READ | {Capability.TICKET_VIEW, Capability.TICKET_METRICS, Capability.EPIDEMIC_VIEW}
     ),
     # EP-1: configuring the platform is no reason to read ID numbers or people's movements; only the
-    # epidemic task force reveals and traces.
-    Role.ADMINISTRATOR: frozenset(set(Capability.values) - {Capability.ID_REVEAL, Capability.EPIDEMIC_TRACE}),
+    # epidemic task force reveals and traces. Issue 15: declaring a region's emergency over (and deleting its
+    # people's data) is the HQ office's decision for its region, not an administrator's.
+    Role.ADMINISTRATOR: frozenset(
+        set(Capability.values)
+        - {Capability.ID_REVEAL, Capability.EPIDEMIC_TRACE, Capability.PERSONAL_DATA_PURGE}
+    ),
 }
 
 

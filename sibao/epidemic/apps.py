@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.personal_data import PersonalTable
 
 
 class EpidemicConfig(AppConfig):
@@ -16,3 +17,23 @@ class EpidemicConfig(AppConfig):
     # Issue 8 #2: result files interrupted by a killed worker are run again.
     periodic_jobs = ["sibao.epidemic.tasks.schedule_import_recovery"]
     import_kinds = ["sibao.epidemic.imports.EMPLOYEE_IMPORT"]
+    # Issue 15 #2: person-level event tables, purged when their retention is over (sibao.retention). A result
+    # belongs to the region of the task force that imported it.
+    personal_tables = [
+        PersonalTable(
+            "epidemic.test_result",
+            "epidemic.TestResult",
+            time_field="sampled_at",
+            region_field="test_import__created_by__region",
+            parameter="retention.test_results_days",
+            label=_("Test results"),
+        ),
+        PersonalTable(
+            "epidemic.zone_move",
+            "epidemic.ZoneMove",
+            time_field="moved_at",
+            region_field="employee__enterprise__region",
+            parameter="retention.zone_moves_days",
+            label=_("Zone moves"),
+        ),
+    ]

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.personal_data import PersonalTable
 
 
 class SentinelConfig(AppConfig):
@@ -23,3 +24,14 @@ class SentinelConfig(AppConfig):
     }
     periodic_jobs = ["sibao.sentinel.tasks.schedule_sentinel_sweeps"]
     import_kinds = ["sibao.sentinel.imports.PHARMACY_IMPORT"]
+    # Issue 15 #2: purchases are purged when their retention is over (sibao.retention).
+    personal_tables = [
+        PersonalTable(
+            "sentinel.pharmacy_purchase",
+            "sentinel.PharmacyPurchase",
+            time_field="purchased_at",
+            region_field="region",
+            parameter="retention.pharmacy_purchases_days",
+            label=_("Pharmacy purchases"),
+        ),
+    ]

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
+from sibao.core.personal_data import PersonalTable
 
 
 class VenuesConfig(AppConfig):
@@ -22,3 +23,14 @@ class VenuesConfig(AppConfig):
     }
     # Issue 8 #2: scan files interrupted by a killed worker are run again.
     periodic_jobs = ["sibao.venues.tasks.schedule_import_recovery"]
+    # Issue 15 #2: scans are purged when their retention is over (sibao.retention).
+    personal_tables = [
+        PersonalTable(
+            "venues.scan",
+            "venues.Scan",
+            time_field="scanned_at",
+            region_field="venue__enterprise__region",
+            parameter="retention.venue_scans_days",
+            label=_("Venue scans"),
+        ),
+    ]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RetentionConfig(AppConfig):
+    name = "sibao.retention"
+    label = "retention"
+    verbose_name = _("Retention of personal data")
+    audited_models: dict[str, list[str]] = {"Purge": []}
+    periodic_jobs = ["sibao.retention.tasks.schedule_personal_data_purge"]
