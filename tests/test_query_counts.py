@@ -28,6 +28,7 @@ from sibao.notifications.services import notify
 from sibao.organisation.models import DepartmentFunction
 from sibao.readiness.services import drill_record, stock_report
 from sibao.regions.models import Region
+from sibao.retention.models import Purge, PurgeReason
 from sibao.sentinel.tests.helpers import person, raised, whitelist
 from sibao.tickets.models import Category, CommonIssue, RoutingRule, Urgency, WeeklyReport
 from sibao.tickets.services import ticket_file
@@ -118,8 +119,9 @@ def grow(personas: Personas) -> Any:
                 reason="law",
                 details="抽查发现未落实防控措施。",
             )
-            notify(topic="test", title=f"通知{n}", users=[p.tongxu_hq, p.tongxu_epidemic])
             township = townships[n % len(townships)]
+            notify(topic="test", title=f"通知{n}", users=[p.tongxu_hq, p.tongxu_epidemic])
+            Purge.objects.create(reason=PurgeReason.EMERGENCY_OVER, region=township, before=timezone.now())
             criteria = criteria_save(
                 actor=p.admin, region=township, sector=Sector.INDUSTRY, title=f"{township.name}遴选标准", rule=RULE
             )

@@ -46,6 +46,7 @@ NAV_ITEMS = [
     NavItem(_("Weekly reports"), "tickets:weekly_reports", Capability.TICKET_METRICS, "file-earmark-text"),
     NavItem(_("Organisation"), "organisation:overview", Capability.ORGANISATION_VIEW, "diagram-3"),
     NavItem(_("Audit log"), "core:audit_log", Capability.AUDIT_VIEW, "journal-text"),
+    NavItem(_("Retention of personal data"), "retention:index", Capability.PERSONAL_DATA_PURGE, "trash"),
     # Issue 9 #8: regions, units, users and rule parameters are configured in the admin site.
     NavItem(_("Administration"), "admin:index", None, "gear", staff_only=True),
 ]

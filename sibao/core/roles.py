@@ -140,8 +140,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # epidemic task force reveals and traces. Issue 15: declaring a region's emergency over (and deleting its
     # people's data) is the HQ office's decision for its region, not an administrator's.
     Role.ADMINISTRATOR: frozenset(
-        set(Capability.values)
-        - {Capability.ID_REVEAL, Capability.EPIDEMIC_TRACE, Capability.PERSONAL_DATA_PURGE}
+        set(Capability.values) - {Capability.ID_REVEAL, Capability.EPIDEMIC_TRACE, Capability.PERSONAL_DATA_PURGE}
     ),
 }
 

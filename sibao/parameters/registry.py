@@ -469,9 +469,7 @@ AUDIT_RETENTION_DAYS = define(
 # (the last test of each person is kept on the employee row, so history serves only reviews of a case) and
 # tracing contacts over an incubation period. The seeds set no period: these defaults are ours, per region.
 def _retention(key: str, label: str | Promise, default: int) -> Definition:
-    return define(
-        Definition(key, label, "int", default, _("days"), "PIPL Arts. 19, 47", Decimal("1"), Decimal("3650"))
-    )
+    return define(Definition(key, label, "int", default, _("days"), "PIPL Arts. 19, 47", Decimal("1"), Decimal("3650")))
 
 
 RETENTION_TEST_RESULTS_DAYS = _retention("retention.test_results_days", _("Test results are kept for"), 28)
@@ -484,6 +482,4 @@ RETENTION_SYMPTOMS_DAYS = _retention("retention.symptoms_days", _("Reported symp
 RETENTION_SIGHTINGS_DAYS = _retention(
     "retention.arrival_sightings_days", _("Gate sightings of arrivals are kept for"), 28
 )
-RETENTION_PHARMACY_DAYS = _retention(
-    "retention.pharmacy_purchases_days", _("Pharmacy purchases are kept for"), 28
-)
+RETENTION_PHARMACY_DAYS = _retention("retention.pharmacy_purchases_days", _("Pharmacy purchases are kept for"), 28)

@@ -30,9 +30,12 @@ def retention_cutoffs(table: PersonalTable, now: datetime) -> tuple[Q, datetime]
         table.region_field,
         lambda values: Q(**{f"{table.time_field}__lt": now - timedelta(days=values[0])}),
     )
-    shortest = min([parameter_value_at(table.parameter, ""), *(
-        parameter_value_at(table.parameter, path) for path in overrides(table.parameter)
-    )])
+    shortest = min(
+        [
+            parameter_value_at(table.parameter, ""),
+            *(parameter_value_at(table.parameter, path) for path in overrides(table.parameter)),
+        ]
+    )
     return condition, now - timedelta(days=shortest)
 
 
@@ -108,9 +111,7 @@ def emergency_purge(*, actor: User, before: datetime, confirmed: bool) -> Purge:
     if before > timezone.now():
         raise ServiceError("retention.purge.before", _("The moment to purge up to lies in the future."), field="before")
     with as_actor(actor):
-        purge = Purge.objects.create(
-            reason=PurgeReason.EMERGENCY_OVER, region=region, started_by=actor, before=before
-        )
+        purge = Purge.objects.create(reason=PurgeReason.EMERGENCY_OVER, region=region, started_by=actor, before=before)
         for table in registered_personal_tables():
             purge_table(table, _in_region(table, region), before, purge)
         return _finish(purge, actor)
