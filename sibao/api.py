@@ -8,6 +8,7 @@ from sibao.epidemic.api import router as employees_router
 from sibao.health.api import router as health_router
 from sibao.incidents.api import router as incidents_router
 from sibao.readiness.api import router as readiness_router
+from sibao.retention.api import router as retention_router
 from sibao.sentinel.api import router as sentinel_router
 from sibao.tickets.api import router as tickets_router
 from sibao.venues.api import router as venues_router
@@ -30,5 +31,6 @@ api.add_router("/health", health_router)
 api.add_router("/venues", venues_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/readiness", readiness_router)
+api.add_router("/retention", retention_router)
 api.add_router("/warnings", sentinel_router)
 api.add_router("/imports", imports_router)

@@ -201,6 +201,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api readiness shortfalls", epidemic, "/api/readiness/shortfalls", None),
         ("api warnings", epidemic, "/api/warnings", None),
         ("api warning counts", epidemic, "/api/warnings/counts", None),
+        ("api retention preview", hq, "/api/retention/preview", None),
     ]
     return pages + api
 
