@@ -4,7 +4,7 @@ server (``DATABASE_REPLICA_URL``; ``.ci/run`` starts one) and are skipped withou
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import dj_database_url
 import pytest
@@ -32,7 +32,10 @@ def test_without_a_replica_nothing_changes(reference_data: None) -> None:
     assert 'data-testid="read-source"' not in response.content.decode()
 
 
-replica = pytest.mark.skipif(not REPLICA_URL, reason="needs DATABASE_REPLICA_URL (a hot standby)")
+def replica(test: Callable[..., None]) -> Callable[..., None]:
+    """A test against the standby: marked ``replica`` (``.ci/run`` selects them) and skipped without one."""
+    marked = pytest.mark.skipif(not REPLICA_URL, reason="needs DATABASE_REPLICA_URL (a hot standby)")(test)
+    return pytest.mark.replica(marked)  # type: ignore[no-any-return]
 
 
 @pytest.fixture
