@@ -10,6 +10,7 @@ from sibao.incidents.api import router as incidents_router
 from sibao.operations.api import router as operations_router
 from sibao.policies.api import router as policies_router
 from sibao.readiness.api import router as readiness_router
+from sibao.retention.api import router as retention_router
 from sibao.sentinel.api import router as sentinel_router
 from sibao.tickets.api import router as tickets_router
 from sibao.venues.api import router as venues_router
@@ -33,6 +34,7 @@ api.add_router("/venues", venues_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/readiness", readiness_router)
 api.add_router("/policies", policies_router)
+api.add_router("/retention", retention_router)
 api.add_router("/warnings", sentinel_router)
 api.add_router("/imports", imports_router)
 api.add_router("/operations", operations_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sibao.operations",
     "sibao.dashboard",
     "sibao.policies",
+    "sibao.retention",
     "sibao.home",
 ]
 
@@ -96,21 +97,20 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 WSGI_APPLICATION = "sibao.wsgi.application"
 
+SIBAO_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.i18n",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "sibao.accounts.context_processors.navigation",
+    "sibao.notifications.context_processors.unread_count",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.i18n",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "sibao.accounts.context_processors.navigation",
-                "sibao.notifications.context_processors.unread_count",
-            ],
-        },
+        "OPTIONS": {"context_processors": SIBAO_CONTEXT_PROCESSORS},
     },
 ]
 
@@ -134,6 +134,44 @@ else:
     # 2.2 s compiling the 2.3 s whitelist-coverage aggregate (EXPLAIN ANALYZE). Our queries are short OLTP and
     # page reads, which JIT never pays back, so it is off for the application's connections.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# Issue 15 #3: a PostgreSQL streaming replica for the screens, public pages, reports and exports
+# (sibao/core/db_routers.py). Without DATABASE_REPLICA_URL nothing of this is installed.
+SIBAO_REPLICA_MAX_LAG_SECONDS = env_int("SIBAO_REPLICA_MAX_LAG_SECONDS", default=10)
+SIBAO_REPLICA_CHECK_SECONDS = env_int("SIBAO_REPLICA_CHECK_SECONDS", default=5)
+SIBAO_REPLICA_PIN_SECONDS = env_int("SIBAO_REPLICA_PIN_SECONDS", default=15)
+# The pages whose reads may come from the replica (views may also use core.db_routers.reads_from_replica).
+SIBAO_REPLICA_URL_NAMES = frozenset(
+    env_list(
+        "SIBAO_REPLICA_URL_NAMES",
+        default=[
+            "public:whitelist",
+            "public:whitelist_xlsx",
+            "public:criteria",
+            "tickets:metrics",
+            "tickets:weekly_reports",
+            "tickets:weekly_report",
+            "tickets:weekly_report_xlsx",
+            "enterprises:export",
+            "whitelist:coverage",
+        ],
+    )
+)
+if env_str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("SIBAO_DB_CONN_MAX_AGE", default=60),
+        conn_health_checks=True,
+    )
+    # Tests build no database on a read-only standby: the replica alias mirrors the test database (the router
+    # tests point it back at the standby, which replicates the test database).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["sibao.core.db_routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "sibao.core.db_routers.ReplicaReadsMiddleware",
+    )
+    SIBAO_CONTEXT_PROCESSORS.append("sibao.core.db_routers.replica_context")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

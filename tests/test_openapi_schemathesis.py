@@ -72,6 +72,7 @@ UNSTATABLE_RULES = {
     "readiness.plan.date": "a plan's date is not in the future",
     "readiness.plan.type": "the emergency plan is a PDF, DOC or DOCX file",
     "readiness.plan.content": "the file is really of the format its name says",
+    "retention.purge.before": "an emergency-over purge takes data recorded before now",
     "tickets.assign.due": "a deadline is in the future and within a year",
     "tickets.attachment.type": "a request's attachment is a PDF, image, Word or Excel file",
     "venues.trace.period": "a trace ends after it starts and spans at most the allowed days",

@@ -30,6 +30,7 @@ from sibao.operations.summaries import refresh as refresh_operating_summary
 from sibao.organisation.models import DepartmentFunction
 from sibao.readiness.services import drill_record, stock_report
 from sibao.regions.models import Region
+from sibao.retention.models import Purge, PurgeReason
 from sibao.sentinel.tests.helpers import person, raised, whitelist
 from sibao.tickets.models import Category, CommonIssue, RoutingRule, Urgency, WeeklyReport
 from sibao.tickets.services import ticket_file
@@ -120,7 +121,6 @@ def grow(personas: Personas) -> Any:
                 reason="law",
                 details="抽查发现未落实防控措施。",
             )
-            notify(topic="test", title=f"通知{n}", users=[p.tongxu_hq, p.tongxu_epidemic])
             operating_report_file(
                 actor=p.tongxu_hq,
                 enterprise=enterprise,
@@ -129,6 +129,8 @@ def grow(personas: Personas) -> Any:
             )
             _grow_policies(p, n)
             township = townships[n % len(townships)]
+            notify(topic="test", title=f"通知{n}", users=[p.tongxu_hq, p.tongxu_epidemic])
+            Purge.objects.create(reason=PurgeReason.EMERGENCY_OVER, region=township, before=timezone.now())
             criteria = criteria_save(
                 actor=p.admin, region=township, sector=Sector.INDUSTRY, title=f"{township.name}遴选标准", rule=RULE
             )
@@ -275,6 +277,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api policy matches", hq, "/api/policies/matches", None),
         ("api policy funnel", hq, "/api/policies/funnel", None),
         ("api policy needs", hq, "/api/policies/needs", None),
+        ("api retention preview", hq, "/api/retention/preview", None),
     ]
     return pages + api
 

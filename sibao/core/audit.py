@@ -91,6 +91,7 @@ class SecurityEvent(models.TextChoices):
     REFUSED = "refused", _("Refused action")
     REPEATED_NOT_FOUND = "repeated_not_found", _("Repeated requests for records out of reach")
     PURGED = "purged", _("Old audit entries deleted")
+    PERSONAL_DATA_PURGED = "personal_data_purged", _("Personal epidemic data deleted")
 
 
 # Selects the entries ``record_event`` wrote (``LogEntry.objects.exclude(security_event)`` leaves the changes

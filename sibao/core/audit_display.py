@@ -123,6 +123,8 @@ def _event_details(event: str, data: dict[str, Any]) -> list[str]:
             _("%(count)s entries older than %(days)s days deleted")
             % {"count": data.get("deleted", ""), "days": data.get("retention_days", "")}
         )
+    if event == SecurityEvent.PERSONAL_DATA_PURGED:
+        details.append(_("%(count)s records deleted") % {"count": data.get("total", "")})
     return details
 
 

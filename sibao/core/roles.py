@@ -61,6 +61,7 @@ class Capability(models.TextChoices):
     POLICY_REVIEW = "policy.review"  # PO-3: approve or decline applications, record the amount paid
     POLICY_FACTS_IMPORT = "policy.facts_import"  # PO-4: import enterprises' policy figures
     POLICY_APPLY = "policy.apply"  # PO-3: an enterprise's 我的政策, its figures, applying
+    PERSONAL_DATA_PURGE = "personal_data.purge"  # issue 15: "emergency over" purge of the region's personal data
 
 
 _OFFICIAL_READ = {
@@ -130,6 +131,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_VIEW,
             Capability.SHUTDOWN_DECIDE,
             Capability.SCREEN_VIEW,
+            Capability.PERSONAL_DATA_PURGE,
         }
     ),
     Role.EPIDEMIC: frozenset(
@@ -171,8 +173,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     # EP-1: configuring the platform is no reason to read ID numbers or people's movements; only the
-    # epidemic task force reveals and traces.
-    Role.ADMINISTRATOR: frozenset(set(Capability.values) - {Capability.ID_REVEAL, Capability.EPIDEMIC_TRACE}),
+    # epidemic task force reveals and traces. Issue 15: declaring a region's emergency over (and deleting its
+    # people's data) is the HQ office's decision for its region, not an administrator's.
+    Role.ADMINISTRATOR: frozenset(
+        set(Capability.values) - {Capability.ID_REVEAL, Capability.EPIDEMIC_TRACE, Capability.PERSONAL_DATA_PURGE}
+    ),
 }
 
 

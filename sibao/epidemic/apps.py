@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from sibao.core.demo import DemoData
 from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.personal_data import PersonalTable
 from sibao.core.roles import Capability
 
 
@@ -43,5 +44,25 @@ class EpidemicConfig(AppConfig):
             "file-earmark-medical",
             group=NavGroup.EPIDEMIC,
             order=30,
+        ),
+    ]
+    # Issue 15 #2: person-level event tables, purged when their retention is over (sibao.retention). A result
+    # belongs to the region of the task force that imported it.
+    personal_tables = [
+        PersonalTable(
+            "epidemic.test_result",
+            "epidemic.TestResult",
+            time_field="sampled_at",
+            region_field="test_import__created_by__region",
+            parameter="retention.test_results_days",
+            label=_("Test results"),
+        ),
+        PersonalTable(
+            "epidemic.zone_move",
+            "epidemic.ZoneMove",
+            time_field="moved_at",
+            region_field="employee__enterprise__region",
+            parameter="retention.zone_moves_days",
+            label=_("Zone moves"),
         ),
     ]

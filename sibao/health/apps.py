@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
 from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.personal_data import PersonalTable
 from sibao.core.roles import Capability
 
 
@@ -39,5 +40,33 @@ class HealthConfig(AppConfig):
             "heart-pulse",
             group=NavGroup.EPIDEMIC,
             order=50,
+        ),
+    ]
+    # Issue 15 #2: person-level event tables, purged when their retention is over (sibao.retention). The
+    # enterprise's daily report itself (a count per day, no person) stays.
+    personal_tables = [
+        PersonalTable(
+            "health.code_change",
+            "health.HealthCodeChange",
+            time_field="changed_at",
+            region_field="employee__enterprise__region",
+            parameter="retention.health_code_changes_days",
+            label=_("Health-code changes"),
+        ),
+        PersonalTable(
+            "health.symptom",
+            "health.ReportSymptom",
+            time_field="report__filed_at",
+            region_field="report__enterprise__region",
+            parameter="retention.symptoms_days",
+            label=_("Reported symptoms"),
+        ),
+        PersonalTable(
+            "health.arrival_sighting",
+            "health.ArrivalSighting",
+            time_field="seen_at",
+            region_field="enterprise__region",
+            parameter="retention.arrival_sightings_days",
+            label=_("Gate sightings of arrivals"),
         ),
     ]

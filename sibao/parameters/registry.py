@@ -561,3 +561,25 @@ POLICY_REMINDER_MAX = define(
         Decimal("20"),
     )
 )
+
+
+# --- Retention of personal epidemic data (issue 15 #2) ------------------------------------------------
+# PIPL Art. 19: keep personal information only as long as the purpose needs; Art. 47: delete it when the
+# purpose is met; Art. 28: health data and whereabouts are sensitive. The purposes here are the test cadence
+# (the last test of each person is kept on the employee row, so history serves only reviews of a case) and
+# tracing contacts over an incubation period. The seeds set no period: these defaults are ours, per region.
+def _retention(key: str, label: str | Promise, default: int) -> Definition:
+    return define(Definition(key, label, "int", default, _("days"), "PIPL Arts. 19, 47", Decimal("1"), Decimal("3650")))
+
+
+RETENTION_TEST_RESULTS_DAYS = _retention("retention.test_results_days", _("Test results are kept for"), 28)
+RETENTION_VENUE_SCANS_DAYS = _retention("retention.venue_scans_days", _("Venue scans are kept for"), 21)
+RETENTION_HEALTH_CODES_DAYS = _retention(
+    "retention.health_code_changes_days", _("Health-code changes are kept for"), 28
+)
+RETENTION_ZONE_MOVES_DAYS = _retention("retention.zone_moves_days", _("Zone moves are kept for"), 28)
+RETENTION_SYMPTOMS_DAYS = _retention("retention.symptoms_days", _("Reported symptoms are kept for"), 28)
+RETENTION_SIGHTINGS_DAYS = _retention(
+    "retention.arrival_sightings_days", _("Gate sightings of arrivals are kept for"), 28
+)
+RETENTION_PHARMACY_DAYS = _retention("retention.pharmacy_purchases_days", _("Pharmacy purchases are kept for"), 28)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
 from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.personal_data import PersonalTable
 from sibao.core.roles import Capability
 
 
@@ -41,3 +42,14 @@ class SentinelConfig(AppConfig):
     screen_measures = ["sibao.sentinel.screen.MEASURE"]
     screen_panels = ["sibao.sentinel.screen.WARNINGS"]
     screen_indicators = ["sibao.sentinel.screen.OPEN_WARNINGS"]
+    # Issue 15 #2: purchases are purged when their retention is over (sibao.retention).
+    personal_tables = [
+        PersonalTable(
+            "sentinel.pharmacy_purchase",
+            "sentinel.PharmacyPurchase",
+            time_field="purchased_at",
+            region_field="region",
+            parameter="retention.pharmacy_purchases_days",
+            label=_("Pharmacy purchases"),
+        ),
+    ]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
 from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.personal_data import PersonalTable
 from sibao.core.roles import Capability
 
 
@@ -32,5 +33,16 @@ class VenuesConfig(AppConfig):
             "qr-code-scan",
             group=NavGroup.EPIDEMIC,
             order=60,
+        ),
+    ]
+    # Issue 15 #2: scans are purged when their retention is over (sibao.retention).
+    personal_tables = [
+        PersonalTable(
+            "venues.scan",
+            "venues.Scan",
+            time_field="scanned_at",
+            region_field="venue__enterprise__region",
+            parameter="retention.venue_scans_days",
+            label=_("Venue scans"),
         ),
     ]

@@ -1,0 +1,69 @@
+"""The one purge engine (issue 15 #2): delete the rows of a personal table that match a condition and lie before
+``until``, one local day at a time, each day in its own transaction with its tally.
+
+A day is the batch: it bounds what one statement deletes, matches the day partitions PostgreSQL can drop whole
+(docs/architecture.md "Retention"), and an interrupted purge leaves every committed day consistent (rows gone,
+tally and the purge's counts written). Rows are deleted set-based, without Django's collector: these tables are
+not audited row by row and nothing references them (``core.personal_data``); the purge's own record and audit
+entry carry the counts.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.apps import apps
+from django.db import models, transaction
+from django.db.models import Count, F, Min, Q
+from django.utils import timezone
+
+from sibao.core.personal_data import PersonalTable
+from sibao.retention.models import Purge, PurgedTally
+
+
+def day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def table_rows(table: PersonalTable) -> models.QuerySet:
+    model = apps.get_model(table.model)
+    return model._base_manager.all()
+
+
+def _tally(table: PersonalTable, rows: models.QuerySet, day: date) -> int:
+    """Add the rows' count per region to the day's tallies; returns how many rows there are."""
+    total = 0
+    for region_id, count in rows.order_by().values_list(table.region_field).annotate(n=Count("*")):
+        total += count
+        updated = PurgedTally.objects.filter(kind=table.kind, region_id=region_id, day=day).update(
+            rows=F("rows") + count
+        )
+        if not updated:
+            PurgedTally.objects.create(kind=table.kind, region_id=region_id, day=day, rows=count)
+    return total
+
+
+def purge_table(
+    table: PersonalTable,
+    condition: Q,
+    until: datetime,
+    purge: Purge,
+) -> int:
+    """Delete the table's rows matching ``condition`` with a time before ``until``; returns how many."""
+    rows = table_rows(table).filter(condition, **{f"{table.time_field}__lt": until})
+    first = rows.aggregate(first=Min(table.time_field))["first"]
+    if first is None:
+        return 0
+    deleted = 0
+    while first is not None:
+        day = timezone.localdate(first)
+        end = min(day_start(day + timedelta(days=1)), until)
+        batch = rows.filter(**{f"{table.time_field}__gte": day_start(day), f"{table.time_field}__lt": end})
+        with transaction.atomic():
+            if _tally(table, batch, day):
+                count = batch._raw_delete(batch.db)
+                deleted += count
+                Purge.objects.filter(pk=purge.pk).update(total=F("total") + count)
+                purge.counts[table.kind] = purge.counts.get(table.kind, 0) + count
+                Purge.objects.filter(pk=purge.pk).update(counts=purge.counts)
+        # The next day that has rows: a lone old row does not cost a query per empty day since.
+        first = rows.filter(**{f"{table.time_field}__gte": end}).aggregate(first=Min(table.time_field))["first"]
+    return deleted

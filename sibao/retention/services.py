@@ -1,0 +1,117 @@
+"""Every purge of personal epidemic data (issue 15 #2). The daily purge takes the platform, each row judged by
+the retention in force for its own region; the "emergency over" purge takes everything before a moment in the
+HQ office's own region subtree. Both write a ``Purge`` record (audit-logged) and a security event with the counts.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sibao.accounts.models import User
+from sibao.core.audit import SecurityEvent, as_actor, record_event
+from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.permissions import require_capability
+from sibao.core.personal_data import PersonalTable, registered_personal_tables
+from sibao.core.roles import Capability, Role
+from sibao.parameters.selectors import overrides, parameter_q, parameter_value_at
+from sibao.regions.models import Region
+from sibao.retention.models import Purge, PurgeReason
+from sibao.retention.purging import purge_table, table_rows
+
+
+def retention_cutoffs(table: PersonalTable, now: datetime) -> tuple[Q, datetime]:
+    """Which rows of ``table`` have outlived their retention at ``now`` (each by its own region's value), and
+    the latest cutoff of any region (no expired row is younger): the one place the retention rule is applied."""
+    condition = parameter_q(
+        [table.parameter],
+        table.region_field,
+        lambda values: Q(**{f"{table.time_field}__lt": now - timedelta(days=values[0])}),
+    )
+    shortest = min(
+        [
+            parameter_value_at(table.parameter, ""),
+            *(parameter_value_at(table.parameter, path) for path in overrides(table.parameter)),
+        ]
+    )
+    return condition, now - timedelta(days=shortest)
+
+
+def _finish(purge: Purge, actor: User | None) -> Purge:
+    purge.refresh_from_db()
+    purge.finished_at = timezone.now()
+    purge.save(update_fields=["finished_at"])
+    record_event(
+        SecurityEvent.PERSONAL_DATA_PURGED,
+        actor=actor,
+        subject=purge,
+        detail={
+            "reason": purge.reason,
+            "region": purge.region.code if purge.region else None,
+            "before": purge.before.isoformat(),
+            "counts": purge.counts,
+            "total": purge.total,
+        },
+    )
+    return purge
+
+
+def purge_expired(*, now: datetime | None = None) -> Purge | None:
+    """The daily purge: every registered table, each row by its region's retention. None when nothing expired
+    (no record of an empty run)."""
+    now = now or timezone.now()
+    tables = registered_personal_tables()
+    plans = [(table, *retention_cutoffs(table, now)) for table in tables]
+    if not any(table_rows(table).filter(condition).exists() for table, condition, _until in plans):
+        return None
+    purge = Purge.objects.create(reason=PurgeReason.EXPIRED, before=now)
+    for table, condition, until in plans:
+        purge_table(table, condition, until, purge)
+    return _finish(purge, None)
+
+
+def _region_of(actor: User) -> Region:
+    require_capability(actor, Capability.PERSONAL_DATA_PURGE)
+    # Superusers pass every capability check; this decision is still the HQ office's alone, for its region.
+    if actor.role != Role.HQ_OFFICE:
+        raise PermissionRefused("permission_denied", _("Only the HQ office may declare its region's emergency over."))
+    if actor.region is None:
+        raise ServiceError("retention.purge.region", _("Your account has no region: there is nothing to purge."))
+    return actor.region
+
+
+def _in_region(table: PersonalTable, region: Region) -> Q:
+    return Q(**{f"{table.region_field}__path__startswith": region.path})
+
+
+def emergency_purge_preview(*, actor: User, before: datetime) -> list[dict[str, Any]]:
+    """What an "emergency over" purge of the actor's region would delete: the count per kind (one query each)."""
+    region = _region_of(actor)
+    return [
+        {
+            "kind": table.kind,
+            "label": table.label,
+            "count": table_rows(table).filter(_in_region(table, region), **{f"{table.time_field}__lt": before}).count(),
+        }
+        for table in registered_personal_tables()
+    ]
+
+
+def emergency_purge(*, actor: User, before: datetime, confirmed: bool) -> Purge:
+    """The emergency in the actor's region is over: delete its personal epidemic data recorded before
+    ``before`` (the moment the preview was shown, so rows arriving since are not taken unseen). Other regions
+    are untouched; the tallies per day survive."""
+    region = _region_of(actor)
+    if not confirmed:
+        raise ServiceError(
+            "retention.purge.unconfirmed", _("Confirm that the data may be deleted for good."), field="confirm"
+        )
+    if before > timezone.now():
+        raise ServiceError("retention.purge.before", _("The moment to purge up to lies in the future."), field="before")
+    with as_actor(actor):
+        purge = Purge.objects.create(reason=PurgeReason.EMERGENCY_OVER, region=region, started_by=actor, before=before)
+        for table in registered_personal_tables():
+            purge_table(table, _in_region(table, region), before, purge)
+        return _finish(purge, actor)

@@ -1,0 +1,26 @@
+"""The daily purge of expired personal epidemic data (issue 15 #2), enqueued once per local day."""
+
+import logging
+from datetime import datetime
+
+from django.utils import timezone
+from django_tasks import task
+
+from sibao.core.scheduling import enqueue_once
+from sibao.retention.services import purge_expired
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def purge_personal_data(day: str = "") -> int:
+    """``day`` names the daily run; a second run finds nothing expired and records nothing."""
+    purge = purge_expired()
+    total = purge.total if purge else 0
+    logger.info("personal data purge %s: %d rows", day, total)
+    return total
+
+
+def schedule_personal_data_purge(now: datetime | None = None) -> str | None:
+    day = timezone.localdate(now or timezone.now()).isoformat()
+    return day if enqueue_once(purge_personal_data, day) else None
