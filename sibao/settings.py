@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sibao.health",
     "sibao.venues",
     "sibao.incidents",
+    "sibao.emergency",
     "sibao.readiness",
     "sibao.home",
 ]
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sibao.accounts.context_processors.navigation",
                 "sibao.notifications.context_processors.unread_count",
+                "sibao.emergency.context_processors.emergency_banner",
             ],
         },
     },

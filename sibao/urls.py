@@ -17,6 +17,7 @@ urlpatterns = [
     path("health/", include("sibao.health.urls")),
     path("venues/", include("sibao.venues.urls")),
     path("incidents/", include("sibao.incidents.urls")),
+    path("emergency/", include("sibao.emergency.urls")),
     path("readiness/", include("sibao.readiness.urls")),
     path("warnings/", include("sibao.sentinel.urls")),
     path("public/", include("sibao.whitelist.public_urls")),

@@ -38,6 +38,14 @@ NAV_ITEMS = [
     NavItem(_("Venue codes and tracing"), "venues:index", Capability.EPIDEMIC_VIEW, "qr-code-scan"),
     NavItem(_("Incidents"), "incidents:index", Capability.EPIDEMIC_VIEW, "exclamation-octagon"),
     NavItem(_("Supplies and readiness"), "readiness:index", Capability.EPIDEMIC_VIEW, "shield-check"),
+    # 应急 (issue 12): region state and the switch, shutdowns, inspections; the enterprise's notices.
+    NavItem(_("Emergency state"), "emergency:index", Capability.EMERGENCY_VIEW, "exclamation-triangle"),
+    NavItem(_("Shutdowns"), "emergency:shutdowns", Capability.EMERGENCY_VIEW, "sign-stop"),
+    NavItem(_("Planned inspections"), "emergency:inspections", Capability.EMERGENCY_VIEW, "clipboard2-check"),
+    NavItem(_("Emergency notices"), "emergency:notice", Capability.EMERGENCY_CONFIRM, "exclamation-triangle"),
+    NavItem(
+        _("Inspections at the enterprise"), "emergency:my_inspections", Capability.EMERGENCY_CONFIRM, "clipboard2-check"
+    ),
     NavItem(_("Requests"), "tickets:list", Capability.TICKET_VIEW, "chat-left-text"),
     NavItem(_("Assign requests"), "tickets:triage", Capability.TICKET_TRIAGE, "signpost-split"),
     NavItem(_("Common issues"), "tickets:common_issues", Capability.TICKET_TRIAGE, "collection"),

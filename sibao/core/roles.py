@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     SECTOR_DEPARTMENT = "sector_department", _("Sector department")
     HQ_OFFICE = "hq_office", _("HQ office")
     EPIDEMIC = "epidemic", _("Epidemic task force")
+    # EM-4: the epidemic HQ's own office (疫情防控指挥部办公室), a command body of its own next to the economic
+    # HQ office; it decides shutdowns jointly with it and joins it in joint office during an emergency.
+    EPIDEMIC_HQ_OFFICE = "epidemic_hq_office", _("Epidemic HQ office")
     SUPERVISION = "supervision", _("Supervision task force")
     LEADER = "leader", _("Leader")
     ADMINISTRATOR = "administrator", _("Administrator")
@@ -49,7 +52,13 @@ class Capability(models.TextChoices):
     EPIDEMIC_MANAGE = "epidemic.manage"  # the task force: risk areas, codes, result/scan/pharmacy imports, incidents
     EPIDEMIC_TRACE = "epidemic.trace"  # EP-7: who shared a venue with a case (personal movements)
     WARNING_HANDLE = "warning.handle"  # EP-6: take and close sentinel warnings in scope
-    SHUTDOWN_DECIDE = "shutdown.decide"  # EP-9: approve or refuse a shutdown (≤ 3 days) linked to an incident
+    SHUTDOWN_DECIDE = "shutdown.decide"  # EM-4: approve or refuse a shutdown (≤ 3 days) for its own HQ
+    SHUTDOWN_PROPOSE = "shutdown.propose"  # EM-4: a township or department proposes a shutdown
+    EMERGENCY_VIEW = "emergency.view"  # EM-1…EM-6: region states, switches, shutdowns, inspections in scope
+    EMERGENCY_SWITCH = "emergency.switch"  # EM-2: the HQ office switches its region (一键切换) and names areas
+    EMERGENCY_CONFIRM = "emergency.confirm"  # EM-2/EM-5/EM-6: an enterprise's notices, readiness, inspections, record
+    INSPECTION_PLAN = "inspection.plan"  # EM-5: townships and departments list planned inspections
+    INSPECTION_DECIDE = "inspection.decide"  # EM-5: the HQ office approves or refuses non-exempt inspections
 
 
 _OFFICIAL_READ = {
@@ -60,6 +69,13 @@ _OFFICIAL_READ = {
 }
 _TICKET_ON_BEHALF = {Capability.TICKET_FILE, Capability.TICKET_VIEW}
 _REGISTRY_WRITE = {Capability.ENTERPRISE_CREATE, Capability.ENTERPRISE_CHANGE, Capability.ENTERPRISE_IMPORT}
+# EM-4/EM-5: townships and departments (the epidemic task force is the health commission's) propose shutdowns
+# and list planned inspections; the HQ offices decide.
+_EMERGENCY_PROPOSE = {
+    Capability.EMERGENCY_VIEW,
+    Capability.SHUTDOWN_PROPOSE,
+    Capability.INSPECTION_PLAN,
+}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ENTERPRISE: frozenset(
@@ -72,18 +88,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_VIEW,
             Capability.EPIDEMIC_REPORT,
             Capability.WARNING_HANDLE,
+            Capability.EMERGENCY_CONFIRM,
         }
         | _TICKET_ON_BEHALF
     ),
     Role.TOWNSHIP: frozenset(
         _OFFICIAL_READ
         | _TICKET_ON_BEHALF
+        | _EMERGENCY_PROPOSE
         | {Capability.WHITELIST_REVIEW, Capability.EMPLOYEE_VIEW, Capability.EPIDEMIC_VIEW, Capability.WARNING_HANDLE}
     ),
     Role.SECTOR_DEPARTMENT: frozenset(
         _OFFICIAL_READ
         | _REGISTRY_WRITE
         | _TICKET_ON_BEHALF
+        | _EMERGENCY_PROPOSE
         | {
             Capability.WHITELIST_REVIEW,
             Capability.WHITELIST_CRITERIA,
@@ -105,6 +124,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EMPLOYEE_VIEW,
             Capability.EPIDEMIC_VIEW,
             Capability.SHUTDOWN_DECIDE,
+            Capability.EMERGENCY_VIEW,
+            Capability.EMERGENCY_SWITCH,
+            Capability.INSPECTION_DECIDE,
+        }
+    ),
+    Role.EPIDEMIC_HQ_OFFICE: frozenset(
+        _OFFICIAL_READ
+        | {
+            Capability.TICKET_VIEW,
+            Capability.EMPLOYEE_VIEW,
+            Capability.EPIDEMIC_VIEW,
+            Capability.SHUTDOWN_DECIDE,
+            Capability.EMERGENCY_VIEW,
         }
     ),
     Role.EPIDEMIC: frozenset(
@@ -120,6 +152,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_TRACE,
             Capability.WARNING_HANDLE,
         }
+        | _EMERGENCY_PROPOSE
     ),
     Role.SUPERVISION: frozenset(
         _OFFICIAL_READ
@@ -129,10 +162,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TICKET_METRICS,
             Capability.TICKET_REPORT_BUILD,
             Capability.EPIDEMIC_VIEW,
+            Capability.EMERGENCY_VIEW,
         }
     ),
     Role.LEADER: frozenset(
-        _OFFICIAL_READ | {Capability.TICKET_VIEW, Capability.TICKET_METRICS, Capability.EPIDEMIC_VIEW}
+        _OFFICIAL_READ
+        | {Capability.TICKET_VIEW, Capability.TICKET_METRICS, Capability.EPIDEMIC_VIEW, Capability.EMERGENCY_VIEW}
     ),
     # EP-1: configuring the platform is no reason to read ID numbers or people's movements; only the
     # epidemic task force reveals and traces.

@@ -12,15 +12,17 @@ from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.roles import Capability, has_capability
+from sibao.emergency import services as emergency_services
+from sibao.emergency.api import shutdown_out
+from sibao.emergency.schemas import ShutdownOut
 from sibao.enterprises.schemas import ErrorOut
 from sibao.epidemic.models import Employee
 from sibao.incidents import selectors, services
-from sibao.incidents.models import Incident, IncidentContact, ShutdownRequest
+from sibao.incidents.models import Incident, IncidentContact
 from sibao.incidents.schemas import (
     ActionIn,
     ContactIn,
     ContactOut,
-    DecisionIn,
     IncidentListOut,
     IncidentOut,
     IsolatedOut,
@@ -28,9 +30,8 @@ from sibao.incidents.schemas import (
     ReleaseIn,
     ReportIn,
     ShutdownIn,
-    ShutdownOut,
 )
-from sibao.incidents.workflows import INCIDENT, SHUTDOWN
+from sibao.incidents.workflows import INCIDENT
 
 router = Router(tags=["incidents"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -77,30 +78,6 @@ def _contact(contact: IncidentContact) -> dict[str, Any]:
     }
 
 
-def _shutdown(shutdown: ShutdownRequest, user: Any) -> dict[str, Any]:
-    return {
-        **{
-            name: getattr(shutdown, name)
-            for name in (
-                "date_from",
-                "date_to",
-                "days",
-                "scope",
-                "reason",
-                "state",
-                "whitelisted",
-                "consultation",
-                "decision_reason",
-                "decided_at",
-                "ended_at",
-                "incident_id",
-            )
-        },
-        "id": shutdown.pk,
-        "actions": [t.action for t in SHUTDOWN.available(shutdown, user)],
-    }
-
-
 def _detail(incident: Incident, user: Any) -> dict[str, Any]:
     fields = (
         "note",
@@ -123,7 +100,7 @@ def _detail(incident: Incident, user: Any) -> dict[str, Any]:
         "rest_of_enterprise_producing": selectors.shutdown_in_force(incident) is None,
         "actions": [t.action for t in INCIDENT.available(incident, user)],
         "contacts": [_contact(c) for c in incident.contacts.select_related("employee").order_by("kind", "name", "pk")],
-        "shutdowns": [_shutdown(s, user) for s in incident.shutdown_requests.order_by("-pk")],
+        "shutdowns": [shutdown_out(s, user) for s in incident.shutdowns.select_related("enterprise").order_by("-pk")],
         "history": [
             {
                 "at": row["at"],
@@ -251,43 +228,18 @@ def release_contact(request: HttpRequest, incident_id: int, contact_id: int, pay
 @router.post(
     "/{int:incident_id}/shutdowns",
     response={201: ShutdownOut, **ERRORS},
-    summary="Ask for a shutdown linked to the incident (at most the region's maximum days, inclusive)",
+    summary="Propose a shutdown linked to the incident; both HQ offices decide it under /api/emergency/shutdowns",
 )
 def request_shutdown(request: HttpRequest, incident_id: int, payload: ShutdownIn) -> Any:
     incident = _incident(request, incident_id)
-    shutdown = services.shutdown_request(
+    shutdown = emergency_services.shutdown_propose(
         actor=request.user,
+        enterprise=incident.enterprise,
         incident=incident,
+        cause="epidemic_case",
         date_from=payload.date_from,
         date_to=payload.date_to,
         scope=payload.scope,
         reason=payload.reason,
     )
-    return Status(201, _shutdown(shutdown, request.user))
-
-
-@router.get("/shutdowns/{int:shutdown_id}", response={200: ShutdownOut, **ERRORS}, summary="One shutdown request")
-def get_shutdown(request: HttpRequest, shutdown_id: int) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
-    return _shutdown(selectors.shutdown_get(user=request.user, pk=shutdown_id), request.user)
-
-
-@router.post(
-    "/shutdowns/{int:shutdown_id}/actions/{action}",
-    response={200: ShutdownOut, **ERRORS},
-    summary="approve / refuse (HQ office, reason required) or end (production resumed)",
-)
-def shutdown_act(request: HttpRequest, shutdown_id: int, action: str, payload: DecisionIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
-    shutdown = selectors.shutdown_get(user=request.user, pk=shutdown_id)
-    if action == "end":
-        done = services.shutdown_end(actor=request.user, shutdown=shutdown, reason=payload.reason)
-    else:
-        done = services.shutdown_decide(
-            actor=request.user,
-            shutdown=shutdown,
-            action=action,
-            reason=payload.reason,
-            consultation=payload.consultation,
-        )
-    return _shutdown(done, request.user)
+    return Status(201, shutdown_out(shutdown, request.user))

@@ -20,6 +20,5 @@ class IncidentsConfig(AppConfig):
     audited_models: dict[str, list[str]] = {
         "Incident": [],
         "IncidentContact": ["id_digest"],
-        "ShutdownRequest": [],
     }
     periodic_jobs = ["sibao.incidents.tasks.schedule_retest_deadline_sweep"]

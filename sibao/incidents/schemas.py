@@ -5,7 +5,8 @@ from datetime import date, datetime
 from ninja import Field, Schema
 
 from sibao.core.api_types import Id
-from sibao.incidents.models import ContactKind, IncidentState, ObservationPlace, ShutdownState, Trigger
+from sibao.emergency.schemas import ShutdownOut
+from sibao.incidents.models import ContactKind, IncidentState, ObservationPlace, Trigger
 
 
 class EnterpriseRef(Schema):
@@ -49,23 +50,6 @@ class ContactOut(Schema):
     contact_at: datetime | None
     isolated_at: datetime | None
     released_at: datetime | None
-
-
-class ShutdownOut(Schema):
-    id: int
-    incident_id: int
-    date_from: date
-    date_to: date
-    days: int
-    scope: str
-    reason: str
-    state: ShutdownState
-    whitelisted: bool
-    consultation: str
-    decision_reason: str
-    decided_at: datetime | None
-    ended_at: datetime | None
-    actions: list[str] = []
 
 
 class HistoryOut(Schema):
@@ -140,10 +124,3 @@ class ShutdownIn(Schema):
     date_to: date
     scope: str = Field(..., max_length=255, description="the areas shut (not the whole enterprise unless said)")
     reason: str = Field(..., max_length=2000)
-
-
-class DecisionIn(Schema):
-    reason: str = Field("", max_length=2000)
-    consultation: str = Field(
-        "", max_length=255, description="approve, whitelist enterprise: the provincial consultation"
-    )
