@@ -5,16 +5,18 @@ input 400. One endpoint per action, each with its own body."""
 from datetime import date, timedelta
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from sibao.accounts.models import User
+from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.api_errors import NotFoundRefused, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
-from sibao.core.errors import PermissionRefused, ServiceError
-from sibao.core.roles import Capability, Role, has_capability
+from sibao.core.api_types import Id, Input, IsoDate, optional_text
+from sibao.core.errors import PermissionRefused
+from sibao.core.roles import Capability, Role
 from sibao.emergency import selectors, services
 from sibao.emergency.duty import duty_record
 from sibao.emergency.models import Emergency, EmergencyArea, EmergencyHold, Inspection, Shutdown
@@ -30,8 +32,9 @@ from sibao.emergency.schemas import (
     InspectionIn,
     InspectionOut,
     LiftIn,
-    NoticeOut,
+    EmergencyNoticeOut,
     PreviewOut,
+    RefusalIn,
     RegionStateOut,
     ShutdownOut,
     ShutdownProposeIn,
@@ -41,17 +44,9 @@ from sibao.emergency.schemas import (
 )
 from sibao.emergency.workflows import INSPECTION, is_switcher
 from sibao.enterprises.models import Enterprise
-from sibao.enterprises.schemas import ErrorOut
 from sibao.regions.models import Region
 
 router = Router(tags=["emergency"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _require(request: HttpRequest, *capabilities: str) -> None:
-    """403 unless the role has one of ``capabilities`` (rows are scoped by the selectors: 404 out of scope)."""
-    if not any(has_capability(request.user, capability) for capability in capabilities):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
 def _region(region: Region) -> dict[str, Any]:
@@ -114,7 +109,7 @@ def _hold_out(hold: EmergencyHold) -> dict[str, Any]:
     }
 
 
-def shutdown_out(shutdown: Shutdown, user: Any) -> dict[str, Any]:
+def shutdown_out(shutdown: Shutdown, user: User) -> dict[str, Any]:
     today = timezone.localdate()
     fields = (
         "incident_id",
@@ -144,7 +139,7 @@ def shutdown_out(shutdown: Shutdown, user: Any) -> dict[str, Any]:
     }
 
 
-def _inspection_out(inspection: Inspection, user: Any) -> dict[str, Any]:
+def _inspection_out(inspection: Inspection, user: User) -> dict[str, Any]:
     fields = ("kind", "exempt", "item", "department", "planned_on", "state", "decision_reason", "decided_at", "done_at")
     return {
         "id": inspection.pk,
@@ -155,7 +150,7 @@ def _inspection_out(inspection: Inspection, user: Any) -> dict[str, Any]:
     }
 
 
-def region_actions(status: selectors.RegionStatus, user: Any) -> list[str]:
+def region_actions(status: selectors.RegionStatus, user: User) -> list[str]:
     """What the caller may do with the region's state now (pages show the same buttons)."""
     if not is_switcher(user, status.region):
         return []
@@ -166,7 +161,7 @@ def region_actions(status: selectors.RegionStatus, user: Any) -> list[str]:
     return [*actions, "draw_area"]
 
 
-def region_state_out(region: Region, user: Any) -> dict[str, Any]:
+def region_state_out(region: Region, user: User) -> dict[str, Any]:
     from sibao.parameters.selectors import parameters_differing_in_emergency
 
     status = selectors.region_state(region)
@@ -197,28 +192,28 @@ def region_state_out(region: Region, user: Any) -> dict[str, Any]:
 # --- region state and the switch --------------------------------------------------------------------------
 
 
-@router.get("/regions", response={200: list[EmergencyOut], **ERRORS}, summary="Open emergencies covering the caller")
+@router.get("/regions", response=responses({200: list[EmergencyOut]}), summary="Open emergencies covering the caller")
 @paginate(BoundedLimitOffset)
-def list_emergencies(request: HttpRequest) -> Any:
-    _require(request, Capability.EMERGENCY_VIEW)
-    if request.user.role == Role.ENTERPRISE:  # type: ignore[union-attr]
+def list_emergencies(request: AuthenticatedRequest) -> Any:
+    require(request, Capability.EMERGENCY_VIEW)
+    if request.user.role == Role.ENTERPRISE:
         return []
     emergencies = list(selectors.open_emergencies(user=request.user))
     counts = selectors.confirmation_counts_for(emergencies)
     return [emergency_out(e, counts=counts[e.pk]) for e in emergencies]
 
 
-@router.get("/regions/{code}", response={200: RegionStateOut, **ERRORS}, summary="A region's state (EM-1)")
-def get_region_state(request: HttpRequest, code: str) -> Any:
-    _require(request, Capability.EMERGENCY_VIEW)
+@router.get("/regions/{code}", response=responses({200: RegionStateOut}), summary="A region's state (EM-1)")
+def get_region_state(request: AuthenticatedRequest, code: str) -> Any:
+    require(request, Capability.EMERGENCY_VIEW)
     return region_state_out(selectors.region_for(user=request.user, code=code), request.user)
 
 
 @router.get(
-    "/regions/{code}/preview", response={200: PreviewOut, **ERRORS}, summary="What switching the region would do"
+    "/regions/{code}/preview", response=responses({200: PreviewOut}), summary="What switching the region would do"
 )
-def preview(request: HttpRequest, code: str) -> Any:
-    _require(request, Capability.EMERGENCY_SWITCH)
+def preview(request: AuthenticatedRequest, code: str) -> Any:
+    require(request, Capability.EMERGENCY_SWITCH)
     region = selectors.region_for(user=request.user, code=code)
     result = selectors.switch_preview(region)
     return {
@@ -232,11 +227,11 @@ def preview(request: HttpRequest, code: str) -> Any:
 
 @router.post(
     "/regions/{code}/switch",
-    response={201: EmergencyOut, **ERRORS},
+    response=responses({201: EmergencyOut}),
     summary="Switch the region into emergency (一键切换); effective_at later = advance notice",
 )
-def switch(request: HttpRequest, code: str, payload: SwitchIn) -> Any:
-    _require(request, Capability.EMERGENCY_SWITCH)
+def switch(request: AuthenticatedRequest, code: str, payload: SwitchIn) -> Any:
+    require(request, Capability.EMERGENCY_SWITCH)
     region = selectors.region_for(user=request.user, code=code)
     emergency = services.emergency_switch(
         actor=request.user,
@@ -248,19 +243,19 @@ def switch(request: HttpRequest, code: str, payload: SwitchIn) -> Any:
     return Status(201, emergency_out(emergency))
 
 
-@router.get("/emergencies/{int:emergency_id}", response={200: EmergencyOut, **ERRORS}, summary="One emergency")
-def get_emergency(request: HttpRequest, emergency_id: int) -> Any:
-    _require(request, Capability.EMERGENCY_VIEW)
+@router.get("/emergencies/{int:emergency_id}", response=responses({200: EmergencyOut}), summary="One emergency")
+def get_emergency(request: AuthenticatedRequest, emergency_id: Id) -> Any:
+    require(request, Capability.EMERGENCY_VIEW)
     return emergency_out(selectors.emergency_get(user=request.user, pk=emergency_id))
 
 
 @router.post(
     "/emergencies/{int:emergency_id}/switch-back",
-    response={200: EmergencyOut, **ERRORS},
+    response=responses({200: EmergencyOut}),
     summary="Switch back to normal (or call off an announced emergency): each firm gets its own mode back",
 )
-def switch_back(request: HttpRequest, emergency_id: int, payload: SwitchBackIn) -> Any:
-    _require(request, Capability.EMERGENCY_SWITCH)
+def switch_back(request: AuthenticatedRequest, emergency_id: Id, payload: SwitchBackIn) -> Any:
+    require(request, Capability.EMERGENCY_SWITCH)
     emergency = selectors.emergency_get(user=request.user, pk=emergency_id)
     ended = services.emergency_switch_back(
         actor=request.user, emergency=emergency, reason=payload.reason, document_number=payload.document_number
@@ -268,18 +263,18 @@ def switch_back(request: HttpRequest, emergency_id: int, payload: SwitchBackIn) 
     return emergency_out(ended)
 
 
-class ConfirmationFilters(Schema):
+class ConfirmationFilters(Input):
     missing: bool = False
 
 
 @router.get(
     "/emergencies/{int:emergency_id}/confirmations",
-    response={200: list[HoldOut], **ERRORS},
+    response=responses({200: list[HoldOut]}),
     summary="The enterprises of the switch and their readiness confirmations (missing=true: who has not)",
 )
 @paginate(BoundedLimitOffset)
-def confirmations(request: HttpRequest, emergency_id: int, filters: Query[ConfirmationFilters]) -> Any:
-    _require(request, Capability.EMERGENCY_VIEW)
+def confirmations(request: AuthenticatedRequest, emergency_id: Id, filters: Query[ConfirmationFilters]) -> Any:
+    require(request, Capability.EMERGENCY_VIEW)
     emergency = selectors.emergency_get(user=request.user, pk=emergency_id)
     holds = selectors.confirmation_list(user=request.user, emergency=emergency, missing_only=filters.missing)
     return [_hold_out(hold) for hold in holds.select_related("emergency")]
@@ -287,20 +282,20 @@ def confirmations(request: HttpRequest, emergency_id: int, filters: Query[Confir
 
 @router.post(
     "/emergencies/{int:emergency_id}/areas",
-    response={201: AreaOut, **ERRORS},
+    response=responses({201: AreaOut}),
     summary="Draw a sealed, controlled or precautionary area by townships or enterprises",
 )
-def draw_area(request: HttpRequest, emergency_id: int, payload: AreaIn) -> Any:
-    _require(request, Capability.EMERGENCY_SWITCH)
+def draw_area(request: AuthenticatedRequest, emergency_id: Id, payload: AreaIn) -> Any:
+    require(request, Capability.EMERGENCY_SWITCH)
     emergency = selectors.emergency_get(user=request.user, pk=emergency_id)
     townships = list(Region.objects.filter(code__in=payload.township_codes))
     if len(townships) != len(set(payload.township_codes)):
-        raise ServiceError(
+        raise NotFoundRefused(
             "emergency.area.townships", _("Choose townships of the region in emergency."), field="townships"
         )
     enterprises = list(Enterprise.objects.visible_to(request.user).filter(pk__in=payload.enterprise_ids))
     if len(enterprises) != len(set(payload.enterprise_ids)):
-        raise ServiceError(
+        raise NotFoundRefused(
             "emergency.area.enterprises", _("Choose enterprises of the region in emergency."), field="enterprises"
         )
     area = services.area_draw(
@@ -315,9 +310,9 @@ def draw_area(request: HttpRequest, emergency_id: int, payload: AreaIn) -> Any:
     return Status(201, _area_out(area))
 
 
-@router.post("/areas/{int:area_id}/lift", response={200: AreaOut, **ERRORS}, summary="Lift an area")
-def lift_area(request: HttpRequest, area_id: int, payload: LiftIn) -> Any:
-    _require(request, Capability.EMERGENCY_SWITCH)
+@router.post("/areas/{int:area_id}/lift", response=responses({200: AreaOut}), summary="Lift an area")
+def lift_area(request: AuthenticatedRequest, area_id: Id, payload: LiftIn) -> Any:
+    require(request, Capability.EMERGENCY_SWITCH)
     area = EmergencyArea.objects.select_related("emergency__region").get_visible(request.user, pk=area_id)
     return _area_out(services.area_lift(actor=request.user, area=area, reason=payload.reason))
 
@@ -343,28 +338,28 @@ def _notice_out(notice: selectors.Notice) -> dict[str, Any]:
     }
 
 
-def _own_enterprise(request: HttpRequest) -> Enterprise:
+def _own_enterprise(request: AuthenticatedRequest) -> Enterprise:
     enterprise_id = getattr(request.user, "enterprise_id", None)
-    if request.user.role != Role.ENTERPRISE or enterprise_id is None:  # type: ignore[union-attr]
+    if request.user.role != Role.ENTERPRISE or enterprise_id is None:
         raise PermissionRefused("emergency.enterprise_only", _("This is the enterprise's own page."))
     enterprise: Enterprise = Enterprise.objects.select_related("region").get(pk=enterprise_id)
     return enterprise
 
 
-@router.get("/notices", response={200: list[NoticeOut], **ERRORS}, summary="The enterprise's emergency notices")
+@router.get("/notices", response=responses({200: list[EmergencyNoticeOut]}), summary="The enterprise's emergency notices")
 @paginate(BoundedLimitOffset)
-def notices(request: HttpRequest) -> Any:
-    _require(request, Capability.EMERGENCY_CONFIRM)
+def notices(request: AuthenticatedRequest) -> Any:
+    require(request, Capability.EMERGENCY_CONFIRM)
     return [_notice_out(notice) for notice in selectors.notices_for(_own_enterprise(request))]
 
 
 @router.post(
     "/emergencies/{int:emergency_id}/confirm",
-    response={200: HoldOut, **ERRORS},
+    response=responses({200: HoldOut}),
     summary="The enterprise confirms it is ready for closed-loop production",
 )
-def confirm(request: HttpRequest, emergency_id: int, payload: ConfirmIn) -> Any:
-    _require(request, Capability.EMERGENCY_CONFIRM)
+def confirm(request: AuthenticatedRequest, emergency_id: Id, payload: ConfirmIn) -> Any:
+    require(request, Capability.EMERGENCY_CONFIRM)
     enterprise = _own_enterprise(request)
     hold = selectors.hold_for(enterprise=enterprise, emergency_id=emergency_id)
     done = services.readiness_confirm(
@@ -376,16 +371,16 @@ def confirm(request: HttpRequest, emergency_id: int, payload: ConfirmIn) -> Any:
 # --- shutdowns (EM-4) --------------------------------------------------------------------------------------
 
 
-class ShutdownListFilters(Schema):
-    state: str = ""
-    region: str = ""
+class ShutdownListFilters(Input):
+    state: str = optional_text(32)
+    region: str = optional_text(12, description="区划代码（含下级）")
     enterprise: Id | None = None
 
 
-@router.get("/shutdowns", response={200: list[ShutdownOut], **ERRORS}, summary="Shutdowns in scope")
+@router.get("/shutdowns", response=responses({200: list[ShutdownOut]}), summary="Shutdowns in scope")
 @paginate(BoundedLimitOffset)
-def list_shutdowns(request: HttpRequest, filters: Query[ShutdownListFilters]) -> Any:
-    _require(request, Capability.EMERGENCY_VIEW)
+def list_shutdowns(request: AuthenticatedRequest, filters: Query[ShutdownListFilters]) -> Any:
+    require(request, Capability.EMERGENCY_VIEW)
     shutdowns = selectors.shutdown_list(
         user=request.user,
         filters=selectors.ShutdownFilters(
@@ -395,9 +390,9 @@ def list_shutdowns(request: HttpRequest, filters: Query[ShutdownListFilters]) ->
     return [shutdown_out(shutdown, request.user) for shutdown in shutdowns]
 
 
-@router.post("/shutdowns", response={201: ShutdownOut, **ERRORS}, summary="Propose a shutdown (township/department)")
-def propose_shutdown(request: HttpRequest, payload: ShutdownProposeIn) -> Any:
-    _require(request, Capability.SHUTDOWN_PROPOSE)
+@router.post("/shutdowns", response=responses({201: ShutdownOut}), summary="Propose a shutdown (township/department)")
+def propose_shutdown(request: AuthenticatedRequest, payload: ShutdownProposeIn) -> Any:
+    require(request, Capability.SHUTDOWN_PROPOSE)
     enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=payload.enterprise_id)
     shutdown = services.shutdown_propose(
         actor=request.user,
@@ -411,14 +406,14 @@ def propose_shutdown(request: HttpRequest, payload: ShutdownProposeIn) -> Any:
     return Status(201, shutdown_out(shutdown, request.user))
 
 
-@router.get("/shutdowns/{int:shutdown_id}", response={200: ShutdownOut, **ERRORS}, summary="One shutdown")
-def get_shutdown(request: HttpRequest, shutdown_id: int) -> Any:
-    _require(request, Capability.EMERGENCY_VIEW, Capability.EMERGENCY_CONFIRM)
+@router.get("/shutdowns/{int:shutdown_id}", response=responses({200: ShutdownOut}), summary="One shutdown")
+def get_shutdown(request: AuthenticatedRequest, shutdown_id: Id) -> Any:
+    require(request, Capability.EMERGENCY_VIEW, Capability.EMERGENCY_CONFIRM)
     return shutdown_out(selectors.shutdown_get(user=request.user, pk=shutdown_id), request.user)
 
 
-def _shutdown_action(request: HttpRequest, shutdown_id: int, action: str, reason: str) -> Any:
-    _require(request, Capability.EMERGENCY_VIEW, Capability.EMERGENCY_CONFIRM)
+def _shutdown_action(request: AuthenticatedRequest, shutdown_id: Id, action: str, reason: str) -> Any:
+    require(request, Capability.EMERGENCY_VIEW, Capability.EMERGENCY_CONFIRM)
     shutdown = selectors.shutdown_get(user=request.user, pk=shutdown_id)
     done = services.shutdown_act(actor=request.user, shutdown=shutdown, action=action, reason=reason)
     return shutdown_out(selectors.shutdown_get(user=request.user, pk=done.pk), request.user)
@@ -426,53 +421,53 @@ def _shutdown_action(request: HttpRequest, shutdown_id: int, action: str, reason
 
 @router.post(
     "/shutdowns/{int:shutdown_id}/approve",
-    response={200: ShutdownOut, **ERRORS},
+    response=responses({200: ShutdownOut}),
     summary="Approve for the caller's own HQ office; in force once both offices approved",
 )
-def approve_shutdown(request: HttpRequest, shutdown_id: int, payload: DecisionIn) -> Any:
+def approve_shutdown(request: AuthenticatedRequest, shutdown_id: Id, payload: DecisionIn) -> Any:
     return _shutdown_action(request, shutdown_id, "approve", payload.reason)
 
 
 @router.post(
     "/shutdowns/{int:shutdown_id}/refuse",
-    response={200: ShutdownOut, **ERRORS},
+    response=responses({200: ShutdownOut}),
     summary="Refuse for the caller's own HQ office (reason required)",
 )
-def refuse_shutdown(request: HttpRequest, shutdown_id: int, payload: DecisionIn) -> Any:
+def refuse_shutdown(request: AuthenticatedRequest, shutdown_id: Id, payload: RefusalIn) -> Any:
     return _shutdown_action(request, shutdown_id, "refuse", payload.reason)
 
 
 @router.post(
     "/shutdowns/{int:shutdown_id}/withdraw",
-    response={200: ShutdownOut, **ERRORS},
+    response=responses({200: ShutdownOut}),
     summary="Withdraw a proposal still waiting (reason required)",
 )
-def withdraw_shutdown(request: HttpRequest, shutdown_id: int, payload: DecisionIn) -> Any:
+def withdraw_shutdown(request: AuthenticatedRequest, shutdown_id: Id, payload: RefusalIn) -> Any:
     return _shutdown_action(request, shutdown_id, "withdraw", payload.reason)
 
 
 @router.post(
     "/shutdowns/{int:shutdown_id}/reopen",
-    response={200: ShutdownOut, **ERRORS},
+    response=responses({200: ShutdownOut}),
     summary="Production resumed: the shutdown's tracking ends",
 )
-def reopen_shutdown(request: HttpRequest, shutdown_id: int, payload: DecisionIn) -> Any:
+def reopen_shutdown(request: AuthenticatedRequest, shutdown_id: Id, payload: DecisionIn) -> Any:
     return _shutdown_action(request, shutdown_id, "reopen", payload.reason)
 
 
 # --- inspections (EM-5) --------------------------------------------------------------------------------------
 
 
-class InspectionListFilters(Schema):
-    state: str = ""
-    region: str = ""
+class InspectionListFilters(Input):
+    state: str = optional_text(32)
+    region: str = optional_text(12, description="区划代码（含下级）")
     enterprise: Id | None = None
 
 
-@router.get("/inspections", response={200: list[InspectionOut], **ERRORS}, summary="Planned inspections in scope")
+@router.get("/inspections", response=responses({200: list[InspectionOut]}), summary="Planned inspections in scope")
 @paginate(BoundedLimitOffset)
-def list_inspections(request: HttpRequest, filters: Query[InspectionListFilters]) -> Any:
-    _require(request, Capability.EMERGENCY_VIEW, Capability.EMERGENCY_CONFIRM)
+def list_inspections(request: AuthenticatedRequest, filters: Query[InspectionListFilters]) -> Any:
+    require(request, Capability.EMERGENCY_VIEW, Capability.EMERGENCY_CONFIRM)
     inspections = selectors.inspection_list(
         user=request.user,
         filters=selectors.InspectionFilters(
@@ -482,9 +477,9 @@ def list_inspections(request: HttpRequest, filters: Query[InspectionListFilters]
     return [_inspection_out(inspection, request.user) for inspection in inspections]
 
 
-@router.post("/inspections", response={201: InspectionOut, **ERRORS}, summary="List a planned inspection")
-def plan_inspection(request: HttpRequest, payload: InspectionIn) -> Any:
-    _require(request, Capability.INSPECTION_PLAN)
+@router.post("/inspections", response=responses({201: InspectionOut}), summary="List a planned inspection")
+def plan_inspection(request: AuthenticatedRequest, payload: InspectionIn) -> Any:
+    require(request, Capability.INSPECTION_PLAN)
     enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=payload.enterprise_id)
     inspection = services.inspection_plan(
         actor=request.user,
@@ -497,14 +492,14 @@ def plan_inspection(request: HttpRequest, payload: InspectionIn) -> Any:
     return Status(201, _inspection_out(inspection, request.user))
 
 
-@router.get("/inspections/{int:inspection_id}", response={200: InspectionOut, **ERRORS}, summary="One inspection")
-def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
-    _require(request, Capability.EMERGENCY_VIEW)
+@router.get("/inspections/{int:inspection_id}", response=responses({200: InspectionOut}), summary="One inspection")
+def get_inspection(request: AuthenticatedRequest, inspection_id: Id) -> Any:
+    require(request, Capability.EMERGENCY_VIEW)
     return _inspection_out(selectors.inspection_get(user=request.user, pk=inspection_id), request.user)
 
 
-def _inspection_action(request: HttpRequest, inspection_id: int, action: str, reason: str) -> Any:
-    _require(request, Capability.EMERGENCY_VIEW)
+def _inspection_action(request: AuthenticatedRequest, inspection_id: Id, action: str, reason: str) -> Any:
+    require(request, Capability.EMERGENCY_VIEW)
     inspection = selectors.inspection_get(user=request.user, pk=inspection_id)
     done = services.inspection_act(actor=request.user, inspection=inspection, action=action, reason=reason)
     return _inspection_out(selectors.inspection_get(user=request.user, pk=done.pk), request.user)
@@ -512,47 +507,47 @@ def _inspection_action(request: HttpRequest, inspection_id: int, action: str, re
 
 @router.post(
     "/inspections/{int:inspection_id}/approve",
-    response={200: InspectionOut, **ERRORS},
+    response=responses({200: InspectionOut}),
     summary="HQ office: approve before the planned date",
 )
-def approve_inspection(request: HttpRequest, inspection_id: int, payload: DecisionIn) -> Any:
+def approve_inspection(request: AuthenticatedRequest, inspection_id: Id, payload: DecisionIn) -> Any:
     return _inspection_action(request, inspection_id, "approve", payload.reason)
 
 
 @router.post(
     "/inspections/{int:inspection_id}/refuse",
-    response={200: InspectionOut, **ERRORS},
+    response=responses({200: InspectionOut}),
     summary="HQ office: refuse (reason required)",
 )
-def refuse_inspection(request: HttpRequest, inspection_id: int, payload: DecisionIn) -> Any:
+def refuse_inspection(request: AuthenticatedRequest, inspection_id: Id, payload: RefusalIn) -> Any:
     return _inspection_action(request, inspection_id, "refuse", payload.reason)
 
 
 @router.post(
     "/inspections/{int:inspection_id}/carry-out",
-    response={200: InspectionOut, **ERRORS},
+    response=responses({200: InspectionOut}),
     summary="Record it as carried out (approved or exempt only); reason = findings",
 )
-def carry_out_inspection(request: HttpRequest, inspection_id: int, payload: DecisionIn) -> Any:
+def carry_out_inspection(request: AuthenticatedRequest, inspection_id: Id, payload: DecisionIn) -> Any:
     return _inspection_action(request, inspection_id, "carry_out", payload.reason)
 
 
 @router.post(
     "/inspections/{int:inspection_id}/cancel",
-    response={200: InspectionOut, **ERRORS},
+    response=responses({200: InspectionOut}),
     summary="Cancel a planned inspection",
 )
-def cancel_inspection(request: HttpRequest, inspection_id: int, payload: DecisionIn) -> Any:
+def cancel_inspection(request: AuthenticatedRequest, inspection_id: Id, payload: DecisionIn) -> Any:
     return _inspection_action(request, inspection_id, "cancel", payload.reason)
 
 
 @router.post(
     "/inspections/report-unapproved",
-    response={201: FiledRequestOut, **ERRORS},
+    response=responses({201: FiledRequestOut}),
     summary="The enterprise reports an inspection without approval: a request (RQ-1) to the HQ office",
 )
-def report_unapproved(request: HttpRequest, payload: UnapprovedInspectionIn) -> Any:
-    _require(request, Capability.TICKET_FILE)
+def report_unapproved(request: AuthenticatedRequest, payload: UnapprovedInspectionIn) -> Any:
+    require(request, Capability.TICKET_FILE)
     enterprise = _own_enterprise(request)
     ticket = services.inspection_report_unapproved(
         actor=request.user, enterprise=enterprise, department=payload.department, day=payload.day, note=payload.note
@@ -563,9 +558,9 @@ def report_unapproved(request: HttpRequest, payload: UnapprovedInspectionIn) -> 
 # --- the duty-exemption record (EM-6) ------------------------------------------------------------------------
 
 
-class PeriodQuery(Schema):
-    date_from: date | None = None
-    date_to: date | None = None
+class PeriodQuery(Input):
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 def record_period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
@@ -576,11 +571,11 @@ def record_period(date_from: date | None, date_to: date | None) -> tuple[date, d
 
 @router.get(
     "/duty-record/{int:enterprise_id}",
-    response={200: DutyRecordOut, **ERRORS},
+    response=responses({200: DutyRecordOut}),
     summary="尽职免责: the compliance record of one enterprise over a period (default: the last 30 days)",
 )
-def get_duty_record(request: HttpRequest, enterprise_id: int, period: Query[PeriodQuery]) -> Any:
-    _require(request, Capability.EMERGENCY_VIEW, Capability.EMERGENCY_CONFIRM)
+def get_duty_record(request: AuthenticatedRequest, enterprise_id: Id, period: Query[PeriodQuery]) -> Any:
+    require(request, Capability.EMERGENCY_VIEW, Capability.EMERGENCY_CONFIRM)
     enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=enterprise_id)
     record = duty_record(enterprise, *record_period(period.date_from, period.date_to))
     return {

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input, IsoDate, IsoDateTime, RegionCode, optional_text, required_text
 from sibao.emergency.models import (
     AreaKind,
     Decision,
@@ -113,27 +113,27 @@ class PreviewOut(Schema):
     sectors: list[SectorLineOut]
 
 
-class SwitchIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=2000)
-    document_number: str = Field(..., min_length=1, max_length=64, description="文号, e.g. 通防指〔2022〕3号")
-    effective_at: datetime | None = Field(None, description="advance notice: when it takes effect (empty: now)")
+class SwitchIn(Input):
+    reason: str = required_text(2000)
+    document_number: str = required_text(64, description="文号, e.g. 通防指〔2022〕3号")
+    effective_at: IsoDateTime | None = Field(None, description="advance notice: when it takes effect (empty: now)")
 
 
-class SwitchBackIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=2000)
-    document_number: str = Field(..., min_length=1, max_length=64)
+class SwitchBackIn(Input):
+    reason: str = required_text(2000)
+    document_number: str = required_text(64)
 
 
-class AreaIn(Schema):
+class AreaIn(Input):
     kind: AreaKind
-    name: str = Field(..., min_length=1, max_length=128)
-    township_codes: list[str] = Field(default_factory=list, max_length=500)
+    name: str = required_text(128)
+    township_codes: list[RegionCode] = Field(default_factory=list, max_length=500)
     enterprise_ids: list[Id] = Field(default_factory=list, max_length=5000)
-    note: str = Field("", max_length=2000)
+    note: str = optional_text(2000)
 
 
-class LiftIn(Schema):
-    reason: str = Field("", max_length=2000)
+class LiftIn(Input):
+    reason: str = optional_text(2000)
 
 
 class HoldOut(Schema):
@@ -149,17 +149,17 @@ class HoldOut(Schema):
     overdue: bool
 
 
-class ConfirmIn(Schema):
+class ConfirmIn(Input):
     staff_inside: int | None = Field(None, ge=0, le=2_000_000)
-    note: str = Field("", max_length=2000)
+    note: str = optional_text(2000)
 
 
-class NoticeAreaOut(Schema):
+class EmergencyNoticeAreaOut(Schema):
     kind: AreaKind
     name: str
 
 
-class NoticeOut(Schema):
+class EmergencyNoticeOut(Schema):
     emergency_id: int
     region: EmergencyRegionRef
     status: EmergencyStatus
@@ -171,7 +171,7 @@ class NoticeOut(Schema):
     mode: ClosedLoopMode | None
     prior_mode: ClosedLoopMode | None
     confirmed_at: datetime | None
-    area: NoticeAreaOut | None
+    area: EmergencyNoticeAreaOut | None
 
 
 class ShutdownOut(Schema):
@@ -198,17 +198,21 @@ class ShutdownOut(Schema):
     actions: list[str] = []
 
 
-class ShutdownProposeIn(Schema):
+class ShutdownProposeIn(Input):
     enterprise_id: Id
     cause: ShutdownCause
-    date_from: date
-    date_to: date
-    scope: str = Field(..., min_length=1, max_length=255, description="the areas shut")
-    reason: str = Field(..., min_length=1, max_length=2000)
+    date_from: IsoDate
+    date_to: IsoDate
+    scope: str = required_text(255, description="the areas shut")
+    reason: str = required_text(2000)
 
 
-class DecisionIn(Schema):
-    reason: str = Field("", max_length=2000, description="required to refuse or withdraw")
+class DecisionIn(Input):
+    reason: str = optional_text(2000)
+
+
+class RefusalIn(Input):
+    reason: str = required_text(2000, description="理由（必填）")
 
 
 class InspectionOut(Schema):
@@ -227,18 +231,18 @@ class InspectionOut(Schema):
     actions: list[str] = []
 
 
-class InspectionIn(Schema):
+class InspectionIn(Input):
     enterprise_id: Id
     kind: InspectionKind
-    item: str = Field(..., min_length=1, max_length=255)
-    department: str = Field(..., min_length=1, max_length=128)
+    item: str = required_text(255)
+    department: str = required_text(128)
     planned_on: date
 
 
-class UnapprovedInspectionIn(Schema):
-    department: str = Field(..., min_length=1, max_length=128)
-    day: date | None = None
-    note: str = Field("", max_length=2000)
+class UnapprovedInspectionIn(Input):
+    department: str = required_text(128)
+    day: IsoDate | None = None
+    note: str = optional_text(2000)
 
 
 class FiledRequestOut(Schema):

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from sibao.accounts.models import User
 from sibao.core.roles import Role
 from sibao.core.sectors import Sector
 from sibao.emergency.models import (
@@ -97,7 +98,7 @@ def region_state(region: Region, now: datetime | None = None) -> RegionStatus:
     )
 
 
-def region_for(*, user: Any, code: str) -> Region:
+def region_for(*, user: User, code: str) -> Region:
     """A region the user's scope covers (its own or one below), else 404: officials only."""
     if getattr(user, "role", None) == Role.ENTERPRISE:
         raise Http404
@@ -106,29 +107,29 @@ def region_for(*, user: Any, code: str) -> Region:
         raise Http404
     if user.is_superuser or user.role == Role.ADMINISTRATOR:
         return region
-    if user.region_id is None or not region.path.startswith(user.region.path):
+    if user.region is None or not region.path.startswith(user.region.path):
         raise Http404
     return region
 
 
-def home_region(user: Any) -> Region | None:
+def home_region(user: User) -> Region | None:
     """The region a user's pages are about: an official's own, an enterprise user's enterprise's."""
-    if getattr(user, "enterprise_id", None):
+    if user.enterprise_id is not None:
         return Region.objects.filter(enterprises__pk=user.enterprise_id).first()
     return getattr(user, "region", None)
 
 
-def open_emergencies(*, user: Any) -> QuerySet[Emergency]:
+def open_emergencies(*, user: User) -> QuerySet[Emergency]:
     """Open emergencies of regions in the user's subtree, plus those of regions above it (they cover it)."""
     visible = Emergency.objects.visible_to(user)
-    if getattr(user, "region_id", None):
+    if user.region is not None:
         visible = Emergency.objects.filter(
             Q(pk__in=visible.values("pk")) | Q(region__path__in=ancestor_paths(user.region))
         )
     return visible.open().select_related("region", "declared_by").order_by("region__path")
 
 
-def emergency_get(*, user: Any, pk: int) -> Emergency:
+def emergency_get(*, user: User, pk: int) -> Emergency:
     emergency: Emergency = Emergency.objects.select_related("region", "declared_by", "ended_by").get_visible(
         user, pk=pk
     )
@@ -315,7 +316,7 @@ def readiness_missing(emergency: Emergency) -> QuerySet[EmergencyHold]:
     return holds_of(emergency).filter(released_at__isnull=True, confirmed_at__isnull=True)
 
 
-def confirmation_list(*, user: Any, emergency: Emergency, missing_only: bool = False) -> QuerySet[EmergencyHold]:
+def confirmation_list(*, user: User, emergency: Emergency, missing_only: bool = False) -> QuerySet[EmergencyHold]:
     holds = (readiness_missing(emergency) if missing_only else holds_of(emergency)).filter(
         pk__in=EmergencyHold.objects.visible_to(user).values("pk")
     )
@@ -452,7 +453,7 @@ def _region_filter(queryset: Any, region_code: str, lookup: str) -> Any:
 
 
 def shutdown_list(
-    *, user: Any, filters: ShutdownFilters | None = None, today: date | None = None
+    *, user: User, filters: ShutdownFilters | None = None, today: date | None = None
 ) -> QuerySet[Shutdown]:
     filters = filters or ShutdownFilters()
     today = today or timezone.localdate()
@@ -473,7 +474,7 @@ def shutdown_list(
     return shutdowns.order_by("date_from", "-pk")
 
 
-def shutdown_queue(*, user: Any) -> QuerySet[Shutdown]:
+def shutdown_queue(*, user: User) -> QuerySet[Shutdown]:
     """What waits for the user's own office: the economic HQ office decides those without its decision, the
     epidemic HQ office those without its own."""
     waiting = shutdown_list(user=user, filters=ShutdownFilters(state="waiting"))
@@ -484,7 +485,7 @@ def shutdown_queue(*, user: Any) -> QuerySet[Shutdown]:
     return waiting
 
 
-def shutdown_get(*, user: Any, pk: int) -> Shutdown:
+def shutdown_get(*, user: User, pk: int) -> Shutdown:
     shutdown: Shutdown = Shutdown.objects.select_related(
         "enterprise", "enterprise__region", "incident", "proposed_by", "economic_by", "epidemic_by", "reopened_by"
     ).get_visible(user, pk=pk)
@@ -519,7 +520,7 @@ class InspectionFilters:
     enterprise_id: int | None = None
 
 
-def inspection_list(*, user: Any, filters: InspectionFilters | None = None) -> QuerySet[Inspection]:
+def inspection_list(*, user: User, filters: InspectionFilters | None = None) -> QuerySet[Inspection]:
     filters = filters or InspectionFilters()
     inspections = Inspection.objects.visible_to(user).select_related(
         "enterprise", "enterprise__region", "planned_by", "decided_by"
@@ -535,7 +536,7 @@ def inspection_list(*, user: Any, filters: InspectionFilters | None = None) -> Q
     return inspections.order_by("-planned_on", "pk")
 
 
-def inspection_get(*, user: Any, pk: int) -> Inspection:
+def inspection_get(*, user: User, pk: int) -> Inspection:
     inspection: Inspection = Inspection.objects.select_related(
         "enterprise", "enterprise__region", "planned_by", "decided_by"
     ).get_visible(user, pk=pk)

@@ -82,7 +82,7 @@ def _text(value: Any, field: str, label: str, *, max_length: int | None = None) 
     return text
 
 
-def _precheck(workflow: Workflow, obj: Any, action: str, actor: Any) -> None:
+def _precheck(workflow: Workflow, obj: Any, action: str, actor: User) -> None:
     """The refusal ``perform`` would give, before the input is looked at (409 wrong state, 403 not yours)."""
     transition = workflow.transition(action)
     state = getattr(obj, workflow.state_field)
@@ -247,7 +247,7 @@ def _record(
     emergency: Emergency,
     kind: str,
     *,
-    actor: Any,
+    actor: User | None,
     now: datetime,
     reason: str = "",
     document_number: str = "",
@@ -276,7 +276,7 @@ def _record(
 
 def emergency_switch(
     *,
-    actor: Any,
+    actor: User,
     region: Region,
     reason: str,
     document_number: str,
@@ -426,7 +426,7 @@ def _restore(emergency: Emergency, now: datetime) -> tuple[int, Emergency | None
 
 
 def emergency_switch_back(
-    *, actor: Any, emergency: Emergency, reason: str, document_number: str, now: datetime | None = None
+    *, actor: User, emergency: Emergency, reason: str, document_number: str, now: datetime | None = None
 ) -> Emergency:
     """Switch back to normal (or call off an announced emergency): each firm gets back its own previous mode."""
     action = "switch_back" if emergency.status == E.ACTIVE else "call_off"
@@ -521,7 +521,7 @@ def emergency_switch_back(
 
 def area_draw(
     *,
-    actor: Any,
+    actor: User,
     emergency: Emergency,
     kind: str,
     name: str,
@@ -589,7 +589,7 @@ def area_draw(
     return area
 
 
-def area_lift(*, actor: Any, area: EmergencyArea, reason: str = "") -> EmergencyArea:
+def area_lift(*, actor: User, area: EmergencyArea, reason: str = "") -> EmergencyArea:
     emergency = area.emergency
     if not is_switcher(actor, emergency.region):
         raise PermissionRefused("emergency.area.forbidden", _("Only the HQ office of the region may draw its areas."))
@@ -616,7 +616,7 @@ def area_lift(*, actor: Any, area: EmergencyArea, reason: str = "") -> Emergency
 
 
 def readiness_confirm(
-    *, actor: Any, hold: EmergencyHold, staff_inside: int | None = None, note: str = ""
+    *, actor: User, hold: EmergencyHold, staff_inside: int | None = None, note: str = ""
 ) -> EmergencyHold:
     """The enterprise confirms it is ready for closed-loop production (its staff inside, bubbles drawn)."""
     require_capability(actor, Capability.EMERGENCY_CONFIRM)
@@ -663,7 +663,7 @@ def _shutdown_link(shutdown: Shutdown) -> str:
 
 def shutdown_propose(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     cause: str,
     date_from: date | None,
@@ -770,7 +770,7 @@ def _tell_shutdown(shutdown: Shutdown, topic: str, title: Any, body: Any = "") -
     )
 
 
-def shutdown_decide(*, actor: Any, shutdown: Shutdown, approve: bool, reason: str) -> Shutdown:
+def shutdown_decide(*, actor: User, shutdown: Shutdown, approve: bool, reason: str) -> Shutdown:
     """One HQ office approves or refuses, with its reason. The shutdown takes effect when the second approves;
     either refusal ends it. Two offices deciding at once: the later one is re-read and applied after."""
     office = office_of(actor, shutdown.enterprise)
@@ -842,7 +842,7 @@ def _decision_action(shutdown: Shutdown, office: str, approve: bool) -> str:
     return f"approve_{office}_last" if other_approved else f"approve_{office}"
 
 
-def shutdown_withdraw(*, actor: Any, shutdown: Shutdown, reason: str) -> Shutdown:
+def shutdown_withdraw(*, actor: User, shutdown: Shutdown, reason: str) -> Shutdown:
     _precheck(SHUTDOWN, shutdown, "withdraw", actor)
     with as_actor(actor):
         withdrawn: Shutdown = perform(
@@ -861,7 +861,7 @@ def shutdown_withdraw(*, actor: Any, shutdown: Shutdown, reason: str) -> Shutdow
     return withdrawn
 
 
-def shutdown_reopen(*, actor: Any, shutdown: Shutdown, note: str = "") -> Shutdown:
+def shutdown_reopen(*, actor: User, shutdown: Shutdown, note: str = "") -> Shutdown:
     """Production resumed: the shutdown's tracking ends (EM-4)."""
     _precheck(SHUTDOWN, shutdown, "reopen", actor)
     now = timezone.now()
@@ -882,7 +882,7 @@ def shutdown_reopen(*, actor: Any, shutdown: Shutdown, note: str = "") -> Shutdo
     return reopened
 
 
-def shutdown_act(*, actor: Any, shutdown: Shutdown, action: str, reason: str = "") -> Shutdown:
+def shutdown_act(*, actor: User, shutdown: Shutdown, action: str, reason: str = "") -> Shutdown:
     """One entry point for pages and the API: approve, refuse, withdraw, reopen."""
     if action == "approve":
         return shutdown_decide(actor=actor, shutdown=shutdown, approve=True, reason=reason)
@@ -895,7 +895,7 @@ def shutdown_act(*, actor: Any, shutdown: Shutdown, action: str, reason: str = "
     raise ServiceError("emergency.shutdown.action", _("Unknown action “%s”.") % action)
 
 
-def shutdown_actions(shutdown: Shutdown, actor: Any) -> list[str]:
+def shutdown_actions(shutdown: Shutdown, actor: User) -> list[str]:
     """The buttons a page shows: approve/refuse (for the actor's own office), withdraw, reopen."""
     available = {t.action for t in SHUTDOWN.available(shutdown, actor)}
     actions = []
@@ -915,7 +915,7 @@ def _inspection_link(inspection: Inspection) -> str:
 
 
 def inspection_plan(
-    *, actor: Any, enterprise: Enterprise, kind: str, item: str, department: str, planned_on: date | None
+    *, actor: User, enterprise: Enterprise, kind: str, item: str, department: str, planned_on: date | None
 ) -> Inspection:
     """List a planned inspection (001#7): epidemic, work-safety and customs ones are recorded and go ahead; the
     others wait for the HQ office's approval before their date."""
@@ -978,7 +978,7 @@ def inspection_plan(
     return inspection
 
 
-def inspection_act(*, actor: Any, inspection: Inspection, action: str, reason: str = "") -> Inspection:
+def inspection_act(*, actor: User, inspection: Inspection, action: str, reason: str = "") -> Inspection:
     """approve / refuse (the HQ office), carry_out / cancel (the planner). An inspection that needs approval and
     has none is never recorded as carried out."""
     if action == "carry_out" and inspection.state in (InspectionState.PENDING, InspectionState.LAPSED):
@@ -1029,7 +1029,7 @@ def inspection_act(*, actor: Any, inspection: Inspection, action: str, reason: s
 
 
 def inspection_report_unapproved(
-    *, actor: Any, enterprise: Enterprise, department: str, day: date | None, note: str = ""
+    *, actor: User, enterprise: Enterprise, department: str, day: date | None, note: str = ""
 ) -> Any:
     """EM-5/RQ-1: the enterprise reports an inspection that came without approval — a request to the HQ office,
     filed in one click from its inspections page."""

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.permissions import region_in_scope
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.workflow import Transition, Workflow
@@ -19,7 +20,7 @@ from sibao.incidents.models import IncidentState
 S = IncidentState
 
 
-def is_task_force(actor: Any, enterprise: Any) -> bool:
+def is_task_force(actor: User, enterprise: Any) -> bool:
     return bool(
         has_capability(actor, Capability.EPIDEMIC_MANAGE)
         and getattr(actor, "role", None) != Role.ENTERPRISE
@@ -27,7 +28,7 @@ def is_task_force(actor: Any, enterprise: Any) -> bool:
     )
 
 
-def _task_force(actor: Any, obj: Any) -> str | None:
+def _task_force(actor: User, obj: Any) -> str | None:
     return None if is_task_force(actor, obj.enterprise) else _("Only the epidemic task force of the area may do this.")
 
 

@@ -3,6 +3,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import ServiceError
 from sibao.parameters.models import ParameterOverride
@@ -12,7 +13,7 @@ from sibao.regions.models import Region, RegionState
 
 
 def parameter_set(
-    *, actor: Any, key: str, region: Region, value: Any, note: str = "", state: str = RegionState.NORMAL
+    *, actor: User | None, key: str, region: Region, value: Any, note: str = "", state: str = RegionState.NORMAL
 ) -> ParameterOverride:
     """Set ``region``'s own value for ``state`` (audit-logged); its subtree inherits it unless a subregion
     overrides. An emergency value is read while the region is in emergency (EM-1)."""
@@ -40,7 +41,7 @@ def parameter_set(
     return override
 
 
-def parameter_reset(*, actor: Any, key: str, region: Region, state: str = RegionState.NORMAL) -> None:
+def parameter_reset(*, actor: User | None, key: str, region: Region, state: str = RegionState.NORMAL) -> None:
     with transaction.atomic(), as_actor(actor):
         for override in ParameterOverride.objects.filter(key=key, region=region, state=state):
             override.delete()

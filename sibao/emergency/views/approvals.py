@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.models import User
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.views import capability_required
@@ -33,12 +35,12 @@ def _add_refusal(form: Any, refused: ServiceError) -> None:
     form.add_error(refused.field if refused.field in form.fields else None, refused.message)
 
 
-def _filters(request: HttpRequest) -> dict[str, Any]:
+def _filters(request: AuthenticatedRequest) -> dict[str, Any]:
     form = ListFilterForm(request.GET)
     return form.cleaned_data if form.is_valid() else {"state": "", "region": "", "enterprise": None}
 
 
-def _choosable(user: Any) -> Any:
+def _choosable(user: User) -> Any:
     """The whitelist enterprises the user may propose for (the processes are about them)."""
     return Enterprise.objects.visible_to(user).filter(whitelisted_q()).order_by("name")[:2000]
 
@@ -48,7 +50,7 @@ def _choosable(user: Any) -> Any:
 
 @login_required
 @capability_required(Capability.EMERGENCY_VIEW)
-def shutdown_list(request: HttpRequest) -> HttpResponse:
+def shutdown_list(request: AuthenticatedRequest) -> HttpResponse:
     """The HQ offices' queue (what waits for the user's own office) above the list of all shutdowns in scope."""
     data = _filters(request)
     state = data.get("state") or ""
@@ -97,7 +99,7 @@ def shutdown_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.SHUTDOWN_PROPOSE)
-def shutdown_new(request: HttpRequest) -> HttpResponse:
+def shutdown_new(request: AuthenticatedRequest) -> HttpResponse:
     enterprises = list(_choosable(request.user))
     initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
     form = ShutdownForm(request.POST or None, enterprises=enterprises, initial=initial, prefix="shutdown")
@@ -136,7 +138,12 @@ def shutdown_new(request: HttpRequest) -> HttpResponse:
 
 
 def _shutdown_page(
-    request: HttpRequest, shutdown: Any, *, form: DecisionForm | None = None, error: Any = None, status: int = 200
+    request: AuthenticatedRequest,
+    shutdown: Any,
+    *,
+    form: DecisionForm | None = None,
+    error: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
     return render(
@@ -157,14 +164,14 @@ def _shutdown_page(
 
 @login_required
 @any_capability_required(Capability.EMERGENCY_VIEW, Capability.EMERGENCY_CONFIRM)
-def shutdown_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def shutdown_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _shutdown_page(request, selectors.shutdown_get(user=request.user, pk=pk))
 
 
 @require_POST
 @login_required
 @any_capability_required(Capability.EMERGENCY_VIEW, Capability.EMERGENCY_CONFIRM)
-def shutdown_act(request: HttpRequest, pk: int) -> HttpResponse:
+def shutdown_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     shutdown = selectors.shutdown_get(user=request.user, pk=pk)
     form = DecisionForm(request.POST, prefix="decision")
     if not form.is_valid():
@@ -189,7 +196,7 @@ def shutdown_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EMERGENCY_VIEW)
-def inspection_list(request: HttpRequest) -> HttpResponse:
+def inspection_list(request: AuthenticatedRequest) -> HttpResponse:
     data = _filters(request)
     state = data.get("state") or ""
     inspections = selectors.inspection_list(
@@ -218,7 +225,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.INSPECTION_PLAN)
-def inspection_new(request: HttpRequest) -> HttpResponse:
+def inspection_new(request: AuthenticatedRequest) -> HttpResponse:
     enterprises = list(_choosable(request.user))
     initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
     form = InspectionForm(request.POST or None, enterprises=enterprises, initial=initial, prefix="inspection")
@@ -262,7 +269,12 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 
 
 def _inspection_page(
-    request: HttpRequest, inspection: Any, *, form: DecisionForm | None = None, error: Any = None, status: int = 200
+    request: AuthenticatedRequest,
+    inspection: Any,
+    *,
+    form: DecisionForm | None = None,
+    error: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
@@ -280,14 +292,14 @@ def _inspection_page(
 
 @login_required
 @capability_required(Capability.EMERGENCY_VIEW)
-def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _inspection_page(request, selectors.inspection_get(user=request.user, pk=pk))
 
 
 @require_POST
 @login_required
 @capability_required(Capability.EMERGENCY_VIEW)
-def inspection_act(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     form = DecisionForm(request.POST, prefix="decision")
     if not form.is_valid():
@@ -307,7 +319,9 @@ def inspection_act(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("emergency:inspection", pk=pk)
 
 
-def _my_inspections_page(request: HttpRequest, form: UnapprovedForm | None = None, status: int = 200) -> HttpResponse:
+def _my_inspections_page(
+    request: AuthenticatedRequest, form: UnapprovedForm | None = None, status: int = 200
+) -> HttpResponse:
     enterprise = own_enterprise(request)
     inspections = selectors.inspection_list(
         user=request.user, filters=selectors.InspectionFilters(enterprise_id=enterprise.pk)
@@ -327,14 +341,14 @@ def _my_inspections_page(request: HttpRequest, form: UnapprovedForm | None = Non
 
 @login_required
 @capability_required(Capability.EMERGENCY_CONFIRM)
-def my_inspections(request: HttpRequest) -> HttpResponse:
+def my_inspections(request: AuthenticatedRequest) -> HttpResponse:
     return _my_inspections_page(request)
 
 
 @require_POST
 @login_required
 @capability_required(Capability.EMERGENCY_CONFIRM)
-def report_unapproved(request: HttpRequest) -> HttpResponse:
+def report_unapproved(request: AuthenticatedRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.TICKET_FILE):
         raise PermissionDenied
     enterprise = own_enterprise(request)

@@ -5,13 +5,14 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.roles import Role, has_capability
 from sibao.enterprises.models import Enterprise
 
 
-def own_enterprise(request: HttpRequest) -> Enterprise:
+def own_enterprise(request: AuthenticatedRequest) -> Enterprise:
     """The enterprise of an enterprise user (its own pages); 403 for anyone else."""
     user = request.user
     if getattr(user, "role", None) != Role.ENTERPRISE or getattr(user, "enterprise_id", None) is None:
@@ -26,7 +27,7 @@ def any_capability_required(*capabilities: str) -> Callable[[Callable[..., HttpR
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not any(has_capability(request.user, capability) for capability in capabilities):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

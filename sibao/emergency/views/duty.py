@@ -2,11 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.roles import Capability, has_capability
 from sibao.core.tabular import write_xlsx
 from sibao.core.views import xlsx_response
@@ -16,7 +17,7 @@ from sibao.emergency.forms import PeriodForm
 from sibao.enterprises.models import Enterprise
 
 
-def _record(request: HttpRequest, enterprise_id: int) -> tuple[DutyRecord, PeriodForm]:
+def _record(request: AuthenticatedRequest, enterprise_id: int) -> tuple[DutyRecord, PeriodForm]:
     # Officials in scope, or the enterprise itself (its own evidence); anyone else 403, out of scope 404.
     if not (
         has_capability(request.user, Capability.EMERGENCY_VIEW)
@@ -31,14 +32,14 @@ def _record(request: HttpRequest, enterprise_id: int) -> tuple[DutyRecord, Perio
 
 
 @login_required
-def duty_record_page(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+def duty_record_page(request: AuthenticatedRequest, enterprise_id: int) -> HttpResponse:
     record, form = _record(request, enterprise_id)
     query = request.GET.urlencode()
     return render(request, "emergency/duty_record.html", {"record": record, "form": form, "query": query})
 
 
 @login_required
-def duty_record_xlsx(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+def duty_record_xlsx(request: AuthenticatedRequest, enterprise_id: int) -> HttpResponse:
     record, _form = _record(request, enterprise_id)
     headers = [_("Section"), _("Item"), _("Value"), _("Finding"), _("Detail")]
     notes = [

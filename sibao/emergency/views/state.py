@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability
 from sibao.core.views import capability_required
@@ -34,7 +35,7 @@ def _add_refusal(form: Any, refused: ServiceError) -> None:
 
 @login_required
 @capability_required(Capability.EMERGENCY_VIEW)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """The regions in emergency that cover the user, and the state of the user's own region."""
     user = request.user
     emergencies = list(selectors.open_emergencies(user=user))
@@ -59,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _region_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     region: Region,
     *,
     back_form: SwitchBackForm | None = None,
@@ -105,13 +106,13 @@ def _area_form(emergency: Any, data: Any = None) -> AreaForm:
 
 @login_required
 @capability_required(Capability.EMERGENCY_VIEW)
-def region_page(request: HttpRequest, code: str) -> HttpResponse:
+def region_page(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return _region_page(request, selectors.region_for(user=request.user, code=code))
 
 
 @login_required
 @capability_required(Capability.EMERGENCY_SWITCH)
-def switch(request: HttpRequest, code: str) -> HttpResponse:
+def switch(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """GET: the preview and the one confirmation form; POST: the switch."""
     region = selectors.region_for(user=request.user, code=code)
     form = SwitchForm(request.POST or None, prefix="switch")
@@ -167,7 +168,7 @@ def switch(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EMERGENCY_SWITCH)
-def switch_back(request: HttpRequest, pk: int) -> HttpResponse:
+def switch_back(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     emergency = selectors.emergency_get(user=request.user, pk=pk)
     form = SwitchBackForm(request.POST, prefix="back")
     if not form.is_valid():
@@ -193,7 +194,7 @@ def switch_back(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EMERGENCY_SWITCH)
-def area_new(request: HttpRequest, pk: int) -> HttpResponse:
+def area_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     emergency = selectors.emergency_get(user=request.user, pk=pk)
     form = _area_form(emergency, request.POST)
     if not form.is_valid():
@@ -218,7 +219,7 @@ def area_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EMERGENCY_SWITCH)
-def area_lift(request: HttpRequest, pk: int) -> HttpResponse:
+def area_lift(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     area = EmergencyArea.objects.select_related("emergency__region").get_visible(request.user, pk=pk)
     try:
         services.area_lift(actor=request.user, area=area, reason=request.POST.get("reason", ""))
@@ -230,7 +231,7 @@ def area_lift(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EMERGENCY_VIEW)
-def confirmations(request: HttpRequest, pk: int) -> HttpResponse:
+def confirmations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Who has confirmed readiness, and who has not (?missing=1)."""
     emergency = selectors.emergency_get(user=request.user, pk=pk)
     missing_only = request.GET.get("missing") == "1"
@@ -254,7 +255,11 @@ def confirmations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _notice_page(
-    request: HttpRequest, *, forms_in: dict[int, ConfirmForm] | None = None, error: Any = None, status: int = 200
+    request: AuthenticatedRequest,
+    *,
+    forms_in: dict[int, ConfirmForm] | None = None,
+    error: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     enterprise = own_enterprise(request)
     forms_in = forms_in or {}
@@ -281,14 +286,14 @@ def _notice_page(
 
 @login_required
 @capability_required(Capability.EMERGENCY_CONFIRM)
-def notice(request: HttpRequest) -> HttpResponse:
+def notice(request: AuthenticatedRequest) -> HttpResponse:
     return _notice_page(request)
 
 
 @require_POST
 @login_required
 @capability_required(Capability.EMERGENCY_CONFIRM)
-def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = own_enterprise(request)
     hold = selectors.hold_for(enterprise=enterprise, emergency_id=pk)
     form = ConfirmForm(request.POST, prefix=f"confirm-{pk}")
