@@ -26,13 +26,13 @@ from sibao.emergency.schemas import (
     ConfirmIn,
     DecisionIn,
     DutyRecordOut,
+    EmergencyNoticeOut,
     EmergencyOut,
     FiledRequestOut,
     HoldOut,
     InspectionIn,
     InspectionOut,
     LiftIn,
-    EmergencyNoticeOut,
     PreviewOut,
     RefusalIn,
     RegionStateOut,
@@ -346,7 +346,9 @@ def _own_enterprise(request: AuthenticatedRequest) -> Enterprise:
     return enterprise
 
 
-@router.get("/notices", response=responses({200: list[EmergencyNoticeOut]}), summary="The enterprise's emergency notices")
+@router.get(
+    "/notices", response=responses({200: list[EmergencyNoticeOut]}), summary="The enterprise's emergency notices"
+)
 @paginate(BoundedLimitOffset)
 def notices(request: AuthenticatedRequest) -> Any:
     require(request, Capability.EMERGENCY_CONFIRM)
