@@ -13,6 +13,8 @@ from django.utils import timezone
 from conftest import Personas, client_for, region, township_of
 from sibao.accounts.navigation import NAV_ITEMS
 from sibao.core.sectors import Sector
+from sibao.emergency.models import Emergency, EmergencyHold
+from sibao.emergency.services import inspection_plan, shutdown_propose
 from sibao.enterprises.tests.factories import EnterpriseFactory
 from sibao.epidemic.models import CodeColour
 from sibao.health.models import ArrivalKind, CodeBasis, RiskLevel
@@ -52,6 +54,41 @@ def grow(personas: Personas) -> Any:
     today = timezone.localdate()
     townships = list(Region.objects.filter(parent__code="410222", level="township").order_by("code"))
 
+    path = [xianping, *Region.objects.filter(code__in=["410222", "410200", "410000"]).order_by("-code")]
+
+    def emergency_rows(n: int, enterprise: Any) -> None:
+        """Issue 12: a shutdown and an inspection waiting, an inspection at ent_a, an open emergency covering
+        ent_a (one per level of its path, written directly: the switch refuses nested ones) and a past one."""
+        now = timezone.now()
+        shutdown_propose(
+            actor=p.tongxu_township,
+            enterprise=enterprise,
+            cause="work_safety",
+            date_from=today,
+            date_to=today,
+            scope="车间",
+            reason=f"隐患整改{n}",
+        )
+        for firm, kind in ((enterprise, "product_quality"), (p.ent_a, "work_safety")):
+            inspection_plan(
+                actor=p.tongxu_township,
+                enterprise=firm,
+                kind=kind,
+                item=f"检查{n}",
+                department="县市场监管局",
+                planned_on=today + timedelta(days=1),
+            )
+        fields = {"reason": "测试", "effective_at": now, "readiness_due_at": now, "declared_by": p.tongxu_hq}
+        Emergency.objects.create(
+            region=path[(n - 1) % len(path)], status="active", document_number=f"测试{n}号", declared_at=now, **fields
+        )
+        ended = Emergency.objects.create(
+            region=xianping, status="ended", document_number=f"旧{n}号", declared_at=now, ended_at=now, **fields
+        )
+        EmergencyHold.objects.create(
+            emergency=ended, enterprise=p.ent_a, prior_mode="none", applied_mode="full", held_at=now, released_at=now
+        )
+
     def add(count: int) -> None:
         for _ in range(count):
             n = next(_serial)
@@ -59,6 +96,7 @@ def grow(personas: Personas) -> Any:
                 region=xianping, sector=Sector.INDUSTRY, name=f"通许县测试{n}号机械有限公司", employee_count=50 + n
             )
             whitelist(enterprise, p.tongxu_hq)
+            emergency_rows(n, enterprise)
             employee = person(enterprise, f"41022219880101{n:03d}", admin=p.admin)
             raised(enterprise, f"test:{employee.pk}", employee=employee)
             health_code_assign(actor=None, employee=employee, colour=CodeColour.YELLOW, basis=CodeBasis.CLOSE_CONTACT)
@@ -148,6 +186,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
     for name in by_name:
         if name.startswith(("epidemic:", "sentinel:", "health:", "venues:", "incidents:", "readiness:")):
             by_name[name] = epidemic
+    by_name["emergency:notice"] = by_name["emergency:my_inspections"] = client_for(p.ent_a_user)
     by_name["core:audit_log"] = admin  # measured on one record type below: its names are read per model
     by_name["whitelist:criteria"] = client_for(p.tongxu_industry)
     by_name["tickets:weekly_reports"] = supervision
@@ -199,6 +238,10 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api readiness shortfalls", epidemic, "/api/readiness/shortfalls", None),
         ("api warnings", epidemic, "/api/warnings", None),
         ("api warning counts", epidemic, "/api/warnings/counts", None),
+        ("api emergencies", hq, "/api/emergency/regions", None),
+        ("api emergency notices", client_for(p.ent_a_user), "/api/emergency/notices", None),
+        ("api shutdowns", hq, "/api/emergency/shutdowns", None),
+        ("api inspections", hq, "/api/emergency/inspections", None),
     ]
     return pages + api
 

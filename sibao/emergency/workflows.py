@@ -71,6 +71,7 @@ EMERGENCY = Workflow(
             True,
         ),
     ],
+    state_field="status",
 )
 
 
