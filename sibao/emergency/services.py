@@ -134,7 +134,7 @@ def _hold_new(emergency: Emergency, now: datetime) -> list[int]:
         selectors.switchable_enterprises(emergency.region)
         .annotate(applied=mode_case(selectors.target_modes(emergency.region)))
         .order_by()
-        .values("pk", "closed_loop_mode", "applied")
+        .values(chosen_id=F("pk"), chosen_mode=F("closed_loop_mode"), chosen_applied=F("applied"))
     )
     select_sql, params = candidates.query.sql_with_params()
     meta = EmergencyHold._meta
@@ -146,7 +146,7 @@ def _hold_new(emergency: Emergency, now: datetime) -> list[int]:
     # SQLite needs the WHERE to tell the upsert's ON CONFLICT from a join's ON.
     sql = (
         f"INSERT INTO {meta.db_table} ({columns}) "
-        f"SELECT %s, chosen.id, chosen.closed_loop_mode, chosen.applied, %s, '' FROM ({select_sql}) AS chosen "
+        f"SELECT %s, chosen.chosen_id, chosen.chosen_mode, chosen.chosen_applied, %s, '' FROM ({select_sql}) AS chosen "
         f"WHERE true ON CONFLICT DO NOTHING RETURNING {connection.ops.quote_name('enterprise_id')}"
     )
     with connection.cursor() as cursor:
@@ -154,19 +154,23 @@ def _hold_new(emergency: Emergency, now: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _apply_modes(emergency: Emergency, enterprise_ids: Sequence[int] | None = None) -> dict[str, int]:
+def _apply_modes(
+    emergency: Emergency, enterprise_ids: Sequence[int] | None = None, *, fresh: bool = False
+) -> None:
     """Move the held firms into their emergency mode: take each one's mode now as the one to restore, update
-    the enterprises, keep the mode applied. Three statements. Returns the counts of the switch."""
+    the enterprises, keep the mode applied. Three statements, one when the holds were ``fresh``ly written in this
+    transaction (their prior and applied modes are already these)."""
     holds = EmergencyHold.objects.filter(emergency=emergency, released_at__isnull=True)
     if enterprise_ids is not None:
         holds = holds.filter(enterprise_id__in=list(enterprise_ids))
     own_mode = Enterprise.objects.filter(pk=OuterRef("enterprise_id")).values("closed_loop_mode")[:1]
-    holds.update(prior_mode=Subquery(own_mode))
+    if not fresh:  # held at an announcement: a firm may have changed its own mode since
+        holds.update(prior_mode=Subquery(own_mode))
     Enterprise.objects.filter(pk__in=holds.values("enterprise_id")).update(
         closed_loop_mode=mode_case(selectors.target_modes(emergency.region))
     )
-    holds.update(applied_mode=Subquery(own_mode))
-    return _counts(emergency)
+    if not fresh:
+        holds.update(applied_mode=Subquery(own_mode))
 
 
 def _counts(emergency: Emergency) -> dict[str, int]:
@@ -343,7 +347,7 @@ def emergency_switch(
             EMERGENCY.log_creation(emergency, actor=actor, data=preview.as_counts())
             held = _hold_new(emergency, now)
             if at_once:
-                _apply_modes(emergency)
+                _apply_modes(emergency, fresh=True)
             _record(
                 emergency,
                 ChangeKind.SWITCHED_IN if at_once else ChangeKind.ANNOUNCED,
@@ -385,8 +389,8 @@ def emergency_activate(*, emergency: Emergency, now: datetime | None = None) -> 
 
     def changes(locked: Emergency) -> dict[str, Any]:
         _hold_new(locked, now)
-        counts = _apply_modes(locked)
-        return {**counts, "activated_at": now}
+        _apply_modes(locked)
+        return {**_counts(locked), "activated_at": now}
 
     def after(locked: Emergency) -> None:
         _record(
@@ -1072,7 +1076,7 @@ def emergency_sweep(now: datetime | None = None) -> dict[str, int]:
         with transaction.atomic():
             new = _hold_new(emergency, now)
             if new:
-                _apply_modes(emergency, new)
+                _apply_modes(emergency, new, fresh=True)
                 _tell_enterprises_switched(emergency, new)
                 counts["topped_up"] += len(new)
     late = Emergency.objects.filter(

@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Field, QuerySet
+from django.db.models import F, Field, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -50,7 +50,7 @@ def notify_enterprises(*, topic: str, title: Text, body: Text = "", link: str = 
     meta = Notification._meta
     columns = ["enterprise_id", "topic", "title", "body", "link", "texts", "created_at"]
     quoted = ", ".join(connection.ops.quote_name(_column(name)) for name in columns)
-    ids_sql, ids_params = enterprises.order_by().values("pk").query.sql_with_params()
+    ids_sql, ids_params = enterprises.order_by().values(chosen_id=F("pk")).query.sql_with_params()
     values = [
         topic,
         title_text,
@@ -61,13 +61,13 @@ def notify_enterprises(*, topic: str, title: Text, body: Text = "", link: str = 
     ]
     sql = (
         f"INSERT INTO {meta.db_table} ({quoted}) "  # names from the model, values as parameters
-        f"SELECT chosen.id, %s, %s, %s, %s, %s, %s FROM ({ids_sql}) AS chosen RETURNING id"
+        f"SELECT chosen.chosen_id, %s, %s, %s, %s, %s, %s FROM ({ids_sql}) AS chosen RETURNING id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, *ids_params])
         ids = [row[0] for row in cursor.fetchall()]
     if ids:
-        transaction.on_commit(lambda: _deliver_in_chunks(ids))
+        transaction.on_commit(lambda: _deliver_later(ids))
     return len(ids)
 
 
@@ -77,9 +77,10 @@ def _column(name: str) -> str:
     return str(field.column)
 
 
-def _deliver_in_chunks(ids: list[int], size: int = 1000) -> None:
-    for start in range(0, len(ids), size):
-        deliver(ids[start : start + size])
+def _deliver_later(ids: list[int]) -> None:
+    from sibao.notifications.tasks import deliver_notifications
+
+    deliver_notifications.enqueue(ids)
 
 
 def mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> int:
