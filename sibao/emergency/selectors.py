@@ -153,6 +153,20 @@ def open_areas(emergency: Emergency) -> list[EmergencyArea]:
     )
 
 
+def areas_of(enterprise: Enterprise, emergencies: list[Emergency]) -> dict[int, EmergencyArea]:
+    """``area_of`` for several emergencies in one query: {emergency id: the strictest open area}."""
+    found: dict[int, EmergencyArea] = {}
+    areas = (
+        EmergencyArea.objects.filter(emergency__in=emergencies, ended_at__isnull=True)
+        .filter(Q(enterprises=enterprise) | Q(townships=enterprise.region_id))
+        .order_by("kind", "pk")
+        .distinct()
+    )
+    for area in areas:
+        found.setdefault(area.emergency_id, area)
+    return found
+
+
 def area_of(enterprise: Enterprise, emergency: Emergency | None) -> EmergencyArea | None:
     """The open area of ``emergency`` naming the enterprise or its township (the strictest kind first)."""
     if emergency is None:
@@ -395,11 +409,12 @@ def notices_for(enterprise: Enterprise, now: datetime | None = None) -> list[Not
         .held()
         .select_related("confirmed_by")
     }
+    areas = areas_of(enterprise, emergencies) if emergencies else {}
     notices = [
         Notice(
             emergency=emergency,
             hold=holds.get(emergency.pk),
-            area=area_of(enterprise, emergency),
+            area=areas.get(emergency.pk),
             in_force=emergency.effective_at <= now,
         )
         for emergency in emergencies

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,23 +154,34 @@ def _hold_new(emergency: Emergency, now: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _apply_modes(
-    emergency: Emergency, enterprise_ids: Sequence[int] | None = None, *, fresh: bool = False
-) -> None:
+def _apply_modes(emergency: Emergency, enterprise_ids: Sequence[int] | None = None, *, fresh: bool = False) -> None:
     """Move the held firms into their emergency mode: take each one's mode now as the one to restore, update
     the enterprises, keep the mode applied. Three statements, one when the holds were ``fresh``ly written in this
     transaction (their prior and applied modes are already these)."""
     holds = EmergencyHold.objects.filter(emergency=emergency, released_at__isnull=True)
     if enterprise_ids is not None:
         holds = holds.filter(enterprise_id__in=list(enterprise_ids))
-    own_mode = Enterprise.objects.filter(pk=OuterRef("enterprise_id")).values("closed_loop_mode")[:1]
     if not fresh:  # held at an announcement: a firm may have changed its own mode since
-        holds.update(prior_mode=Subquery(own_mode))
+        _copy_modes(emergency, "prior_mode")
     Enterprise.objects.filter(pk__in=holds.values("enterprise_id")).update(
         closed_loop_mode=mode_case(selectors.target_modes(emergency.region))
     )
     if not fresh:
-        holds.update(applied_mode=Subquery(own_mode))
+        _copy_modes(emergency, "applied_mode")
+
+
+def _copy_modes(emergency: Emergency, column: str) -> None:
+    """Each open hold's ``column`` := its enterprise's mode now, as one UPDATE … FROM (a join, not a subquery
+    per row)."""
+    enterprise_table = Enterprise._meta.db_table
+    hold_table = EmergencyHold._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {hold_table} SET {column} = firm.closed_loop_mode FROM {enterprise_table} AS firm "
+            f"WHERE firm.id = {hold_table}.enterprise_id AND {hold_table}.emergency_id = %s "
+            f"AND {hold_table}.released_at IS NULL",
+            [emergency.pk],
+        )
 
 
 def _counts(emergency: Emergency) -> dict[str, int]:
@@ -422,10 +433,17 @@ def _restore(emergency: Emergency, now: datetime) -> tuple[int, Emergency | None
     )
     if above is not None:
         return holds.update(emergency=above), above
-    prior = EmergencyHold.objects.filter(
-        emergency=emergency, released_at__isnull=True, enterprise_id=OuterRef("pk")
-    ).values("prior_mode")[:1]
-    Enterprise.objects.filter(pk__in=holds.values("enterprise_id")).update(closed_loop_mode=Subquery(prior))
+    # One UPDATE … FROM (a join the planner hashes), not a correlated subquery per enterprise: with fresh holds
+    # and old statistics PostgreSQL planned that as a scan of the holds per firm (2 minutes for a city).
+    enterprise_table = Enterprise._meta.db_table
+    hold_table = EmergencyHold._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {enterprise_table} SET closed_loop_mode = held.prior_mode FROM {hold_table} AS held "
+            f"WHERE held.enterprise_id = {enterprise_table}.id AND held.emergency_id = %s "
+            "AND held.released_at IS NULL",
+            [emergency.pk],
+        )
     return holds.update(released_at=now), None
 
 

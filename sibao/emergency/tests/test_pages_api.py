@@ -1,7 +1,7 @@
 """EM-1…EM-6 through the pages and the API: the switch with its preview and one confirmation, scope (another
 county: 404), the enterprise's notice and confirmation, the duty-exemption record from hand-made data."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -111,11 +111,14 @@ def test_the_duty_record_counts_what_the_hand_made_data_holds(personas: Personas
         )
     for days_ago in (1, 2):
         DailyReport.objects.create(enterprise=personas.ent_a, day=today - timedelta(days=days_ago), people_on_site=30)
+    # The day before yesterday's was filed at 08:00 that day, on time; yesterday's only now, late.
+    on_time = timezone.make_aware(datetime.combine(today - timedelta(days=2), time(8)))
+    DailyReport.objects.filter(day=today - timedelta(days=2)).update(filed_at=on_time)
     record = duty_record(personas.ent_a, today - timedelta(days=2), today - timedelta(days=1))
     sections = {section.key: {row.label: row.value for row in section.rows} for section in record.sections}
     assert list(sections["tests"].values())[:3] == ["2", "3", "2"]  # on the register, results, people tested
     # days due, reports filed, days without one, filed late
-    assert list(sections["daily_reports"].values()) == ["2", "2", "0", "0"]
+    assert list(sections["daily_reports"].values()) == ["2", "2", "0", "1"]
     # Printable page and .xlsx for the officials in scope and the enterprise itself; another county 404.
     url = f"/emergency/duty/{personas.ent_a.pk}/"
     assert client_for(personas.tongxu_hq).get(url).status_code == 200
