@@ -5,6 +5,7 @@ import os
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from conftest import Personas
 from sibao.emergency.tests.factories import whitelist
@@ -26,6 +27,8 @@ def shot(page: Any, name: str) -> None:
 
 def test_switch_with_preview_confirmation_notice_and_back(live_server: Any, open_as: Any, personas: Personas) -> None:
     firms = whitelist(personas)
+    # The live server runs in this process: load the URLs and templates here, not inside the browser's timeout.
+    Client().get("/accounts/login/")
     hq = open_as(personas.tongxu_hq)
     hq.on("dialog", lambda dialog: dialog.accept())  # the one confirmation (data-confirm)
     hq.goto(f"{live_server.url}/emergency/regions/410222/")
