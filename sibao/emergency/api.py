@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from sibao.accounts.models import User
 from sibao.accounts.requests import AuthenticatedRequest
-from sibao.core.api_errors import NotFoundRefused, require, responses
+from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id, Input, IsoDate, optional_text
 from sibao.core.errors import PermissionRefused
@@ -298,15 +298,20 @@ def draw_area(request: AuthenticatedRequest, emergency_id: Id, payload: AreaIn) 
         raise NotFoundRefused(
             "emergency.area.enterprises", _("Choose enterprises of the region in emergency."), field="enterprises"
         )
-    area = services.area_draw(
-        actor=request.user,
-        emergency=emergency,
-        kind=payload.kind,
-        name=payload.name,
-        townships=townships,
-        enterprises=enterprises,
-        note=payload.note,
-    )
+    # Townships or firms outside the region in emergency are references out of reach: 404, like absent ones.
+    with refusals(
+        not_found={"emergency.area.townships", "emergency.area.enterprises"},
+        fields={"townships": "township_codes", "enterprises": "enterprise_ids"},
+    ):
+        area = services.area_draw(
+            actor=request.user,
+            emergency=emergency,
+            kind=payload.kind,
+            name=payload.name,
+            townships=townships,
+            enterprises=enterprises,
+            note=payload.note,
+        )
     return Status(201, _area_out(area))
 
 
