@@ -66,6 +66,7 @@ class Personas:
     tongxu_epidemic: User
     tongxu_supervision: User
     tongxu_leader: User
+    tongxu_epidemic_hq: User  # EM-4: the epidemic HQ's office, deciding shutdowns with the HQ office
     xinzheng_hq: User
     kaifeng_hq: User
     henan_hq: User
@@ -101,6 +102,7 @@ def personas(reference_data: None) -> Personas:
         tongxu_epidemic=make_user("p_tongxu_epidemic", Role.EPIDEMIC, region=tongxu),
         tongxu_supervision=make_user("p_tongxu_supervision", Role.SUPERVISION, region=tongxu),
         tongxu_leader=make_user("p_tongxu_leader", Role.LEADER, region=tongxu),
+        tongxu_epidemic_hq=make_user("p_tongxu_epidemic_hq", Role.EPIDEMIC_HQ_OFFICE, region=tongxu),
         xinzheng_hq=make_user("p_xinzheng_hq", Role.HQ_OFFICE, region=region("410184")),
         kaifeng_hq=make_user("p_kaifeng_hq", Role.HQ_OFFICE, region=region("410200")),
         henan_hq=make_user("p_henan_hq", Role.HQ_OFFICE, region=region("410000")),

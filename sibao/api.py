@@ -3,6 +3,7 @@
 from sibao.accounts.api_auth import API_AUTH
 from sibao.core.api_schema import CachedSchemaNinjaAPI
 from sibao.core.import_api import router as imports_router
+from sibao.emergency.api import router as emergency_router
 from sibao.enterprises.api import router as enterprises_router
 from sibao.epidemic.api import router as employees_router
 from sibao.health.api import router as health_router
@@ -32,6 +33,7 @@ api.add_router("/employees", employees_router)
 api.add_router("/health", health_router)
 api.add_router("/venues", venues_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/emergency", emergency_router)
 api.add_router("/readiness", readiness_router)
 api.add_router("/policies", policies_router)
 api.add_router("/retention", retention_router)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sibao.health",
     "sibao.venues",
     "sibao.incidents",
+    "sibao.emergency",
     "sibao.readiness",
     "sibao.operations",
     "sibao.dashboard",
@@ -104,6 +105,7 @@ SIBAO_CONTEXT_PROCESSORS = [
     "django.contrib.messages.context_processors.messages",
     "sibao.accounts.context_processors.navigation",
     "sibao.notifications.context_processors.unread_count",
+    "sibao.emergency.context_processors.emergency_banner",
 ]
 TEMPLATES = [
     {

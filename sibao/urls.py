@@ -28,6 +28,7 @@ urlpatterns = [
     path("health/", include("sibao.health.urls")),
     path("venues/", include("sibao.venues.urls")),
     path("incidents/", include("sibao.incidents.urls")),
+    path("emergency/", include("sibao.emergency.urls")),
     path("readiness/", include("sibao.readiness.urls")),
     path("operations/", include("sibao.operations.urls")),
     path("warnings/", include("sibao.sentinel.urls")),

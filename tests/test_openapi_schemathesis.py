@@ -65,9 +65,12 @@ UNSTATABLE_RULES = {
     "operations.report.problem_missing": "the main problem is described when its kind is chosen",
     "incidents.retest.sampled_at": "a re-test sample is taken between the report and now",
     "incidents.disinfect.date": "a disinfection happens between the report and today",
-    "incidents.shutdown.date_from": "a shutdown does not start before its incident",
-    "incidents.shutdown.date_to": "a shutdown ends on or after its first day",
-    "incidents.shutdown.too_long": "a shutdown lasts at most the region's parameter in days",
+    "emergency.shutdown.date_from": "a shutdown does not start in the past",
+    "emergency.shutdown.date_to": "a shutdown ends on or after its first day",
+    "emergency.shutdown.too_long": "a shutdown lasts at most the region's parameter in days",
+    "emergency.switch.effective_at": "an announced emergency takes effect in the future",
+    "emergency.inspection.planned_on": "a planned inspection is not in the past",
+    "emergency.area.empty": "an area names townships or enterprises (either list)",
     "readiness.drill.future": "a drill is not recorded in the future",
     "readiness.plan.date": "a plan's date is not in the future",
     "readiness.plan.type": "the emergency plan is a PDF, DOC or DOCX file",
@@ -263,6 +266,7 @@ def send(client: Client, case: Any, headers: dict[str, str]) -> Response:
 def build_world(p: Personas) -> dict[str, list[int]]:
     """One object of each kind the API serves, in 通许县 (the officer's county, ent_a's), through the services;
     returns the ids by the path parameter that names them."""
+    from sibao.emergency.services import shutdown_propose
     from sibao.health import services as health
     from sibao.health.tests.factories import employee, whitelist_ent_a
     from sibao.incidents import services as incidents
@@ -296,8 +300,15 @@ def build_world(p: Personas) -> dict[str, list[int]]:
     warning = warning_raise(kind=WarningKind.SYMPTOMS, enterprise=p.ent_a, subject_key="fuzz", detail="发热")
     colleague = employee(p.ent_a, name="李华", actor=p.ent_a_user)
     contact = incidents.contact_add(actor=p.tongxu_epidemic, incident=incident, employee=colleague, kind="close")
-    shutdown = incidents.shutdown_request(
-        actor=p.tongxu_epidemic, incident=incident, date_from=today, date_to=today, scope="2号车间", reason="阳性"
+    shutdown = shutdown_propose(
+        actor=p.tongxu_epidemic,
+        enterprise=p.ent_a,
+        incident=incident,
+        cause="epidemic_case",
+        date_from=today,
+        date_to=today,
+        scope="2号车间",
+        reason="阳性",
     )
     arrival = health.arrival_register(
         actor=p.ent_a_user,

@@ -13,6 +13,8 @@ from django.utils import timezone
 from conftest import Personas, client_for, region, township_of
 from sibao.core.navigation import navigation_items
 from sibao.core.sectors import Sector
+from sibao.emergency.models import Emergency, EmergencyHold
+from sibao.emergency.services import inspection_plan, shutdown_propose
 from sibao.enterprises.tests.factories import EnterpriseFactory
 from sibao.epidemic.models import CodeColour
 from sibao.health.models import ArrivalKind, CodeBasis, RiskLevel
@@ -55,6 +57,44 @@ def grow(personas: Personas) -> Any:
     today = timezone.localdate()
     townships = list(Region.objects.filter(parent__code="410222", level="township").order_by("code"))
 
+    # The province first: every reader is inside an emergency from the first measurement on (the banner then
+    # reads the one covering them), so the figures compare lists, not a page with and without the banner.
+    path = [*Region.objects.filter(code__in=["410000", "410200", "410222"]).order_by("code"), xianping]
+
+    def emergency_rows(n: int, enterprise: Any) -> None:
+        """Issue 12: a shutdown and an inspection waiting, an inspection at ent_a, an open emergency covering
+        ent_a (one per level of its path from the province down, written directly: the switch refuses nested
+        ones) and a past one."""
+        now = timezone.now()
+        shutdown_propose(
+            actor=p.tongxu_township,
+            enterprise=enterprise,
+            cause="work_safety",
+            date_from=today,
+            date_to=today,
+            scope="车间",
+            reason=f"隐患整改{n}",
+        )
+        for firm, kind in ((enterprise, "product_quality"), (p.ent_a, "work_safety")):
+            inspection_plan(
+                actor=p.tongxu_township,
+                enterprise=firm,
+                kind=kind,
+                item=f"检查{n}",
+                department="县市场监管局",
+                planned_on=today + timedelta(days=1),
+            )
+        fields = {"reason": "测试", "effective_at": now, "readiness_due_at": now, "declared_by": p.tongxu_hq}
+        Emergency.objects.create(
+            region=path[(n - 1) % len(path)], status="active", document_number=f"测试{n}号", declared_at=now, **fields
+        )
+        ended = Emergency.objects.create(
+            region=xianping, status="ended", document_number=f"旧{n}号", declared_at=now, ended_at=now, **fields
+        )
+        EmergencyHold.objects.create(
+            emergency=ended, enterprise=p.ent_a, prior_mode="none", applied_mode="full", held_at=now, released_at=now
+        )
+
     def add(count: int) -> None:
         for _ in range(count):
             n = next(_serial)
@@ -62,6 +102,7 @@ def grow(personas: Personas) -> Any:
                 region=xianping, sector=Sector.INDUSTRY, name=f"通许县测试{n}号机械有限公司", employee_count=50 + n
             )
             whitelist(enterprise, p.tongxu_hq)
+            emergency_rows(n, enterprise)
             employee = person(enterprise, f"41022219880101{n:03d}", admin=p.admin)
             raised(enterprise, f"test:{employee.pk}", employee=employee)
             health_code_assign(actor=None, employee=employee, colour=CodeColour.YELLOW, basis=CodeBasis.CLOSE_CONTACT)
@@ -200,6 +241,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         if name.startswith(("epidemic:", "sentinel:", "health:", "venues:", "incidents:", "readiness:")):
             by_name[name] = epidemic
     by_name["home"] = epidemic  # the HQ office's home is the command screen (issue 11), measured on its own
+    by_name["emergency:notice"] = by_name["emergency:my_inspections"] = client_for(p.ent_a_user)
     by_name["core:audit_log"] = admin  # measured on one record type below: its names are read per model
     by_name["whitelist:criteria"] = client_for(p.tongxu_industry)
     by_name["tickets:weekly_reports"] = supervision
@@ -278,6 +320,10 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api policy funnel", hq, "/api/policies/funnel", None),
         ("api policy needs", hq, "/api/policies/needs", None),
         ("api retention preview", hq, "/api/retention/preview", None),
+        ("api emergencies", hq, "/api/emergency/regions", None),
+        ("api emergency notices", client_for(p.ent_a_user), "/api/emergency/notices", None),
+        ("api shutdowns", hq, "/api/emergency/shutdowns", None),
+        ("api inspections", hq, "/api/emergency/inspections", None),
     ]
     return pages + api
 

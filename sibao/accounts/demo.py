@@ -59,6 +59,8 @@ def _county_users(prefix: str, code: str, county: str, township: str) -> list[De
             unit_function=DepartmentFunction.SUPERVISION,
         ),
         DemoUser(f"{prefix}_leader", f"{county}指挥长", Role.LEADER, code, unit_kind=UnitKind.HQ),
+        # EM-4: the epidemic HQ's office decides shutdowns with the HQ office (its unit: the emergency demo).
+        DemoUser(f"{prefix}_epidemic_hq", f"{county}疫情防控指挥部办公室", Role.EPIDEMIC_HQ_OFFICE, code),
     ]
 
 

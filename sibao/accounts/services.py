@@ -21,6 +21,7 @@ _REGIONAL_ROLES = {
     Role.EPIDEMIC,
     Role.SUPERVISION,
     Role.LEADER,
+    Role.EPIDEMIC_HQ_OFFICE,
 }
 
 

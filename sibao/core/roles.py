@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     SECTOR_DEPARTMENT = "sector_department", _("Sector department")
     HQ_OFFICE = "hq_office", _("HQ office")
     EPIDEMIC = "epidemic", _("Epidemic task force")
+    # EM-4: the epidemic HQ's own office (疫情防控指挥部办公室), a command body of its own next to the economic
+    # HQ office; it decides shutdowns jointly with it and joins it in joint office during an emergency.
+    EPIDEMIC_HQ_OFFICE = "epidemic_hq_office", _("Epidemic HQ office")
     SUPERVISION = "supervision", _("Supervision task force")
     LEADER = "leader", _("Leader")
     ADMINISTRATOR = "administrator", _("Administrator")
@@ -49,7 +52,6 @@ class Capability(models.TextChoices):
     EPIDEMIC_MANAGE = "epidemic.manage"  # the task force: risk areas, codes, result/scan/pharmacy imports, incidents
     EPIDEMIC_TRACE = "epidemic.trace"  # EP-7: who shared a venue with a case (personal movements)
     WARNING_HANDLE = "warning.handle"  # EP-6: take and close sentinel warnings in scope
-    SHUTDOWN_DECIDE = "shutdown.decide"  # EP-9: approve or refuse a shutdown (≤ 3 days) linked to an incident
     OPERATIONS_VIEW = "operations.view"  # EN-3: daily operating reports, who has not reported, their warnings
     OPERATIONS_REPORT = "operations.report"  # EN-3: file/correct (an enterprise its own; officials on its behalf)
     OPERATIONS_IMPORT = "operations.import"  # EN-3: file many firms' reports from one .xlsx (township bulk entry)
@@ -62,6 +64,13 @@ class Capability(models.TextChoices):
     POLICY_FACTS_IMPORT = "policy.facts_import"  # PO-4: import enterprises' policy figures
     POLICY_APPLY = "policy.apply"  # PO-3: an enterprise's 我的政策, its figures, applying
     PERSONAL_DATA_PURGE = "personal_data.purge"  # issue 15: "emergency over" purge of the region's personal data
+    SHUTDOWN_DECIDE = "shutdown.decide"  # EM-4: approve or refuse a shutdown (≤ 3 days) for its own HQ
+    SHUTDOWN_PROPOSE = "shutdown.propose"  # EM-4: a township or department proposes a shutdown
+    EMERGENCY_VIEW = "emergency.view"  # EM-1…EM-6: region states, switches, shutdowns, inspections in scope
+    EMERGENCY_SWITCH = "emergency.switch"  # EM-2: the HQ office switches its region (一键切换) and names areas
+    EMERGENCY_CONFIRM = "emergency.confirm"  # EM-2/EM-5/EM-6: an enterprise's notices, readiness, inspections, record
+    INSPECTION_PLAN = "inspection.plan"  # EM-5: townships and departments list planned inspections
+    INSPECTION_DECIDE = "inspection.decide"  # EM-5: the HQ office approves or refuses non-exempt inspections
 
 
 _OFFICIAL_READ = {
@@ -77,6 +86,13 @@ _REGISTRY_WRITE = {Capability.ENTERPRISE_CREATE, Capability.ENTERPRISE_CHANGE, C
 # EN-3: the township, the sector department (003#三.(一) 生产监测调度) and the HQ office watch the operating
 # reports of their area and file them for firms without staff online; the others read them.
 _OPERATIONS_ENTRY = {Capability.OPERATIONS_VIEW, Capability.OPERATIONS_REPORT, Capability.OPERATIONS_IMPORT}
+# EM-4/EM-5: townships and departments (the epidemic task force is the health commission's) propose shutdowns
+# and list planned inspections; the HQ offices decide.
+_EMERGENCY_PROPOSE = {
+    Capability.EMERGENCY_VIEW,
+    Capability.SHUTDOWN_PROPOSE,
+    Capability.INSPECTION_PLAN,
+}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ENTERPRISE: frozenset(
@@ -92,6 +108,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.OPERATIONS_VIEW,
             Capability.OPERATIONS_REPORT,
             Capability.POLICY_APPLY,
+            Capability.EMERGENCY_CONFIRM,
         }
         | _TICKET_ON_BEHALF
     ),
@@ -99,6 +116,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _OFFICIAL_READ
         | _TICKET_ON_BEHALF
         | _OPERATIONS_ENTRY
+        | _EMERGENCY_PROPOSE
         | {Capability.WHITELIST_REVIEW, Capability.EMPLOYEE_VIEW, Capability.EPIDEMIC_VIEW, Capability.WARNING_HANDLE}
     ),
     Role.SECTOR_DEPARTMENT: frozenset(
@@ -107,6 +125,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         | _TICKET_ON_BEHALF
         | _OPERATIONS_ENTRY
         | _POLICY_WORK
+        | _EMERGENCY_PROPOSE
         | {
             Capability.WHITELIST_REVIEW,
             Capability.WHITELIST_CRITERIA,
@@ -132,6 +151,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.SHUTDOWN_DECIDE,
             Capability.SCREEN_VIEW,
             Capability.PERSONAL_DATA_PURGE,
+            Capability.EMERGENCY_VIEW,
+            Capability.EMERGENCY_SWITCH,
+            Capability.INSPECTION_DECIDE,
+        }
+    ),
+    Role.EPIDEMIC_HQ_OFFICE: frozenset(
+        _OFFICIAL_READ
+        | {
+            Capability.TICKET_VIEW,
+            Capability.EMPLOYEE_VIEW,
+            Capability.EPIDEMIC_VIEW,
+            Capability.SHUTDOWN_DECIDE,
+            Capability.EMERGENCY_VIEW,
         }
     ),
     Role.EPIDEMIC: frozenset(
@@ -149,6 +181,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.WARNING_HANDLE,
             Capability.SCREEN_VIEW,
         }
+        | _EMERGENCY_PROPOSE
     ),
     Role.SUPERVISION: frozenset(
         _OFFICIAL_READ
@@ -160,6 +193,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_VIEW,
             Capability.OPERATIONS_VIEW,
             Capability.SCREEN_VIEW,
+            Capability.EMERGENCY_VIEW,
         }
     ),
     Role.LEADER: frozenset(
@@ -170,6 +204,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_VIEW,
             Capability.OPERATIONS_VIEW,
             Capability.SCREEN_VIEW,
+            Capability.EMERGENCY_VIEW,
         }
     ),
     # EP-1: configuring the platform is no reason to read ID numbers or people's movements; only the

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.sectors import Sector
-from sibao.enterprises.models import Enterprise, EntityKind, PairingKind, RecordKind, RecordSeverity
+from sibao.enterprises.models import ClosedLoopMode, Enterprise, EntityKind, PairingKind, RecordKind, RecordSeverity
 from sibao.enterprises.selectors import FLAG_FIELDS
 from sibao.enterprises.services import SELF_SERVICE_FIELDS
 from sibao.regions.models import Region
@@ -43,7 +43,7 @@ class EnterpriseForm(forms.ModelForm):
             "output_value", "investment", "employee_count",
             "above_designated_size", "specialised_sme", "leader_linked", "livelihood", "city_operation",
             "operating_status", "credit_status", "environmental_compliant", "safety_compliant",
-            "closed_loop", "dormitory_capacity", "canteen_capacity",
+            "closed_loop_mode", "dormitory_capacity", "canteen_capacity",
         ]  # fmt: skip
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -58,11 +58,17 @@ class EnterpriseForm(forms.ModelForm):
             for name in list(self.fields):
                 if name not in SELF_SERVICE_FIELDS:
                     del self.fields[name]
+        if "closed_loop_mode" in self.fields:
+            self.fields["closed_loop_mode"].required = False
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
             if isinstance(field.widget, forms.Select):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
+
+    def clean_closed_loop_mode(self) -> str:
+        # A form that does not show the choice (a create page posting only the registry fields) keeps the default.
+        return self.cleaned_data.get("closed_loop_mode") or ClosedLoopMode.NONE
 
     def _post_clean(self) -> None:
         # Skip ModelForm's own full_clean: the service validates (one validator for every entry path).

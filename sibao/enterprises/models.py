@@ -36,6 +36,20 @@ class ServiceLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
 
 
+class ClosedLoopMode(models.TextChoices):
+    """EM-3 (000#五.1, 001#annex1-三.1): how an enterprise keeps its people inside. Industry, culture-tourism and
+    key projects go fully closed with bubbles (management units, EP-1); commerce and transport keep their
+    people between workplace and lodging (两点一线)."""
+
+    NONE = "none", _("Not in closed loop")
+    FULL = "full", _("Full closed loop (bubbles)")
+    TWO_POINT = "two_point", _("Two points, one line (workplace and lodging)")
+
+
+# Stricter first: an emergency never loosens a mode an enterprise chose itself (EM-2).
+CLOSED_LOOP_STRICTNESS: dict[str, int] = {ClosedLoopMode.NONE: 0, ClosedLoopMode.TWO_POINT: 1, ClosedLoopMode.FULL: 2}
+
+
 class EnterpriseQuerySet(ScopedQuerySet):
     scope_region_path = "region__path"
     scope_sector = "sector"
@@ -89,8 +103,11 @@ class Enterprise(models.Model):
     )
     environmental_compliant = models.BooleanField(_("meets environmental standards"), default=True)
     safety_compliant = models.BooleanField(_("meets safety standards"), default=True)
-    # EP-2: in closed-loop production (闭环生产) everyone is tested daily instead of every 48 h.
-    closed_loop = models.BooleanField(_("closed-loop production"), default=False)
+    # EP-2/EM-3: in closed-loop production (闭环生产, either mode) everyone is tested daily instead of every 48 h.
+    # Set by the enterprise or its officials, and by a region's emergency switch (which restores it after).
+    closed_loop_mode = models.CharField(
+        _("closed-loop production"), max_length=16, choices=ClosedLoopMode.choices, default=ClosedLoopMode.NONE
+    )
     dormitory_capacity = models.PositiveIntegerField(_("dormitory beds"), default=0)
     canteen_capacity = models.PositiveIntegerField(_("canteen seats"), default=0)
     # Search helpers maintained by the service from ``name``.
@@ -112,6 +129,11 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def closed_loop(self) -> bool:
+        """In closed-loop production, whichever mode (EP-2: tested daily)."""
+        return self.closed_loop_mode != ClosedLoopMode.NONE
 
     @property
     def value_for_coverage(self) -> Decimal:

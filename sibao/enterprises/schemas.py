@@ -16,6 +16,7 @@ from sibao.core.api_types import (
 )
 from sibao.core.sectors import Sector
 from sibao.enterprises.models import (
+    ClosedLoopMode,
     CreditStatus,
     EntityKind,
     OperatingStatus,
@@ -56,6 +57,7 @@ class EnterpriseOut(Schema):
     credit_status: CreditStatus
     environmental_compliant: bool
     safety_compliant: bool
+    closed_loop_mode: ClosedLoopMode
     closed_loop: bool
     dormitory_capacity: int
     canteen_capacity: int
@@ -81,7 +83,7 @@ class _EnterpriseFields(Input):
     credit_status: CreditStatus = CreditStatus.GOOD
     environmental_compliant: bool = True
     safety_compliant: bool = True
-    closed_loop: bool = False
+    closed_loop_mode: ClosedLoopMode = ClosedLoopMode.NONE
     dormitory_capacity: int = Field(0, ge=0, le=2_000_000)
     canteen_capacity: int = Field(0, ge=0, le=2_000_000)
 
@@ -121,7 +123,7 @@ class EnterprisePatch(Patch):
     credit_status: CreditStatus | None = None
     environmental_compliant: bool | None = None
     safety_compliant: bool | None = None
-    closed_loop: bool | None = None
+    closed_loop_mode: ClosedLoopMode | None = None
     dormitory_capacity: int | None = Field(None, ge=0, le=2_000_000)
     canteen_capacity: int | None = Field(None, ge=0, le=2_000_000)
 

@@ -19,6 +19,7 @@ from sibao.enterprises.changes import enterprises_changed
 from sibao.enterprises.models import (
     Enterprise,
     EnterpriseRecord,
+    OperatingStatus,
     Pairing,
     RecordKind,
     RecordSeverity,
@@ -34,7 +35,7 @@ SELF_SERVICE_FIELDS = frozenset(
         "contact_phone",
         "address",
         "employee_count",
-        "closed_loop",
+        "closed_loop_mode",
         "dormitory_capacity",
         "canteen_capacity",
     }
@@ -112,12 +113,39 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, data: Mapping[str,
         raise ValidationError({name: _("You may not change this field.") for name in sorted(refused)})
     with transaction.atomic(), as_actor(actor):
         locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        _check_emergency_rules(locked, data)
         for name, value in data.items():
             setattr(locked, name, value)
         enterprise_validate(actor=actor, enterprise=locked)
         locked.save()
         enterprises_changed([locked.pk])
     return locked
+
+
+def _check_emergency_rules(enterprise: Enterprise, data: Mapping[str, Any]) -> None:
+    """EM-2: during its region's emergency an enterprise's closed-loop mode is the switch's. EM-4: a whitelist
+    enterprise is not suspended at will — only a shutdown approved by both HQs stops it (emergency app)."""
+    from sibao.emergency.services import mode_change_refusal
+
+    if "closed_loop_mode" in data and data["closed_loop_mode"] != enterprise.closed_loop_mode:
+        refusal = mode_change_refusal(enterprise)
+        if refusal:
+            raise ValidationError({"closed_loop_mode": refusal})
+    if data.get("operating_status", OperatingStatus.OPERATING) != OperatingStatus.OPERATING and (
+        enterprise.operating_status == OperatingStatus.OPERATING
+    ):
+        from sibao.whitelist.selectors import listing_status
+
+        if listing_status(enterprise).listed:
+            raise ValidationError(
+                {
+                    "operating_status": _(
+                        "A whitelist enterprise is not stopped at will: a township or department proposes a "
+                        "shutdown and both HQ offices approve it (at most a few days); to take the enterprise off "
+                        "the whitelist, propose its removal."
+                    )
+                }
+            )
 
 
 def enterprises_create_many(*, actor: User, enterprises: Iterable[Enterprise]) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from sibao.enterprises.models import Enterprise
+from sibao.enterprises.models import ClosedLoopMode, Enterprise
 from sibao.epidemic.models import MOBILE_POST_TYPES, Employee
 from sibao.parameters.registry import (
     EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS,
@@ -53,7 +53,7 @@ def overdue_condition(cadence: Cadence, now: datetime) -> Q:
     def stale(hours: int) -> Q:
         return Q(last_negative_test_at__isnull=True) | Q(last_negative_test_at__lt=now - timedelta(hours=hours))
 
-    daily = Q(enterprise__closed_loop=True) | Q(quiet_period_until__gt=now)
+    daily = ~Q(enterprise__closed_loop_mode=ClosedLoopMode.NONE) | Q(quiet_period_until__gt=now)
     return (
         (daily & stale(cadence.daily_hours))
         | (~daily & Q(post_type__in=mobile) & stale(cadence.mobile_hours))

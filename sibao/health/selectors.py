@@ -159,9 +159,10 @@ def enterprises_missing_report(*, user: Any, day: date, region_code: str = "") -
     return _region_filter(enterprises, region_code, "region__path").order_by("region__code", "name", "pk")
 
 
-def report_deadline(region: Region, day: date) -> datetime:
-    """When the report of ``day`` is due in ``region`` (EPIDEMIC_DAILY_REPORT_DEADLINE_HOUR, local time)."""
-    hour = int(parameter_value(EPIDEMIC_DAILY_REPORT_DEADLINE_HOUR, region))
+def report_deadline(region: Region, day: date, *, state: str | None = None) -> datetime:
+    """When the report of ``day`` is due in ``region`` (EPIDEMIC_DAILY_REPORT_DEADLINE_HOUR, local time); ``state``
+    names the region state of that day when it is not today's (EM-1: the hour may differ in an emergency)."""
+    hour = int(parameter_value(EPIDEMIC_DAILY_REPORT_DEADLINE_HOUR, region, state=state))
     return timezone.make_aware(datetime.combine(day, time(hour=hour)))
 
 

@@ -1,10 +1,10 @@
-"""EP-9 in the admin: read-only. Incidents and shutdown requests move only through their workflows
-(``incidents.services``), which check who may act, keep the history and notify (issue 9 #7)."""
+"""EP-9 in the admin: read-only. Incidents move only through their workflow (``incidents.services``), which
+checks who may act, keeps the history and notifies (issue 9 #7); shutdowns are the emergency app's."""
 
 from django.contrib import admin
 
 from sibao.core.admin import ReadOnlyModelAdmin
-from sibao.incidents.models import Incident, IncidentContact, ShutdownRequest
+from sibao.incidents.models import Incident, IncidentContact
 
 
 @admin.register(Incident)
@@ -19,10 +19,3 @@ class IncidentContactAdmin(ReadOnlyModelAdmin):
     list_display = ["pk", "incident", "name", "kind", "isolated_at", "released_at"]
     raw_id_fields = ["incident", "employee", "added_by"]
     exclude = ["id_digest"]
-
-
-@admin.register(ShutdownRequest)
-class ShutdownRequestAdmin(ReadOnlyModelAdmin):
-    list_display = ["pk", "enterprise", "date_from", "date_to", "state"]
-    list_filter = ["state"]
-    raw_id_fields = ["incident", "enterprise", "requested_by", "decided_by"]

@@ -12,14 +12,15 @@ from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id, Input, optional_text
 from sibao.core.roles import Capability
+from sibao.emergency import services as emergency_services
+from sibao.emergency.api import shutdown_out
+from sibao.emergency.schemas import ShutdownOut
 from sibao.epidemic.models import Employee
 from sibao.incidents import selectors, services
-from sibao.incidents.models import Incident, IncidentContact, IncidentState, ShutdownRequest
+from sibao.incidents.models import Incident, IncidentContact, IncidentState
 from sibao.incidents.schemas import (
-    ApproveIn,
     ContactIn,
     DisinfectIn,
-    EndIn,
     IncidentContactOut,
     IncidentListOut,
     IncidentOut,
@@ -27,14 +28,12 @@ from sibao.incidents.schemas import (
     IsolatedOut,
     ObserveIn,
     ProposalOut,
-    RefuseIn,
     ReleaseIn,
     ReportIn,
     RetestIn,
     ShutdownIn,
-    ShutdownOut,
 )
-from sibao.incidents.workflows import INCIDENT, SHUTDOWN
+from sibao.incidents.workflows import INCIDENT
 
 router = Router(tags=["incidents"])
 
@@ -75,30 +74,6 @@ def _contact(contact: IncidentContact) -> dict[str, Any]:
     }
 
 
-def _shutdown(shutdown: ShutdownRequest, user: Any) -> dict[str, Any]:
-    return {
-        **{
-            name: getattr(shutdown, name)
-            for name in (
-                "date_from",
-                "date_to",
-                "days",
-                "scope",
-                "reason",
-                "state",
-                "whitelisted",
-                "consultation",
-                "decision_reason",
-                "decided_at",
-                "ended_at",
-                "incident_id",
-            )
-        },
-        "id": shutdown.pk,
-        "actions": [t.action for t in SHUTDOWN.available(shutdown, user)],
-    }
-
-
 def _detail(incident: Incident, user: Any) -> dict[str, Any]:
     fields = (
         "note",
@@ -121,7 +96,7 @@ def _detail(incident: Incident, user: Any) -> dict[str, Any]:
         "rest_of_enterprise_producing": selectors.shutdown_in_force(incident) is None,
         "actions": [t.action for t in INCIDENT.available(incident, user)],
         "contacts": [_contact(c) for c in incident.contacts.select_related("employee").order_by("kind", "name", "pk")],
-        "shutdowns": [_shutdown(s, user) for s in incident.shutdown_requests.order_by("-pk")],
+        "shutdowns": [shutdown_out(s, user) for s in incident.shutdowns.select_related("enterprise").order_by("-pk")],
         "history": [
             {
                 "at": row["at"],
@@ -281,60 +256,18 @@ def release_contact(request: AuthenticatedRequest, incident_id: Id, contact_id: 
 @router.post(
     "/{int:incident_id}/shutdowns",
     response=responses({201: ShutdownOut}),
-    summary="Ask for a shutdown linked to the incident (at most the region's maximum days, inclusive)",
+    summary="Propose a shutdown linked to the incident; both HQ offices decide it under /api/emergency/shutdowns",
 )
 def request_shutdown(request: AuthenticatedRequest, incident_id: Id, payload: ShutdownIn) -> Any:
     incident = _incident(request, incident_id)
-    shutdown = services.shutdown_request(
+    shutdown = emergency_services.shutdown_propose(
         actor=request.user,
+        enterprise=incident.enterprise,
         incident=incident,
+        cause="epidemic_case",
         date_from=payload.date_from,
         date_to=payload.date_to,
         scope=payload.scope,
         reason=payload.reason,
     )
-    return Status(201, _shutdown(shutdown, request.user))
-
-
-@router.get("/shutdowns/{int:shutdown_id}", response=responses({200: ShutdownOut}), summary="One shutdown request")
-def get_shutdown(request: AuthenticatedRequest, shutdown_id: Id) -> Any:
-    require(request, Capability.EPIDEMIC_VIEW)
-    return _shutdown(selectors.shutdown_get(user=request.user, pk=shutdown_id), request.user)
-
-
-SHUTDOWN_ACTIONS: dict[str, tuple[type[Input], str]] = {
-    "approve": (ApproveIn, "The HQ office approves (a whitelist enterprise: name the provincial consultation)"),
-    "refuse": (RefuseIn, "The HQ office refuses, with its reason"),
-    "end": (EndIn, "Production resumed: the shutdown ends"),
-}
-
-
-def _shutdown_action(action: str, body: type[Input], summary: str) -> None:
-    def act(request: AuthenticatedRequest, shutdown_id: Id, payload: Any) -> Any:
-        require(request, Capability.EPIDEMIC_VIEW)
-        shutdown = selectors.shutdown_get(user=request.user, pk=shutdown_id)
-        if action == "end":
-            done = services.shutdown_end(actor=request.user, shutdown=shutdown, reason=payload.reason)
-        else:
-            with refusals(conflict={"incidents.shutdown.consultation"}):
-                done = services.shutdown_decide(
-                    actor=request.user,
-                    shutdown=shutdown,
-                    action=action,
-                    reason=payload.reason,
-                    consultation=getattr(payload, "consultation", ""),
-                )
-        return _shutdown(done, request.user)
-
-    act.__name__ = f"shutdown_{action}"
-    act.__annotations__["payload"] = body  # ninja reads the body schema from the signature
-    router.post(
-        f"/shutdowns/{{int:shutdown_id}}/actions/{action}",
-        response=responses({200: ShutdownOut}),
-        summary=summary,
-        operation_id=f"sibao_incidents_api_shutdown_{action}",
-    )(act)
-
-
-for _action, (_body, _summary) in SHUTDOWN_ACTIONS.items():
-    _shutdown_action(_action, _body, _summary)
+    return Status(201, shutdown_out(shutdown, request.user))

@@ -22,7 +22,6 @@ class IncidentsConfig(AppConfig):
     audited_models: dict[str, list[str]] = {
         "Incident": [],
         "IncidentContact": ["id_digest"],
-        "ShutdownRequest": [],
     }
     periodic_jobs = ["sibao.incidents.tasks.schedule_retest_deadline_sweep"]
     # Issue 11 #4: what may wait for someone in this domain, on the "待我处理" workbench.

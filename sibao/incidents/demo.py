@@ -22,6 +22,7 @@ from django.utils import timezone
 from sibao.accounts.models import User
 from sibao.core.errors import ServiceError
 from sibao.core.workflow import history
+from sibao.emergency.services import shutdown_propose
 from sibao.epidemic.models import Employee, ZoneMove
 from sibao.health.models import HealthCodeChange
 from sibao.incidents import services
@@ -146,9 +147,12 @@ def load_demo_incidents() -> dict[str, int]:
         incident = services.incident_confirm(actor=task_force, incident=incident, reason="单采复核阳性")
         incident = services.incident_isolate_contacts(actor=task_force, incident=incident)
         today = timezone.localdate()
-        services.shutdown_request(
+        # EM-4: proposed to both HQ offices (the emergency app's process), waiting for their approval.
+        shutdown_propose(
             actor=task_force,
+            enterprise=incident.enterprise,
             incident=incident,
+            cause="epidemic_case",
             date_from=today,
             date_to=today + timedelta(days=2),
             scope="2号车间及其更衣室",

@@ -127,15 +127,6 @@ class ShutdownForm(_Styled):
     )
 
 
-class DecisionForm(_Styled):
-    reason = forms.CharField(
-        label=_("Reason for the decision"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
-    consultation = forms.CharField(
-        label=_("Provincial consultation (whitelist enterprises)"), required=False, max_length=255
-    )
-
-
 ACTION_FORMS: dict[str, type[forms.Form]] = {
     "observe": ObserveForm,
     "sample_retest": SampleForm,

@@ -1,8 +1,9 @@
-"""EP-9 应急处置 (001#annex2-三.7, 003#一.13/16/18): an incident about one person of one enterprise, its close
-and secondary contacts, and the shutdown requests linked to it.
+"""EP-9 应急处置 (001#annex2-三.7, 003#一.13/16/18): an incident about one person of one enterprise and its close
+and secondary contacts.
 
 An incident concerns the person and the areas they used, never the whole enterprise: the rest of the
-enterprise keeps producing unless a shutdown request linked to the incident is approved.
+enterprise keeps producing unless a shutdown linked to the incident is approved by both HQs (EM-4: the
+emergency app's ``Shutdown``, proposed from the incident's page).
 """
 
 from django.conf import settings
@@ -149,55 +150,3 @@ class IncidentContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
-
-
-class ShutdownState(models.TextChoices):
-    REQUESTED = "requested", _("Waiting for the HQ office")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
-    ENDED = "ended", _("Ended: production resumed")
-
-
-class ShutdownRequest(models.Model):
-    """001#annex2-三.7 / EM-4: a shutdown needs approval and lasts at most EPIDEMIC_SHUTDOWN_MAX_DAYS
-    calendar days, counted inclusively (from 10 May to 12 May is 3 days)."""
-
-    incident = models.ForeignKey(
-        Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="shutdown_requests"
-    )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    date_from = models.DateField(_("from"))
-    date_to = models.DateField(_("to"))
-    scope = models.CharField(_("areas shut"), max_length=255)
-    reason = models.TextField(_("reason"))
-    state = models.CharField(
-        _("state"), max_length=12, choices=ShutdownState.choices, default=ShutdownState.REQUESTED, editable=False
-    )
-    whitelisted = models.BooleanField(_("whitelist enterprise at the time of the request"), default=False)
-    consultation = models.CharField(_("provincial consultation"), max_length=255, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    ended_at = models.DateTimeField(_("production resumed at"), null=True, blank=True)
-
-    objects = EnterpriseScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("shutdown request")
-        verbose_name_plural = _("shutdown requests")
-        ordering = ["-requested_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.enterprise} {self.date_from}–{self.date_to}"
-
-    @property
-    def days(self) -> int:
-        return (self.date_to - self.date_from).days + 1

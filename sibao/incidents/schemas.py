@@ -5,8 +5,9 @@ from datetime import date, datetime
 from ninja import Field, Schema
 
 from sibao.core.api_types import Id, Input, IsoDate, IsoDateTime, optional_text, required_text
+from sibao.emergency.schemas import ShutdownOut
 from sibao.enterprises.schemas import EnterpriseRef
-from sibao.incidents.models import ContactKind, IncidentState, ObservationPlace, ShutdownState, Trigger
+from sibao.incidents.models import ContactKind, IncidentState, ObservationPlace, Trigger
 
 
 class IncidentEmployeeRef(Schema):
@@ -45,23 +46,6 @@ class IncidentContactOut(Schema):
     contact_at: datetime | None
     isolated_at: datetime | None
     released_at: datetime | None
-
-
-class ShutdownOut(Schema):
-    id: int
-    incident_id: int
-    date_from: date
-    date_to: date
-    days: int
-    scope: str
-    reason: str
-    state: ShutdownState
-    whitelisted: bool
-    consultation: str
-    decision_reason: str
-    decided_at: datetime | None
-    ended_at: datetime | None
-    actions: list[str] = []
 
 
 class IncidentHistoryOut(Schema):
@@ -147,16 +131,3 @@ class ShutdownIn(Input):
     date_to: IsoDate = Field(..., description="停产末日（不早于首日；含首末日不超过本地区规定天数）")
     scope: str = required_text(255, description="停产的区域（除非写明，不是整个企业）")
     reason: str = required_text(2000)
-
-
-class ApproveIn(Input):
-    reason: str = required_text(2000, description="批准理由")
-    consultation: str = optional_text(255, description="白名单企业：与省指挥部会商的情况（必填）")
-
-
-class RefuseIn(Input):
-    reason: str = required_text(2000, description="不予批准的理由")
-
-
-class EndIn(Input):
-    reason: str = optional_text(2000)

@@ -9,15 +9,9 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sibao.emergency.models import WAITING_STATES, Shutdown, ShutdownState
 from sibao.epidemic.models import Employee
-from sibao.incidents.models import (
-    AWAITING_RESULT,
-    Incident,
-    IncidentContact,
-    IncidentState,
-    ShutdownRequest,
-    ShutdownState,
-)
+from sibao.incidents.models import AWAITING_RESULT, Incident, IncidentContact, IncidentState
 from sibao.regions.models import Region
 
 
@@ -31,11 +25,12 @@ class ShutdownFilter:
 
 def shutdown_q(which: str, today: date | None = None) -> Q:
     today = today or timezone.localdate()
-    shutdowns = ShutdownRequest.objects.filter(incident_id=OuterRef("pk"))
+    # EM-4: shutdowns are the emergency app's (proposed, approved by both HQ offices, reopened).
+    shutdowns = Shutdown.objects.filter(incident_id=OuterRef("pk"))
     if which == ShutdownFilter.IN_FORCE:
         shutdowns = shutdowns.filter(state=ShutdownState.APPROVED, date_from__lte=today, date_to__gte=today)
     else:
-        shutdowns = shutdowns.filter(state=ShutdownState.REQUESTED)
+        shutdowns = shutdowns.filter(state__in=WAITING_STATES)
     return Q(Exists(shutdowns))
 
 
@@ -99,13 +94,6 @@ def contact_get(*, user: Any, incident: Incident, pk: int) -> IncidentContact:
     return contact
 
 
-def shutdown_get(*, user: Any, pk: int) -> ShutdownRequest:
-    shutdown: ShutdownRequest = ShutdownRequest.objects.select_related(
-        "incident", "enterprise", "enterprise__region"
-    ).get_visible(user, pk=pk)
-    return shutdown
-
-
 def employees_for_report(*, user: Any) -> QuerySet[Employee]:
     return Employee.objects.visible_to(user).filter(is_active=True).select_related("enterprise")
 
@@ -146,13 +134,10 @@ def deadline(incident: Incident, now: datetime | None = None) -> dict[str, str]:
     return {"state": "", "label": "", "css": ""}
 
 
-def shutdown_in_force(incident: Incident, today: date | None = None) -> ShutdownRequest | None:
-    """The approved shutdown covering today, if any: otherwise the rest of the enterprise keeps producing."""
+def shutdown_in_force(incident: Incident, today: date | None = None) -> Any:
+    """The shutdown linked to the incident that both HQs approved and that covers today, if any (EM-4);
+    otherwise the rest of the enterprise keeps producing."""
+    from sibao.emergency.selectors import shutdown_in_force_q
+
     today = today or timezone.localdate()
-    return (
-        ShutdownRequest.objects.filter(
-            incident=incident, state=ShutdownState.APPROVED, date_from__lte=today, date_to__gte=today
-        )
-        .order_by("date_from")
-        .first()
-    )
+    return incident.shutdowns.filter(shutdown_in_force_q(today)).order_by("date_from").first()

@@ -12,9 +12,8 @@ Rules (001#annex2-三.7, 003#一.13/16/18):
 - cleared: the person does a quiet period (EPIDEMIC_QUIET_PERIOD_DAYS, tested daily, own lodging in the
   blue zone) and, once it is over, returns to post together with their contacts (003#一.13: contacts are
   isolated temporarily as soon as the test is abnormal, so they may already sit in the yellow zone);
-- a shutdown linked to the incident lasts at most EPIDEMIC_SHUTDOWN_MAX_DAYS calendar days counted
-  inclusively, and only the HQ office decides; for a whitelist enterprise the approval must name the
-  provincial consultation (会商) it rests on.
+- a shutdown linked to the incident is proposed from its page and decided by both HQ offices (EM-4, the
+  emergency app's ``shutdown_propose``), for at most EPIDEMIC_SHUTDOWN_MAX_DAYS calendar days.
 """
 
 from collections.abc import Callable
@@ -32,7 +31,7 @@ from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.permissions import region_in_scope, require_capability
-from sibao.core.roles import Capability, Role, has_capability
+from sibao.core.roles import Capability, Role
 from sibao.core.workflow import Workflow, perform
 from sibao.epidemic.models import CodeColour, Employee, Zone
 from sibao.epidemic.services import employee_move_zone
@@ -46,13 +45,11 @@ from sibao.incidents.models import (
     IncidentState,
     ObservationPlace,
     RetestResult,
-    ShutdownRequest,
-    ShutdownState,
     Trigger,
 )
-from sibao.incidents.workflows import INCIDENT, SHUTDOWN, is_task_force
+from sibao.incidents.workflows import INCIDENT, is_task_force
 from sibao.notifications.texts import later
-from sibao.parameters.registry import EPIDEMIC_QUIET_PERIOD_DAYS, EPIDEMIC_RETEST_HOURS, EPIDEMIC_SHUTDOWN_MAX_DAYS
+from sibao.parameters.registry import EPIDEMIC_QUIET_PERIOD_DAYS, EPIDEMIC_RETEST_HOURS
 from sibao.parameters.selectors import parameter_value
 from sibao.regions.models import RegionLevel
 from sibao.sentinel.models import WarningKind
@@ -651,130 +648,6 @@ def contact_release(*, actor: User, contact: IncidentContact, reason: str) -> In
     with transaction.atomic(), as_actor(actor):
         _release(actor, contact, reason[:255])
     return contact
-
-
-# --- shutdown requests --------------------------------------------------------------------------------
-
-
-def shutdown_request(
-    *, actor: User, incident: Incident, date_from: date | None, date_to: date | None, scope: str, reason: str
-) -> ShutdownRequest:
-    """The task force (or the enterprise itself) asks to shut the areas named, for at most
-    EPIDEMIC_SHUTDOWN_MAX_DAYS calendar days counted inclusively."""
-    enterprise = incident.enterprise
-    own = actor.role == Role.ENTERPRISE and actor.enterprise_id == enterprise.pk
-    if not (is_task_force(actor, enterprise) or (own and has_capability(actor, Capability.EPIDEMIC_REPORT))):
-        raise PermissionRefused(
-            "incidents.shutdown.forbidden", _("Only the epidemic task force or the enterprise may ask for a shutdown.")
-        )
-    if incident.state in (S.CLOSED, S.CLEARED):
-        raise StateRefused(
-            "incidents.shutdown.state",
-            _("No shutdown for an incident that is “%(state)s”.") % {"state": incident.get_state_display()},
-        )
-    if not isinstance(date_from, date):
-        raise ServiceError("incidents.shutdown.date_from", _("Enter the first day of the shutdown."), field="date_from")
-    if not isinstance(date_to, date):
-        raise ServiceError("incidents.shutdown.date_to", _("Enter the last day of the shutdown."), field="date_to")
-    if date_to < date_from:
-        raise ServiceError(
-            "incidents.shutdown.date_to", _("The last day cannot be before the first day."), field="date_to"
-        )
-    if date_from < timezone.localdate(incident.reported_at):
-        raise ServiceError(
-            "incidents.shutdown.date_from", _("The shutdown cannot start before the incident."), field="date_from"
-        )
-    limit = int(parameter_value(EPIDEMIC_SHUTDOWN_MAX_DAYS, enterprise.region))
-    days = (date_to - date_from).days + 1
-    if days > limit:
-        raise ServiceError(
-            "incidents.shutdown.too_long",
-            _("A shutdown lasts at most %(limit)d days (first and last day included); this one is %(days)d days.")
-            % {"limit": limit, "days": days},
-            field="date_to",
-        )
-    scope = _text(scope, "scope", _("Areas shut"), max_length=255)
-    reason = _text(reason, "reason", _("Reason"))
-    from sibao.whitelist.selectors import listing_status
-
-    with transaction.atomic(), as_actor(actor):
-        shutdown = ShutdownRequest.objects.create(
-            incident=incident,
-            enterprise=enterprise,
-            requested_by=actor,
-            date_from=date_from,
-            date_to=date_to,
-            scope=scope,
-            reason=reason,
-            whitelisted=listing_status(enterprise).listed,
-        )
-        SHUTDOWN.log_creation(shutdown, actor=actor)
-        from sibao.notifications.services import notify
-
-        notify(
-            topic="incidents.shutdown_requested",
-            title=later(
-                gettext_noop("Shutdown request waiting for a decision: %(enterprise)s, %(from)s–%(to)s"),
-                enterprise=enterprise.name,
-                **{"from": date_from, "to": date_to},
-            ),
-            link=_link(incident),
-            users=User.objects.filter(
-                role=Role.HQ_OFFICE, is_active=True, region__code__in=enterprise.region.ancestor_codes()
-            ),
-        )
-    return shutdown
-
-
-def shutdown_decide(
-    *, actor: User, shutdown: ShutdownRequest, action: str, reason: str, consultation: str = ""
-) -> ShutdownRequest:
-    """The HQ office approves or refuses, with its reason. A whitelist enterprise may not be shut at will:
-    the approval names the consultation of the provincial headquarters it rests on."""
-    if action not in ("approve", "refuse"):
-        raise ServiceError("incidents.shutdown.action", _("Unknown action “%s”.") % action)
-    _precheck(SHUTDOWN, shutdown, action, actor)
-    reason = _text(reason, "reason", _("Reason for the decision"))
-    consultation = str(consultation or "").strip()[:255]
-    if action == "approve" and shutdown.whitelisted and not consultation:
-        raise ServiceError(
-            "incidents.shutdown.consultation",
-            _(
-                "A whitelist enterprise is shut only after consultation with the provincial headquarters: "
-                "name the consultation."
-            ),
-            field="consultation",
-        )
-    now = timezone.now()
-    with as_actor(actor):
-        decided = perform(
-            SHUTDOWN,
-            shutdown,
-            action,
-            actor=actor,
-            reason=reason,
-            changes={"decided_by": actor, "decided_at": now, "decision_reason": reason, "consultation": consultation},
-            after=lambda locked: _tell(
-                locked.incident,
-                "incidents.shutdown_decided",
-                later(
-                    gettext_noop("Shutdown %(decision)s: %(enterprise)s, %(from)s–%(to)s"),
-                    decision=ShutdownState(locked.state).label,
-                    enterprise=locked.enterprise.name,
-                    **{"from": locked.date_from, "to": locked.date_to},
-                ),
-                reason,
-            ),
-        )
-    return decided  # type: ignore[no-any-return]
-
-
-def shutdown_end(*, actor: User, shutdown: ShutdownRequest, reason: str = "") -> ShutdownRequest:
-    _precheck(SHUTDOWN, shutdown, "end", actor)
-    with as_actor(actor):
-        return perform(  # type: ignore[no-any-return]
-            SHUTDOWN, shutdown, "end", actor=actor, reason=reason, changes={"ended_at": timezone.now()}
-        )
 
 
 # --- the 6 h deadline ---------------------------------------------------------------------------------

@@ -15,5 +15,4 @@ urlpatterns = [
     path("<int:pk>/contacts/<int:contact_pk>/remove/", views.contact_remove, name="contact_remove"),
     path("<int:pk>/contacts/<int:contact_pk>/release/", views.contact_release, name="contact_release"),
     path("<int:pk>/shutdowns/", views.shutdown_new, name="shutdown_new"),
-    path("<int:pk>/shutdowns/<int:shutdown_pk>/", views.shutdown_act, name="shutdown_act"),
 ]

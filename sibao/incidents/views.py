@@ -18,18 +18,19 @@ from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required
+from sibao.emergency import services as emergency_services
+from sibao.emergency.workflows import is_proposer_side
 from sibao.enterprises.selectors import regions_for_filter
 from sibao.incidents import selectors, services
 from sibao.incidents.forms import (
     ACTION_FORMS,
     ContactAddForm,
-    DecisionForm,
     FilterForm,
     ReportForm,
     ShutdownForm,
 )
-from sibao.incidents.models import CONTACT_EDIT_STATES, Incident, IncidentState, ShutdownState
-from sibao.incidents.workflows import INCIDENT, SHUTDOWN, is_task_force
+from sibao.incidents.models import CONTACT_EDIT_STATES, Incident, IncidentState
+from sibao.incidents.workflows import INCIDENT, is_task_force
 
 PAGE_SIZE = 50
 
@@ -117,21 +118,10 @@ def _detail(
     ]
     task_force = is_task_force(user, incident.enterprise)
     contacts = list(incident.contacts.select_related("employee").order_by("kind", "name", "pk"))
-    shutdowns = [
-        {
-            "shutdown": shutdown,
-            "actions": SHUTDOWN.available(shutdown, user),
-            "form": forms_in.get(f"shutdown-{shutdown.pk}") or DecisionForm(prefix=f"shutdown-{shutdown.pk}"),
-            "history": SHUTDOWN.history_rows(shutdown),
-        }
-        for shutdown in incident.shutdown_requests.select_related("requested_by", "decided_by").order_by("-pk")
-    ]
-    may_request_shutdown = incident.state not in (IncidentState.CLOSED, IncidentState.CLEARED) and (
-        task_force
-        or (
-            getattr(user, "enterprise_id", None) == incident.enterprise_id
-            and has_capability(user, Capability.EPIDEMIC_REPORT)
-        )
+    # EM-4: the shutdowns linked to the incident live in the emergency app, decided there by both HQ offices.
+    shutdowns = list(incident.shutdowns.select_related("proposed_by").order_by("-pk"))
+    may_request_shutdown = incident.state not in (IncidentState.CLOSED, IncidentState.CLEARED) and is_proposer_side(
+        user, incident.enterprise
     )
     can_edit_contacts = task_force and incident.state in CONTACT_EDIT_STATES
     context = {
@@ -154,7 +144,6 @@ def _detail(
         "shutdown_form": forms_in.get("shutdown")
         or (ShutdownForm(prefix="shutdown") if may_request_shutdown else None),
         "error": error,
-        "ShutdownState": ShutdownState,
     }
     return render(request, "incidents/detail.html", context, status=status)
 
@@ -295,6 +284,7 @@ def contact_release(request: AuthenticatedRequest, pk: int, contact_pk: int) -> 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
 def shutdown_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Propose a shutdown linked to the incident (EM-4: both HQ offices decide it on its own page)."""
     incident = selectors.incident_get(user=request.user, pk=pk)
     form = ShutdownForm(request.POST, prefix="shutdown")
     if not form.is_valid():
@@ -303,9 +293,11 @@ def shutdown_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
     def call() -> None:
         try:
-            services.shutdown_request(
+            emergency_services.shutdown_propose(
                 actor=request.user,
+                enterprise=incident.enterprise,
                 incident=incident,
+                cause="epidemic_case",
                 date_from=data["date_from"],
                 date_to=data["date_to"],
                 scope=data["scope"],
@@ -316,34 +308,10 @@ def shutdown_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 form.add_error(refused.field, refused.message)
             raise
 
-    return _run(request, incident, call, _("The shutdown request was sent to the HQ office."), {"shutdown": form})
-
-
-@require_POST
-@login_required
-@capability_required(Capability.EPIDEMIC_VIEW)
-def shutdown_act(request: AuthenticatedRequest, pk: int, shutdown_pk: int) -> HttpResponse:
-    incident = selectors.incident_get(user=request.user, pk=pk)
-    shutdown = selectors.shutdown_get(user=request.user, pk=shutdown_pk)
-    if shutdown.incident_id != incident.pk:
-        return _detail(request, incident, error=ServiceError("incidents.shutdown", _("Unknown action.")), status=404)
-    action = request.POST.get("action", "")
-    prefix = f"shutdown-{shutdown.pk}"
-    form = DecisionForm(request.POST, prefix=prefix)
-    if not form.is_valid():
-        return _detail(request, incident, forms_in={prefix: form}, status=400)
-    data = form.cleaned_data
-
-    def call() -> None:
-        if action == "end":
-            services.shutdown_end(actor=request.user, shutdown=shutdown, reason=data["reason"])
-        else:
-            services.shutdown_decide(
-                actor=request.user,
-                shutdown=shutdown,
-                action=action,
-                reason=data["reason"],
-                consultation=data["consultation"],
-            )
-
-    return _run(request, incident, call, _("The shutdown request was updated."), {prefix: form})
+    return _run(
+        request,
+        incident,
+        call,
+        _("The shutdown was proposed to the HQ office and the epidemic HQ office."),
+        {"shutdown": form},
+    )

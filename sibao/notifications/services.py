@@ -1,7 +1,8 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F, Field, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -37,6 +38,49 @@ def notify(
     if ids:
         transaction.on_commit(lambda: deliver(ids))
     return saved
+
+
+def notify_enterprises(*, topic: str, title: Text, body: Text = "", link: str = "", enterprises: QuerySet[Any]) -> int:
+    """The same message in the inbox of every enterprise of ``enterprises`` (a queryset of Enterprise), written
+    with one INSERT … SELECT inside the caller's transaction (issue 12: a region's switch tells 10,000 firms at
+    once, no row built in Python); channels get them once committed. Returns how many were written."""
+    title_text, title_stored = stored_words(title, Notification._meta.get_field("title").max_length)
+    body_text, body_stored = stored_words(body)
+    texts = {name: stored for name, stored in (("title", title_stored), ("body", body_stored)) if stored}
+    meta = Notification._meta
+    columns = ["enterprise_id", "topic", "title", "body", "link", "texts", "created_at"]
+    quoted = ", ".join(connection.ops.quote_name(_column(name)) for name in columns)
+    ids_sql, ids_params = enterprises.order_by().values(chosen_id=F("pk")).query.sql_with_params()
+    values = [
+        topic,
+        title_text,
+        body_text,
+        link,
+        meta.get_field("texts").get_db_prep_save(texts, connection),
+        meta.get_field("created_at").get_db_prep_save(timezone.now(), connection),
+    ]
+    sql = (
+        f"INSERT INTO {meta.db_table} ({quoted}) "  # names from the model, values as parameters
+        f"SELECT chosen.chosen_id, %s, %s, %s, %s, %s, %s FROM ({ids_sql}) AS chosen RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *ids_params])
+        ids = [row[0] for row in cursor.fetchall()]
+    if ids:
+        transaction.on_commit(lambda: _deliver_later(ids))
+    return len(ids)
+
+
+def _column(name: str) -> str:
+    field = Notification._meta.get_field(name)
+    assert isinstance(field, Field)
+    return str(field.column)
+
+
+def _deliver_later(ids: list[int]) -> None:
+    from sibao.notifications.tasks import deliver_notifications
+
+    deliver_notifications.enqueue(ids)
 
 
 def mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> int:

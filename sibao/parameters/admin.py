@@ -19,24 +19,26 @@ def _staff(request: HttpRequest) -> User:
 
 @admin.register(ParameterOverride)
 class ParameterOverrideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["key", "region", "value", "note", "updated_by", "updated_at"]
-    list_filter = ["key"]
+    list_display = ["key", "region", "state", "value", "note", "updated_by", "updated_at"]
+    list_filter = ["key", "state"]
     autocomplete_fields = ["region"]
     search_fields = ["key", "region__name", "region__code"]
-    fields = ["key", "region", "value", "note", "updated_by", "updated_at"]
+    fields = ["key", "region", "state", "value", "note", "updated_by", "updated_at"]
     readonly_fields = ["updated_by", "updated_at"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # An override is one region's value of one key: change the value, or delete it and add another.
-        return [*self.readonly_fields, "key", "region"] if obj is not None else list(self.readonly_fields)
+        # An override is one region's value of one key in one state: change the value, or delete it and add another.
+        return [*self.readonly_fields, "key", "region", "state"] if obj is not None else list(self.readonly_fields)
 
     def save_model(self, request: HttpRequest, obj: ParameterOverride, form: Any, change: bool) -> None:
-        saved = parameter_set(actor=_staff(request), key=obj.key, region=obj.region, value=obj.value, note=obj.note)
+        saved = parameter_set(
+            actor=_staff(request), key=obj.key, region=obj.region, value=obj.value, note=obj.note, state=obj.state
+        )
         obj.pk, obj.value, obj.updated_by, obj.updated_at = saved.pk, saved.value, saved.updated_by, saved.updated_at
 
     def delete_model(self, request: HttpRequest, obj: ParameterOverride) -> None:
-        parameter_reset(actor=_staff(request), key=obj.key, region=obj.region)
+        parameter_reset(actor=_staff(request), key=obj.key, region=obj.region, state=obj.state)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for override in queryset.select_related("region"):
-            parameter_reset(actor=_staff(request), key=override.key, region=override.region)
+            parameter_reset(actor=_staff(request), key=override.key, region=override.region, state=override.state)

@@ -3,6 +3,10 @@ defaults that an administrator can change per region without a code change").
 
 Apps declare their parameters here so that one page lists them all; values are read with
 ``sibao.parameters.selectors.parameter_value(key, region)``.
+
+A parameter may also hold a value for the emergency state (EM-1, issue 12 #4): ``emergency_default`` here and
+regions' own emergency overrides. While a region (or one above it) is in emergency, ``parameter_value`` answers
+that value instead, so cadences and deadlines tighten with the switch and relax after it with no code change.
 """
 
 from dataclasses import dataclass
@@ -13,7 +17,7 @@ from typing import Any, Literal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-Kind = Literal["int", "decimal", "bool", "month_day"]
+Kind = Literal["int", "decimal", "bool", "month_day", "choice"]
 
 
 @dataclass(frozen=True)
@@ -26,9 +30,20 @@ class Definition:
     source: str = ""  # seed reference, e.g. "001#五.3"
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    # The value while the region is in emergency (None: the same as in normal state, unless a region sets one).
+    emergency_default: Any = None
+    choices: tuple[tuple[str, str | Promise], ...] = ()  # kind "choice": (value, label)
 
     def parse(self, raw: Any) -> Any:
         """The typed value of ``raw`` (from a form or JSON), or ValueError with a Chinese message."""
+        if self.kind == "choice":
+            text = str(raw).strip()
+            labels = dict(self.choices)
+            if text not in labels:
+                raise ValueError(
+                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(f"{k} ({v})" for k, v in self.choices)}
+                )
+            return text
         if self.kind == "bool":
             if isinstance(raw, bool):
                 return raw
@@ -66,6 +81,8 @@ def define(definition: Definition) -> Definition:
     if definition.key in DEFINITIONS:
         raise ValueError(f"parameter {definition.key!r} declared twice")
     definition.parse(definition.default)  # a bad default is a programming error
+    if definition.emergency_default is not None:
+        definition.parse(definition.emergency_default)
     DEFINITIONS[definition.key] = definition
     return definition
 
@@ -142,6 +159,7 @@ TICKET_RESPONSE_HOURS = define(
         "platform default",
         Decimal("1"),
         Decimal("720"),
+        emergency_default=6,  # EM-1: a platform default; an emergency answers within hours
     )
 )
 TICKET_HANDLE_DAYS = {
@@ -155,12 +173,13 @@ TICKET_HANDLE_DAYS = {
             "platform default",
             Decimal("1"),
             Decimal("90"),
+            emergency_default=emergency_days,  # EM-1: shorter while the region is in emergency
         )
     )
-    for urgency, label, days in (
-        ("normal", _("A normal request is resolved within"), 7),
-        ("urgent", _("An urgent request is resolved within"), 3),
-        ("critical", _("A critical request is resolved within"), 1),
+    for urgency, label, days, emergency_days in (
+        ("normal", _("A normal request is resolved within"), 7, 3),
+        ("urgent", _("An urgent request is resolved within"), 3, 1),
+        ("critical", _("A critical request is resolved within"), 1, None),
     )
 }
 TICKET_DUE_SOON_HOURS = define(
@@ -217,6 +236,7 @@ EPIDEMIC_TEST_INTERVAL_HOURS = define(
         "001#annex2-二.1",
         Decimal("1"),
         Decimal("720"),
+        emergency_default=24,  # EM-1: closed-loop cadence for everyone in an emergency region
     )
 )
 EPIDEMIC_TEST_INTERVAL_MOBILE_HOURS = define(
@@ -290,6 +310,7 @@ EPIDEMIC_DAILY_REPORT_DEADLINE_HOUR = define(
         "001#annex2-二.3",
         Decimal("0"),
         Decimal("23"),
+        emergency_default=10,  # EM-1: reports come in earlier while the HQs meet daily
     )
 )
 EPIDEMIC_RETEST_HOURS = define(
@@ -461,6 +482,49 @@ READINESS_DRILL_INTERVAL_DAYS = define(
         Decimal("3650"),
     )
 )
+
+
+# --- Emergency state (EM-2, EM-3) ---------------------------------------------------------------------
+EMERGENCY_READINESS_CONFIRM_HOURS = define(
+    Definition(
+        "emergency.readiness_confirm_hours",
+        # The seeds say 即刻 (000#一.3): the platform asks for a confirmation within this many hours of the switch.
+        _("After a switch into emergency, each whitelist enterprise confirms it is ready for closed loop within"),
+        "int",
+        12,
+        _("hours"),
+        "000#一.3, 001#annex1-一.3",
+        Decimal("1"),
+        Decimal("168"),
+    )
+)
+# EM-3, 000#五.1 / 001#annex1-三.1: industry, culture-tourism and key projects fully closed with bubbles; commerce
+# and transport 两点一线. A region may choose otherwise for a sector.
+_MODE_CHOICES = (
+    ("full", _("Full closed loop (bubbles)")),
+    ("two_point", _("Two points, one line (workplace and lodging)")),
+    ("none", _("Not in closed loop")),
+)
+EMERGENCY_MODE_BY_SECTOR = {
+    sector: define(
+        Definition(
+            f"emergency.mode_{sector}",
+            label,
+            "choice",
+            mode,
+            "",
+            "000#五.1, 001#annex1-三.1",
+            choices=_MODE_CHOICES,
+        )
+    )
+    for sector, label, mode in (
+        ("industry", _("Closed-loop mode in an emergency: industrial production"), "full"),
+        ("culture_tourism", _("Closed-loop mode in an emergency: culture and tourism"), "full"),
+        ("key_project", _("Closed-loop mode in an emergency: key projects"), "full"),
+        ("commerce", _("Closed-loop mode in an emergency: commerce and distribution"), "two_point"),
+        ("transport", _("Closed-loop mode in an emergency: transport"), "two_point"),
+    )
+}
 
 
 # --- Audit (X-3) -------------------------------------------------------------------------------------

@@ -4,6 +4,12 @@ The nearest override on a region's path wins (``410000/410200/410222/``: the cou
 city's, else the province's, else the registry default). Overrides are read once per key and request
 (``parameters_cached``, installed by ``ParameterCacheMiddleware``), so a list that shows a parameter-driven
 badge on every row costs one query, not one per row (issue 9 #4).
+
+Region state (EM-1, issue 12 #4): while a region or one above it is in emergency, a parameter that has an
+emergency value answers it — the nearest emergency override on the path, else the registry's
+``emergency_default``; a parameter with neither keeps its normal value. Which regions are in emergency comes
+from the app that records the switches, named on its AppConfig as ``region_state_source`` (a dotted path of a
+function returning the paths of the regions whose emergency is in force now), read once per request too.
 """
 
 from collections.abc import Callable, Iterator, Sequence
@@ -13,14 +19,18 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Case, Q, When
+from django.utils.module_loading import import_string
 
 from sibao.parameters.models import ParameterOverride
 from sibao.parameters.registry import Definition, definition
-from sibao.regions.models import Region
+from sibao.regions.models import Region, RegionState
 
-# key → {region path: raw value}; None outside a cached block (every read then asks the database).
-_cache: ContextVar[dict[str, dict[str, Any]] | None] = ContextVar("sibao_parameter_cache", default=None)
+# key → {(region path, state): raw value}; "" → {(path, ""): True} for the regions in emergency.
+# None outside a cached block (every read then asks the database).
+_cache: ContextVar[dict[str, dict[tuple[str, str], Any]] | None] = ContextVar("sibao_parameter_cache", default=None)
+_EMERGENCY_PATHS = ""
 
 
 @contextmanager
@@ -34,7 +44,7 @@ def parameters_cached() -> Iterator[None]:
 
 
 def forget_cached_parameters() -> None:
-    """Drop what the current block has read (after an override is written inside it)."""
+    """Drop what the current block has read (after an override is written or a region switched inside it)."""
     cache = _cache.get()
     if cache is not None:
         cache.clear()
@@ -44,28 +54,80 @@ def _spec(key: str | Definition) -> Definition:
     return definition(key) if isinstance(key, str) else key
 
 
-def overrides(key: str | Definition) -> dict[str, Any]:
-    """``{region path: raw value}`` of every region that sets its own value of ``key``."""
-    spec = _spec(key)
+def _all_overrides(spec: Definition) -> dict[tuple[str, str], Any]:
     cache = _cache.get()
     if cache is not None and spec.key in cache:
         return cache[spec.key]
-    found = dict(ParameterOverride.objects.filter(key=spec.key).values_list("region__path", "value"))
+    found = {
+        (path, state): value
+        for path, state, value in ParameterOverride.objects.filter(key=spec.key).values_list(
+            "region__path", "state", "value"
+        )
+    }
     if cache is not None:
         cache[spec.key] = found
     return found
 
 
-def parameter_value_at(key: str | Definition, path: str) -> Any:
-    """The value in force for the region whose path is ``path`` ("" for none: the default)."""
+def overrides(key: str | Definition, state: str = RegionState.NORMAL) -> dict[str, Any]:
+    """``{region path: raw value}`` of every region that sets its own value of ``key`` for ``state``."""
+    return {path: value for (path, of_state), value in _all_overrides(_spec(key)).items() if of_state == state}
+
+
+def emergency_paths() -> frozenset[str]:
+    """Paths of the regions whose own emergency is in force now (their subtrees are in emergency too)."""
+    cache = _cache.get()
+    if cache is not None and _EMERGENCY_PATHS in cache:
+        return frozenset(path for path, _state in cache[_EMERGENCY_PATHS])
+    paths: set[str] = set()
+    for config in apps.get_app_configs():
+        source = getattr(config, "region_state_source", None)
+        if source:
+            paths.update(import_string(source)())
+    if cache is not None:
+        cache[_EMERGENCY_PATHS] = {(path, ""): True for path in paths}
+    return frozenset(paths)
+
+
+def has_emergency_value(key: str | Definition) -> bool:
+    """Whether the parameter differs at all in an emergency (a registry value or any region's own)."""
     spec = _spec(key)
-    nearest = max((p for p in overrides(spec) if path.startswith(p)), key=len, default=None)
-    return spec.parse(spec.default if nearest is None else overrides(spec)[nearest])
+    return spec.emergency_default is not None or bool(overrides(spec, RegionState.EMERGENCY))
 
 
-def parameter_value(key: str | Definition, region: Region | None) -> Any:
-    """The value in force for ``region``: its own override, else its nearest ancestor's, else the default."""
-    return parameter_value_at(key, region.path if region is not None else "")
+def state_at(path: str) -> str:
+    """The state of the region whose path is ``path``: emergency when it or a region above it is in emergency."""
+    if path and any(path.startswith(root) for root in emergency_paths()):
+        return RegionState.EMERGENCY
+    return RegionState.NORMAL
+
+
+def _nearest(values: dict[str, Any], path: str) -> str | None:
+    return max((p for p in values if path.startswith(p)), key=len, default=None)
+
+
+def parameter_value_at(key: str | Definition, path: str, *, state: str | None = None) -> Any:
+    """The value in force for the region whose path is ``path`` ("" for none: the default), in ``state``
+    (None: the region's state now)."""
+    spec = _spec(key)
+    if state is None:
+        state = state_at(path) if has_emergency_value(spec) else RegionState.NORMAL
+    if state == RegionState.EMERGENCY:
+        emergency = overrides(spec, RegionState.EMERGENCY)
+        nearest = _nearest(emergency, path)
+        if nearest is not None:
+            return spec.parse(emergency[nearest])
+        if spec.emergency_default is not None:
+            return spec.parse(spec.emergency_default)
+    normal = overrides(spec)
+    nearest = _nearest(normal, path)
+    return spec.parse(spec.default if nearest is None else normal[nearest])
+
+
+def parameter_value(key: str | Definition, region: Region | None, *, state: str | None = None) -> Any:
+    """The value in force for ``region``: its own override, else its nearest ancestor's, else the default —
+    the emergency value while the region is in emergency (``state`` forces one state)."""
+    return parameter_value_at(key, region.path if region is not None else "", state=state)
 
 
 def parameter_q(keys: Sequence[str | Definition], region_field: str, build: Callable[[tuple[Any, ...]], Q]) -> Q:
@@ -73,9 +135,10 @@ def parameter_q(keys: Sequence[str | Definition], region_field: str, build: Call
 
     ``region_field`` is the path to the row's region (e.g. ``"enterprise__region"``); ``build`` turns the
     values of ``keys`` (in that order) into a condition. Without overrides this is ``build(defaults)`` and
-    adds no join; with overrides, each overriding subtree (deepest first) gets its own values and the rest
-    of the province the defaults — one branch per override, whatever the number of rows. A subtree is a
-    region-id subquery (an indexed prefix scan of the small region table), not a join to every row's region.
+    adds no join; with overrides (or regions in emergency, for parameters with an emergency value), each such
+    subtree (deepest first) gets its own values and the rest of the province the defaults — one branch per
+    subtree, whatever the number of rows. A subtree is a region-id subquery (an indexed prefix scan of the
+    small region table), not a join to every row's region.
     """
     specs = [_spec(key) for key in keys]
 
@@ -85,12 +148,15 @@ def parameter_q(keys: Sequence[str | Definition], region_field: str, build: Call
     def subtree(path: str) -> Q:
         return Q(**{f"{region_field}__in": Region.objects.filter(path__startswith=path).values("pk")})
 
-    paths = sorted({path for spec in specs for path in overrides(spec)}, key=len, reverse=True)
+    paths_set = {path for spec in specs for path, _state in _all_overrides(spec)}
+    if any(has_emergency_value(spec) for spec in specs):
+        paths_set |= emergency_paths()
+    paths = sorted(paths_set, key=len, reverse=True)
     if not paths:
         return build(values_at(""))
     branches: list[Q] = []
     for index, path in enumerate(paths):
-        # Deeper overrides inside this subtree were given their own branch already.
+        # Deeper subtrees inside this one were given their own branch already.
         branch = subtree(path) & build(values_at(path))
         for deeper in paths[:index]:
             if deeper.startswith(path):
@@ -133,3 +199,19 @@ def parameters_for(region: Region | None) -> list[dict[str, Any]]:
         {"definition": spec, "default": spec.parse(spec.default), "value": parameter_value(spec, region)}
         for spec in DEFINITIONS.values()
     ]
+
+
+def parameters_differing_in_emergency(region: Region) -> list[dict[str, Any]]:
+    """The parameters whose value for ``region`` is not the same in emergency as in normal state (issue 12 #4:
+    the region's state page shows what the switch tightens)."""
+    from sibao.parameters.registry import DEFINITIONS
+
+    rows = []
+    for spec in DEFINITIONS.values():
+        if not has_emergency_value(spec):
+            continue
+        normal = parameter_value(spec, region, state=RegionState.NORMAL)
+        emergency = parameter_value(spec, region, state=RegionState.EMERGENCY)
+        if normal != emergency:
+            rows.append({"definition": spec, "normal": normal, "emergency": emergency})
+    return rows

@@ -9,14 +9,19 @@ from sibao.core.errors import ServiceError
 from sibao.parameters.models import ParameterOverride
 from sibao.parameters.registry import DEFINITIONS
 from sibao.parameters.selectors import forget_cached_parameters
-from sibao.regions.models import Region
+from sibao.regions.models import Region, RegionState
 
 
-def parameter_set(*, actor: User | None, key: str, region: Region, value: Any, note: str = "") -> ParameterOverride:
-    """Set ``region``'s own value (audit-logged); its subtree inherits it unless a subregion overrides."""
+def parameter_set(
+    *, actor: User | None, key: str, region: Region, value: Any, note: str = "", state: str = RegionState.NORMAL
+) -> ParameterOverride:
+    """Set ``region``'s own value for ``state`` (audit-logged); its subtree inherits it unless a subregion
+    overrides. An emergency value is read while the region is in emergency (EM-1)."""
     spec = DEFINITIONS.get(key)
     if spec is None:
         raise ServiceError("parameters.unknown", _("Unknown parameter."), field="key")
+    if state not in RegionState.values:
+        raise ServiceError("parameters.state", _("Choose the region state."), field="state")
     try:
         parsed = spec.parse(value)
     except ValueError as error:
@@ -25,6 +30,7 @@ def parameter_set(*, actor: User | None, key: str, region: Region, value: Any, n
         override, _created = ParameterOverride.objects.update_or_create(
             key=key,
             region=region,
+            state=state,
             defaults={
                 "value": spec.to_json(parsed),
                 "note": note,
@@ -35,8 +41,8 @@ def parameter_set(*, actor: User | None, key: str, region: Region, value: Any, n
     return override
 
 
-def parameter_reset(*, actor: User | None, key: str, region: Region) -> None:
+def parameter_reset(*, actor: User | None, key: str, region: Region, state: str = RegionState.NORMAL) -> None:
     with transaction.atomic(), as_actor(actor):
-        for override in ParameterOverride.objects.filter(key=key, region=region):
+        for override in ParameterOverride.objects.filter(key=key, region=region, state=state):
             override.delete()
     forget_cached_parameters()

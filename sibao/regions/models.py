@@ -15,6 +15,14 @@ class RegionLevel(models.TextChoices):
     TOWNSHIP = "township", _("Township")
 
 
+class RegionState(models.TextChoices):
+    """EM-1: every region is in normal or emergency state; a region inherits the emergency of a region above it.
+    The emergency app records the switches; rule parameters may hold a value per state (parameters app)."""
+
+    NORMAL = "normal", _("Normal state")
+    EMERGENCY = "emergency", _("Emergency state")
+
+
 LEVEL_DEPTH = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2, RegionLevel.TOWNSHIP: 3}
 
 

@@ -19,9 +19,9 @@ from sibao.core.sectors import Sector
 from sibao.core.summaries import refresh, registered_summaries
 from sibao.dashboard.figures import SUMMARY
 from sibao.dashboard.models import RegionFigures
+from sibao.emergency.models import Shutdown, ShutdownCause, ShutdownState
 from sibao.enterprises.models import Enterprise
 from sibao.enterprises.tests.factories import EnterpriseFactory
-from sibao.incidents.models import ShutdownRequest, ShutdownState
 from sibao.incidents.tests.factories import reported
 from sibao.readiness.models import Readiness
 from sibao.sentinel.models import WarningKind
@@ -80,10 +80,12 @@ def build(p: Personas) -> dict[str, Any]:
     incident = reported(p, employee)
     other = reported(p, person(p.ent_a, "41022219880101002", admin=p.admin))
     today = timezone.localdate()
-    for case, state in ((incident, ShutdownState.APPROVED), (other, ShutdownState.REQUESTED)):
-        ShutdownRequest.objects.create(
+    for case, state in ((incident, ShutdownState.APPROVED), (other, ShutdownState.PROPOSED)):
+        Shutdown.objects.create(
             incident=case,
             enterprise=case.enterprise,
+            cause=ShutdownCause.EPIDEMIC_CASE,
+            proposed_at=timezone.now(),
             date_from=today,
             date_to=today + timedelta(days=1),
             scope="二号车间",

@@ -63,7 +63,7 @@ def test_never_tested_is_overdue(personas: Personas) -> None:
 def test_closed_loop_production_is_daily(personas: Personas) -> None:
     worker = person(personas, "41022219900101006", tested_hours_ago=25)
     assert overdue_ids(personas) == set()
-    Enterprise.objects.filter(pk=personas.ent_a.pk).update(closed_loop=True)
+    Enterprise.objects.filter(pk=personas.ent_a.pk).update(closed_loop_mode="two_point")
     assert overdue_ids(personas) == {worker.pk}
 
 

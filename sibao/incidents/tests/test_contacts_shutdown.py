@@ -1,7 +1,6 @@
-"""EP-9 contacts proposed from venue-code tracing (EP-7) and the shutdown request (≤ 3 days, HQ office)."""
+"""EP-9 contacts proposed from venue-code tracing (EP-7) and the shutdown proposed from an incident (EM-4)."""
 
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -9,13 +8,14 @@ from django.utils import timezone
 from conftest import Personas
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.protected import digest
+from sibao.emergency.models import ShutdownState
+from sibao.emergency.services import shutdown_propose
 from sibao.epidemic.models import Employee
 from sibao.incidents import selectors, services
-from sibao.incidents.models import ContactKind, ContactSource, ShutdownState
+from sibao.incidents.models import ContactKind, ContactSource
 from sibao.incidents.tests.factories import person, reported, to_retest
 from sibao.venues.models import Scan
 from sibao.venues.tests.factories import VenueFactory
-from sibao.whitelist.selectors import ListingStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +76,11 @@ def confirmed(personas: Personas, staff: dict[str, Employee]):  # type: ignore[n
 
 def ask(personas: Personas, incident, days: int, actor=None):  # type: ignore[no-untyped-def]
     start = timezone.localdate()
-    return services.shutdown_request(
+    return shutdown_propose(
         actor=actor or personas.tongxu_epidemic,
+        enterprise=incident.enterprise,
         incident=incident,
+        cause="epidemic_case",
         date_from=start,
         date_to=start + timedelta(days=days - 1),
         scope="2号车间",
@@ -86,78 +88,17 @@ def ask(personas: Personas, incident, days: int, actor=None):  # type: ignore[no
     )
 
 
-def test_shutdown_of_3_days_accepted_4_refused_naming_the_field(personas: Personas, confirmed) -> None:  # type: ignore[no-untyped-def]
+def test_a_shutdown_linked_to_the_incident_waits_for_both_hq_offices(personas: Personas, confirmed) -> None:  # type: ignore[no-untyped-def]
+    """EM-4 replaced the one-office decision: the incident's shutdown is the emergency app's, in force only once
+    both offices approved (tested in sibao/emergency/tests/test_shutdowns.py)."""
     shutdown = ask(personas, confirmed, 3)
-    assert shutdown.state == ShutdownState.REQUESTED and shutdown.days == 3
+    assert shutdown.state == ShutdownState.PROPOSED and shutdown.incident == confirmed and shutdown.days == 3
+    assert selectors.shutdown_in_force(confirmed) is None  # the rest keeps producing
     with pytest.raises(ServiceError) as too_long:
         ask(personas, confirmed, 4)
-    assert too_long.value.code == "incidents.shutdown.too_long" and too_long.value.field == "date_to"
-    with pytest.raises(ServiceError) as backwards:
-        services.shutdown_request(
-            actor=personas.tongxu_epidemic,
-            incident=confirmed,
-            date_from=timezone.localdate(),
-            date_to=timezone.localdate() - timedelta(days=1),
-            scope="2号车间",
-            reason="x",
-        )
-    assert backwards.value.field == "date_to"
-    with pytest.raises(ServiceError) as no_scope:
-        services.shutdown_request(
-            actor=personas.tongxu_epidemic,
-            incident=confirmed,
-            date_from=timezone.localdate(),
-            date_to=timezone.localdate(),
-            scope="",
-            reason="x",
-        )
-    assert no_scope.value.field == "scope"
-    with pytest.raises(PermissionRefused):
-        ask(personas, confirmed, 1, actor=personas.ent_b_user)
-    assert ask(personas, confirmed, 2, actor=personas.ent_a_user).state == ShutdownState.REQUESTED
-
-
-def test_only_the_hq_office_decides_with_a_reason(personas: Personas, confirmed) -> None:  # type: ignore[no-untyped-def]
-    shutdown = ask(personas, confirmed, 3)
-    assert selectors.shutdown_in_force(confirmed) is None  # the rest keeps producing
-    for outsider in (personas.tongxu_epidemic, personas.ent_a_user, personas.xinzheng_hq, personas.tongxu_industry):
-        with pytest.raises(PermissionRefused) as refused:
-            services.shutdown_decide(actor=outsider, shutdown=shutdown, action="approve", reason="同意")
-        assert refused.value.status == 403
-    with pytest.raises(ServiceError) as no_reason:
-        services.shutdown_decide(actor=personas.tongxu_hq, shutdown=shutdown, action="approve", reason=" ")
-    assert no_reason.value.field == "reason"
-    shutdown = services.shutdown_decide(
-        actor=personas.tongxu_hq, shutdown=shutdown, action="approve", reason="仅限2号车间，3天"
-    )
-    assert shutdown.state == ShutdownState.APPROVED and shutdown.decided_by == personas.tongxu_hq
-    assert shutdown.decision_reason == "仅限2号车间，3天"
-    assert selectors.shutdown_in_force(confirmed) == shutdown
-    with pytest.raises(StateRefused):
-        services.shutdown_decide(actor=personas.tongxu_hq, shutdown=shutdown, action="refuse", reason="x")
-    shutdown = services.shutdown_end(actor=personas.tongxu_epidemic, shutdown=shutdown, reason="消毒完成复产")
-    assert shutdown.state == ShutdownState.ENDED and shutdown.ended_at is not None
-    refused = services.shutdown_decide(
-        actor=personas.tongxu_hq, shutdown=ask(personas, confirmed, 1), action="refuse", reason="无需关停"
-    )
-    assert refused.state == ShutdownState.REFUSED
-
-
-def test_whitelist_enterprise_shutdown_needs_the_provincial_consultation(personas: Personas, confirmed) -> None:  # type: ignore[no-untyped-def]
-    with mock.patch("sibao.whitelist.selectors.listing_status", return_value=ListingStatus(listed=True)):
-        shutdown = ask(personas, confirmed, 3)
-    assert shutdown.whitelisted
-    with pytest.raises(ServiceError) as missing:
-        services.shutdown_decide(actor=personas.tongxu_hq, shutdown=shutdown, action="approve", reason="同意")
-    assert missing.value.field == "consultation"
-    approved = services.shutdown_decide(
-        actor=personas.tongxu_hq,
-        shutdown=shutdown,
-        action="approve",
-        reason="同意",
-        consultation="省指挥部与经济运行调度机制指挥部5月10日会商",
-    )
-    assert approved.state == ShutdownState.APPROVED and approved.consultation.startswith("省指挥部")
+    assert too_long.value.code == "emergency.shutdown.too_long" and too_long.value.field == "date_to"
+    with pytest.raises(PermissionRefused):  # the enterprise itself does not propose (a township or department does)
+        ask(personas, confirmed, 1, actor=personas.ent_a_user)
 
 
 def test_no_shutdown_for_a_cleared_or_closed_incident(personas: Personas, staff: dict[str, Employee]) -> None:

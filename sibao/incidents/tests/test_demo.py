@@ -8,8 +8,9 @@ from django.utils import timezone
 from conftest import Personas, make_user
 from sibao.core.roles import Role
 from sibao.core.workflow import history
+from sibao.emergency.models import ShutdownState
 from sibao.incidents.demo import load_demo_incidents
-from sibao.incidents.models import Incident, IncidentState, ShutdownState
+from sibao.incidents.models import Incident, IncidentState
 from sibao.incidents.tests.factories import person
 from sibao.notifications.models import Notification
 from sibao.regions.models import Region
@@ -37,8 +38,8 @@ def test_demo_incidents_once(personas: Personas) -> None:
         [IncidentState.CLOSED, IncidentState.OBSERVATION, IncidentState.OBSERVATION, IncidentState.CONTACTS_ISOLATED]
     )
     assert SentinelWarning.objects.filter(kind=WarningKind.INCIDENT_DEADLINE).count() == 1
-    shutdown = Incident.objects.get(state=IncidentState.CONTACTS_ISOLATED).shutdown_requests.get()
-    assert shutdown.state == ShutdownState.REQUESTED and shutdown.days == 3
+    shutdown = Incident.objects.get(state=IncidentState.CONTACTS_ISOLATED).shutdowns.get()
+    assert shutdown.state == ShutdownState.PROPOSED and shutdown.days == 3
     assert sum(load_demo_incidents().values()) == 0
     assert Incident.objects.count() == 4
 

@@ -125,8 +125,13 @@ def test_api_full_flow_with_contacts_and_shutdown(personas: Personas, contact: E
     )
     assert shutdown.status_code == 201 and shutdown.json()["days"] == 3
     sid = shutdown.json()["id"]
-    assert post_json(tf, f"/api/incidents/shutdowns/{sid}/actions/approve", {"reason": "同意"}).status_code == 403
-    approved = post_json(hq, f"/api/incidents/shutdowns/{sid}/actions/approve", {"reason": "同意，仅2号车间"})
+    # EM-4: decided under /api/emergency by both HQ offices, each for its own office.
+    assert post_json(tf, f"/api/emergency/shutdowns/{sid}/approve", {"reason": "同意"}).status_code == 403
+    half = post_json(hq, f"/api/emergency/shutdowns/{sid}/approve", {"reason": "同意，仅2号车间"})
+    assert half.status_code == 200 and half.json()["state"] == "economic_approved"
+    assert tf.get(f"/api/incidents/{pk}").json()["rest_of_enterprise_producing"] is True
+    epidemic_hq = client_for(personas.tongxu_epidemic_hq)
+    approved = post_json(epidemic_hq, f"/api/emergency/shutdowns/{sid}/approve", {"reason": "同意"})
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
     assert tf.get(f"/api/incidents/{pk}").json()["rest_of_enterprise_producing"] is False
     html = tf.get(reverse("incidents:detail", args=[pk])).content.decode()
@@ -165,11 +170,15 @@ def test_shutdown_form_on_the_page_names_the_field(personas: Personas, incident:
         },
     )
     assert ok.status_code == 302
-    shutdown = incident.shutdown_requests.get()
-    url = reverse("incidents:shutdown_act", args=[incident.pk, shutdown.pk])
-    assert client.post(url, {"action": "approve", f"shutdown-{shutdown.pk}-reason": "同意"}).status_code == 403
-    hq = client_for(personas.tongxu_hq)
-    assert 'value="approve"' in hq.get(reverse("incidents:detail", args=[incident.pk])).content.decode()
-    assert hq.post(url, {"action": "approve", f"shutdown-{shutdown.pk}-reason": "同意"}).status_code == 302
+    shutdown = incident.shutdowns.get()
+    # The incident's page links the proposal; both HQ offices decide it on the shutdown's own page (EM-4).
+    page = client.get(reverse("incidents:detail", args=[incident.pk])).content.decode()
+    assert reverse("emergency:shutdown", args=[shutdown.pk]) in page
+    url = reverse("emergency:shutdown_act", args=[shutdown.pk])
+    assert client.post(url, {"action": "approve", "decision-reason": "同意"}).status_code == 403
+    for office in (personas.tongxu_hq, personas.tongxu_epidemic_hq):
+        hq = client_for(office)
+        assert 'value="approve"' in hq.get(reverse("emergency:shutdown", args=[shutdown.pk])).content.decode()
+        assert hq.post(url, {"action": "approve", "decision-reason": "同意"}).status_code == 302
     shutdown.refresh_from_db()
     assert shutdown.state == "approved"

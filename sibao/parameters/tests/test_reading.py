@@ -56,7 +56,8 @@ def test_a_request_reads_each_parameter_once(reference_data: None) -> None:
     ParameterOverride.objects.create(key=KEY.key, region=regions[0], value=24)
     with parameters_cached(), CaptureQueriesContext(connection) as queries:
         values = [parameter_value(key, r) for r in regions for key in (KEY, TICKET_DUE_SOON_HOURS)]
-    assert len(queries) == 2  # one per key, not one per region
+    # One per key, not one per region, and once the regions in emergency (the test cadence has an emergency value).
+    assert len(queries) == 3
     assert values[0] == 24 and values[2] == 48
 
 

@@ -1,0 +1,1 @@
+"""EM pages, one module per concern: region state and the switch, shutdowns, inspections, the duty record."""
