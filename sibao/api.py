@@ -14,6 +14,7 @@ from sibao.enterprises.api import router as enterprises_router
 from sibao.epidemic.api import router as employees_router
 from sibao.health.api import router as health_router
 from sibao.incidents.api import router as incidents_router
+from sibao.logistics.api import router as logistics_router
 from sibao.readiness.api import router as readiness_router
 from sibao.sentinel.api import router as sentinel_router
 from sibao.tickets.api import router as tickets_router
@@ -80,3 +81,4 @@ api.add_router("/incidents", incidents_router)
 api.add_router("/readiness", readiness_router)
 api.add_router("/warnings", sentinel_router)
 api.add_router("/imports", imports_router)
+api.add_router("/logistics", logistics_router)

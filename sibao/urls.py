@@ -19,6 +19,7 @@ urlpatterns = [
     path("incidents/", include("sibao.incidents.urls")),
     path("readiness/", include("sibao.readiness.urls")),
     path("warnings/", include("sibao.sentinel.urls")),
+    path("logistics/", include("sibao.logistics.urls")),
     path("public/", include("sibao.whitelist.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -38,6 +38,13 @@ NAV_ITEMS = [
     NavItem(_("Venue codes and tracing"), "venues:index", Capability.EPIDEMIC_VIEW, "qr-code-scan"),
     NavItem(_("Incidents"), "incidents:index", Capability.EPIDEMIC_VIEW, "exclamation-octagon"),
     NavItem(_("Supplies and readiness"), "readiness:index", Capability.EPIDEMIC_VIEW, "shield-check"),
+    # 物流 (LG-1…LG-4): until the menu is grouped by domain, these stand together here.
+    NavItem(_("Vehicle passes"), "logistics:passes", Capability.LOGISTICS_VIEW, "truck"),
+    NavItem(_("Vehicles"), "logistics:vehicles", Capability.LOGISTICS_VIEW, "truck-front"),
+    NavItem(_("Drivers"), "logistics:drivers", Capability.LOGISTICS_VIEW, "person-vcard"),
+    NavItem(_("Checkpoint check"), "logistics:check", Capability.PASS_CHECK, "qr-code-scan"),
+    NavItem(_("Checks at checkpoints"), "logistics:checks", Capability.LOGISTICS_VIEW, "clipboard-data"),
+    NavItem(_("Transfer stations"), "logistics:stations", Capability.LOGISTICS_VIEW, "boxes"),
     NavItem(_("Requests"), "tickets:list", Capability.TICKET_VIEW, "chat-left-text"),
     NavItem(_("Assign requests"), "tickets:triage", Capability.TICKET_TRIAGE, "signpost-split"),
     NavItem(_("Common issues"), "tickets:common_issues", Capability.TICKET_TRIAGE, "collection"),

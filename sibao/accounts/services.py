@@ -21,6 +21,8 @@ _REGIONAL_ROLES = {
     Role.EPIDEMIC,
     Role.SUPERVISION,
     Role.LEADER,
+    Role.LOGISTICS,
+    Role.CHECKPOINT,
 }
 
 

@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     EPIDEMIC = "epidemic", _("Epidemic task force")
     SUPERVISION = "supervision", _("Supervision task force")
     LEADER = "leader", _("Leader")
+    # LG-1/LG-2 (000#六, 001#annex2-三.5): the county 保物流畅通 task force and the officers at traffic checkpoints.
+    LOGISTICS = "logistics", _("Logistics task force")
+    CHECKPOINT = "checkpoint", _("Checkpoint officer")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -50,6 +53,12 @@ class Capability(models.TextChoices):
     EPIDEMIC_TRACE = "epidemic.trace"  # EP-7: who shared a venue with a case (personal movements)
     WARNING_HANDLE = "warning.handle"  # EP-6: take and close sentinel warnings in scope
     SHUTDOWN_DECIDE = "shutdown.decide"  # EP-9: approve or refuse a shutdown (≤ 3 days) linked to an incident
+    LOGISTICS_VIEW = "logistics.view"  # LG-1…LG-4: vehicles, drivers (masked), passes, checks and stations in scope
+    VEHICLE_MANAGE = "logistics.vehicle_manage"  # LG-1/LG-3/LG-4: a company's vehicles, drivers and receiving point
+    PASS_APPLY = "logistics.pass_apply"  # LG-1: the vehicle's company applies for a pass
+    PASS_DECIDE = "logistics.pass_decide"  # LG-1: the logistics task force approves, returns, refuses, revokes
+    PASS_CHECK = "logistics.pass_check"  # LG-2: check a pass and its driver at a checkpoint
+    LOGISTICS_MANAGE = "logistics.manage"  # LG-2/LG-4: checkpoints and transfer stations of the region
 
 
 _OFFICIAL_READ = {
@@ -72,13 +81,22 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_VIEW,
             Capability.EPIDEMIC_REPORT,
             Capability.WARNING_HANDLE,
+            Capability.LOGISTICS_VIEW,
+            Capability.VEHICLE_MANAGE,
+            Capability.PASS_APPLY,
         }
         | _TICKET_ON_BEHALF
     ),
     Role.TOWNSHIP: frozenset(
         _OFFICIAL_READ
         | _TICKET_ON_BEHALF
-        | {Capability.WHITELIST_REVIEW, Capability.EMPLOYEE_VIEW, Capability.EPIDEMIC_VIEW, Capability.WARNING_HANDLE}
+        | {
+            Capability.WHITELIST_REVIEW,
+            Capability.EMPLOYEE_VIEW,
+            Capability.EPIDEMIC_VIEW,
+            Capability.WARNING_HANDLE,
+            Capability.LOGISTICS_VIEW,
+        }
     ),
     Role.SECTOR_DEPARTMENT: frozenset(
         _OFFICIAL_READ
@@ -89,6 +107,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.WHITELIST_CRITERIA,
             Capability.WHITELIST_SPOT_CHECK,
             Capability.EPIDEMIC_VIEW,
+            Capability.LOGISTICS_VIEW,
         }
     ),
     Role.HQ_OFFICE: frozenset(
@@ -105,6 +124,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EMPLOYEE_VIEW,
             Capability.EPIDEMIC_VIEW,
             Capability.SHUTDOWN_DECIDE,
+            Capability.LOGISTICS_VIEW,
         }
     ),
     Role.EPIDEMIC: frozenset(
@@ -119,6 +139,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_MANAGE,
             Capability.EPIDEMIC_TRACE,
             Capability.WARNING_HANDLE,
+            Capability.LOGISTICS_VIEW,  # EP-1: the task force reveals drivers' ID numbers as it does employees'
         }
     ),
     Role.SUPERVISION: frozenset(
@@ -129,11 +150,27 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TICKET_METRICS,
             Capability.TICKET_REPORT_BUILD,
             Capability.EPIDEMIC_VIEW,
+            Capability.LOGISTICS_VIEW,
         }
     ),
     Role.LEADER: frozenset(
-        _OFFICIAL_READ | {Capability.TICKET_VIEW, Capability.TICKET_METRICS, Capability.EPIDEMIC_VIEW}
+        _OFFICIAL_READ
+        | {Capability.TICKET_VIEW, Capability.TICKET_METRICS, Capability.EPIDEMIC_VIEW, Capability.LOGISTICS_VIEW}
     ),
+    # LG-1/LG-4: the county 保物流畅通组 decides on passes and keeps the checkpoints and transfer stations; it
+    # reads the registry (whom a pass serves) like every official, and may check a pass itself.
+    Role.LOGISTICS: frozenset(
+        _OFFICIAL_READ
+        | {
+            Capability.TICKET_VIEW,
+            Capability.LOGISTICS_VIEW,
+            Capability.PASS_DECIDE,
+            Capability.PASS_CHECK,
+            Capability.LOGISTICS_MANAGE,
+        }
+    ),
+    # LG-2: an officer at a traffic checkpoint checks passes and drivers; nothing else.
+    Role.CHECKPOINT: frozenset({Capability.PASS_CHECK}),
     # EP-1: configuring the platform is no reason to read ID numbers or people's movements; only the
     # epidemic task force reveals and traces.
     Role.ADMINISTRATOR: frozenset(set(Capability.values) - {Capability.ID_REVEAL, Capability.EPIDEMIC_TRACE}),

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from sibao.core.models import SummaryRun
+# ``SummaryRun`` is imported where it is used: apps import ``Summary`` in their apps.py, before models load.
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ def registered_summaries() -> dict[str, Summary]:
 
 def refresh(name: str, now: datetime | None = None) -> int:
     """Rebuild one summary now (inside one transaction, serialised per summary) and record it."""
+    from sibao.core.models import SummaryRun
+
     summary = registered_summaries()[name]
     now = now or timezone.now()
     started = time.perf_counter()
@@ -58,6 +60,8 @@ def refresh(name: str, now: datetime | None = None) -> int:
 
 def refresh_due(now: datetime | None = None) -> list[str]:
     """Refresh every summary older than its interval (never refreshed counts as due); returns their names."""
+    from sibao.core.models import SummaryRun
+
     now = now or timezone.now()
     last = dict(SummaryRun.objects.values_list("name", "refreshed_at"))
     done = []
@@ -71,6 +75,8 @@ def refresh_due(now: datetime | None = None) -> list[str]:
 
 def refreshed_at(*names: str) -> datetime | None:
     """When the oldest of these summaries was last rebuilt (None if one never was): the "数据更新于" of a page."""
+    from sibao.core.models import SummaryRun
+
     runs = dict(SummaryRun.objects.filter(name__in=names).values_list("name", "refreshed_at"))
     moments = [runs.get(name) for name in names]
     if not moments or any(moment is None for moment in moments):
@@ -91,4 +97,6 @@ def schedule_refresh(now: datetime) -> str | None:
 
 def summary_state() -> dict[str, Any]:
     """Name → (refreshed_at, duration_ms, rows) for an operator's page or the bench."""
+    from sibao.core.models import SummaryRun
+
     return {run.name: (run.refreshed_at, run.duration_ms, run.rows) for run in SummaryRun.objects.all()}
