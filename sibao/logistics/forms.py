@@ -50,7 +50,7 @@ class VehicleForm(_Styled):
 
 
 class DriverForm(_Styled):
-    name = forms.CharField(label=_("Name"), max_length=64)
+    name = forms.CharField(label=_("Person's name"), max_length=64)
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=32,
@@ -90,7 +90,7 @@ class RevealForm(_Styled):
 
 class DriverFilterForm(_Styled):
     whitelist = forms.BooleanField(label=_("Transport whitelist only"), required=False)
-    q = forms.CharField(label=_("Name"), required=False, max_length=64)
+    q = forms.CharField(label=_("Person's name"), required=False, max_length=64)
 
 
 _LABELS = {

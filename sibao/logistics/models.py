@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sibao.core.scope import EnterpriseScopedQuerySet, ScopedQuerySet
 from sibao.epidemic.models import CodeColour
@@ -124,7 +125,7 @@ class PassState(models.TextChoices):
     RETURNED = "returned", _("Returned for correction")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
-    SUSPENDED = "suspended", _("Suspended")
+    SUSPENDED = "suspended", pgettext_lazy("pass", "Suspended")
     REVOKED = "revoked", _("Revoked")
 
 
@@ -406,7 +407,7 @@ class StationKind(models.TextChoices):
 class StationStatus(models.TextChoices):
     STANDBY = "standby", _("Planned, on standby")
     ACTIVE = "active", _("Started, in use")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("place", "Closed")
 
 
 class StationQuerySet(ScopedQuerySet):

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -142,7 +143,7 @@ def driver_register(*, actor: Any, enterprise: Enterprise, data: Mapping[str, An
     """Register a driver; the ID number is stored encrypted, as a digest and masked, never in clear. A driver
     without an employee record gives the colour of the health code shown (``health_code``)."""
     _require_company(actor, enterprise, "logistics.driver.forbidden")
-    name = _text(data, "name", _("Name"), "logistics.driver.name", max_length=64)
+    name = _text(data, "name", _("Person's name"), "logistics.driver.name", max_length=64)
     try:
         number = validate_id_number(str(data.get("id_number") or ""))
     except ValidationError as error:
@@ -542,10 +543,11 @@ def resolve_counties(values: Sequence[str] | str) -> list[str]:
     items = [item.strip() for item in items if item and item.strip()][:50]
     if not items:
         return []
-    counties = Region.objects.filter(level=RegionLevel.COUNTY)
-    by_code = dict(counties.filter(code__in=items).values_list("code", "code"))
     names: dict[str, list[str]] = {}
-    for code, name in counties.filter(name__in=items).values_list("code", "name"):
+    by_code: set[str] = set()
+    found = Region.objects.filter(Q(code__in=items) | Q(name__in=items), level=RegionLevel.COUNTY)
+    for code, name in found.values_list("code", "name"):
+        by_code.add(code)
         names.setdefault(name, []).append(code)
     codes = []
     for item in items:
