@@ -1,7 +1,6 @@
 """Demo users for every role in two counties, the city, the province (make run prints them)."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q
 
@@ -142,7 +141,7 @@ def _walk_through_enterprise(county_code: str, sector: str) -> Enterprise:
     return chosen
 
 
-def load_demo_users(*, actor: Any = None) -> list[tuple[User, str]]:
+def load_demo_users(*, actor: User | None = None) -> list[tuple[User, str]]:
     """Create missing demo users (existing ones keep their password). Returns (user, note) pairs."""
     result: list[tuple[User, str]] = []
     for spec in DEMO_USERS:

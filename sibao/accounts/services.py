@@ -35,7 +35,7 @@ def _validate_anchor(user: User) -> None:
         raise ValidationError({"sector": _("A sector department user needs a sector.")})
 
 
-def user_create(*, actor: Any, username: str, password: str, role: str, **fields: Any) -> User:
+def user_create(*, actor: User | None, username: str, password: str, role: str, **fields: Any) -> User:
     user = User(username=username, role=role, **fields)
     if user.role == Role.ADMINISTRATOR:
         user.is_staff = True
@@ -49,7 +49,9 @@ def user_create(*, actor: Any, username: str, password: str, role: str, **fields
     return user
 
 
-def api_token_create(*, actor: Any, user: User, name: str, valid_days: int | None = 365) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: User | None, user: User, name: str, valid_days: int | None = 365
+) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and never stored."""
     raw, prefix, key_hash = ApiToken.generate()
     expires_at = timezone.now() + timedelta(days=valid_days) if valid_days else None
@@ -60,7 +62,7 @@ def api_token_create(*, actor: Any, user: User, name: str, valid_days: int | Non
     return token, raw
 
 
-def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     with transaction.atomic(), as_actor(actor):
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

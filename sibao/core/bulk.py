@@ -304,9 +304,11 @@ def file_run(model: type[models.Model], import_id: int, *, validate: Validate, w
                 with transaction.atomic():
                     added = write(rows, import_id, progress)
                     finish(model, import_id, status=DONE, progress=100, row_count=len(rows), added_count=added)
+            lock.finished = True
         except Exception:
             logger.exception("%s %s failed", model._meta.label, import_id)
             with transaction.atomic():
                 finish(model, import_id, status=FAILED, error=_("The import failed unexpectedly; nothing was saved."))
+            lock.finished = True
             raise
     return manager.get(pk=import_id)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from sibao.core.api_errors import responses
 from sibao.core.api_types import Id
 from sibao.core.import_jobs import import_job_cancel, import_job_confirm, import_job_get, is_running
 from sibao.core.models import ImportJob
@@ -40,15 +41,6 @@ class ImportJobOut(Schema):
     finished_at: datetime | None
 
 
-class _RefusalOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-ERRORS: dict[int, Any] = {400: _RefusalOut, 401: _RefusalOut, 403: _RefusalOut, 404: _RefusalOut, 409: _RefusalOut}
-
-
 def job_out(job: ImportJob) -> dict[str, Any]:
     return {
         "id": job.pk,
@@ -77,14 +69,14 @@ def job_response(job: ImportJob) -> Status:
 JOB_RESPONSES: dict[int, Any] = {200: ImportJobOut, 202: ImportJobOut}
 
 
-@router.get("/{job_id}", response={200: ImportJobOut, **ERRORS}, summary="One import job of yours")
+@router.get("/{job_id}", response=responses({200: ImportJobOut}), summary="One import job of yours")
 def get_job(request: HttpRequest, job_id: Id) -> Any:
     return job_out(import_job_get(user=request.user, pk=job_id))
 
 
 @router.post(
     "/{job_id}/confirm",
-    response={**JOB_RESPONSES, **ERRORS},
+    response=responses({**JOB_RESPONSES}),
     summary="Import a checked file (it is checked again, then saved all or nothing)",
 )
 def confirm_job(request: HttpRequest, job_id: Id) -> Any:
@@ -92,7 +84,7 @@ def confirm_job(request: HttpRequest, job_id: Id) -> Any:
     return job_response(import_job_confirm(actor=request.user, job=job))
 
 
-@router.post("/{job_id}/cancel", response={200: ImportJobOut, **ERRORS}, summary="Drop a checked file")
+@router.post("/{job_id}/cancel", response=responses({200: ImportJobOut}), summary="Drop a checked file")
 def cancel_job(request: HttpRequest, job_id: Id) -> Any:
     job = import_job_get(user=request.user, pk=job_id)
     return job_out(import_job_cancel(actor=request.user, job=job))

@@ -176,6 +176,7 @@ def import_job_run(job_id: int) -> ImportJob:
         job = ImportJob.objects.select_related("upload", "created_by").get(pk=job_id)
         with translation.override(job.language or settings.LANGUAGE_CODE):
             _run(job, ProgressWriter(ImportJob, job_id, lock))
+        lock.finished = True
     return ImportJob.objects.get(pk=job_id)
 
 

@@ -72,7 +72,11 @@ class RunLock:
         self.model, self.pk = model, pk
         self.side: Any = None
         self._file: Any = None
+        self._path: Path | None = None
         self.held = False
+        # Set once the run has ended the job: its lock file can go (a later claim of a finished job fails
+        # anyway, so a process that still opens the old file cannot run it twice).
+        self.finished = False
 
     def acquire(self) -> bool:
         if connection.vendor == "postgresql":
@@ -86,7 +90,8 @@ class RunLock:
             return self.held
         folder = _lock_folder()
         folder.mkdir(parents=True, exist_ok=True)
-        self._file = (folder / f"{self.model._meta.db_table}-{self.pk}.lock").open("a")
+        self._path = folder / f"{self.model._meta.db_table}-{self.pk}.lock"
+        self._file = self._path.open("a")
         try:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -107,6 +112,8 @@ class RunLock:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
             self._file.close()
             self._file = None
+            if self.finished and self._path is not None:
+                self._path.unlink(missing_ok=True)
         self.held = False
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.import_jobs import ImportKind
 from sibao.core.imports import Column, Importer, RowInvalid
 from sibao.core.roles import Capability
@@ -100,7 +101,7 @@ def _word(words: Mapping[str, str], value: str) -> str:
 class _RowParser:
     """Turns one row into an unsaved, validated Enterprise. Remembers codes seen earlier in the file."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: User) -> None:
         self.actor = actor
         self.seen_codes: dict[str, int] = {}
         self.sectors = _lookup(SECTOR_WORDS)
@@ -135,7 +136,7 @@ class _RowParser:
             )
             if parent is not None:
                 regions = regions.filter(path__startswith=parent.path)
-            elif not (self.actor.is_superuser or self.actor.role == "administrator") and self.actor.region_id:
+            elif not (self.actor.is_superuser or self.actor.role == "administrator") and self.actor.region:
                 regions = regions.filter(path__startswith=self.actor.region.path)
             matches = list(regions.filter(code=raw)) or list(regions.filter(name=raw))
             self.region_cache[cache_key] = matches[0] if len(matches) == 1 else None
@@ -231,7 +232,7 @@ class _RowParser:
         return enterprise
 
 
-def enterprise_importer(*, actor: Any) -> Importer[Enterprise]:
+def enterprise_importer(*, actor: User) -> Importer[Enterprise]:
     return Importer(
         columns=COLUMNS,
         parse_row=_RowParser(actor),

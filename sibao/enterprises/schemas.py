@@ -3,6 +3,17 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from sibao.core.api_types import (
+    Amount,
+    Input,
+    IsoDate,
+    Patch,
+    RegionCode,
+    Uscc,
+    filled_text,
+    optional_text,
+    required_text,
+)
 from sibao.core.sectors import Sector
 from sibao.enterprises.models import (
     CreditStatus,
@@ -51,15 +62,15 @@ class EnterpriseOut(Schema):
     updated_at: datetime
 
 
-class _EnterpriseFields(Schema):
-    park: str = Field("", max_length=128)
+class _EnterpriseFields(Input):
+    park: str = optional_text(128)
     service_level: ServiceLevel = ServiceLevel.COUNTY
-    legal_representative: str = Field("", max_length=64)
-    contact_name: str = Field("", max_length=64)
-    contact_phone: str = Field("", max_length=32)
-    address: str = Field("", max_length=255)
-    output_value: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
-    investment: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    legal_representative: str = optional_text(64)
+    contact_name: str = optional_text(64)
+    contact_phone: str = optional_text(32)
+    address: str = optional_text(255)
+    output_value: Amount = Decimal("0")
+    investment: Amount = Decimal("0")
     employee_count: int = Field(0, ge=0, le=2_000_000)
     above_designated_size: bool = False
     specialised_sme: bool = False
@@ -77,28 +88,29 @@ class _EnterpriseFields(Schema):
 
 class EnterpriseIn(_EnterpriseFields):
     kind: EntityKind = EntityKind.ENTERPRISE
-    name: str = Field(..., min_length=1, max_length=128)
-    uscc: str = Field(..., min_length=1, max_length=32, description="统一社会信用代码")
+    name: str = required_text(128)
+    uscc: Uscc
     sector: Sector
-    region_code: str = Field(..., min_length=6, max_length=12, description="县或乡镇的区划代码")
+    region_code: RegionCode = Field(..., description="县或乡镇的区划代码，须在调用者的管辖范围内")
 
 
-class EnterprisePatch(Schema):
-    """Only the fields sent are changed."""
+class EnterprisePatch(Patch):
+    """Only the fields sent are changed. An enterprise user may change its contact details, staff figures and
+    capacities only."""
 
     kind: EntityKind | None = None
-    name: str | None = Field(None, min_length=1, max_length=128)
-    uscc: str | None = Field(None, min_length=1, max_length=32)
+    name: str | None = filled_text(128)
+    uscc: Uscc | None = None
     sector: Sector | None = None
-    region_code: str | None = Field(None, min_length=6, max_length=12)
-    park: str | None = Field(None, max_length=128)
+    region_code: RegionCode | None = None
+    park: str | None = optional_text(128, None)
     service_level: ServiceLevel | None = None
-    legal_representative: str | None = Field(None, max_length=64)
-    contact_name: str | None = Field(None, max_length=64)
-    contact_phone: str | None = Field(None, max_length=32)
-    address: str | None = Field(None, max_length=255)
-    output_value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    investment: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    legal_representative: str | None = optional_text(64, None)
+    contact_name: str | None = optional_text(64, None)
+    contact_phone: str | None = optional_text(32, None)
+    address: str | None = optional_text(255, None)
+    output_value: Amount | None = None
+    investment: Amount | None = None
     employee_count: int | None = Field(None, ge=0, le=2_000_000)
     above_designated_size: bool | None = None
     specialised_sme: bool | None = None
@@ -128,12 +140,6 @@ class ImportResultOut(Schema):
     errors: list[ImportErrorOut]
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
 class EnterpriseRef(Schema):
     id: int
     name: str
@@ -161,14 +167,14 @@ class RelationsOut(Schema):
     pairings: list[PairingOut]
 
 
-class RelationIn(Schema):
+class RelationIn(Input):
     relation: str = Field(
         ...,
         pattern=r"^(supplier|customer|pairing:(transport|commerce|accommodation_catering))$",
         description="supplier / customer / pairing:transport / pairing:commerce / pairing:accommodation_catering",
     )
-    partner_uscc: str = Field(..., min_length=1, max_length=32)
-    detail: str = Field("", max_length=128)
+    partner_uscc: Uscc = Field(..., description="对方企业的统一社会信用代码（须在调用者的管辖范围内）")
+    detail: str = optional_text(128)
 
 
 class RecordOut(Schema):
@@ -182,17 +188,17 @@ class RecordOut(Schema):
     source: str
 
 
-class RecordIn(Schema):
+class RecordIn(Input):
     kind: RecordKind
     severity: RecordSeverity
-    occurred_on: date = Field(..., description="The day it happened; not in the future.")
-    description: str = Field("", max_length=2000)
-    source: str = Field("", max_length=128, description="The document or authority it comes from.")
+    occurred_on: IsoDate = Field(..., description="发生日期，不得晚于今天")
+    description: str = optional_text(2000)
+    source: str = optional_text(128, description="所依据的文书或机关")
 
 
-class RecordPatch(Schema):
+class RecordPatch(Patch):
     kind: RecordKind | None = None
     severity: RecordSeverity | None = None
-    occurred_on: date | None = None
-    description: str | None = Field(None, max_length=2000)
-    source: str | None = Field(None, max_length=128)
+    occurred_on: IsoDate | None = Field(None, description="发生日期，不得晚于今天")
+    description: str | None = optional_text(2000, default=None)
+    source: str | None = optional_text(128, default=None)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.permissions import region_in_scope, require_capability, sector_in_scope
@@ -44,7 +45,7 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
-def _check_scope(actor: Any, enterprise: Enterprise) -> None:
+def _check_scope(actor: User, enterprise: Enterprise) -> None:
     if actor.role == Role.ENTERPRISE:
         return  # its own record; region and sector are not among the fields it may change
     if not region_in_scope(actor, enterprise.region):
@@ -60,7 +61,7 @@ def _prepare(enterprise: Enterprise) -> None:
     enterprise.name_pinyin = name_pinyin(enterprise.name)
 
 
-def enterprise_validate(*, actor: Any, enterprise: Enterprise) -> None:
+def enterprise_validate(*, actor: User, enterprise: Enterprise) -> None:
     """The single-record validator shared by forms, API and import: fields, code, uniqueness, scope."""
     _prepare(enterprise)
     errors: dict[str, list[str]] = {}
@@ -82,7 +83,7 @@ def enterprise_validate(*, actor: Any, enterprise: Enterprise) -> None:
         raise ValidationError(errors)
 
 
-def enterprise_create(*, actor: Any, data: Mapping[str, Any]) -> Enterprise:
+def enterprise_create(*, actor: User, data: Mapping[str, Any]) -> Enterprise:
     require_capability(actor, Capability.ENTERPRISE_CREATE)
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
@@ -94,7 +95,7 @@ def enterprise_create(*, actor: Any, data: Mapping[str, Any]) -> Enterprise:
     return enterprise
 
 
-def enterprise_update(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> Enterprise:
+def enterprise_update(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> Enterprise:
     """Change fields of an enterprise the actor can already see (callers fetch it through selectors)."""
     if actor.role == Role.ENTERPRISE:
         require_capability(actor, Capability.ENTERPRISE_CHANGE_OWN)
@@ -116,7 +117,7 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: Mapping[str, 
     return locked
 
 
-def enterprises_create_many(*, actor: Any, enterprises: Iterable[Enterprise]) -> int:
+def enterprises_create_many(*, actor: User, enterprises: Iterable[Enterprise]) -> int:
     """Used by the import after every row was validated; the caller holds the transaction."""
     require_capability(actor, Capability.ENTERPRISE_IMPORT)
     count = 0
@@ -128,7 +129,7 @@ def enterprises_create_many(*, actor: Any, enterprises: Iterable[Enterprise]) ->
     return count
 
 
-def _require_visible(actor: Any, *enterprises: Enterprise) -> None:
+def _require_visible(actor: User, *enterprises: Enterprise) -> None:
     visible = set(
         Enterprise.objects.visible_to(actor).filter(pk__in=[e.pk for e in enterprises]).values_list("pk", flat=True)
     )
@@ -136,7 +137,7 @@ def _require_visible(actor: Any, *enterprises: Enterprise) -> None:
         raise ValidationError({"partner": _("This enterprise is outside your area of responsibility.")})
 
 
-def supply_link_add(*, actor: Any, supplier: Enterprise, customer: Enterprise, product: str = "") -> SupplyChainLink:
+def supply_link_add(*, actor: User, supplier: Enterprise, customer: Enterprise, product: str = "") -> SupplyChainLink:
     """EN-2: ``supplier`` delivers to ``customer``; both must be in the actor's scope."""
     require_capability(actor, Capability.ENTERPRISE_CHANGE)
     _require_visible(actor, supplier, customer)
@@ -150,7 +151,7 @@ def supply_link_add(*, actor: Any, supplier: Enterprise, customer: Enterprise, p
     return link
 
 
-def pairing_add(*, actor: Any, enterprise: Enterprise, partner: Enterprise, kind: str, note: str = "") -> Pairing:
+def pairing_add(*, actor: User, enterprise: Enterprise, partner: Enterprise, kind: str, note: str = "") -> Pairing:
     """EN-2, 000#五.2: pair a production enterprise with a transport, commerce or catering partner."""
     require_capability(actor, Capability.ENTERPRISE_CHANGE)
     _require_visible(actor, enterprise, partner)
@@ -166,7 +167,7 @@ def pairing_add(*, actor: Any, enterprise: Enterprise, partner: Enterprise, kind
     return pairing
 
 
-def relation_remove(*, actor: Any, relation: SupplyChainLink | Pairing) -> None:
+def relation_remove(*, actor: User, relation: SupplyChainLink | Pairing) -> None:
     require_capability(actor, Capability.ENTERPRISE_CHANGE)
     with transaction.atomic(), as_actor(actor):
         relation.delete()
@@ -179,7 +180,7 @@ class RelationType:
 
 
 def relation_add(
-    *, actor: Any, enterprise: Enterprise, relation: str, partner_uscc: str, detail: str = ""
+    *, actor: User, enterprise: Enterprise, relation: str, partner_uscc: str, detail: str = ""
 ) -> SupplyChainLink | Pairing:
     """One entry point for pages and API: find the partner by its credit code, then link."""
     partner = Enterprise.objects.visible_to(actor).filter(uscc=(partner_uscc or "").strip().upper()).first()
@@ -209,7 +210,7 @@ def relation_add(
 RECORD_FIELDS = ("kind", "severity", "occurred_on", "description", "source")
 
 
-def _record_scope(actor: Any, enterprise: Enterprise) -> None:
+def _record_scope(actor: User, enterprise: Enterprise) -> None:
     require_capability(actor, Capability.ENTERPRISE_CHANGE)
     if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise PermissionRefused("enterprises.record.forbidden", _("This enterprise is outside your responsibility."))
@@ -242,7 +243,7 @@ def _record_validate(record: EnterpriseRecord) -> None:
         )
 
 
-def enterprise_record_add(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> EnterpriseRecord:
+def enterprise_record_add(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> EnterpriseRecord:
     """EN-1: record an accident, violation or dishonesty of an enterprise in the actor's scope."""
     _record_scope(actor, enterprise)
     unknown = set(data) - set(RECORD_FIELDS)
@@ -255,7 +256,7 @@ def enterprise_record_add(*, actor: Any, enterprise: Enterprise, data: Mapping[s
     return record
 
 
-def enterprise_record_change(*, actor: Any, record: EnterpriseRecord, data: Mapping[str, Any]) -> EnterpriseRecord:
+def enterprise_record_change(*, actor: User, record: EnterpriseRecord, data: Mapping[str, Any]) -> EnterpriseRecord:
     """Correct a record (kind, severity, date, description, source); the audit log keeps the old values."""
     _record_scope(actor, record.enterprise)
     unknown = set(data) - set(RECORD_FIELDS)
@@ -270,7 +271,7 @@ def enterprise_record_change(*, actor: Any, record: EnterpriseRecord, data: Mapp
     return locked
 
 
-def enterprise_record_remove(*, actor: Any, record: EnterpriseRecord) -> None:
+def enterprise_record_remove(*, actor: User, record: EnterpriseRecord) -> None:
     """Remove a record entered in error (the audit log keeps what it said and who removed it)."""
     _record_scope(actor, record.enterprise)
     with transaction.atomic(), as_actor(actor):

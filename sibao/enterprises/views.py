@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.import_jobs import import_job_submit
 from sibao.core.import_views import import_job_context, job_page
@@ -24,7 +25,7 @@ from sibao.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, Import
 PAGE_SIZE = 50
 
 
-def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, selectors.EnterpriseFilters]:
+def _filters(request: AuthenticatedRequest) -> tuple[EnterpriseFilterForm, selectors.EnterpriseFilters]:
     form = EnterpriseFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     return form, selectors.EnterpriseFilters(
@@ -38,7 +39,7 @@ def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, selectors.Ente
 
 @login_required
 @capability_required(Capability.ENTERPRISE_VIEW)
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     form, filters = _filters(request)
     queryset = selectors.enterprise_list(user=request.user, filters=filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -58,7 +59,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, enterprise: Any, record_form: RecordForm | None = None, status: int = 200
+    request: AuthenticatedRequest, enterprise: Any, record_form: RecordForm | None = None, status: int = 200
 ) -> HttpResponse:
     relations = selectors.enterprise_relations(user=request.user, enterprise=enterprise)
     can_edit = has_capability(request.user, Capability.ENTERPRISE_CHANGE) or (
@@ -75,7 +76,7 @@ def _detail(
 
 @login_required
 @capability_required(Capability.ENTERPRISE_VIEW)
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.enterprise_get(user=request.user, pk=pk))
 
 
@@ -86,7 +87,7 @@ def _record_errors(form: RecordForm, error: ServiceError) -> None:
 @login_required
 @capability_required(Capability.ENTERPRISE_CHANGE)
 @require_POST
-def enterprise_record_add(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_record_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     form = RecordForm(request.POST)
     if form.is_valid():
@@ -102,7 +103,7 @@ def enterprise_record_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.ENTERPRISE_CHANGE)
-def enterprise_record_edit(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
+def enterprise_record_edit(request: AuthenticatedRequest, pk: int, record_id: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     record = selectors.enterprise_record_get(user=request.user, enterprise=enterprise, pk=record_id)
     initial = {name: getattr(record, name) for name in services.RECORD_FIELDS}
@@ -126,7 +127,7 @@ def enterprise_record_edit(request: HttpRequest, pk: int, record_id: int) -> Htt
 @login_required
 @capability_required(Capability.ENTERPRISE_CHANGE)
 @require_POST
-def enterprise_record_remove(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
+def enterprise_record_remove(request: AuthenticatedRequest, pk: int, record_id: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     record = selectors.enterprise_record_get(user=request.user, enterprise=enterprise, pk=record_id)
     services.enterprise_record_remove(actor=request.user, record=record)
@@ -136,7 +137,7 @@ def enterprise_record_remove(request: HttpRequest, pk: int, record_id: int) -> H
 
 @login_required
 @capability_required(Capability.ENTERPRISE_CHANGE)
-def enterprise_relation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_relation_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     form = RelationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -158,7 +159,7 @@ def enterprise_relation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.ENTERPRISE_CHANGE)
-def enterprise_relation_remove(request: HttpRequest, pk: int, kind: str, relation_id: int) -> HttpResponse:
+def enterprise_relation_remove(request: AuthenticatedRequest, pk: int, kind: str, relation_id: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     if request.method != "POST":
         raise Http404
@@ -175,7 +176,7 @@ def _apply_errors(form: EnterpriseForm, error: ValidationError) -> None:
 
 @login_required
 @capability_required(Capability.ENTERPRISE_CREATE)
-def enterprise_create(request: HttpRequest) -> HttpResponse:
+def enterprise_create(request: AuthenticatedRequest) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +190,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     if not (
         has_capability(request.user, Capability.ENTERPRISE_CHANGE)
@@ -217,7 +218,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.ENTERPRISE_EXPORT)
-def enterprise_export(request: HttpRequest) -> HttpResponse:
+def enterprise_export(request: AuthenticatedRequest) -> HttpResponse:
     _form, filters = _filters(request)
     queryset = selectors.enterprise_list(user=request.user, filters=filters)
     return xlsx_response(imports.export_xlsx(queryset.iterator(chunk_size=2000)), "企业名录.xlsx")
@@ -225,13 +226,13 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.ENTERPRISE_IMPORT)
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedRequest) -> HttpResponse:
     return xlsx_response(imports.import_template_xlsx(), "企业导入模板.xlsx")
 
 
 @login_required
 @capability_required(Capability.ENTERPRISE_IMPORT)
-def enterprise_import(request: HttpRequest) -> HttpResponse:
+def enterprise_import(request: AuthenticatedRequest) -> HttpResponse:
     """Upload → the file is checked as a job (issue 8 #8) → this page shows it (``?job=``): its progress,
     its errors, or the preview with "import now"."""
     form = ImportUploadForm(request.POST or None, request.FILES or None)

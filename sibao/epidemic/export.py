@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from sibao.accounts.models import User
 from sibao.core.errors import PermissionRefused
 from sibao.core.protected import reveal
 from sibao.core.roles import Capability, has_capability
@@ -51,7 +52,7 @@ class ProvinceExport:
     filename: str = "白名单企业员工名单.xlsx"
 
 
-def province_export_queryset(*, actor: Any, region_code: str = "") -> QuerySet[Employee]:
+def province_export_queryset(*, actor: User, region_code: str = "") -> QuerySet[Employee]:
     """Employees still employed at currently whitelisted enterprises (WL-9) in the actor's scope."""
     employees = Employee.objects.visible_to(actor).filter(whitelisted_q("enterprise__"), is_active=True)
     if region_code:
@@ -83,7 +84,7 @@ def _rows(employees: QuerySet[Employee], full_numbers: bool, counter: list[int])
         ]
 
 
-def employee_export_province(*, actor: Any, region_code: str = "") -> ProvinceExport:
+def employee_export_province(*, actor: User, region_code: str = "") -> ProvinceExport:
     if not has_capability(actor, Capability.EMPLOYEE_EXPORT_PROVINCE):
         raise PermissionRefused("epidemic.export.forbidden", _("Your role may not export the employee list."))
     full_numbers = getattr(actor, "role", None) in REVEALING_ROLES

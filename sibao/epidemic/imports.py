@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.errors import ServiceError
 from sibao.core.import_jobs import ImportKind
 from sibao.core.imports import Column, Importer, ImportResult, RowError, RowInvalid, run_import
@@ -159,7 +160,7 @@ class _RowParser:
         )
 
 
-def employee_importer(*, actor: Any, enterprise: Enterprise) -> Importer[EmployeeRow]:
+def employee_importer(*, actor: User, enterprise: Enterprise) -> Importer[EmployeeRow]:
     def save_rows(rows: list[EmployeeRow]) -> int:
         for row in rows:
             employee_create(actor=actor, enterprise=enterprise, data=row.as_data())
@@ -169,7 +170,7 @@ def employee_importer(*, actor: Any, enterprise: Enterprise) -> Importer[Employe
 
 
 def employee_import(
-    *, actor: Any, enterprise: Enterprise, upload: IO[bytes], filename: str, commit: bool
+    *, actor: User, enterprise: Enterprise, upload: IO[bytes], filename: str, commit: bool
 ) -> ImportResult[EmployeeRow]:
     """Preview or import. A refusal while saving (permission, a concurrent registration) rolls the whole
     file back and is reported like a row error."""
@@ -181,7 +182,7 @@ def employee_import(
         return result
 
 
-def _job_enterprise(actor: Any, params: Mapping[str, Any]) -> Enterprise:
+def _job_enterprise(actor: User, params: Mapping[str, Any]) -> Enterprise:
     """The enterprise a job imports into, re-checked against the uploader's scope (404 when outside)."""
     enterprise: Enterprise = Enterprise.objects.get_visible(actor, pk=params.get("enterprise"))
     return enterprise

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from sibao.accounts.models import User
 from sibao.core.bulk import (
     ID_CHECK,
     MAX_ERRORS,
@@ -285,7 +286,7 @@ def write_results(rows: list[Parsed], *, import_id: int, progress: ProgressFn | 
 # --- Services ----------------------------------------------------------------------------------------
 
 
-def results_import_submit(*, actor: Any, institution: str, file_name: str, content: IO[bytes] | bytes) -> TestImport:
+def results_import_submit(*, actor: User, institution: str, file_name: str, content: IO[bytes] | bytes) -> TestImport:
     """Register an uploaded file and import it (at once if small, else as a background task).
 
     The file (CSV or .xlsx, at most ``BULK_IMPORT_MAX_BYTES``) is checked by the upload validator and kept

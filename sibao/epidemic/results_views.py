@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.roles import Capability
 from sibao.core.views import capability_required
@@ -27,7 +28,7 @@ PAGE_SIZE = 50
 
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
-def results(request: HttpRequest) -> HttpResponse:
+def results(request: AuthenticatedRequest) -> HttpResponse:
     form = ResultsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -48,7 +49,7 @@ def results(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
-def result_import(request: HttpRequest, pk: int) -> HttpResponse:
+def result_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One file; while it runs, htmx asks for the progress fragment every second."""
     test_import = selectors.test_import_get(user=request.user, pk=pk)
     context = {
@@ -62,7 +63,7 @@ def result_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EMPLOYEE_VIEW)
-def overdue_list(request: HttpRequest) -> HttpResponse:
+def overdue_list(request: AuthenticatedRequest) -> HttpResponse:
     form = OverdueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     enterprise = region = None
@@ -96,7 +97,7 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EMPLOYEE_MANAGE)
-def employee_move_zone(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_move_zone(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     employee = selectors.employee_get(user=request.user, pk=pk)
     form = ZoneMoveForm(request.POST)
     if form.is_valid():

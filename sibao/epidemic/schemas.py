@@ -4,15 +4,10 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, IdNumber, Input, IsoDate, optional_text, required_text
 from sibao.core.protected import mask_phone
+from sibao.enterprises.schemas import EnterpriseRef
 from sibao.epidemic.models import CodeColour, PostType, TestImportStatus, Zone
-
-
-class EnterpriseRef(Schema):
-    id: int
-    name: str
-    uscc: str
 
 
 class EmployeeListOut(Schema):
@@ -47,20 +42,20 @@ class EmployeeOut(Schema):
     is_active: bool
 
 
-class EmployeeIn(Schema):
+class EmployeeIn(Input):
     enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
-    name: str = Field(..., min_length=1, max_length=64)
-    id_number: str = Field(..., min_length=1, max_length=18, description="18位居民身份证号码")
-    phone: str = Field("", max_length=32)
+    name: str = required_text(64)
+    id_number: IdNumber
+    phone: str = optional_text(32)
     post_type: PostType = PostType.NORMAL
-    team: str = Field("", max_length=64)
-    dormitory: str = Field("", max_length=64)
-    management_unit: str = Field("", max_length=64)
-    arrival_date: date | None = None
+    team: str = optional_text(64)
+    dormitory: str = optional_text(64)
+    management_unit: str = optional_text(64)
+    arrival_date: IsoDate | None = None
 
 
-class RevealIn(Schema):
-    purpose: str = Field(..., min_length=1, max_length=200, description="查看完整身份证号码的事由（记入审计日志）")
+class RevealIn(Input):
+    purpose: str = required_text(200, description="查看完整身份证号码的事由（记入审计日志）")
 
 
 class RevealOut(Schema):
@@ -100,9 +95,9 @@ class TestImportOut(Schema):
         return str(getattr(obj, "error", "")).splitlines()
 
 
-class ZoneMoveIn(Schema):
+class ZoneMoveIn(Input):
     zone: Zone
-    reason: str = Field(..., min_length=1, max_length=255)
+    reason: str = required_text(255)
 
 
 class ZoneMoveOut(Schema):

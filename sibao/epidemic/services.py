@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.protected import digest, mask_id_number, protect, reveal
@@ -24,7 +25,7 @@ from sibao.parameters.selectors import parameter_value
 REVEALING_ROLES = (Role.EPIDEMIC,)
 
 
-def _may_manage(actor: Any, enterprise: Enterprise) -> bool:
+def _may_manage(actor: User, enterprise: Enterprise) -> bool:
     if actor.role == Role.ENTERPRISE:
         return bool(actor.enterprise_id == enterprise.pk)
     return (
@@ -33,7 +34,7 @@ def _may_manage(actor: Any, enterprise: Enterprise) -> bool:
     )
 
 
-def employee_create(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> Employee:
+def employee_create(*, actor: User | None, enterprise: Enterprise, data: Mapping[str, Any]) -> Employee:
     """Register one person. ``actor=None`` is the platform itself (demo data, commands)."""
     if actor is not None and not _may_manage(actor, enterprise):
         raise PermissionRefused("epidemic.employee.forbidden", _("You may not register employees of this enterprise."))
@@ -95,7 +96,7 @@ def _new_arrival_quiet_until(enterprise: Enterprise, arrival: date | None) -> da
     return until if until > timezone.now() else None
 
 
-def employee_reveal_id_number(*, actor: Any, employee: Employee, purpose: str) -> str:
+def employee_reveal_id_number(*, actor: User, employee: Employee, purpose: str) -> str:
     """The full ID number, for the epidemic task force only; every reveal is written to the audit log."""
     return reveal_id_number(actor=actor, record=employee, visible=Employee.objects.visible_to(actor), purpose=purpose)
 
@@ -122,7 +123,7 @@ def reveal_id_number(*, actor: Any, record: Any, visible: Any, purpose: str) -> 
 
 
 def employee_move_zone(
-    *, actor: Any, employee: Employee, zone: str, reason: str, quiet_days: int | None = None
+    *, actor: User | None, employee: Employee, zone: str, reason: str, quiet_days: int | None = None
 ) -> ZoneMove | None:
     """EP-8: move a person to another zone and record why. Moving to blue starts a quiet period (new
     arrivals, 003#一.4) of ``quiet_days`` or the region's parameter; leaving blue or yellow ends it unless

@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.import_jobs import import_job_submit
 from sibao.core.import_views import import_job_context, job_page
@@ -26,7 +27,7 @@ from sibao.epidemic.forms import EmployeeFilterForm, EmployeeForm, EmployeeImpor
 PAGE_SIZE = 50
 
 
-def _enterprise_for(request: HttpRequest, form_data: dict[str, Any]) -> Enterprise:
+def _enterprise_for(request: AuthenticatedRequest, form_data: dict[str, Any]) -> Enterprise:
     """The enterprise to write to: the user's own, or the one chosen (already limited to the user's scope)."""
     if form_data.get("enterprise") is not None:
         return form_data["enterprise"]
@@ -38,7 +39,7 @@ def _enterprise_for(request: HttpRequest, form_data: dict[str, Any]) -> Enterpri
 
 @login_required
 @capability_required(Capability.EMPLOYEE_VIEW)
-def employee_list(request: HttpRequest) -> HttpResponse:
+def employee_list(request: AuthenticatedRequest) -> HttpResponse:
     form = EmployeeFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.EmployeeFilters(
@@ -68,12 +69,12 @@ def employee_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EMPLOYEE_VIEW)
-def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     employee = selectors.employee_get(user=request.user, pk=pk)
     return render(request, "epidemic/detail.html", _detail_context(request, employee, RevealForm()))
 
 
-def _detail_context(request: HttpRequest, employee: Any, form: RevealForm) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedRequest, employee: Any, form: RevealForm) -> dict[str, Any]:
     return {
         "employee": employee,
         "results": selectors.test_results_of(employee=employee),
@@ -90,7 +91,7 @@ def _detail_context(request: HttpRequest, employee: Any, form: RevealForm) -> di
 @require_POST
 @login_required
 @capability_required(Capability.ID_REVEAL)
-def employee_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_reveal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The full number, shown once on this response (never in a URL, never cached, never logged)."""
     if getattr(request.user, "role", None) not in services.REVEALING_ROLES:
         raise PermissionDenied  # superusers pass capability checks; the role rule is the service's
@@ -112,7 +113,7 @@ def employee_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EMPLOYEE_MANAGE)
-def employee_create(request: HttpRequest) -> HttpResponse:
+def employee_create(request: AuthenticatedRequest) -> HttpResponse:
     initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
     form = EmployeeForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -130,13 +131,13 @@ def employee_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EMPLOYEE_MANAGE)
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedRequest) -> HttpResponse:
     return xlsx_response(imports.import_template_xlsx(), "员工导入模板.xlsx")
 
 
 @login_required
 @capability_required(Capability.EMPLOYEE_MANAGE)
-def employee_import(request: HttpRequest) -> HttpResponse:
+def employee_import(request: AuthenticatedRequest) -> HttpResponse:
     """Upload → checked as a job (issue 8 #8) → this page shows it (``?job=``). The file holds full ID
     numbers: it is kept encrypted until the job ends (core.uploads)."""
     form = EmployeeImportForm(request.POST or None, request.FILES or None, user=request.user)
@@ -163,7 +164,7 @@ def employee_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EMPLOYEE_EXPORT_PROVINCE)
-def province_export(request: HttpRequest) -> HttpResponse:
+def province_export(request: AuthenticatedRequest) -> HttpResponse:
     try:
         exported = export.employee_export_province(actor=request.user, region_code=request.GET.get("region", ""))
     except PermissionRefused:

@@ -4,22 +4,13 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, IdNumber, Input, IsoDate, IsoDateTime, RegionCode, optional_text, required_text
+from sibao.enterprises.schemas import EnterpriseRef, RegionRef
 from sibao.epidemic.models import CodeColour
 from sibao.health.models import ArrivalKind, CodeBasis, CodingDecision, RiskLevel, Symptom
 
 
-class EnterpriseRef(Schema):
-    id: int
-    name: str
-
-
-class RegionRef(Schema):
-    code: str
-    name: str
-
-
-class SymptomIn(Schema):
+class SymptomIn(Input):
     employee_id: Id
     symptoms: list[Symptom] = Field(..., min_length=1, max_length=3)
 
@@ -38,18 +29,18 @@ class SymptomOut(Schema):
         return str(obj.symptoms).split(",")  # type: ignore[attr-defined]
 
 
-class DailyReportIn(Schema):
+class DailyReportIn(Input):
     enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
-    day: date
+    day: IsoDate = Field(..., description="报告日期（不晚于今天）")
     people_on_site: int = Field(..., ge=0, le=10_000_000)
     symptoms: list[SymptomIn] = Field(default_factory=list, max_length=10_000, description="空表示零报告")
-    note: str = Field("", max_length=2000)
+    note: str = optional_text(2000)
 
 
-class DailyReportCorrectIn(Schema):
+class DailyReportCorrectIn(Input):
     people_on_site: int = Field(..., ge=0, le=10_000_000)
     symptoms: list[SymptomIn] = Field(default_factory=list, max_length=10_000)
-    note: str = Field("", max_length=2000)
+    note: str = optional_text(2000)
 
 
 class DailyReportOut(Schema):
@@ -78,17 +69,17 @@ class MissingOut(Schema):
     region: RegionRef
 
 
-class RiskAreaIn(Schema):
-    county_code: str = Field(..., min_length=6, max_length=12, description="县（市、区）区划代码")
-    area_name: str = Field("", max_length=128)
+class RiskAreaIn(Input):
+    county_code: str = Field(..., pattern=r"^[0-9]{6}$", description="县（市、区）区划代码")
+    area_name: str = optional_text(128)
     level: RiskLevel
-    valid_from: date
-    valid_until: date | None = None
-    source: str = Field("", max_length=255)
+    valid_from: IsoDate
+    valid_until: IsoDate | None = Field(None, description="不早于 valid_from")
+    source: str = optional_text(255)
 
 
-class RiskAreaEndIn(Schema):
-    until: date
+class RiskAreaEndIn(Input):
+    until: IsoDate = Field(..., description="解除日期（不早于生效日期）")
 
 
 class RiskAreaOut(Schema):
@@ -101,10 +92,10 @@ class RiskAreaOut(Schema):
     source: str
 
 
-class CodeAssignIn(Schema):
+class CodeAssignIn(Input):
     colour: CodeColour
     basis: CodeBasis
-    note: str = Field("", max_length=255)
+    note: str = optional_text(255)
 
 
 class CodedEmployeeOut(Schema):
@@ -125,16 +116,16 @@ class CodeChangeOut(Schema):
     changed_at: datetime
 
 
-class ArrivalIn(Schema):
+class ArrivalIn(Input):
     enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
     kind: ArrivalKind
-    name: str = Field(..., min_length=1, max_length=64)
-    id_number: str = Field(..., min_length=1, max_length=18, description="18位居民身份证号码（只保存掩码和校验值）")
-    phone: str = Field("", max_length=32)
-    origin_county_code: str = Field(..., min_length=6, max_length=12, description="来自的县（市、区）区划代码")
-    origin_area: str = Field("", max_length=128)
-    expected_date: date | None = None
-    arrived_at: datetime | None = Field(None, description="补录：已到达的时间")
+    name: str = required_text(64)
+    id_number: IdNumber = Field(..., description="18位居民身份证号码（只保存掩码和校验值）")
+    phone: str = optional_text(32)
+    origin_county_code: RegionCode = Field(..., description="来自的县（市、区）或其乡镇的区划代码")
+    origin_area: str = optional_text(128)
+    expected_date: IsoDate | None = Field(None, description="预计到达日期；未填到达时间且门岗未见此人时必填")
+    arrived_at: IsoDateTime | None = Field(None, description="补录：已到达的时间（不晚于现在）")
 
 
 class ArrivalOut(Schema):
@@ -162,16 +153,16 @@ class ArrivalOut(Schema):
         return arrival_status(obj)  # type: ignore[arg-type]
 
 
-class ArrivedIn(Schema):
-    arrived_at: datetime | None = None
+class ArrivedIn(Input):
+    arrived_at: IsoDateTime | None = Field(None, description="到达时间（不晚于现在）；省略为现在")
 
 
-class SightingIn(Schema):
+class SightingIn(Input):
     enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
-    name: str = Field(..., min_length=1, max_length=64)
-    id_number: str = Field(..., min_length=1, max_length=18)
-    seen_at: datetime
-    source: str = Field(..., min_length=1, max_length=64)
+    name: str = required_text(64)
+    id_number: IdNumber
+    seen_at: IsoDateTime = Field(..., description="见到的时间（不晚于现在）")
+    source: str = required_text(64, description="来源，如：东门门岗")
 
 
 class SightingOut(Schema):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.permissions import require_capability
@@ -50,7 +51,7 @@ def _required(field: str, label: str, code: str) -> ServiceError:
     return ServiceError(code, _("%(field)s is required.") % {"field": label}, field=field)
 
 
-def acts_for(actor: Any, enterprise: Enterprise) -> bool:
+def acts_for(actor: User, enterprise: Enterprise) -> bool:
     """The enterprise itself (its epidemic duties) or the epidemic task force of its area, on its behalf."""
     if actor is None:
         return False
@@ -62,7 +63,7 @@ def acts_for(actor: Any, enterprise: Enterprise) -> bool:
     )
 
 
-def _require_acts_for(actor: Any, enterprise: Enterprise, code: str) -> None:
+def _require_acts_for(actor: User, enterprise: Enterprise, code: str) -> None:
     if not acts_for(actor, enterprise):
         raise PermissionRefused(code, _("You may not do this for this enterprise."))
 
@@ -71,7 +72,7 @@ def _require_acts_for(actor: Any, enterprise: Enterprise, code: str) -> None:
 
 
 def health_code_assign(
-    *, actor: Any, employee: Employee, colour: str, basis: str, note: str = ""
+    *, actor: User | None, employee: Employee, colour: str, basis: str, note: str = ""
 ) -> HealthCodeChange | None:
     """Give ``employee`` the health-code ``colour`` on ``basis``; None when the colour is already that.
 
@@ -146,7 +147,7 @@ def health_code_assign(
 # --- EP-4: risk areas --------------------------------------------------------------------------
 
 
-def risk_area_create(*, actor: Any, data: Mapping[str, Any]) -> RiskArea:
+def risk_area_create(*, actor: User, data: Mapping[str, Any]) -> RiskArea:
     require_capability(actor, Capability.EPIDEMIC_MANAGE)
     county = data.get("county")
     if not isinstance(county, Region):
@@ -181,7 +182,7 @@ def risk_area_create(*, actor: Any, data: Mapping[str, Any]) -> RiskArea:
     return area
 
 
-def risk_area_end(*, actor: Any, area: RiskArea, until: date) -> RiskArea:
+def risk_area_end(*, actor: User, area: RiskArea, until: date) -> RiskArea:
     """Lift a risk area: it stays in the list with its dates (arrivals coded on it keep their basis).
 
     Issue 8 #4: only the task force that entered it (or one above) or the area's own county may end it, and
@@ -270,7 +271,7 @@ def _raise_symptom_warnings(report: DailyReport, people: dict[Employee, list[str
 
 def daily_report_file(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     day: date,
     people_on_site: Any,
@@ -326,7 +327,7 @@ def _duplicate(day: date) -> StateRefused:
 
 def daily_report_correct(
     *,
-    actor: Any,
+    actor: User,
     report: DailyReport,
     people_on_site: Any,
     symptoms: Mapping[int, Sequence[str]] | None = None,
@@ -446,7 +447,7 @@ def _lift_unregistered(enterprise: Enterprise, key: str) -> None:
     )
 
 
-def arrival_register(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> ArrivalRegistration:
+def arrival_register(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> ArrivalRegistration:
     """EP-5 入豫报备 with the destination enterprise, in advance or after the fact.
 
     A registration for someone already seen at the gate without one (or with ``arrived_at`` given) is
@@ -509,7 +510,7 @@ def arrival_register(*, actor: Any, enterprise: Enterprise, data: Mapping[str, A
 
 
 def arrival_mark_arrived(
-    *, actor: Any, registration: ArrivalRegistration, arrived_at: datetime | None = None
+    *, actor: User | None, registration: ArrivalRegistration, arrived_at: datetime | None = None
 ) -> ArrivalRegistration:
     """A registered person arrived: apply differentiated coding on the arrival day."""
     if actor is not None:
@@ -538,7 +539,7 @@ def arrival_mark_arrived(
 
 
 def arrival_sighted(
-    *, actor: Any, enterprise: Enterprise, id_number: str, name: str, seen_at: datetime, source: str
+    *, actor: User, enterprise: Enterprise, id_number: str, name: str, seen_at: datetime, source: str
 ) -> ArrivalSighting:
     """Someone arrives at ``enterprise`` (gate check, scan). A matching registration not yet arrived is
     marked arrived (and coded); otherwise the sighting raises an UNREGISTERED_ARRIVAL warning until the

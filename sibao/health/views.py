@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.views import capability_required
@@ -40,16 +41,16 @@ def _refuse_in(form: forms.Form, refused: ServiceError) -> None:
     form.add_error(refused.field if refused.field in form.fields else None, refused.message)
 
 
-def _is_enterprise(request: HttpRequest) -> bool:
+def _is_enterprise(request: AuthenticatedRequest) -> bool:
     return getattr(request.user, "role", None) == Role.ENTERPRISE
 
 
-def _filters(request: HttpRequest) -> dict[str, Any]:
+def _filters(request: AuthenticatedRequest) -> dict[str, Any]:
     form = FilterForm(request.GET or None)
     return form.cleaned_data if form.is_valid() else {}
 
 
-def _target_enterprise(request: HttpRequest) -> Enterprise:
+def _target_enterprise(request: AuthenticatedRequest) -> Enterprise:
     """The user's own enterprise, or the one named by ``?enterprise=`` in the user's scope (404 outside)."""
     pk = getattr(request.user, "enterprise_id", None) if _is_enterprise(request) else request.GET.get("enterprise")
     if not pk:
@@ -58,11 +59,11 @@ def _target_enterprise(request: HttpRequest) -> Enterprise:
     return enterprise
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
+def _page(request: AuthenticatedRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_string(request: HttpRequest) -> str:
+def _query_string(request: AuthenticatedRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
@@ -73,7 +74,7 @@ def _query_string(request: HttpRequest) -> str:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """Daily reports: an enterprise sees its own history and today's form; officials see the day's reports
     and the whitelisted enterprises still missing, per region."""
     data = _filters(request)
@@ -114,7 +115,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: AuthenticatedRequest) -> HttpResponse:
     enterprise = _target_enterprise(request)
     if not services.acts_for(request.user, enterprise):
         raise PermissionDenied
@@ -155,7 +156,7 @@ def _report_filed_message(report: Any) -> str:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = selectors.daily_report_get(user=request.user, pk=pk)
     return render(
         request,
@@ -169,7 +170,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def report_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = selectors.daily_report_get(user=request.user, pk=pk)
     if not services.acts_for(request.user, report.enterprise):
         raise PermissionDenied
@@ -212,7 +213,7 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def codes(request: HttpRequest) -> HttpResponse:
+def codes(request: AuthenticatedRequest) -> HttpResponse:
     data = _filters(request)
     enterprise_id = getattr(request.user, "enterprise_id", None) if _is_enterprise(request) else data.get("enterprise")
     people = selectors.coded_employees(
@@ -237,7 +238,7 @@ def codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def code_employee(request: HttpRequest, pk: int) -> HttpResponse:
+def code_employee(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One person's code and its history; the task force assigns a code here (protection refusals shown)."""
     employee = selectors.employee_get(user=request.user, pk=pk)
     can_assign = has_capability(request.user, Capability.EPIDEMIC_MANAGE)
@@ -273,7 +274,7 @@ def code_employee(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def risk_areas(request: HttpRequest) -> HttpResponse:
+def risk_areas(request: AuthenticatedRequest) -> HttpResponse:
     can_manage = has_capability(request.user, Capability.EPIDEMIC_MANAGE)
     form = RiskAreaForm(request.POST or None)
     status = 200
@@ -308,7 +309,7 @@ def risk_areas(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
-def risk_area_end(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_area_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     area = selectors.risk_area_get_to_change(user=request.user, pk=pk)
     form = RiskAreaEndForm(request.POST)
     if form.is_valid():
@@ -328,7 +329,7 @@ def risk_area_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def arrivals(request: HttpRequest) -> HttpResponse:
+def arrivals(request: AuthenticatedRequest) -> HttpResponse:
     data = _filters(request)
     enterprise_id = getattr(request.user, "enterprise_id", None) if _is_enterprise(request) else data.get("enterprise")
     registrations = selectors.arrival_list(
@@ -358,7 +359,7 @@ def arrivals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def arrival_new(request: HttpRequest) -> HttpResponse:
+def arrival_new(request: AuthenticatedRequest) -> HttpResponse:
     enterprise = _target_enterprise(request)
     if not services.acts_for(request.user, enterprise):
         raise PermissionDenied
@@ -382,7 +383,7 @@ def arrival_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def arrival_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def arrival_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     registration = selectors.arrival_get(user=request.user, pk=pk)
     return render(
         request,
@@ -400,7 +401,7 @@ def arrival_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def arrival_arrived(request: HttpRequest, pk: int) -> HttpResponse:
+def arrival_arrived(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     registration = selectors.arrival_get(user=request.user, pk=pk)
     try:
         services.arrival_mark_arrived(actor=request.user, registration=registration)
@@ -415,7 +416,7 @@ def arrival_arrived(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def sighting_new(request: HttpRequest) -> HttpResponse:
+def sighting_new(request: AuthenticatedRequest) -> HttpResponse:
     enterprise = _target_enterprise(request)
     if not services.acts_for(request.user, enterprise):
         raise PermissionDenied

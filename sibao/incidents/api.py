@@ -1,51 +1,49 @@
 """EP-9 endpoints (X-5): the same selectors and services as the pages, under the same scope (out of scope →
 404). Refusals come back as ``{code, message, field}``: wrong state 409, not yours 403, bad input 400."""
 
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 
+from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
-from sibao.core.errors import PermissionRefused, ServiceError
-from sibao.core.roles import Capability, has_capability
-from sibao.enterprises.schemas import ErrorOut
+from sibao.core.api_types import Id, Input, optional_text
+from sibao.core.roles import Capability
 from sibao.epidemic.models import Employee
 from sibao.incidents import selectors, services
-from sibao.incidents.models import Incident, IncidentContact, ShutdownRequest
+from sibao.incidents.models import Incident, IncidentContact, IncidentState, ShutdownRequest
 from sibao.incidents.schemas import (
-    ActionIn,
+    ApproveIn,
     ContactIn,
-    ContactOut,
-    DecisionIn,
+    DisinfectIn,
+    EndIn,
+    IncidentContactOut,
     IncidentListOut,
     IncidentOut,
+    IncidentReasonIn,
     IsolatedOut,
+    ObserveIn,
     ProposalOut,
+    RefuseIn,
     ReleaseIn,
     ReportIn,
+    RetestIn,
     ShutdownIn,
     ShutdownOut,
 )
 from sibao.incidents.workflows import INCIDENT, SHUTDOWN
 
 router = Router(tags=["incidents"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class ListFilters(Schema):
-    state: str = ""
+class IncidentListQuery(Input):
+    state: Literal["open"] | IncidentState | None = Field(None, description="open：未结案的全部")
     enterprise: Id | None = None
-    region: str = ""
+    region: str = optional_text(12, description="区划代码（含下级）")
     overdue: bool = False
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
 def _list_row(incident: Incident) -> dict[str, Any]:
@@ -138,89 +136,121 @@ def _detail(incident: Incident, user: Any) -> dict[str, Any]:
     }
 
 
-def _incident(request: HttpRequest, incident_id: int) -> Incident:
-    _require(request, Capability.EPIDEMIC_VIEW)
+def _incident(request: AuthenticatedRequest, incident_id: Id) -> Incident:
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.incident_get(user=request.user, pk=incident_id)
 
 
-@router.get("", response={200: list[IncidentListOut], **ERRORS}, summary="Incidents in scope, open first")
+@router.get("", response=responses({200: list[IncidentListOut]}), summary="Incidents in scope, open first")
 @paginate(BoundedLimitOffset)
-def list_incidents(request: HttpRequest, filters: Query[ListFilters]) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+def list_incidents(request: AuthenticatedRequest, filters: Query[IncidentListQuery]) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     incidents = selectors.incident_list(
         user=request.user,
         filters=selectors.IncidentFilters(
-            state=filters.state, enterprise_id=filters.enterprise, region_code=filters.region, overdue=filters.overdue
+            state=filters.state or "",
+            enterprise_id=filters.enterprise,
+            region_code=filters.region,
+            overdue=filters.overdue,
         ),
     )
     return [_list_row(incident) for incident in incidents]
 
 
-@router.post("", response={201: IncidentOut, **ERRORS}, summary="Report a suspected or initial-positive person")
-def report_incident(request: HttpRequest, payload: ReportIn) -> Any:
-    _require(request, Capability.EPIDEMIC_REPORT)
+@router.post("", response=responses({201: IncidentOut}), summary="Report a suspected or initial-positive person")
+def report_incident(request: AuthenticatedRequest, payload: ReportIn) -> Any:
+    require(request, Capability.EPIDEMIC_REPORT)
     employee = Employee.objects.select_related("enterprise__region").get_visible(request.user, pk=payload.employee_id)
-    incident = services.incident_report(
-        actor=request.user, employee=employee, trigger=payload.trigger, note=payload.note
-    )
+    with refusals(conflict={"incidents.report.employee"}, fields={"employee": "employee_id"}):
+        incident = services.incident_report(
+            actor=request.user, employee=employee, trigger=payload.trigger, note=payload.note
+        )
     return Status(201, _detail(selectors.incident_get(user=request.user, pk=incident.pk), request.user))
 
 
 @router.get(
     "/{int:incident_id}",
-    response={200: IncidentOut, **ERRORS},
+    response=responses({200: IncidentOut}),
     summary="One incident with contacts, shutdowns, history",
 )
-def get_incident(request: HttpRequest, incident_id: int) -> Any:
+def get_incident(request: AuthenticatedRequest, incident_id: Id) -> Any:
     return _detail(_incident(request, incident_id), request.user)
 
 
-@router.post(
-    "/{int:incident_id}/actions/{action}",
-    response={200: IncidentOut, **ERRORS},
-    summary="Take a workflow action: observe, sample_retest, confirm, clear, isolate_contacts, disinfect, close, "
-    "return_to_post",
+# One endpoint per workflow action, each with the body it reads (EP-9).
+INCIDENT_ACTIONS: dict[str, tuple[type[Input], str]] = {
+    "observe": (ObserveIn, "To a temporary observation point or dormitory (red zone)"),
+    "sample_retest": (RetestIn, "The single-tube re-test sample is taken (the 6 h watch starts)"),
+    "confirm": (IncidentReasonIn, "Re-test positive: confirmed case"),
+    "clear": (IncidentReasonIn, "Re-test negative: excluded (the quiet period starts)"),
+    "isolate_contacts": (IncidentReasonIn, "Isolate the listed contacts (yellow zone) and code them"),
+    "disinfect": (DisinfectIn, "Record the terminal disinfection"),
+    "close": (IncidentReasonIn, "Close the incident"),
+    "return_to_post": (IncidentReasonIn, "Quiet period over: the person and the contacts go back to their posts"),
+}
+
+
+def _incident_action(action: str, body: type[Input], summary: str) -> None:
+    def act(request: AuthenticatedRequest, incident_id: Id, payload: Any) -> Any:
+        incident = _incident(request, incident_id)
+        data = payload.dict()
+        data["place"] = str(data.get("place") or "")
+        services.incident_act(actor=request.user, incident=incident, action=action, data=data)
+        return _detail(selectors.incident_get(user=request.user, pk=incident_id), request.user)
+
+    act.__name__ = f"incident_{action}"
+    act.__annotations__["payload"] = body  # ninja reads the body schema from the signature
+    router.post(
+        f"/{{int:incident_id}}/actions/{action}",
+        response=responses({200: IncidentOut}),
+        summary=summary,
+        operation_id=f"sibao_incidents_api_act_{action}",
+    )(act)
+
+
+for _action, (_body, _summary) in INCIDENT_ACTIONS.items():
+    _incident_action(_action, _body, _summary)
+
+
+@router.get(
+    "/{int:incident_id}/contacts", response=responses({200: list[IncidentContactOut]}), summary="The contact list"
 )
-def act(request: HttpRequest, incident_id: int, action: str, payload: ActionIn) -> Any:
-    incident = _incident(request, incident_id)
-    data = payload.dict()
-    data["place"] = str(data.get("place") or "")
-    services.incident_act(actor=request.user, incident=incident, action=action, data=data)
-    return _detail(selectors.incident_get(user=request.user, pk=incident_id), request.user)
-
-
-@router.get("/{int:incident_id}/contacts", response={200: list[ContactOut], **ERRORS}, summary="The contact list")
-def list_contacts(request: HttpRequest, incident_id: int) -> Any:
+def list_contacts(request: AuthenticatedRequest, incident_id: Id) -> Any:
     incident = _incident(request, incident_id)
     return [_contact(c) for c in incident.contacts.select_related("employee").order_by("kind", "name", "pk")]
 
 
 @router.post(
     "/{int:incident_id}/contacts/propose",
-    response={200: ProposalOut, **ERRORS},
+    response=responses({200: ProposalOut}),
     summary="Propose contacts from venue-code tracing",
 )
-def propose_contacts(request: HttpRequest, incident_id: int) -> Any:
+def propose_contacts(request: AuthenticatedRequest, incident_id: Id) -> Any:
     incident = _incident(request, incident_id)
     return services.contacts_propose(actor=request.user, incident=incident).__dict__
 
 
-@router.post("/{int:incident_id}/contacts", response={201: ContactOut, **ERRORS}, summary="Add a contact")
-def add_contact(request: HttpRequest, incident_id: int, payload: ContactIn) -> Any:
+@router.post("/{int:incident_id}/contacts", response=responses({201: IncidentContactOut}), summary="Add a contact")
+def add_contact(request: AuthenticatedRequest, incident_id: Id, payload: ContactIn) -> Any:
     incident = _incident(request, incident_id)
     employee = Employee.objects.filter(pk=payload.employee_id).first()
     if employee is None:
-        raise ServiceError("incidents.contact.employee", _("This person is outside your area."), field="employee_id")
-    contact = services.contact_add(
-        actor=request.user, incident=incident, employee=employee, kind=payload.kind, venue_name=payload.venue_name
-    )
+        raise NotFoundRefused("incidents.contact.employee", _("This person is outside your area."), field="employee_id")
+    with refusals(
+        not_found={"incidents.contact.employee"},
+        conflict={"incidents.contact.duplicate"},
+        fields={"employee": "employee_id"},
+    ):
+        contact = services.contact_add(
+            actor=request.user, incident=incident, employee=employee, kind=payload.kind, venue_name=payload.venue_name
+        )
     return Status(201, _contact(contact))
 
 
 @router.delete(
-    "/{int:incident_id}/contacts/{int:contact_id}", response={204: None, **ERRORS}, summary="Remove a proposed contact"
+    "/{int:incident_id}/contacts/{int:contact_id}", response=responses({204: None}), summary="Remove a proposed contact"
 )
-def remove_contact(request: HttpRequest, incident_id: int, contact_id: int) -> Any:
+def remove_contact(request: AuthenticatedRequest, incident_id: Id, contact_id: Id) -> Any:
     incident = _incident(request, incident_id)
     contact = selectors.contact_get(user=request.user, incident=incident, pk=contact_id)
     services.contact_remove(actor=request.user, contact=contact)
@@ -229,20 +259,20 @@ def remove_contact(request: HttpRequest, incident_id: int, contact_id: int) -> A
 
 @router.post(
     "/{int:incident_id}/contacts/isolate",
-    response={200: IsolatedOut, **ERRORS},
+    response=responses({200: IsolatedOut}),
     summary="Isolate the listed contacts now (yellow zone, temporary)",
 )
-def isolate_contacts(request: HttpRequest, incident_id: int) -> Any:
+def isolate_contacts(request: AuthenticatedRequest, incident_id: Id) -> Any:
     incident = _incident(request, incident_id)
     return {"moved": services.contacts_isolate(actor=request.user, incident=incident)}
 
 
 @router.post(
     "/{int:incident_id}/contacts/{int:contact_id}/release",
-    response={200: ContactOut, **ERRORS},
+    response=responses({200: IncidentContactOut}),
     summary="Release one isolated contact",
 )
-def release_contact(request: HttpRequest, incident_id: int, contact_id: int, payload: ReleaseIn) -> Any:
+def release_contact(request: AuthenticatedRequest, incident_id: Id, contact_id: Id, payload: ReleaseIn) -> Any:
     incident = _incident(request, incident_id)
     contact = selectors.contact_get(user=request.user, incident=incident, pk=contact_id)
     return _contact(services.contact_release(actor=request.user, contact=contact, reason=payload.reason))
@@ -250,10 +280,10 @@ def release_contact(request: HttpRequest, incident_id: int, contact_id: int, pay
 
 @router.post(
     "/{int:incident_id}/shutdowns",
-    response={201: ShutdownOut, **ERRORS},
+    response=responses({201: ShutdownOut}),
     summary="Ask for a shutdown linked to the incident (at most the region's maximum days, inclusive)",
 )
-def request_shutdown(request: HttpRequest, incident_id: int, payload: ShutdownIn) -> Any:
+def request_shutdown(request: AuthenticatedRequest, incident_id: Id, payload: ShutdownIn) -> Any:
     incident = _incident(request, incident_id)
     shutdown = services.shutdown_request(
         actor=request.user,
@@ -266,28 +296,45 @@ def request_shutdown(request: HttpRequest, incident_id: int, payload: ShutdownIn
     return Status(201, _shutdown(shutdown, request.user))
 
 
-@router.get("/shutdowns/{int:shutdown_id}", response={200: ShutdownOut, **ERRORS}, summary="One shutdown request")
-def get_shutdown(request: HttpRequest, shutdown_id: int) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+@router.get("/shutdowns/{int:shutdown_id}", response=responses({200: ShutdownOut}), summary="One shutdown request")
+def get_shutdown(request: AuthenticatedRequest, shutdown_id: Id) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     return _shutdown(selectors.shutdown_get(user=request.user, pk=shutdown_id), request.user)
 
 
-@router.post(
-    "/shutdowns/{int:shutdown_id}/actions/{action}",
-    response={200: ShutdownOut, **ERRORS},
-    summary="approve / refuse (HQ office, reason required) or end (production resumed)",
-)
-def shutdown_act(request: HttpRequest, shutdown_id: int, action: str, payload: DecisionIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
-    shutdown = selectors.shutdown_get(user=request.user, pk=shutdown_id)
-    if action == "end":
-        done = services.shutdown_end(actor=request.user, shutdown=shutdown, reason=payload.reason)
-    else:
-        done = services.shutdown_decide(
-            actor=request.user,
-            shutdown=shutdown,
-            action=action,
-            reason=payload.reason,
-            consultation=payload.consultation,
-        )
-    return _shutdown(done, request.user)
+SHUTDOWN_ACTIONS: dict[str, tuple[type[Input], str]] = {
+    "approve": (ApproveIn, "The HQ office approves (a whitelist enterprise: name the provincial consultation)"),
+    "refuse": (RefuseIn, "The HQ office refuses, with its reason"),
+    "end": (EndIn, "Production resumed: the shutdown ends"),
+}
+
+
+def _shutdown_action(action: str, body: type[Input], summary: str) -> None:
+    def act(request: AuthenticatedRequest, shutdown_id: Id, payload: Any) -> Any:
+        require(request, Capability.EPIDEMIC_VIEW)
+        shutdown = selectors.shutdown_get(user=request.user, pk=shutdown_id)
+        if action == "end":
+            done = services.shutdown_end(actor=request.user, shutdown=shutdown, reason=payload.reason)
+        else:
+            with refusals(conflict={"incidents.shutdown.consultation"}):
+                done = services.shutdown_decide(
+                    actor=request.user,
+                    shutdown=shutdown,
+                    action=action,
+                    reason=payload.reason,
+                    consultation=getattr(payload, "consultation", ""),
+                )
+        return _shutdown(done, request.user)
+
+    act.__name__ = f"shutdown_{action}"
+    act.__annotations__["payload"] = body  # ninja reads the body schema from the signature
+    router.post(
+        f"/shutdowns/{{int:shutdown_id}}/actions/{action}",
+        response=responses({200: ShutdownOut}),
+        summary=summary,
+        operation_id=f"sibao_incidents_api_shutdown_{action}",
+    )(act)
+
+
+for _action, (_body, _summary) in SHUTDOWN_ACTIONS.items():
+    _shutdown_action(_action, _body, _summary)

@@ -4,16 +4,12 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input, IsoDate, IsoDateTime, optional_text, required_text
+from sibao.enterprises.schemas import EnterpriseRef
 from sibao.incidents.models import ContactKind, IncidentState, ObservationPlace, ShutdownState, Trigger
 
 
-class EnterpriseRef(Schema):
-    id: int
-    name: str
-
-
-class PersonRef(Schema):
+class IncidentEmployeeRef(Schema):
     id: int
     name: str
     id_masked: str
@@ -29,7 +25,7 @@ class DeadlineOut(Schema):
 class IncidentListOut(Schema):
     id: int
     enterprise: EnterpriseRef
-    employee: PersonRef
+    employee: IncidentEmployeeRef
     trigger: Trigger
     state: IncidentState
     reported_at: datetime
@@ -38,7 +34,7 @@ class IncidentListOut(Schema):
     deadline: DeadlineOut
 
 
-class ContactOut(Schema):
+class IncidentContactOut(Schema):
     id: int
     employee_id: int | None
     name: str
@@ -68,7 +64,7 @@ class ShutdownOut(Schema):
     actions: list[str] = []
 
 
-class HistoryOut(Schema):
+class IncidentHistoryOut(Schema):
     at: datetime
     actor: str
     action: str
@@ -93,31 +89,42 @@ class IncidentOut(IncidentListOut):
     closed_at: datetime | None
     rest_of_enterprise_producing: bool
     actions: list[str]
-    contacts: list[ContactOut]
+    contacts: list[IncidentContactOut]
     shutdowns: list[ShutdownOut]
-    history: list[HistoryOut]
+    history: list[IncidentHistoryOut]
 
 
-class ReportIn(Schema):
+class ReportIn(Input):
     employee_id: Id
     trigger: Trigger
-    note: str = Field("", max_length=2000)
+    note: str = optional_text(2000)
 
 
-class ActionIn(Schema):
-    reason: str = Field("", max_length=2000)
-    place: ObservationPlace | None = Field(None, description="observe: point | dormitory")
-    where: str = Field("", max_length=128)
-    sampled_at: datetime | None = Field(None, description="sample_retest: when the re-test sample was taken")
-    areas: str = Field("", max_length=2000, description="disinfect: venues and areas disinfected")
-    disinfected_on: date | None = None
-    note: str = Field("", max_length=2000)
+class ObserveIn(Input):
+    place: ObservationPlace = Field(..., description="point：临时留观点；dormitory：留观宿舍")
+    where: str = optional_text(128, description="具体位置")
+    reason: str = optional_text(2000)
 
 
-class ContactIn(Schema):
+class RetestIn(Input):
+    sampled_at: IsoDateTime | None = Field(None, description="单采复核采样时间（不晚于现在、不早于报告）；省略为现在")
+    reason: str = optional_text(2000)
+
+
+class IncidentReasonIn(Input):
+    reason: str = optional_text(2000)
+
+
+class DisinfectIn(Input):
+    areas: str = required_text(2000, description="已消杀的场所和区域")
+    disinfected_on: IsoDate = Field(..., description="消杀日期（不晚于今天、不早于报告日）")
+    note: str = optional_text(2000)
+
+
+class ContactIn(Input):
     employee_id: Id
     kind: ContactKind = ContactKind.CLOSE
-    venue_name: str = Field("", max_length=128)
+    venue_name: str = optional_text(128)
 
 
 class ProposalOut(Schema):
@@ -131,19 +138,25 @@ class IsolatedOut(Schema):
     moved: int
 
 
-class ReleaseIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=255)
+class ReleaseIn(Input):
+    reason: str = required_text(255)
 
 
-class ShutdownIn(Schema):
-    date_from: date
-    date_to: date
-    scope: str = Field(..., max_length=255, description="the areas shut (not the whole enterprise unless said)")
-    reason: str = Field(..., max_length=2000)
+class ShutdownIn(Input):
+    date_from: IsoDate = Field(..., description="停产首日（不早于事件报告日）")
+    date_to: IsoDate = Field(..., description="停产末日（不早于首日；含首末日不超过本地区规定天数）")
+    scope: str = required_text(255, description="停产的区域（除非写明，不是整个企业）")
+    reason: str = required_text(2000)
 
 
-class DecisionIn(Schema):
-    reason: str = Field("", max_length=2000)
-    consultation: str = Field(
-        "", max_length=255, description="approve, whitelist enterprise: the provincial consultation"
-    )
+class ApproveIn(Input):
+    reason: str = required_text(2000, description="批准理由")
+    consultation: str = optional_text(255, description="白名单企业：与省指挥部会商的情况（必填）")
+
+
+class RefuseIn(Input):
+    reason: str = required_text(2000, description="不予批准的理由")
+
+
+class EndIn(Input):
+    reason: str = optional_text(2000)

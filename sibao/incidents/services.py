@@ -93,7 +93,7 @@ def _tell(incident: Incident, topic: str, title: Any, body: Any = "") -> None:
     )
 
 
-def _precheck(workflow: Workflow, obj: Any, action: str, actor: Any) -> None:
+def _precheck(workflow: Workflow, obj: Any, action: str, actor: User) -> None:
     """The refusal ``perform`` would give, before the input is looked at (a wrong state is a 409, not a
     complaint about a field)."""
     transition = workflow.transition(action)
@@ -117,7 +117,7 @@ def _text(value: Any, field: str, label: str, *, max_length: int | None = None) 
     return text[:max_length] if max_length else text
 
 
-def _code(actor: Any, employee: Employee, colour: str, basis: str, note: str) -> None:
+def _code(actor: User, employee: Employee, colour: str, basis: str, note: str) -> None:
     """EP-4 coding through the health app (imported here: it is built alongside this app)."""
     from sibao.health.models import CodeBasis
     from sibao.health.services import health_code_assign
@@ -128,7 +128,7 @@ def _code(actor: Any, employee: Employee, colour: str, basis: str, note: str) ->
 # --- report -----------------------------------------------------------------------------------------
 
 
-def incident_report(*, actor: Any, employee: Employee, trigger: str, note: str = "") -> Incident:
+def incident_report(*, actor: User, employee: Employee, trigger: str, note: str = "") -> Incident:
     """The enterprise reports one of its people (suspected symptoms or initial-positive screening)."""
     require_capability(actor, Capability.EPIDEMIC_REPORT)
     enterprise = employee.enterprise
@@ -180,7 +180,7 @@ def incident_report(*, actor: Any, employee: Employee, trigger: str, note: str =
 # --- the task force's steps ---------------------------------------------------------------------------
 
 
-def incident_observe(*, actor: Any, incident: Incident, place: str, where: str = "", reason: str = "") -> Incident:
+def incident_observe(*, actor: User, incident: Incident, place: str, where: str = "", reason: str = "") -> Incident:
     """The person goes to a temporary observation point or observation dormitory (red zone, 003#一.13)."""
     _precheck(INCIDENT, incident, "observe", actor)
     if place not in ObservationPlace.values:
@@ -212,7 +212,7 @@ def incident_observe(*, actor: Any, incident: Incident, place: str, where: str =
 
 
 def incident_sample_retest(
-    *, actor: Any, incident: Incident, sampled_at: datetime | None = None, reason: str = ""
+    *, actor: User, incident: Incident, sampled_at: datetime | None = None, reason: str = ""
 ) -> Incident:
     """The single-tube re-test sample (单采复核) is taken."""
     _precheck(INCIDENT, incident, "sample_retest", actor)
@@ -235,7 +235,7 @@ def incident_sample_retest(
 
 
 def _record_result(
-    actor: Any, incident: Incident, action: str, result: str, reason: str, after: Callable[[Incident], None]
+    actor: User, incident: Incident, action: str, result: str, reason: str, after: Callable[[Incident], None]
 ) -> Incident:
     _precheck(INCIDENT, incident, action, actor)
     now = timezone.now()
@@ -260,7 +260,7 @@ def _record_result(
         )
 
 
-def incident_confirm(*, actor: Any, incident: Incident, reason: str = "") -> Incident:
+def incident_confirm(*, actor: User, incident: Incident, reason: str = "") -> Incident:
     """Re-test positive: red code for the person; the local authority takes over the case (复核阳性)."""
 
     def after(locked: Incident) -> None:
@@ -284,7 +284,7 @@ def incident_confirm(*, actor: Any, incident: Incident, reason: str = "") -> Inc
     return _record_result(actor, incident, "confirm", RetestResult.POSITIVE, reason, after)
 
 
-def incident_clear(*, actor: Any, incident: Incident, reason: str = "") -> Incident:
+def incident_clear(*, actor: User, incident: Incident, reason: str = "") -> Incident:
     """Re-test negative: a quiet period with daily tests in own lodging (blue zone), then back to post."""
 
     def after(locked: Incident) -> None:
@@ -320,7 +320,7 @@ def incident_clear(*, actor: Any, incident: Incident, reason: str = "") -> Incid
     return _record_result(actor, incident, "clear", RetestResult.NEGATIVE, reason, after)
 
 
-def _isolate(actor: Any, incident: Incident, *, code: bool) -> int:
+def _isolate(actor: User, incident: Incident, *, code: bool) -> int:
     """Move the listed contacts not yet isolated to the yellow zone; with ``code``, also code every
     unreleased contact (only once the case is confirmed: before that a whitelist employee keeps their code)."""
     now = timezone.now()
@@ -360,7 +360,7 @@ def _isolate(actor: Any, incident: Incident, *, code: bool) -> int:
     return moved
 
 
-def incident_isolate_contacts(*, actor: Any, incident: Incident, reason: str = "") -> Incident:
+def incident_isolate_contacts(*, actor: User, incident: Incident, reason: str = "") -> Incident:
     """The task force confirms the contact list: everyone on it goes to the yellow zone and is coded."""
     _precheck(INCIDENT, incident, "isolate_contacts", actor)
     now = timezone.now()
@@ -381,7 +381,7 @@ def incident_isolate_contacts(*, actor: Any, incident: Incident, reason: str = "
 
 
 def incident_disinfect(
-    *, actor: Any, incident: Incident, areas: str, disinfected_on: date | None, note: str = ""
+    *, actor: User, incident: Incident, areas: str, disinfected_on: date | None, note: str = ""
 ) -> Incident:
     _precheck(INCIDENT, incident, "disinfect", actor)
     areas = _text(areas, "areas", _("Venues and areas disinfected"))
@@ -412,13 +412,13 @@ def incident_disinfect(
         )
 
 
-def incident_close(*, actor: Any, incident: Incident, reason: str = "") -> Incident:
+def incident_close(*, actor: User, incident: Incident, reason: str = "") -> Incident:
     _precheck(INCIDENT, incident, "close", actor)
     with as_actor(actor):
         return perform(INCIDENT, incident, "close", actor=actor, reason=reason, changes={"closed_at": timezone.now()})
 
 
-def _release(actor: Any, contact: IncidentContact, reason: str) -> None:
+def _release(actor: User, contact: IncidentContact, reason: str) -> None:
     now = timezone.now()
     if contact.employee is not None and contact.isolated_at is not None:
         employee_move_zone(
@@ -429,7 +429,7 @@ def _release(actor: Any, contact: IncidentContact, reason: str) -> None:
 
 
 def incident_return_to_post(
-    *, actor: Any, incident: Incident, reason: str = "", now: datetime | None = None
+    *, actor: User, incident: Incident, reason: str = "", now: datetime | None = None
 ) -> Incident:
     """静默期结束后返岗: the cleared person goes back to the green zone and the contacts are released with them."""
     _precheck(INCIDENT, incident, "return_to_post", actor)
@@ -458,7 +458,7 @@ def incident_return_to_post(
         )
 
 
-def incident_act(*, actor: Any, incident: Incident, action: str, data: dict[str, Any]) -> Incident:
+def incident_act(*, actor: User, incident: Incident, action: str, data: dict[str, Any]) -> Incident:
     """One entry for pages and API: the workflow action with its fields."""
     reason = str(data.get("reason") or "")
     if action == "observe":
@@ -496,7 +496,7 @@ def incident_act(*, actor: Any, incident: Incident, action: str, data: dict[str,
 # --- contacts -----------------------------------------------------------------------------------------
 
 
-def _check_contacts_editable(actor: Any, incident: Incident) -> None:
+def _check_contacts_editable(actor: User, incident: Incident) -> None:
     if not is_task_force(actor, incident.enterprise):
         raise PermissionRefused(
             "incidents.contacts.forbidden", _("Only the epidemic task force of the area may do this.")
@@ -517,7 +517,7 @@ class Proposal:
     not_employees: int  # visitors and others without an employee record
 
 
-def contacts_propose(*, actor: Any, incident: Incident, now: datetime | None = None) -> Proposal:
+def contacts_propose(*, actor: User, incident: Incident, now: datetime | None = None) -> Proposal:
     """Propose contacts from venue-code tracing (EP-7): close contacts are the people who scanned the same
     venue as the person in an overlapping window since ``trace_from``; secondary contacts are the people
     who did so with a close contact after that contact's exposure. Only employees are listed."""
@@ -591,7 +591,7 @@ def contacts_propose(*, actor: Any, incident: Incident, now: datetime | None = N
 
 
 def contact_add(
-    *, actor: Any, incident: Incident, employee: Employee, kind: str, venue_name: str = ""
+    *, actor: User, incident: Incident, employee: Employee, kind: str, venue_name: str = ""
 ) -> IncidentContact:
     _check_contacts_editable(actor, incident)
     if kind not in ContactKind.values:
@@ -620,7 +620,7 @@ def contact_add(
         ) from None
 
 
-def contact_remove(*, actor: Any, contact: IncidentContact) -> None:
+def contact_remove(*, actor: User, contact: IncidentContact) -> None:
     incident = contact.incident
     _check_contacts_editable(actor, incident)
     if contact.isolated_at is not None:
@@ -631,7 +631,7 @@ def contact_remove(*, actor: Any, contact: IncidentContact) -> None:
         contact.delete()
 
 
-def contacts_isolate(*, actor: Any, incident: Incident) -> int:
+def contacts_isolate(*, actor: User, incident: Incident) -> int:
     """003#一.13: as soon as the test is abnormal the contacts are isolated temporarily (yellow zone), not
     coded; returns how many moved."""
     _check_contacts_editable(actor, incident)
@@ -639,7 +639,7 @@ def contacts_isolate(*, actor: Any, incident: Incident) -> int:
         return _isolate(actor, incident, code=False)
 
 
-def contact_release(*, actor: Any, contact: IncidentContact, reason: str) -> IncidentContact:
+def contact_release(*, actor: User, contact: IncidentContact, reason: str) -> IncidentContact:
     """One contact's isolation ends (e.g. the centralised isolation of a confirmed case's contact is over)."""
     if not is_task_force(actor, contact.incident.enterprise):
         raise PermissionRefused(
@@ -657,7 +657,7 @@ def contact_release(*, actor: Any, contact: IncidentContact, reason: str) -> Inc
 
 
 def shutdown_request(
-    *, actor: Any, incident: Incident, date_from: date | None, date_to: date | None, scope: str, reason: str
+    *, actor: User, incident: Incident, date_from: date | None, date_to: date | None, scope: str, reason: str
 ) -> ShutdownRequest:
     """The task force (or the enterprise itself) asks to shut the areas named, for at most
     EPIDEMIC_SHUTDOWN_MAX_DAYS calendar days counted inclusively."""
@@ -727,7 +727,7 @@ def shutdown_request(
 
 
 def shutdown_decide(
-    *, actor: Any, shutdown: ShutdownRequest, action: str, reason: str, consultation: str = ""
+    *, actor: User, shutdown: ShutdownRequest, action: str, reason: str, consultation: str = ""
 ) -> ShutdownRequest:
     """The HQ office approves or refuses, with its reason. A whitelist enterprise may not be shut at will:
     the approval names the consultation of the provincial headquarters it rests on."""
@@ -769,7 +769,7 @@ def shutdown_decide(
     return decided  # type: ignore[no-any-return]
 
 
-def shutdown_end(*, actor: Any, shutdown: ShutdownRequest, reason: str = "") -> ShutdownRequest:
+def shutdown_end(*, actor: User, shutdown: ShutdownRequest, reason: str = "") -> ShutdownRequest:
     _precheck(SHUTDOWN, shutdown, "end", actor)
     with as_actor(actor):
         return perform(  # type: ignore[no-any-return]

@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required
@@ -35,7 +36,7 @@ PAGE_SIZE = 50
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: AuthenticatedRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, initial={"state": "open"})
     data = form.cleaned_data if form.is_valid() else {"state": "open"}
     if not request.GET:
@@ -70,7 +71,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_REPORT)
-def incident_new(request: HttpRequest) -> HttpResponse:
+def incident_new(request: AuthenticatedRequest) -> HttpResponse:
     employees = selectors.employees_for_report(user=request.user)
     initial = {"employee": request.GET.get("employee")} if request.GET.get("employee") else None
     form = ReportForm(request.POST or None, employees=employees, initial=initial)
@@ -95,7 +96,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     incident: Incident,
     *,
     error: ServiceError | None = None,
@@ -158,12 +159,12 @@ def _detail(
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.incident_get(user=request.user, pk=pk))
 
 
 def _run(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     incident: Incident,
     call: Callable[[], Any],
     success: str | Callable[[Any], str],
@@ -181,7 +182,7 @@ def _run(
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def incident_act(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, pk=pk)
     action = request.POST.get("action", "")
     form_class = ACTION_FORMS.get(action)
@@ -207,7 +208,7 @@ def incident_act(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
-def contacts_propose(request: HttpRequest, pk: int) -> HttpResponse:
+def contacts_propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, pk=pk)
 
     def told(proposal: services.Proposal) -> str:
@@ -227,7 +228,7 @@ def contacts_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, pk=pk)
     form = ContactAddForm(request.POST, employees=selectors.employees_for_report(user=request.user), prefix="contact")
     if not form.is_valid():
@@ -250,7 +251,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
-def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+def contact_remove(request: AuthenticatedRequest, pk: int, contact_pk: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, pk=pk)
     contact = selectors.contact_get(user=request.user, incident=incident, pk=contact_pk)
     return _run(
@@ -264,7 +265,7 @@ def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
-def contacts_isolate(request: HttpRequest, pk: int) -> HttpResponse:
+def contacts_isolate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, pk=pk)
     return _run(
         request,
@@ -277,7 +278,7 @@ def contacts_isolate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
-def contact_release(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+def contact_release(request: AuthenticatedRequest, pk: int, contact_pk: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, pk=pk)
     contact = selectors.contact_get(user=request.user, incident=incident, pk=contact_pk)
     return _run(
@@ -291,7 +292,7 @@ def contact_release(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespo
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def shutdown_new(request: HttpRequest, pk: int) -> HttpResponse:
+def shutdown_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, pk=pk)
     form = ShutdownForm(request.POST, prefix="shutdown")
     if not form.is_valid():
@@ -319,7 +320,7 @@ def shutdown_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def shutdown_act(request: HttpRequest, pk: int, shutdown_pk: int) -> HttpResponse:
+def shutdown_act(request: AuthenticatedRequest, pk: int, shutdown_pk: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, pk=pk)
     shutdown = selectors.shutdown_get(user=request.user, pk=shutdown_pk)
     if shutdown.incident_id != incident.pk:

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.permissions import region_in_scope
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.workflow import Transition, Workflow
@@ -23,7 +24,7 @@ S = IncidentState
 D = ShutdownState
 
 
-def is_task_force(actor: Any, enterprise: Any) -> bool:
+def is_task_force(actor: User, enterprise: Any) -> bool:
     return bool(
         has_capability(actor, Capability.EPIDEMIC_MANAGE)
         and getattr(actor, "role", None) != Role.ENTERPRISE
@@ -31,7 +32,7 @@ def is_task_force(actor: Any, enterprise: Any) -> bool:
     )
 
 
-def is_hq_office(actor: Any, enterprise: Any) -> bool:
+def is_hq_office(actor: User, enterprise: Any) -> bool:
     return bool(
         getattr(actor, "role", None) == Role.HQ_OFFICE
         and has_capability(actor, Capability.SHUTDOWN_DECIDE)
@@ -39,17 +40,17 @@ def is_hq_office(actor: Any, enterprise: Any) -> bool:
     )
 
 
-def _task_force(actor: Any, obj: Any) -> str | None:
+def _task_force(actor: User, obj: Any) -> str | None:
     return None if is_task_force(actor, obj.enterprise) else _("Only the epidemic task force of the area may do this.")
 
 
-def _hq_office(actor: Any, obj: Any) -> str | None:
+def _hq_office(actor: User, obj: Any) -> str | None:
     if is_hq_office(actor, obj.enterprise):
         return None
     return _("Only the HQ office of the area may decide on a shutdown.")
 
 
-def _task_force_or_hq(actor: Any, obj: Any) -> str | None:
+def _task_force_or_hq(actor: User, obj: Any) -> str | None:
     if is_task_force(actor, obj.enterprise) or is_hq_office(actor, obj.enterprise):
         return None
     return _("Only the epidemic task force or the HQ office of the area may do this.")

@@ -4,19 +4,20 @@ A checkpoint system authenticates with an API token of a checkpoint officer's ac
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.protected import mask_phone
-from sibao.core.roles import Capability, has_capability
+from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
-from sibao.enterprises.schemas import ErrorOut
 from sibao.logistics import selectors, services
 from sibao.logistics.checking import Evaluation
 from sibao.logistics.models import (
@@ -37,18 +38,18 @@ from sibao.logistics.schemas import (
     CheckpointIn,
     CheckpointOut,
     CheckRowOut,
-    DecisionIn,
     DriverHealthIn,
     DriverIn,
     DriverOut,
+    DriverRevealIn,
+    DriverRevealOut,
     MapPointOut,
     PassIn,
     PassLookupOut,
     PassOut,
+    PassReasonIn,
     ReceivingPointIn,
     ReceivingPointOut,
-    RevealIn,
-    RevealOut,
     StationIn,
     StationOut,
     TallyOut,
@@ -60,12 +61,6 @@ from sibao.logistics.workflows import PASS
 from sibao.regions.models import Region
 
 router = Router(tags=["logistics"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
 def _ref(obj: Any) -> dict[str, Any]:
@@ -79,7 +74,7 @@ def _region(code: str) -> Region:
     return region
 
 
-def _own_company(request: HttpRequest) -> Enterprise:
+def _own_company(request: AuthenticatedRequest) -> Enterprise:
     pk = getattr(request.user, "enterprise_id", None)
     if pk is None:
         raise PermissionRefused("logistics.company", _("Only a company's own account may do this."))
@@ -102,32 +97,32 @@ def _vehicle(vehicle: Vehicle) -> dict[str, Any]:
     }
 
 
-@router.get("/vehicles", response={200: list[VehicleOut], **ERRORS}, summary="Vehicles in scope")
+@router.get("/vehicles", response=responses({200: list[VehicleOut]}), summary="Vehicles in scope")
 @paginate(BoundedLimitOffset)
-def list_vehicles(request: HttpRequest, enterprise: Id | None = None) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def list_vehicles(request: AuthenticatedRequest, enterprise: Id | None = None) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     return [_vehicle(v) for v in selectors.vehicle_list(user=request.user, enterprise_id=enterprise)]
 
 
-@router.post("/vehicles", response={201: VehicleOut, **ERRORS}, summary="Register one of the company's vehicles")
-def create_vehicle(request: HttpRequest, payload: VehicleIn) -> Any:
+@router.post("/vehicles", response=responses({201: VehicleOut}), summary="Register one of the company's vehicles")
+def create_vehicle(request: AuthenticatedRequest, payload: VehicleIn) -> Any:
     vehicle = services.vehicle_register(
         actor=request.user, enterprise=_own_company(request), plate=payload.plate, kind=payload.kind
     )
     return Status(201, _vehicle(vehicle))
 
 
-@router.get("/vehicles/{vehicle_id}", response={200: VehicleOut, **ERRORS}, summary="One vehicle")
-def get_vehicle(request: HttpRequest, vehicle_id: Id) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+@router.get("/vehicles/{vehicle_id}", response=responses({200: VehicleOut}), summary="One vehicle")
+def get_vehicle(request: AuthenticatedRequest, vehicle_id: Id) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     return _vehicle(selectors.vehicle_get(user=request.user, pk=vehicle_id))
 
 
 @router.post(
-    "/vehicles/{vehicle_id}/status", response={200: VehicleOut, **ERRORS}, summary="Take out of or back into use"
+    "/vehicles/{vehicle_id}/status", response=responses({200: VehicleOut}), summary="Take out of or back into use"
 )
-def set_vehicle_status(request: HttpRequest, vehicle_id: Id, payload: ActiveIn) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def set_vehicle_status(request: AuthenticatedRequest, vehicle_id: Id, payload: ActiveIn) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     vehicle = selectors.vehicle_get(user=request.user, pk=vehicle_id)
     return _vehicle(services.vehicle_set_active(actor=request.user, vehicle=vehicle, active=payload.is_active))
 
@@ -151,19 +146,19 @@ def _driver(driver: Driver) -> dict[str, Any]:
     }
 
 
-class DriverQuery(Schema):
+class DriverQuery(Input):
     enterprise: Id | None = None
     transport_whitelist: bool = False
 
 
 @router.get(
     "/drivers",
-    response={200: list[DriverOut], **ERRORS},
+    response=responses({200: list[DriverOut]}),
     summary="Drivers in scope (masked); transport_whitelist=true: the LG-3 transport whitelist",
 )
 @paginate(BoundedLimitOffset)
-def list_drivers(request: HttpRequest, filters: Query[DriverQuery]) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def list_drivers(request: AuthenticatedRequest, filters: Query[DriverQuery]) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     found = selectors.driver_list(
         user=request.user,
         filters=selectors.DriverFilters(
@@ -173,25 +168,25 @@ def list_drivers(request: HttpRequest, filters: Query[DriverQuery]) -> Any:
     return [_driver(driver) for driver in found]
 
 
-@router.post("/drivers", response={201: DriverOut, **ERRORS}, summary="Register one of the company's drivers")
-def create_driver(request: HttpRequest, payload: DriverIn) -> Any:
+@router.post("/drivers", response=responses({201: DriverOut}), summary="Register one of the company's drivers")
+def create_driver(request: AuthenticatedRequest, payload: DriverIn) -> Any:
     driver = services.driver_register(actor=request.user, enterprise=_own_company(request), data=payload.dict())
     return Status(201, _driver(selectors.driver_get(user=request.user, pk=driver.pk)))
 
 
-@router.get("/drivers/{driver_id}", response={200: DriverOut, **ERRORS}, summary="One driver (masked)")
-def get_driver(request: HttpRequest, driver_id: Id) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+@router.get("/drivers/{driver_id}", response=responses({200: DriverOut}), summary="One driver (masked)")
+def get_driver(request: AuthenticatedRequest, driver_id: Id) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     return _driver(selectors.driver_get(user=request.user, pk=driver_id))
 
 
 @router.post(
     "/drivers/{driver_id}/health",
-    response={200: DriverOut, **ERRORS},
+    response=responses({200: DriverOut}),
     summary="Record a driver's health code or negative certificate (drivers without an employee record)",
 )
-def record_driver_health(request: HttpRequest, driver_id: Id, payload: DriverHealthIn) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def record_driver_health(request: AuthenticatedRequest, driver_id: Id, payload: DriverHealthIn) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     driver = selectors.driver_get(user=request.user, pk=driver_id)
     services.driver_record_health(
         actor=request.user,
@@ -202,9 +197,9 @@ def record_driver_health(request: HttpRequest, driver_id: Id, payload: DriverHea
     return _driver(selectors.driver_get(user=request.user, pk=driver_id))
 
 
-@router.post("/drivers/{driver_id}/status", response={200: DriverOut, **ERRORS}, summary="Deactivate or reactivate")
-def set_driver_status(request: HttpRequest, driver_id: Id, payload: ActiveIn) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+@router.post("/drivers/{driver_id}/status", response=responses({200: DriverOut}), summary="Deactivate or reactivate")
+def set_driver_status(request: AuthenticatedRequest, driver_id: Id, payload: ActiveIn) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     driver = selectors.driver_get(user=request.user, pk=driver_id)
     services.driver_set_active(actor=request.user, driver=driver, active=payload.is_active)
     return _driver(selectors.driver_get(user=request.user, pk=driver_id))
@@ -212,11 +207,13 @@ def set_driver_status(request: HttpRequest, driver_id: Id, payload: ActiveIn) ->
 
 @router.post(
     "/drivers/{driver_id}/reveal",
-    response={200: RevealOut, **ERRORS},
+    response=responses({200: DriverRevealOut}),
     summary="The full ID number (epidemic task force only; audit-logged with the purpose)",
 )
-def reveal_driver_id(request: HttpRequest, response: HttpResponse, driver_id: Id, payload: RevealIn) -> Any:
-    _require(request, Capability.ID_REVEAL)
+def reveal_driver_id(
+    request: AuthenticatedRequest, response: HttpResponse, driver_id: Id, payload: DriverRevealIn
+) -> Any:
+    require(request, Capability.ID_REVEAL)
     driver = selectors.driver_get(user=request.user, pk=driver_id)
     number = services.driver_reveal_id_number(actor=request.user, driver=driver, purpose=payload.purpose)
     response["Cache-Control"] = "no-store"
@@ -226,7 +223,7 @@ def reveal_driver_id(request: HttpRequest, response: HttpResponse, driver_id: Id
 # --- Passes -------------------------------------------------------------------------------------------------
 
 
-def _pass(request: HttpRequest, vehicle_pass: VehiclePass, *, detail: bool = False) -> dict[str, Any]:
+def _pass(request: AuthenticatedRequest, vehicle_pass: VehiclePass, *, detail: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         **{
             name: getattr(vehicle_pass, name)
@@ -271,16 +268,16 @@ def _pass(request: HttpRequest, vehicle_pass: VehiclePass, *, detail: bool = Fal
     return out
 
 
-class PassFilterQuery(Schema):
+class PassFilterQuery(Input):
     state: str = ""
     enterprise: Id | None = None
     region: str = ""
 
 
-@router.get("/passes", response={200: list[PassOut], **ERRORS}, summary="Passes in scope; state=valid: valid today")
+@router.get("/passes", response=responses({200: list[PassOut]}), summary="Passes in scope; state=valid: valid today")
 @paginate(BoundedLimitOffset)
-def list_passes(request: HttpRequest, filters: Query[PassFilterQuery]) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def list_passes(request: AuthenticatedRequest, filters: Query[PassFilterQuery]) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     found = selectors.pass_list(
         user=request.user,
         filters=selectors.PassFilters(
@@ -290,7 +287,7 @@ def list_passes(request: HttpRequest, filters: Query[PassFilterQuery]) -> Any:
     return [_pass(request, vehicle_pass) for vehicle_pass in found]
 
 
-def _application(request: HttpRequest, payload: PassIn) -> dict[str, Any]:
+def _application(request: AuthenticatedRequest, payload: PassIn) -> dict[str, Any]:
     """The ids of a payload as the company's own rows (another company's id is simply not found)."""
     company = getattr(request.user, "enterprise_id", None) or 0
     vehicles = Vehicle.objects.filter(enterprise_id=company)
@@ -319,42 +316,71 @@ def _application(request: HttpRequest, payload: PassIn) -> dict[str, Any]:
     }
 
 
-@router.post("/passes", response={201: PassOut, **ERRORS}, summary="Apply for a pass (the vehicle's company)")
-def apply_pass(request: HttpRequest, payload: PassIn) -> Any:
-    _require(request, Capability.PASS_APPLY)
+@router.post("/passes", response=responses({201: PassOut}), summary="Apply for a pass (the vehicle's company)")
+def apply_pass(request: AuthenticatedRequest, payload: PassIn) -> Any:
+    require(request, Capability.PASS_APPLY)
     company = _own_company(request)
     vehicle_pass = services.pass_apply(actor=request.user, enterprise=company, data=_application(request, payload))
     return Status(201, _pass(request, selectors.pass_get(user=request.user, pk=vehicle_pass.pk), detail=True))
 
 
 @router.get(
-    "/passes/{pass_id}", response={200: PassOut, **ERRORS}, summary="One pass (with its QR token when approved)"
+    "/passes/{pass_id}", response=responses({200: PassOut}), summary="One pass (with its QR token when approved)"
 )
-def get_pass(request: HttpRequest, pass_id: Id) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def get_pass(request: AuthenticatedRequest, pass_id: Id) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     return _pass(request, selectors.pass_get(user=request.user, pk=pass_id), detail=True)
 
 
-@router.put("/passes/{pass_id}", response={200: PassOut, **ERRORS}, summary="Correct a returned application")
-def update_pass(request: HttpRequest, pass_id: Id, payload: PassIn) -> Any:
-    _require(request, Capability.PASS_APPLY)
+@router.put("/passes/{pass_id}", response=responses({200: PassOut}), summary="Correct a returned application")
+def update_pass(request: AuthenticatedRequest, pass_id: Id, payload: PassIn) -> Any:
+    require(request, Capability.PASS_APPLY)
     vehicle_pass = selectors.pass_get(user=request.user, pk=pass_id)
     services.pass_update(actor=request.user, vehicle_pass=vehicle_pass, data=_application(request, payload))
     return _pass(request, selectors.pass_get(user=request.user, pk=pass_id), detail=True)
 
 
-@router.post(
-    "/passes/{pass_id}/actions/{action}",
-    response={200: PassOut, **ERRORS},
-    summary="approve / return / refuse / revoke (logistics task force; reason for all but approve) or resubmit",
-)
-def act_on_pass(request: HttpRequest, pass_id: Id, action: str, payload: DecisionIn) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def _decide(action: str, summary: str) -> Any:
+    return router.post(
+        f"/passes/{{pass_id}}/actions/{action}",
+        response=responses({200: PassOut}),
+        summary=summary,
+        operation_id=f"sibao_logistics_api_{action}",
+    )
+
+
+def _decided(request: AuthenticatedRequest, pass_id: int, action: str, reason: str = "") -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     vehicle_pass = selectors.pass_get(user=request.user, pk=pass_id)
-    if action == "resubmit":
-        services.pass_resubmit(actor=request.user, vehicle_pass=vehicle_pass)
-    else:
-        services.pass_decide(actor=request.user, vehicle_pass=vehicle_pass, action=action, reason=payload.reason)
+    services.pass_decide(actor=request.user, vehicle_pass=vehicle_pass, action=action, reason=reason)
+    return _pass(request, selectors.pass_get(user=request.user, pk=pass_id), detail=True)
+
+
+@_decide("approve", "批准: the logistics task force of the applicant's county approves")
+def approve_pass(request: AuthenticatedRequest, pass_id: Id) -> Any:
+    return _decided(request, pass_id, "approve")
+
+
+@_decide("return", "退回修改: back to the applicant with the reason")
+def return_pass(request: AuthenticatedRequest, pass_id: Id, payload: PassReasonIn) -> Any:
+    return _decided(request, pass_id, "return", payload.reason)
+
+
+@_decide("refuse", "不予批准: refused with the reason")
+def refuse_pass(request: AuthenticatedRequest, pass_id: Id, payload: PassReasonIn) -> Any:
+    return _decided(request, pass_id, "refuse", payload.reason)
+
+
+@_decide("revoke", "撤销: an approved pass revoked with the reason")
+def revoke_pass(request: AuthenticatedRequest, pass_id: Id, payload: PassReasonIn) -> Any:
+    return _decided(request, pass_id, "revoke", payload.reason)
+
+
+@_decide("resubmit", "重新提交: the applicant sends a corrected application again")
+def resubmit_pass(request: AuthenticatedRequest, pass_id: Id) -> Any:
+    require(request, Capability.PASS_APPLY)
+    vehicle_pass = selectors.pass_get(user=request.user, pk=pass_id)
+    services.pass_resubmit(actor=request.user, vehicle_pass=vehicle_pass)
     return _pass(request, selectors.pass_get(user=request.user, pk=pass_id), detail=True)
 
 
@@ -382,10 +408,10 @@ def check_out(check_id: int, result: Evaluation, checked_at: Any) -> dict[str, A
 
 @router.post(
     "/checks",
-    response={201: CheckOut, **ERRORS},
+    response=responses({201: CheckOut}),
     summary="Check a pass and its driver at a checkpoint; the answer names each failed condition (recorded)",
 )
-def check(request: HttpRequest, payload: CheckIn) -> Any:
+def check(request: AuthenticatedRequest, payload: CheckIn) -> Any:
     now = timezone.now()
     check_id, result = services.pass_check(
         actor=request.user,
@@ -401,11 +427,11 @@ def check(request: HttpRequest, payload: CheckIn) -> Any:
 
 @router.get(
     "/checks/pass",
-    response={200: PassLookupOut, **ERRORS},
+    response=responses({200: PassLookupOut}),
     summary="The pass a scanned code names, to choose the driver (drivers masked)",
 )
-def lookup_pass(request: HttpRequest, token: str) -> Any:
-    _require(request, Capability.PASS_CHECK)
+def lookup_pass(request: AuthenticatedRequest, token: str) -> Any:
+    require(request, Capability.PASS_CHECK)
     vehicle_pass = selectors.pass_for_check(token[:512])
     if vehicle_pass is None:
         raise ServiceError(
@@ -426,7 +452,7 @@ def lookup_pass(request: HttpRequest, token: str) -> Any:
     }
 
 
-class CheckQuery(Schema):
+class CheckQuery(Input):
     checkpoint: Id | None = None
     day: str = ""
     failed: bool = False
@@ -456,10 +482,10 @@ def _check_row(row: PassCheck) -> dict[str, Any]:
     }
 
 
-@router.get("/checks", response={200: list[CheckRowOut], **ERRORS}, summary="Checks of a day at checkpoints in scope")
+@router.get("/checks", response=responses({200: list[CheckRowOut]}), summary="Checks of a day at checkpoints in scope")
 @paginate(BoundedLimitOffset)
-def list_checks(request: HttpRequest, filters: Query[CheckQuery]) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def list_checks(request: AuthenticatedRequest, filters: Query[CheckQuery]) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     found = selectors.check_list(
         user=request.user,
         filters=selectors.CheckFilters(
@@ -490,12 +516,12 @@ def _tally(row: CheckTally) -> dict[str, Any]:
 
 @router.get(
     "/checks/counts",
-    response={200: list[TallyOut], **ERRORS},
+    response=responses({200: list[TallyOut]}),
     summary="Checks per checkpoint for a day, with failures by condition (summary, refreshed every minute)",
 )
 @paginate(BoundedLimitOffset)
-def list_tallies(request: HttpRequest, day: str = "") -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def list_tallies(request: AuthenticatedRequest, day: str = "") -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     return [_tally(row) for row in selectors.tally_list(user=request.user, day=_day(day))]
 
 
@@ -513,25 +539,24 @@ def _checkpoint(checkpoint: Checkpoint) -> dict[str, Any]:
     }
 
 
-@router.get("/checkpoints", response={200: list[CheckpointOut], **ERRORS}, summary="Checkpoints in scope")
+@router.get("/checkpoints", response=responses({200: list[CheckpointOut]}), summary="Checkpoints in scope")
 @paginate(BoundedLimitOffset)
-def list_checkpoints(request: HttpRequest) -> Any:
-    if not (
-        has_capability(request.user, Capability.LOGISTICS_VIEW) or has_capability(request.user, Capability.PASS_CHECK)
-    ):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+def list_checkpoints(request: AuthenticatedRequest) -> Any:
+    require(request, Capability.LOGISTICS_VIEW, Capability.PASS_CHECK)
     return [_checkpoint(c) for c in selectors.checkpoint_list(user=request.user)]
 
 
-@router.post("/checkpoints", response={201: CheckpointOut, **ERRORS}, summary="Add a checkpoint (logistics task force)")
-def create_checkpoint(request: HttpRequest, payload: CheckpointIn) -> Any:
+@router.post(
+    "/checkpoints", response=responses({201: CheckpointOut}), summary="Add a checkpoint (logistics task force)"
+)
+def create_checkpoint(request: AuthenticatedRequest, payload: CheckpointIn) -> Any:
     data = {**payload.dict(), "region": _region(payload.region_code)}
     return Status(201, _checkpoint(services.checkpoint_save(actor=request.user, data=data)))
 
 
-@router.put("/checkpoints/{checkpoint_id}", response={200: CheckpointOut, **ERRORS}, summary="Change a checkpoint")
-def update_checkpoint(request: HttpRequest, checkpoint_id: Id, payload: CheckpointIn) -> Any:
-    _require(request, Capability.LOGISTICS_MANAGE)
+@router.put("/checkpoints/{checkpoint_id}", response=responses({200: CheckpointOut}), summary="Change a checkpoint")
+def update_checkpoint(request: AuthenticatedRequest, checkpoint_id: Id, payload: CheckpointIn) -> Any:
+    require(request, Capability.LOGISTICS_MANAGE)
     checkpoint = selectors.checkpoint_get(user=request.user, pk=checkpoint_id)
     data = {**payload.dict(), "region": _region(payload.region_code)}
     return _checkpoint(services.checkpoint_save(actor=request.user, data=data, checkpoint=checkpoint))
@@ -562,18 +587,18 @@ def _station(station: TransferStation) -> dict[str, Any]:
     }
 
 
-class StationQuery(Schema):
+class StationQuery(Input):
     region: str = ""
     kind: str = ""
     status: str = ""
 
 
 @router.get(
-    "/stations", response={200: list[StationOut], **ERRORS}, summary="Transfer stations, connection points, yards"
+    "/stations", response=responses({200: list[StationOut]}), summary="Transfer stations, connection points, yards"
 )
 @paginate(BoundedLimitOffset)
-def list_stations(request: HttpRequest, filters: Query[StationQuery]) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def list_stations(request: AuthenticatedRequest, filters: Query[StationQuery]) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     found = selectors.station_list(
         filters=selectors.StationFilters(
             region_code=filters.region[:12], kind=filters.kind[:16], status=filters.status[:8]
@@ -584,23 +609,23 @@ def list_stations(request: HttpRequest, filters: Query[StationQuery]) -> Any:
 
 @router.get(
     "/stations/map",
-    response={200: list[MapPointOut], **ERRORS},
+    response=responses({200: list[MapPointOut]}),
     summary="Stations with coordinates under a region (the command screen's map layer)",
 )
-def station_map(request: HttpRequest, region: str = "410000") -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def station_map(request: AuthenticatedRequest, region: str = "410000") -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     return selectors.map_points(_region(region[:12]))
 
 
-@router.post("/stations", response={201: StationOut, **ERRORS}, summary="Add a station (logistics task force)")
-def create_station(request: HttpRequest, payload: StationIn) -> Any:
+@router.post("/stations", response=responses({201: StationOut}), summary="Add a station (logistics task force)")
+def create_station(request: AuthenticatedRequest, payload: StationIn) -> Any:
     data = {**payload.dict(), "region": _region(payload.region_code)}
     return Status(201, _station(services.station_save(actor=request.user, data=data)))
 
 
-@router.put("/stations/{station_id}", response={200: StationOut, **ERRORS}, summary="Change a station or its status")
-def update_station(request: HttpRequest, station_id: Id, payload: StationIn) -> Any:
-    _require(request, Capability.LOGISTICS_MANAGE)
+@router.put("/stations/{station_id}", response=responses({200: StationOut}), summary="Change a station or its status")
+def update_station(request: AuthenticatedRequest, station_id: Id, payload: StationIn) -> Any:
+    require(request, Capability.LOGISTICS_MANAGE)
     station = selectors.station_get(user=request.user, pk=station_id)
     data = {**payload.dict(), "region": _region(payload.region_code)}
     return _station(services.station_save(actor=request.user, data=data, station=station))
@@ -618,21 +643,21 @@ def _point(point: ReceivingPoint) -> dict[str, Any]:
 
 @router.get(
     "/receiving-points",
-    response={200: list[ReceivingPointOut], **ERRORS},
+    response=responses({200: list[ReceivingPointOut]}),
     summary="Enterprises' contactless receiving points in scope",
 )
 @paginate(BoundedLimitOffset)
-def list_receiving_points(request: HttpRequest) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def list_receiving_points(request: AuthenticatedRequest) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     return [_point(point) for point in selectors.receiving_point_list(user=request.user)]
 
 
 @router.put(
     "/receiving-points/{enterprise_id}",
-    response={200: ReceivingPointOut, **ERRORS},
+    response=responses({200: ReceivingPointOut}),
     summary="Set the enterprise's own fixed contactless receiving point",
 )
-def set_receiving_point(request: HttpRequest, enterprise_id: Id, payload: ReceivingPointIn) -> Any:
-    _require(request, Capability.LOGISTICS_VIEW)
+def set_receiving_point(request: AuthenticatedRequest, enterprise_id: Id, payload: ReceivingPointIn) -> Any:
+    require(request, Capability.LOGISTICS_VIEW)
     enterprise: Enterprise = Enterprise.objects.get_visible(request.user, pk=enterprise_id)
     return _point(services.receiving_point_set(actor=request.user, enterprise=enterprise, data=payload.dict()))

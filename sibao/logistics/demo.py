@@ -140,14 +140,14 @@ def _places(group: User, admin_region_users: dict[str, User]) -> None:
                 "longitude": Decimal(lng),
             },
         )
-    for code, kind, name, address, capacity, status, lat, lng in STATIONS:
+    for code, station_kind, name, address, capacity, status, lat, lng in STATIONS:
         if TransferStation.objects.filter(name=name).exists():
             continue
         services.station_save(
             actor=admin_region_users.get(code, group),
             data={
                 "region": Region.objects.get(code=code),
-                "kind": kind,
+                "kind": station_kind,
                 "name": name,
                 "address": address,
                 "capacity": capacity,
@@ -203,7 +203,7 @@ def _pass(
 
 def _company(users: dict[str, User], listed: list[Enterprise]) -> None:
     company_user, group, officer = users[COMPANY_USER], users[GROUP], users[OFFICER]
-    company = Enterprise.objects.get(pk=company_user.enterprise_id)
+    company = Enterprise.objects.get(pk=company_user.enterprise_id or 0)
     vehicles = [
         services.vehicle_register(actor=company_user, enterprise=company, plate=plate, kind=kind)
         for plate, kind in PLATES
@@ -297,7 +297,7 @@ def load_demo_logistics() -> dict[str, int]:
     admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
     if users is None or admin is None:
         return {name: 0 for name in before}
-    company = Enterprise.objects.get(pk=users[COMPANY_USER].enterprise_id)
+    company = Enterprise.objects.get(pk=users[COMPANY_USER].enterprise_id or 0)
     with transaction.atomic():
         # 新郑市's task force keeps its own places; a city's station is entered by the administrator for the city.
         region_users = {"410184": User.objects.filter(username="xinzheng_logistics").first() or admin, "410200": admin}

@@ -2,7 +2,7 @@
 letter, then five characters — or six for new-energy vehicles (8 characters in all, the green plates).
 
 Letters I and O are never used (they read as 1 and 0). New-energy plates carry D (battery electric) or F
-(other new energy): small vehicles as the first of the six (豫AD12345, 豫AF1A234), large ones as the last
+(other new energy): small vehicles as the first of the six (豫AD12345, 豫AFA1234), large ones as the last
 (豫A12345D). Ordinary plates may end in 挂 (trailer), 学 (driving school), 警, 港 or 澳.
 """
 

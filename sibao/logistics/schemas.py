@@ -2,10 +2,21 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import (
+    NO_NUL,
+    Id,
+    IdNumber,
+    Input,
+    IsoDate,
+    IsoDateTime,
+    RegionCode,
+    optional_text,
+    required_text,
+)
 from sibao.epidemic.models import CodeColour
 from sibao.logistics.models import (
     Arrangement,
@@ -17,14 +28,18 @@ from sibao.logistics.models import (
     VehicleKind,
 )
 
+# WGS-84 degrees to the metre (the columns hold 6 decimals).
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
+
 
 class Ref(Schema):
     id: int
     name: str
 
 
-class VehicleIn(Schema):
-    plate: str = Field(..., max_length=16, description="车牌号，如 豫B·12345 / 豫AD12345（新能源 8 位）")
+class VehicleIn(Input):
+    plate: str = required_text(16, description="车牌号，如 豫B·12345 / 豫AD12345（新能源 8 位）")
     kind: VehicleKind = VehicleKind.TRUCK
 
 
@@ -38,14 +53,14 @@ class VehicleOut(Schema):
     is_active: bool
 
 
-class ActiveIn(Schema):
+class ActiveIn(Input):
     is_active: bool
 
 
-class DriverIn(Schema):
-    name: str = Field(..., max_length=64)
-    id_number: str = Field(..., max_length=32)
-    phone: str = Field("", max_length=32)
+class DriverIn(Input):
+    name: str = required_text(64)
+    id_number: IdNumber
+    phone: str = optional_text(32)
     health_code: CodeColour | None = Field(None, description="无员工档案的司机：健康码颜色")
 
 
@@ -62,28 +77,28 @@ class DriverOut(Schema):
     on_transport_whitelist: bool
 
 
-class DriverHealthIn(Schema):
+class DriverHealthIn(Input):
     health_code: CodeColour | None = None
-    certificate_sampled_at: datetime | None = None
+    certificate_sampled_at: IsoDateTime | None = None
 
 
-class RevealIn(Schema):
-    purpose: str = Field(..., max_length=200)
+class DriverRevealIn(Input):
+    purpose: str = required_text(200)
 
 
-class RevealOut(Schema):
+class DriverRevealOut(Schema):
     id: int
     id_number: str
 
 
-class PassIn(Schema):
+class PassIn(Input):
     vehicle: Id
     drivers: list[Id] = Field(..., max_length=10)
     served: list[Id] = Field(..., max_length=50, description="所服务的白名单企业")
     arrangement: Arrangement
-    route: str = Field(..., max_length=255)
-    valid_from: date
-    valid_until: date
+    route: str = required_text(255)
+    valid_from: IsoDate
+    valid_until: IsoDate
     stations: list[Id] = Field([], max_length=50)
     toll_reduction: bool = True
 
@@ -132,16 +147,18 @@ class PassOut(Schema):
     check_url: str | None = None
 
 
-class DecisionIn(Schema):
-    reason: str = Field("", max_length=2000)
+class PassReasonIn(Input):
+    reason: str = required_text(2000, description="理由")
 
 
-class CheckIn(Schema):
+class CheckIn(Input):
     checkpoint: Id
-    token: str = Field(..., max_length=512, description="二维码内容（核验网址或令牌）")
-    id_number: str = Field("", max_length=32, description="驾驶员身份证号（或给出 driver）")
+    token: str = required_text(512, description="二维码内容（核验网址或令牌）")
+    id_number: str = optional_text(32, description="驾驶员身份证号（或给出 driver）")
     driver: Id | None = Field(None, description="通行证上的驾驶员 id")
-    itinerary: list[str] = Field([], max_length=50, description="行程卡显示的途经县（市、区）代码或名称")
+    itinerary: list[Annotated[str, Field(max_length=64, pattern=NO_NUL)]] = Field(
+        [], max_length=50, description="行程卡显示的途经县（市、区）代码或名称"
+    )
 
 
 class VerdictOut(Schema):
@@ -199,13 +216,13 @@ class TallyOut(Schema):
     failed_test: int
 
 
-class CheckpointIn(Schema):
-    region_code: str = Field(..., max_length=12)
-    name: str = Field(..., max_length=128)
+class CheckpointIn(Input):
+    region_code: RegionCode
+    name: str = required_text(128)
     kind: CheckpointKind = CheckpointKind.HIGHWAY_EXIT
-    location: str = Field("", max_length=255)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    location: str = optional_text(255)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     is_active: bool = True
 
 
@@ -221,16 +238,16 @@ class CheckpointOut(Schema):
     checks_today: int | None = None
 
 
-class StationIn(Schema):
-    region_code: str = Field(..., max_length=12)
+class StationIn(Input):
+    region_code: RegionCode
     kind: StationKind
-    name: str = Field(..., max_length=128)
-    address: str = Field(..., max_length=255)
+    name: str = required_text(128)
+    address: str = required_text(255)
     capacity: int = Field(..., ge=1, le=1_000_000)
-    hours: str = Field(..., max_length=64)
-    contact_phone: str = Field("", max_length=32)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    hours: str = required_text(64)
+    contact_phone: str = optional_text(32)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     status: StationStatus = StationStatus.STANDBY
 
 
@@ -260,14 +277,14 @@ class MapPointOut(Schema):
     region_code: str
 
 
-class ReceivingPointIn(Schema):
-    location: str = Field(..., max_length=255)
-    hours: str = Field(..., max_length=64)
-    contact_name: str = Field(..., max_length=64)
-    contact_phone: str = Field(..., max_length=32)
-    instructions: str = Field("", max_length=2000)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+class ReceivingPointIn(Input):
+    location: str = required_text(255)
+    hours: str = required_text(64)
+    contact_name: str = required_text(64)
+    contact_phone: str = required_text(32)
+    instructions: str = optional_text(2000)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 class ReceivingPointOut(Schema):

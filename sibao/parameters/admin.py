@@ -6,8 +6,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from sibao.accounts.models import User
 from sibao.parameters.models import ParameterOverride
 from sibao.parameters.services import parameter_reset, parameter_set
+
+
+def _staff(request: HttpRequest) -> User:
+    """The admin site lets only logged-in staff in."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 @admin.register(ParameterOverride)
@@ -24,12 +31,12 @@ class ParameterOverrideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return [*self.readonly_fields, "key", "region"] if obj is not None else list(self.readonly_fields)
 
     def save_model(self, request: HttpRequest, obj: ParameterOverride, form: Any, change: bool) -> None:
-        saved = parameter_set(actor=request.user, key=obj.key, region=obj.region, value=obj.value, note=obj.note)
+        saved = parameter_set(actor=_staff(request), key=obj.key, region=obj.region, value=obj.value, note=obj.note)
         obj.pk, obj.value, obj.updated_by, obj.updated_at = saved.pk, saved.value, saved.updated_by, saved.updated_at
 
     def delete_model(self, request: HttpRequest, obj: ParameterOverride) -> None:
-        parameter_reset(actor=request.user, key=obj.key, region=obj.region)
+        parameter_reset(actor=_staff(request), key=obj.key, region=obj.region)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for override in queryset.select_related("region"):
-            parameter_reset(actor=request.user, key=override.key, region=override.region)
+            parameter_reset(actor=_staff(request), key=override.key, region=override.region)

@@ -3,6 +3,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import ServiceError
 from sibao.parameters.models import ParameterOverride
@@ -11,7 +12,7 @@ from sibao.parameters.selectors import forget_cached_parameters
 from sibao.regions.models import Region
 
 
-def parameter_set(*, actor: Any, key: str, region: Region, value: Any, note: str = "") -> ParameterOverride:
+def parameter_set(*, actor: User | None, key: str, region: Region, value: Any, note: str = "") -> ParameterOverride:
     """Set ``region``'s own value (audit-logged); its subtree inherits it unless a subregion overrides."""
     spec = DEFINITIONS.get(key)
     if spec is None:
@@ -34,7 +35,7 @@ def parameter_set(*, actor: Any, key: str, region: Region, value: Any, note: str
     return override
 
 
-def parameter_reset(*, actor: Any, key: str, region: Region) -> None:
+def parameter_reset(*, actor: User | None, key: str, region: Region) -> None:
     with transaction.atomic(), as_actor(actor):
         for override in ParameterOverride.objects.filter(key=key, region=region):
             override.delete()

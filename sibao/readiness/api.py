@@ -3,21 +3,19 @@
 An enterprise user reads and writes its own enterprise; officials read the enterprises in their area
 (another county's answer 404)."""
 
-from datetime import date
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest
-from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from django.http import FileResponse, Http404
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.api_errors import require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
-from sibao.core.errors import PermissionRefused
-from sibao.core.roles import Capability, has_capability
+from sibao.core.api_types import DOC, DOCX, PDF, Id, Input, IsoDate, download, optional_text, uploads
+from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
-from sibao.enterprises.schemas import ErrorOut
 from sibao.readiness import selectors, services
 from sibao.readiness.schemas import (
     DrillIn,
@@ -32,24 +30,20 @@ from sibao.readiness.schemas import (
 )
 
 router = Router(tags=["readiness"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class RegionQuery(Schema):
-    region: str = ""
+class ReadinessRegionQuery(Input):
+    region: str = optional_text(12, description="区划代码（含下级）")
     include_not_whitelisted: bool = False
 
     def filters(self) -> selectors.RegionFilters:
         return selectors.RegionFilters(region_code=self.region, whitelisted_only=not self.include_not_whitelisted)
 
 
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
-
-
-def _enterprise(request: HttpRequest, enterprise_id: int, capability: str = Capability.EPIDEMIC_VIEW) -> Enterprise:
-    _require(request, capability)
+def _enterprise(
+    request: AuthenticatedRequest, enterprise_id: Id, capability: str = Capability.EPIDEMIC_VIEW
+) -> Enterprise:
+    require(request, capability)
     return selectors.enterprise_get(user=request.user, pk=enterprise_id)
 
 
@@ -113,9 +107,9 @@ def _readiness(report: selectors.ReadinessReport) -> dict[str, Any]:
     }
 
 
-@router.get("/ranking", response={200: list[RankingRowOut], **ERRORS}, summary="EP-11: enterprises by readiness gaps")
-def ranking(request: HttpRequest, query: Query[RegionQuery]) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+@router.get("/ranking", response=responses({200: list[RankingRowOut]}), summary="EP-11: enterprises by readiness gaps")
+def ranking(request: AuthenticatedRequest, query: Query[ReadinessRegionQuery]) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     return [
         {
             "enterprise": report.enterprise,
@@ -128,10 +122,10 @@ def ranking(request: HttpRequest, query: Query[RegionQuery]) -> Any:
 
 
 @router.get(
-    "/shortfalls", response={200: list[ShortfallRowOut], **ERRORS}, summary="EP-10: enterprises short of supplies"
+    "/shortfalls", response=responses({200: list[ShortfallRowOut]}), summary="EP-10: enterprises short of supplies"
 )
-def shortfalls(request: HttpRequest, query: Query[RegionQuery]) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+def shortfalls(request: AuthenticatedRequest, query: Query[ReadinessRegionQuery]) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     return [
         {
             "enterprise": status.enterprise,
@@ -144,24 +138,24 @@ def shortfalls(request: HttpRequest, query: Query[RegionQuery]) -> Any:
 
 @router.get(
     "/enterprises/{enterprise_id}/supplies",
-    response={200: SupplyStatusOut, **ERRORS},
+    response=responses({200: SupplyStatusOut}),
     summary="EP-10: stock against reserve",
 )
-def get_supplies(request: HttpRequest, enterprise_id: Id) -> Any:
+def get_supplies(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
     return _supplies(selectors.supply_status(_enterprise(request, enterprise_id)))
 
 
 @router.put(
     "/enterprises/{enterprise_id}/supplies",
-    response={200: SupplyStatusOut, **ERRORS},
+    response=responses({200: SupplyStatusOut}),
     summary="EP-10: report the current stock (some or all supplies)",
 )
-def put_supplies(request: HttpRequest, enterprise_id: Id, payload: StockIn) -> Any:
+def put_supplies(request: AuthenticatedRequest, enterprise_id: Id, payload: StockIn) -> Any:
     enterprise = _enterprise(request, enterprise_id, Capability.EPIDEMIC_REPORT)
     services.stock_report(
         actor=request.user,
         enterprise=enterprise,
-        quantities={str(item): quantity for item, quantity in payload.quantities.items()},
+        quantities=payload.quantities.dict(exclude_unset=True),
         note=payload.note,
     )
     return _supplies(selectors.supply_status(enterprise))
@@ -169,30 +163,30 @@ def put_supplies(request: HttpRequest, enterprise_id: Id, payload: StockIn) -> A
 
 @router.get(
     "/enterprises/{enterprise_id}/supplies/history",
-    response={200: list[SupplyReportOut], **ERRORS},
+    response=responses({200: list[SupplyReportOut]}),
     summary="EP-10: stock reports, newest first",
 )
 @paginate(BoundedLimitOffset)
-def supply_history(request: HttpRequest, enterprise_id: Id) -> Any:
+def supply_history(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
     enterprise = _enterprise(request, enterprise_id)
     return selectors.supply_history(user=request.user, enterprise=enterprise)
 
 
 @router.get(
     "/enterprises/{enterprise_id}",
-    response={200: ReadinessOut, **ERRORS},
+    response=responses({200: ReadinessOut}),
     summary="EP-11: readiness and its checklist",
 )
-def get_readiness(request: HttpRequest, enterprise_id: Id) -> Any:
+def get_readiness(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
     return _readiness(selectors.readiness_report(_enterprise(request, enterprise_id)))
 
 
 @router.put(
     "/enterprises/{enterprise_id}",
-    response={200: ReadinessOut, **ERRORS},
+    response=responses({200: ReadinessOut}),
     summary="EP-11: task force, observation rooms, sampling booth",
 )
-def put_readiness(request: HttpRequest, enterprise_id: Id, payload: ReadinessIn) -> Any:
+def put_readiness(request: AuthenticatedRequest, enterprise_id: Id, payload: ReadinessIn) -> Any:
     enterprise = _enterprise(request, enterprise_id, Capability.EPIDEMIC_REPORT)
     services.readiness_save(actor=request.user, enterprise=enterprise, data=payload.dict())
     return _readiness(selectors.readiness_report(enterprise))
@@ -200,11 +194,15 @@ def put_readiness(request: HttpRequest, enterprise_id: Id, payload: ReadinessIn)
 
 @router.post(
     "/enterprises/{enterprise_id}/plan",
-    response={200: ReadinessOut, **ERRORS},
+    response=responses({200: ReadinessOut}),
     summary="EP-11: upload the emergency plan (PDF, DOC or DOCX)",
+    openapi_extra=uploads(file=(PDF, DOC, DOCX)),
 )
 def post_plan(
-    request: HttpRequest, enterprise_id: Id, file: File[UploadedFile], plan_date: Form[date | None] = None
+    request: AuthenticatedRequest,
+    enterprise_id: Id,
+    file: File[UploadedFile],
+    plan_date: Form[IsoDate | None] = None,
 ) -> Any:
     enterprise = _enterprise(request, enterprise_id, Capability.EPIDEMIC_REPORT)
     services.plan_upload(actor=request.user, enterprise=enterprise, upload=file, plan_date=plan_date)
@@ -213,10 +211,11 @@ def post_plan(
 
 @router.get(
     "/enterprises/{enterprise_id}/plan",
-    response={200: None, **ERRORS},
+    response=responses({200: None}),
     summary="EP-11: download the emergency plan",
+    openapi_extra=download(PDF, DOC, DOCX),
 )
-def get_plan(request: HttpRequest, enterprise_id: Id) -> FileResponse:
+def get_plan(request: AuthenticatedRequest, enterprise_id: Id) -> FileResponse:
     readiness = selectors.readiness_report(_enterprise(request, enterprise_id)).readiness
     if readiness is None or not readiness.plan_file:
         raise Http404
@@ -229,21 +228,21 @@ def get_plan(request: HttpRequest, enterprise_id: Id) -> FileResponse:
 
 @router.get(
     "/enterprises/{enterprise_id}/drills",
-    response={200: list[DrillOut], **ERRORS},
+    response=responses({200: list[DrillOut]}),
     summary="EP-11: drills, newest first",
 )
 @paginate(BoundedLimitOffset)
-def list_drills(request: HttpRequest, enterprise_id: Id) -> Any:
+def list_drills(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
     enterprise = _enterprise(request, enterprise_id)
     return selectors.drill_list(user=request.user, enterprise=enterprise)
 
 
 @router.post(
     "/enterprises/{enterprise_id}/drills",
-    response={201: DrillOut, **ERRORS},
+    response=responses({201: DrillOut}),
     summary="EP-11: record a drill",
 )
-def post_drill(request: HttpRequest, enterprise_id: Id, payload: DrillIn) -> Any:
+def post_drill(request: AuthenticatedRequest, enterprise_id: Id, payload: DrillIn) -> Any:
     enterprise = _enterprise(request, enterprise_id, Capability.EPIDEMIC_REPORT)
     drill = services.drill_record(actor=request.user, enterprise=enterprise, held_on=payload.held_on, note=payload.note)
     return Status(201, drill)

@@ -1,14 +1,47 @@
 """EP-10 / EP-11 API shapes."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
+from sibao.core.api_types import NOT_BLANK, Input, IsoDate, Patch, optional_text
 from sibao.readiness.models import SupplyItem
 
+MAX_COUNT = 9_999_999_999
+_LITRES = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
 
-class EnterpriseRef(Schema):
+
+def _litres(value: Any) -> Any:
+    # Whole litres as a JSON number, or a decimal string to the centilitre ("2.5"): a float such as 2.345
+    # would be rounded silently.
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and _LITRES.fullmatch(value):
+        return value
+    raise PydanticCustomError("decimal_type", "Input should be whole litres or a string like 2.5")
+
+
+Litres = Annotated[
+    Decimal,
+    BeforeValidator(_litres),
+    Field(ge=0, le=MAX_COUNT, max_digits=12, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": MAX_COUNT},
+                {"type": "string", "pattern": "^" + _LITRES.pattern + "$"},
+            ]
+        }
+    ),
+]
+
+
+class ReadinessEnterpriseRef(Schema):
     id: int
     name: str
     region_code: str = Field(..., alias="region.code")
@@ -33,15 +66,32 @@ class SupplyLineOut(Schema):
 
 
 class SupplyStatusOut(Schema):
-    enterprise: EnterpriseRef
+    enterprise: ReadinessEnterpriseRef
     headcount: HeadcountOut
     short: bool
     lines: list[SupplyLineOut]
 
 
-class StockIn(Schema):
-    quantities: dict[SupplyItem, Decimal] = Field(..., description="supply → current quantity (some or all)")
-    note: str = Field("", max_length=255)
+def _count(label: str) -> Any:
+    return Field(None, ge=0, le=MAX_COUNT, description=label)
+
+
+class SupplyQuantities(Patch):
+    """The current stock of some or all of the seven supplies (EP-10, 001#annex2-二.7): counts are whole numbers,
+    disinfectant is litres to the centilitre."""
+
+    masks: int | None = _count("口罩（只）")
+    protective_suits: int | None = _count("防护服（套）")
+    gloves: int | None = _count("乳胶手套（副）")
+    disinfectant: Litres | None = Field(None, description="消毒液（升）")
+    hand_sanitiser: int | None = _count("免洗洗手液（瓶）")
+    thermometers: int | None = _count("体温计（支）")
+    antigen_tests: int | None = _count("抗原检测试剂（份）")
+
+
+class StockIn(Input):
+    quantities: SupplyQuantities = Field(..., json_schema_extra={"minProperties": 1}, description="至少一项")
+    note: str = optional_text(255)
 
 
 class SupplyReportOut(Schema):
@@ -63,7 +113,7 @@ class CheckItemOut(Schema):
 
 
 class ReadinessOut(Schema):
-    enterprise: EnterpriseRef
+    enterprise: ReadinessEnterpriseRef
     headcount: HeadcountOut
     leader_name: str
     leader_post: str
@@ -83,17 +133,25 @@ class ReadinessOut(Schema):
     checklist: list[CheckItemOut]
 
 
-class ReadinessIn(Schema):
-    leader_name: str = Field("", max_length=64)
-    leader_post: str = Field("", max_length=64)
-    members: str = Field("", max_length=5000)
+class ReadinessIn(Input):
+    leader_name: str = optional_text(64, description="负责的领导班子成员")
+    leader_post: str = optional_text(64, description="其职务（填了负责人时必填）")
+    members: str = optional_text(5000)
     observation_rooms: int = Field(0, ge=0, le=100000)
     has_sampling_booth: bool = False
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            # EP-11: the leadership member responsible is named with their post.
+            "if": {"properties": {"leader_name": {"pattern": NOT_BLANK}}, "required": ["leader_name"]},
+            "then": {"properties": {"leader_post": {"pattern": NOT_BLANK}}, "required": ["leader_post"]},
+        }
+    )
 
-class DrillIn(Schema):
-    held_on: date
-    note: str = Field("", max_length=5000)
+
+class DrillIn(Input):
+    held_on: IsoDate = Field(..., description="演练日期（不晚于今天）")
+    note: str = optional_text(5000)
 
 
 class DrillOut(Schema):
@@ -104,13 +162,13 @@ class DrillOut(Schema):
 
 
 class RankingRowOut(Schema):
-    enterprise: EnterpriseRef
+    enterprise: ReadinessEnterpriseRef
     staff: int
     gap_count: int
     failed: list[CheckItemOut]
 
 
 class ShortfallRowOut(Schema):
-    enterprise: EnterpriseRef
+    enterprise: ReadinessEnterpriseRef
     staff: int
     short: list[SupplyLineOut]

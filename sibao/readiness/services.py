@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.permissions import require_capability
@@ -32,7 +33,7 @@ MAX_QUANTITY = Decimal("9999999999")
 PLAN_TYPES = (".pdf", ".docx", ".doc")
 
 
-def _check(actor: Any, enterprise: Enterprise) -> None:
+def _check(actor: User, enterprise: Enterprise) -> None:
     """The enterprise's own duty (EPIDEMIC_REPORT), and only for an enterprise the actor can see."""
     require_capability(actor, Capability.EPIDEMIC_REPORT)
     if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
@@ -104,7 +105,7 @@ def _quantity(item: str, raw: Any) -> Decimal:
 
 
 def stock_report(
-    *, actor: Any, enterprise: Enterprise, quantities: Mapping[str, Any], note: str = ""
+    *, actor: User, enterprise: Enterprise, quantities: Mapping[str, Any], note: str = ""
 ) -> list[SupplyReport]:
     """EP-10: the enterprise reports its current stock of some or all supplies.
 
@@ -158,7 +159,7 @@ def _readiness_for_update(enterprise: Enterprise) -> Readiness:
     return readiness
 
 
-def readiness_save(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> Readiness:
+def readiness_save(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> Readiness:
     """EP-11: task force (a leadership member responsible, members), observation rooms, sampling booth."""
     _check(actor, enterprise)
     leader_name = str(data.get("leader_name") or "").strip()
@@ -194,7 +195,7 @@ def readiness_save(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any
     return readiness
 
 
-def plan_upload(*, actor: Any, enterprise: Enterprise, upload: UploadedFile, plan_date: date | None) -> Readiness:
+def plan_upload(*, actor: User, enterprise: Enterprise, upload: UploadedFile, plan_date: date | None) -> Readiness:
     """EP-11: the emergency plan (应急处置预案), a PDF or Word file no larger than the attachment limit."""
     _check(actor, enterprise)
     limit_mb = parameter_value(WHITELIST_ATTACHMENT_MAX_MB, enterprise.region)
@@ -217,7 +218,7 @@ def plan_upload(*, actor: Any, enterprise: Enterprise, upload: UploadedFile, pla
     return readiness
 
 
-def drill_record(*, actor: Any, enterprise: Enterprise, held_on: date, note: str = "") -> Drill:
+def drill_record(*, actor: User, enterprise: Enterprise, held_on: date, note: str = "") -> Drill:
     """EP-11: an emergency drill held on ``held_on``."""
     _check(actor, enterprise)
     if held_on is None:

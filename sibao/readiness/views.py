@@ -6,11 +6,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required
@@ -21,7 +22,7 @@ from sibao.readiness.forms import DrillForm, PlanForm, ReadinessForm, RegionFilt
 HISTORY_ROWS = 30
 
 
-def _filters(request: HttpRequest) -> tuple[RegionFilterForm, selectors.RegionFilters]:
+def _filters(request: AuthenticatedRequest) -> tuple[RegionFilterForm, selectors.RegionFilters]:
     form = RegionFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     return form, selectors.RegionFilters(region_code=data.get("region", ""), whitelisted_only=not data.get("all"))
@@ -29,7 +30,7 @@ def _filters(request: HttpRequest) -> tuple[RegionFilterForm, selectors.RegionFi
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """An enterprise goes to its own page; officials see their area's enterprises, most gaps first."""
     if getattr(request.user, "enterprise_id", None):
         return redirect("readiness:enterprise", pk=request.user.enterprise_id)  # type: ignore[union-attr]
@@ -44,7 +45,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def supplies(request: HttpRequest) -> HttpResponse:
+def supplies(request: AuthenticatedRequest) -> HttpResponse:
     if getattr(request.user, "enterprise_id", None):
         return redirect("readiness:enterprise", pk=request.user.enterprise_id)  # type: ignore[union-attr]
     form, filters = _filters(request)
@@ -56,7 +57,7 @@ def supplies(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_enterprise(request: HttpRequest, pk: int, status: int = 200, **forms: Any) -> HttpResponse:
+def _render_enterprise(request: AuthenticatedRequest, pk: int, status: int = 200, **forms: Any) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     report = selectors.readiness_report(enterprise)
     readiness = report.readiness
@@ -88,7 +89,7 @@ def _render_enterprise(request: HttpRequest, pk: int, status: int = 200, **forms
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _render_enterprise(request, pk)
 
 
@@ -101,7 +102,7 @@ def _refused(form: Any, refused: ServiceError) -> None:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_REPORT)
-def stock_update(request: HttpRequest, pk: int) -> HttpResponse:
+def stock_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = selectors.enterprise_get(user=request.user, pk=pk)
     form = StockForm(request.POST)
     if form.is_valid():
@@ -120,7 +121,7 @@ def stock_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_REPORT)
-def readiness_update(request: HttpRequest, pk: int) -> HttpResponse:
+def readiness_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = selectors.enterprise_get(user=request.user, pk=pk)
     form = ReadinessForm(request.POST)
     if form.is_valid():
@@ -137,7 +138,7 @@ def readiness_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_REPORT)
-def plan_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = selectors.enterprise_get(user=request.user, pk=pk)
     form = PlanForm(request.POST, request.FILES)
     if form.is_valid():
@@ -158,7 +159,7 @@ def plan_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def plan_download(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = selectors.enterprise_get(user=request.user, pk=pk)
     readiness = selectors.readiness_report(target).readiness
     if readiness is None or not readiness.plan_file:
@@ -174,7 +175,7 @@ def plan_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_REPORT)
-def drill_create(request: HttpRequest, pk: int) -> HttpResponse:
+def drill_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = selectors.enterprise_get(user=request.user, pk=pk)
     form = DrillForm(request.POST)
     if form.is_valid():

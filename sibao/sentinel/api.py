@@ -1,23 +1,22 @@
 """EP-6 endpoints (X-5): the same selectors and services as the pages, under the same scope (404 outside)."""
 
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import Field, File, Query, Router
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
-from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.api_types import SPREADSHEETS, Id, Input, optional_text, uploads
 from sibao.core.import_api import job_out, job_response
 from sibao.core.import_jobs import import_job_submit
-from sibao.core.roles import Capability, has_capability
-from sibao.enterprises.schemas import ErrorOut
+from sibao.core.roles import Capability
 from sibao.regions.models import Region
 from sibao.sentinel import selectors, services
-from sibao.sentinel.models import SentinelWarning
+from sibao.sentinel.models import SentinelWarning, WarningKind, WarningStatus
 from sibao.sentinel.schemas import (
     CloseIn,
     CountsOut,
@@ -29,22 +28,16 @@ from sibao.sentinel.schemas import (
 from sibao.sentinel.workflows import WARNING
 
 router = Router(tags=["sentinel"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class ListFilters(Schema):
-    kind: str = ""
-    status: str = ""
+class WarningListQuery(Input):
+    kind: WarningKind | None = None
+    status: Literal["active"] | WarningStatus | None = Field(None, description="active：未办结的全部")
     unattended: bool = False
     enterprise: Id | None = None
     employee: Id | None = None
-    region: str = ""
+    region: str = optional_text(12, description="区划代码（含下级）")
     mine: bool = False
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
 
 def _detail(warning: SentinelWarning, user: Any) -> dict[str, Any]:
@@ -76,15 +69,15 @@ def _detail(warning: SentinelWarning, user: Any) -> dict[str, Any]:
     return warning  # type: ignore[return-value]
 
 
-@router.get("", response={200: list[WarningOut], **ERRORS}, summary="Sentinel warnings in scope")
+@router.get("", response=responses({200: list[WarningOut]}), summary="Sentinel warnings in scope")
 @paginate(BoundedLimitOffset)
-def list_warnings(request: HttpRequest, filters: Query[ListFilters]) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+def list_warnings(request: AuthenticatedRequest, filters: Query[WarningListQuery]) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.warning_list(
         user=request.user,
         filters=selectors.WarningFilters(
-            kind=filters.kind,
-            status=filters.status,
+            kind=filters.kind or "",
+            status=filters.status or "",
             unattended=filters.unattended,
             enterprise_id=filters.enterprise,
             employee_id=filters.employee,
@@ -94,24 +87,25 @@ def list_warnings(request: HttpRequest, filters: Query[ListFilters]) -> Any:
     )
 
 
-@router.get("/counts", response={200: CountsOut, **ERRORS}, summary="Open warnings per kind, status and child region")
-def counts(request: HttpRequest, region: str = "") -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+@router.get("/counts", response=responses({200: CountsOut}), summary="Open warnings per kind, status and child region")
+def counts(request: AuthenticatedRequest, region: str = "") -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     area = None
     if region:
         area = Region.objects.filter(code=region).first()
         if area is None or selectors.counts_region(request.user, area) is None:
-            raise ServiceError("sentinel.counts.region", _("Unknown region or outside your area."), field="region")
+            raise NotFoundRefused("sentinel.counts.region", _("Unknown region or outside your area."), field="region")
     return selectors.warning_counts(user=request.user, region=area)
 
 
 @router.post(
     "/pharmacy/import",
-    response={200: PharmacyImportOut, 202: PharmacyImportOut, **ERRORS},
+    response=responses({200: PharmacyImportOut, 202: PharmacyImportOut}),
     summary="Import pharmacy sales of the four drug types (dry run by default): a job, finished (200) or running (202)",
+    openapi_extra=uploads(file=SPREADSHEETS),
 )
-def import_pharmacy(request: HttpRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
-    _require(request, Capability.EPIDEMIC_MANAGE)
+def import_pharmacy(request: AuthenticatedRequest, file: File[UploadedFile], dry_run: bool = True) -> Any:
+    require(request, Capability.EPIDEMIC_MANAGE)
     job = import_job_submit(
         actor=request.user,
         kind="pharmacy",
@@ -131,37 +125,39 @@ def import_pharmacy(request: HttpRequest, file: File[UploadedFile], dry_run: boo
     return answer
 
 
-@router.get("/{int:warning_id}", response={200: WarningDetailOut, **ERRORS}, summary="One warning with its history")
-def get_warning(request: HttpRequest, warning_id: int) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+@router.get("/{int:warning_id}", response=responses({200: WarningDetailOut}), summary="One warning with its history")
+def get_warning(request: AuthenticatedRequest, warning_id: Id) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)
 
 
-@router.post("/{int:warning_id}/take", response={200: WarningDetailOut, **ERRORS}, summary="Take the warning")
-def take(request: HttpRequest, warning_id: int) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+@router.post("/{int:warning_id}/take", response=responses({200: WarningDetailOut}), summary="Take the warning")
+def take(request: AuthenticatedRequest, warning_id: Id) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     services.warning_take(actor=request.user, warning=warning)
     return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)
 
 
-@router.post("/{int:warning_id}/close", response={200: WarningDetailOut, **ERRORS}, summary="Close with a note")
-def close(request: HttpRequest, warning_id: int, payload: CloseIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+@router.post("/{int:warning_id}/close", response=responses({200: WarningDetailOut}), summary="Close with a note")
+def close(request: AuthenticatedRequest, warning_id: Id, payload: CloseIn) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     services.warning_close(actor=request.user, warning=warning, note=payload.note)
     return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)
 
 
 @router.post(
-    "/{int:warning_id}/reassign", response={200: WarningDetailOut, **ERRORS}, summary="Hand over to another user"
+    "/{int:warning_id}/reassign", response=responses({200: WarningDetailOut}), summary="Hand over to another user"
 )
-def reassign(request: HttpRequest, warning_id: int, payload: ReassignIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+def reassign(request: AuthenticatedRequest, warning_id: Id, payload: ReassignIn) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     warning = selectors.warning_get(user=request.user, pk=warning_id)
     # Only the people the warning may go to: any other id answers like an unknown one (issue 8 #9).
     owner = services.assignable_users(warning).filter(pk=payload.owner_id).first()
     if owner is None:
-        raise ServiceError("sentinel.warning.reassign.owner", _("Choose who should handle it."), field="owner_id")
-    services.warning_reassign(actor=request.user, warning=warning, owner=owner, reason=payload.reason)
+        raise NotFoundRefused("sentinel.warning.reassign.owner", _("Choose who should handle it."), field="owner_id")
+    # What the service can still refuse here is the current owner named again: a conflict with the warning.
+    with refusals(conflict={"sentinel.warning.reassign.owner"}, fields={"owner": "owner_id"}):
+        services.warning_reassign(actor=request.user, warning=warning, owner=owner, reason=payload.reason)
     return _detail(selectors.warning_get(user=request.user, pk=warning_id), request.user)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import ServiceError
 from sibao.core.import_jobs import ImportKind
@@ -164,7 +165,7 @@ def _already_stored(rows: list[PurchaseRow]) -> set[tuple[str, datetime, str, st
     return stored
 
 
-def save_purchases(*, actor: Any, rows: list[PurchaseRow], file_name: str) -> PharmacyImport:
+def save_purchases(*, actor: User, rows: list[PurchaseRow], file_name: str) -> PharmacyImport:
     """Store the new purchases of a checked file and raise the warnings (caller's transaction)."""
     region = getattr(actor, "region", None)
     record = PharmacyImport.objects.create(
@@ -194,7 +195,7 @@ def save_purchases(*, actor: Any, rows: list[PurchaseRow], file_name: str) -> Ph
     return record
 
 
-def purchase_importer(*, actor: Any, file_name: str) -> Importer[PurchaseRow]:
+def purchase_importer(*, actor: User, file_name: str) -> Importer[PurchaseRow]:
     def save_rows(rows: list[PurchaseRow]) -> dict[str, int]:
         with as_actor(actor):
             record = save_purchases(actor=actor, rows=rows, file_name=file_name)
@@ -208,7 +209,7 @@ def purchase_importer(*, actor: Any, file_name: str) -> Importer[PurchaseRow]:
     return Importer(columns=COLUMNS, parse_row=parse_row, save_rows=save_rows, max_rows=50_000)
 
 
-def purchase_import(*, actor: Any, upload: IO[bytes], filename: str, commit: bool) -> ImportResult[PurchaseRow]:
+def purchase_import(*, actor: User, upload: IO[bytes], filename: str, commit: bool) -> ImportResult[PurchaseRow]:
     """Preview or import a pharmacy file (EPIDEMIC_MANAGE). All or nothing: one bad row saves nothing."""
     require_capability(actor, Capability.EPIDEMIC_MANAGE)
     try:
@@ -219,7 +220,7 @@ def purchase_import(*, actor: Any, upload: IO[bytes], filename: str, commit: boo
         return result
 
 
-def _purchase_importer(actor: Any, params: Mapping[str, Any]) -> Importer[PurchaseRow]:
+def _purchase_importer(actor: User, params: Mapping[str, Any]) -> Importer[PurchaseRow]:
     require_capability(actor, Capability.EPIDEMIC_MANAGE)
     return purchase_importer(actor=actor, file_name=str(params.get("file_name", "")))
 

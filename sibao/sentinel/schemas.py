@@ -4,14 +4,10 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, Input, optional_text, required_text
 from sibao.core.import_api import ImportJobOut
+from sibao.enterprises.schemas import EnterpriseRef
 from sibao.sentinel.models import WarningKind, WarningStatus
-
-
-class EnterpriseRef(Schema):
-    id: int
-    name: str
 
 
 class EmployeeRef(Schema):
@@ -52,7 +48,7 @@ class WarningOut(Schema):
         return is_unattended(obj)  # type: ignore[arg-type]
 
 
-class HistoryOut(Schema):
+class WarningHistoryOut(Schema):
     at: datetime
     action: str
     from_state: str
@@ -62,17 +58,17 @@ class HistoryOut(Schema):
 
 
 class WarningDetailOut(WarningOut):
-    history: list[HistoryOut]
+    history: list[WarningHistoryOut]
     available_actions: list[str]
 
 
-class CloseIn(Schema):
-    note: str = Field(..., max_length=2000, description="处置情况，如：已提醒本人，当日已完成核酸检测")
+class CloseIn(Input):
+    note: str = required_text(2000, description="处置情况，如：已提醒本人，当日已完成核酸检测")
 
 
-class ReassignIn(Schema):
+class ReassignIn(Input):
     owner_id: Id = Field(..., description="接手处置的用户")
-    reason: str = Field("", max_length=500)
+    reason: str = optional_text(500)
 
 
 class RegionCountOut(Schema):
@@ -82,7 +78,7 @@ class RegionCountOut(Schema):
     unattended: int
 
 
-class RegionRef(Schema):
+class CountsRegionOut(Schema):
     code: str
     name: str
 
@@ -92,7 +88,7 @@ class CountsOut(Schema):
     by_kind: dict[str, int]
     by_status: dict[str, int]
     unattended: int
-    region: RegionRef | None
+    region: CountsRegionOut | None
     by_region: list[RegionCountOut]
 
 

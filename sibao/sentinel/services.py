@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import ServiceError
 from sibao.core.models import TransitionLog
@@ -168,7 +169,7 @@ def _link(warning: SentinelWarning) -> str:
     return reverse("sentinel:detail", args=[warning.pk])
 
 
-def warning_take(*, actor: Any, warning: SentinelWarning) -> SentinelWarning:
+def warning_take(*, actor: User, warning: SentinelWarning) -> SentinelWarning:
     """The actor becomes the owner: "I am on it"."""
     require_capability(actor, Capability.WARNING_HANDLE)
     with as_actor(actor):
@@ -176,7 +177,7 @@ def warning_take(*, actor: Any, warning: SentinelWarning) -> SentinelWarning:
     return result
 
 
-def warning_close(*, actor: Any, warning: SentinelWarning, note: str) -> SentinelWarning:
+def warning_close(*, actor: User, warning: SentinelWarning, note: str) -> SentinelWarning:
     """Close with a note saying what was done (e.g. the person was reminded and got tested)."""
     require_capability(actor, Capability.WARNING_HANDLE)
     note = (note or "").strip()
@@ -219,7 +220,7 @@ def assignable_users(warning: SentinelWarning) -> QuerySet[Any]:
     )
 
 
-def warning_reassign(*, actor: Any, warning: SentinelWarning, owner: Any, reason: str = "") -> SentinelWarning:
+def warning_reassign(*, actor: User, warning: SentinelWarning, owner: Any, reason: str = "") -> SentinelWarning:
     """Hand the warning to another user who may handle it and can see it; they are notified."""
     if owner is None or not getattr(owner, "is_active", False):
         raise ServiceError("sentinel.warning.reassign.owner", _("Choose who should handle it."), field="owner")

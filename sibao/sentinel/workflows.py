@@ -12,11 +12,10 @@ The platform itself closes warnings whose signal went away (``services.warning_l
 Invariant kept by the transitions: an open warning has no owner, a warning being handled has one.
 """
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.workflow import Transition, Workflow
 from sibao.sentinel.models import SentinelWarning, WarningStatus
@@ -27,26 +26,26 @@ SUPERVISING_ROLES = frozenset({Role.EPIDEMIC, Role.ADMINISTRATOR})
 REASSIGNING_ROLES = frozenset({Role.HQ_OFFICE, Role.EPIDEMIC, Role.ADMINISTRATOR})
 
 
-def sees(actor: Any, warning: SentinelWarning) -> bool:
+def sees(actor: User, warning: SentinelWarning) -> bool:
     return SentinelWarning.objects.visible_to(actor).filter(pk=warning.pk).exists()
 
 
-def may_handle(actor: Any, warning: SentinelWarning) -> bool:
+def may_handle(actor: User, warning: SentinelWarning) -> bool:
     return has_capability(actor, Capability.WARNING_HANDLE) and sees(actor, warning)
 
 
-def _is_supervising(actor: Any, warning: SentinelWarning) -> bool:
+def _is_supervising(actor: User, warning: SentinelWarning) -> bool:
     role = Role.ADMINISTRATOR if getattr(actor, "is_superuser", False) else getattr(actor, "role", None)
     return role in SUPERVISING_ROLES and sees(actor, warning)
 
 
-def _take(actor: Any, warning: SentinelWarning) -> str | None:
+def _take(actor: User, warning: SentinelWarning) -> str | None:
     if not may_handle(actor, warning):
         return _("Only the enterprise, the township or the epidemic task force of the area may handle warnings.")
     return None
 
 
-def _close(actor: Any, warning: SentinelWarning) -> str | None:
+def _close(actor: User, warning: SentinelWarning) -> str | None:
     if not may_handle(actor, warning):
         return _("Only the enterprise, the township or the epidemic task force of the area may handle warnings.")
     if warning.status == S.HANDLING and warning.owner_id != actor.pk and not _is_supervising(actor, warning):
@@ -54,7 +53,7 @@ def _close(actor: Any, warning: SentinelWarning) -> str | None:
     return None
 
 
-def _reassign(actor: Any, warning: SentinelWarning) -> str | None:
+def _reassign(actor: User, warning: SentinelWarning) -> str | None:
     if warning.owner_id is not None and warning.owner_id == getattr(actor, "pk", None):
         return None
     role = Role.ADMINISTRATOR if getattr(actor, "is_superuser", False) else getattr(actor, "role", None)
@@ -63,7 +62,7 @@ def _reassign(actor: Any, warning: SentinelWarning) -> str | None:
     return _("Only the person handling this warning, the HQ office or the epidemic task force may reassign it.")
 
 
-def _platform_only(actor: Any, warning: SentinelWarning) -> str | None:
+def _platform_only(actor: User, warning: SentinelWarning) -> str | None:
     return _("Only the platform closes a warning whose signal went away.")
 
 

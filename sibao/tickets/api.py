@@ -9,63 +9,59 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.api_errors import NotFoundRefused, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.errors import PermissionRefused, ServiceError
-from sibao.core.roles import Capability, Role, has_capability
+from sibao.core.api_types import DOC, DOCX, JPEG, PDF, PNG, XLS, XLSX, Id, Input, download, optional_text, uploads
+from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
+from sibao.core.roles import Capability, Role
 from sibao.enterprises.models import Enterprise
-from sibao.enterprises.schemas import ErrorOut
 from sibao.organisation.models import Unit
 from sibao.regions.models import Region
 from sibao.tickets import routing, selectors, services
 from sibao.tickets.models import Category, CommonIssue, Ticket, TicketState
 from sibao.tickets.schemas import (
-    AttachmentOut,
+    AnswerIn,
+    AssignIn,
     CommonIssueAnswerIn,
     CommonIssueDetailOut,
     CommonIssueIn,
     CommonIssueOut,
+    EscalateIn,
+    InformationIn,
     NoteIn,
     NoteOut,
     NoticeIn,
     NoticeOut,
+    QuestionIn,
+    RateIn,
+    ReopenIn,
+    RespondIn,
+    ReturnIn,
     RoutingRuleIn,
     RoutingRuleOut,
     RoutingRulePatch,
-    TicketActionIn,
+    TicketAttachmentOut,
     TicketDetailOut,
     TicketIn,
     TicketOut,
-    text_field,
+    VerifyIn,
 )
 from sibao.tickets.workflows import TICKET
 
 router = Router(tags=["requests"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
-TicketAction = Literal[
-    "assign",
-    "respond",
-    "return_to_hq",
-    "escalate",
-    "request_info",
-    "provide_info",
-    "answer",
-    "rate",
-    "reopen",
-    "verify",
-    "close",
-]
 MAX_DEADLINE = timedelta(days=366)
 
 
-def _ticket(request: HttpRequest, ticket_id: int) -> Ticket:
+def _ticket(request: AuthenticatedRequest, ticket_id: Id) -> Ticket:
     return Ticket.objects.select_related(  # type: ignore[no-any-return]
         "enterprise", "enterprise__region", "unit", "holder_region", "common_issue"
     ).get_visible(request.user, pk=ticket_id)
@@ -81,17 +77,17 @@ def _renamed(error: ServiceError, **fields: str) -> ServiceError:
 # --- RQ-1: intake and lists -----------------------------------------------------------------------
 
 
-class TicketListFilters(Schema):
+class TicketListFilters(Input):
     state: TicketState | None = None
     category: Category | None = None
     deadline: Literal["overdue", "due_soon"] | None = None
-    q: str = text_field(100, description="编号、标题或企业名称")
-    region_code: str = text_field(12, description="企业所在区划（含下级）")
+    q: str = optional_text(100, description="编号、标题或企业名称")
+    region_code: str = optional_text(12, description="企业所在区划（含下级）")
 
 
-@router.get("", response={200: list[TicketOut], **ERRORS}, summary="Requests in the caller's scope, newest first")
+@router.get("", response=responses({200: list[TicketOut]}), summary="Requests in the caller's scope, newest first")
 @paginate(BoundedLimitOffset)
-def list_tickets(request: HttpRequest, filters: Query[TicketListFilters]) -> Any:
+def list_tickets(request: AuthenticatedRequest, filters: Query[TicketListFilters]) -> Any:
     if filters.region_code and not Region.objects.filter(code=filters.region_code).exists():
         raise Http404
     return selectors.tickets_for(
@@ -108,10 +104,10 @@ def list_tickets(request: HttpRequest, filters: Query[TicketListFilters]) -> Any
 
 @router.post(
     "",
-    response={201: TicketDetailOut, **ERRORS},
+    response=responses({201: TicketDetailOut}),
     summary="File a request (an enterprise for itself, an official on an enterprise's behalf)",
 )
-def file_ticket(request: HttpRequest, payload: TicketIn) -> Any:
+def file_ticket(request: AuthenticatedRequest, payload: TicketIn) -> Any:
     user: Any = request.user
     if payload.enterprise_id is not None:
         enterprise = Enterprise.objects.visible_to(user).filter(pk=payload.enterprise_id).first()
@@ -120,7 +116,8 @@ def file_ticket(request: HttpRequest, payload: TicketIn) -> Any:
     elif user.role == Role.ENTERPRISE and user.enterprise_id:
         enterprise = user.enterprise
     else:
-        raise ServiceError("tickets.enterprise", _("Choose the enterprise."), field="enterprise_id")
+        # An official files for an enterprise it names: none named is none found.
+        raise NotFoundRefused("tickets.enterprise", _("Choose the enterprise."), field="enterprise_id")
     ticket = services.ticket_file(
         actor=user,
         enterprise=enterprise,
@@ -131,31 +128,31 @@ def file_ticket(request: HttpRequest, payload: TicketIn) -> Any:
 
 @router.get(
     "/triage",
-    response={200: list[TicketOut], **ERRORS},
+    response=responses({200: list[TicketOut]}),
     summary="What the caller's HQ office must assign, most urgent first (RQ-2)",
 )
 @paginate(BoundedLimitOffset)
-def triage(request: HttpRequest) -> Any:
-    if not has_capability(request.user, Capability.TICKET_TRIAGE):
-        raise PermissionDenied
+def triage(request: AuthenticatedRequest) -> Any:
+    require(request, Capability.TICKET_TRIAGE)
     return selectors.triage_queue(request.user)
 
 
 @router.get(
     "/{int:ticket_id}",
-    response={200: TicketDetailOut, **ERRORS},
+    response=responses({200: TicketDetailOut}),
     summary="One request with its notes, attachments, history and the caller's possible actions",
 )
-def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
+def get_ticket(request: AuthenticatedRequest, ticket_id: Id) -> Any:
     return _ticket(request, ticket_id)
 
 
 @router.post(
     "/{int:ticket_id}/attachments",
-    response={201: AttachmentOut, **ERRORS},
+    response=responses({201: TicketAttachmentOut}),
     summary="Add a file (PDF, images, Word, Excel; up to 10 MB): the filing enterprise, until closed",
+    openapi_extra=uploads(file=(PDF, JPEG, PNG, DOC, DOCX, XLS, XLSX)),
 )
-def add_attachment(request: HttpRequest, ticket_id: int, file: File[UploadedFile]) -> Any:
+def add_attachment(request: AuthenticatedRequest, ticket_id: Id, file: File[UploadedFile]) -> Any:
     ticket = _ticket(request, ticket_id)
     attachment = services.ticket_attachment_add(actor=request.user, ticket=ticket, upload=file)
     return Status(201, attachment)
@@ -163,10 +160,11 @@ def add_attachment(request: HttpRequest, ticket_id: int, file: File[UploadedFile
 
 @router.get(
     "/{int:ticket_id}/attachments/{int:attachment_id}",
-    response={200: None, **ERRORS},
+    response=responses({200: None}),
     summary="Download an attachment",
+    openapi_extra=download("*/*"),
 )
-def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int) -> FileResponse:
+def download_attachment(request: AuthenticatedRequest, ticket_id: Id, attachment_id: Id) -> FileResponse:
     ticket = _ticket(request, ticket_id)
     attachment = ticket.attachments.filter(pk=attachment_id).first()
     if attachment is None or not attachment.file.storage.exists(attachment.file.name):
@@ -174,81 +172,138 @@ def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
 
-# --- RQ-2…RQ-5: the closed loop -------------------------------------------------------------------
+# --- RQ-2…RQ-5: the closed loop, one endpoint per action with the body that action reads ----------------
 
 
-def _assign(request: HttpRequest, ticket: Ticket, payload: TicketActionIn) -> Ticket:
+def _acting(request: AuthenticatedRequest, ticket_id: int, action: str) -> Ticket:
+    """The ticket, in scope (else 404), and the caller allowed to take ``action`` on it (else 403)."""
+    ticket = _ticket(request, ticket_id)
+    guard = TICKET.transition(action).guard
+    message = guard(request.user, ticket) if guard is not None else None
+    if message:
+        raise PermissionRefused(f"{TICKET.name}.{action}.forbidden", message)
+    return ticket
+
+
+def _action(action: str, summary: str) -> Any:
+    return router.post(
+        f"/{{int:ticket_id}}/actions/{action}",
+        response=responses({200: TicketDetailOut}),
+        summary=summary,
+        operation_id=f"sibao_tickets_api_{action}",
+    )
+
+
+@_action("assign", "交办: the holding HQ office names the responsible unit (default: the routing rule's)")
+def assign(request: AuthenticatedRequest, ticket_id: Id, payload: AssignIn) -> Any:
+    ticket = _acting(request, ticket_id, "assign")
     unit = None
     if payload.unit_id is not None:
         unit = Unit.objects.filter(pk=payload.unit_id, is_active=True).select_related("region").first()
         if unit is None:
-            raise ServiceError("tickets.assign.unit", _("Choose the responsible unit."), field="unit_id")
+            raise NotFoundRefused("tickets.assign.unit", _("Choose the responsible unit."), field="unit_id")
     due_at = payload.due_at
-    if due_at is not None:
-        if timezone.is_naive(due_at):
-            due_at = timezone.make_aware(due_at)
-        if due_at > timezone.now() + MAX_DEADLINE:
-            raise ServiceError("tickets.assign.due", _("The deadline must be within a year."), field="due_at")
+    if due_at is not None and due_at > timezone.now() + MAX_DEADLINE:
+        raise ServiceError("tickets.assign.due", _("The deadline must be within a year."), field="due_at")
     try:
-        return services.ticket_assign(actor=request.user, ticket=ticket, unit=unit, due_at=due_at)
+        services.ticket_assign(actor=request.user, ticket=ticket, unit=unit, due_at=due_at)
     except ServiceError as error:
-        raise _renamed(error, unit="unit_id") from None
+        if error.code != "tickets.assign.unit":
+            raise
+        # Named but outside the holding region: not there for this caller. Not named and no routing rule
+        # names one: the platform's configuration, not the request, is what is missing.
+        refusal = NotFoundRefused if unit is not None else StateRefused
+        raise refusal(error.code, error.message, field="unit_id") from None
+    return _ticket(request, ticket_id)
 
 
-@router.post(
-    "/{int:ticket_id}/actions/{action}",
-    response={200: TicketDetailOut, **ERRORS},
-    summary="Assign, respond, return, escalate, ask for or send information, answer, rate, verify or close",
-    description=TicketActionIn.__doc__,
-)
-def act_on_ticket(request: HttpRequest, ticket_id: int, action: TicketAction, payload: TicketActionIn) -> Any:
-    ticket = _ticket(request, ticket_id)
-    user: Any = request.user
-    # Who may act is checked before the body, so a stranger learns nothing from input errors.
-    guard = TICKET.transition(action).guard
-    message = guard(user, ticket) if guard is not None else None
-    if message:
-        raise PermissionRefused(f"{TICKET.name}.{action}.forbidden", message)
-    if action == "assign":
-        _assign(request, ticket, payload)
-    elif action == "respond":
-        services.ticket_respond(actor=user, ticket=ticket, text=payload.text)
-    elif action == "return_to_hq":
-        services.ticket_return(actor=user, ticket=ticket, reason=payload.reason)
-    elif action == "escalate":
-        reason_code = payload.reason_code or ""
-        services.ticket_escalate(actor=user, ticket=ticket, reason_code=reason_code, reason=payload.reason)
-    elif action == "request_info":
-        try:
-            services.ticket_request_info(actor=user, ticket=ticket, question=payload.question)
-        except ServiceError as error:
-            raise _renamed(error, reason="question") from None
-    elif action == "provide_info":
-        services.ticket_provide_info(actor=user, ticket=ticket, text=payload.text)
-    elif action == "answer":
-        services.ticket_answer(actor=user, ticket=ticket, outcome=payload.outcome or "", reply=payload.reply)
-    elif action in ("rate", "reopen"):
-        satisfaction = "unsatisfied" if action == "reopen" else payload.satisfaction or ""
-        services.ticket_rate(
-            actor=user,
-            ticket=ticket,
-            satisfaction=satisfaction,
-            score=payload.score,  # type: ignore[arg-type]  # None is refused by the service, naming "score"
-            comment=payload.comment,
-        )
-    elif action == "verify":
-        services.ticket_verify(actor=user, ticket=ticket, verification=payload.verification)
-    else:
-        services.ticket_close(actor=user, ticket=ticket)
-    return _ticket(request, ticket.pk)
+@_action("respond", "The responsible unit accepts the request (an optional word to the enterprise)")
+def respond(request: AuthenticatedRequest, ticket_id: Id, payload: RespondIn) -> Any:
+    ticket = _acting(request, ticket_id, "respond")
+    services.ticket_respond(actor=request.user, ticket=ticket, text=payload.text)
+    return _ticket(request, ticket_id)
+
+
+@_action("return_to_hq", "The unit sends a request that is not its own back to the HQ office, with the reason")
+def return_to_hq(request: AuthenticatedRequest, ticket_id: Id, payload: ReturnIn) -> Any:
+    ticket = _acting(request, ticket_id, "return_to_hq")
+    services.ticket_return(actor=request.user, ticket=ticket, reason=payload.reason)
+    return _ticket(request, ticket_id)
+
+
+@_action("escalate", "Escalate: a unit to its HQ office, an HQ office to the next level up (RQ-3)")
+def escalate(request: AuthenticatedRequest, ticket_id: Id, payload: EscalateIn) -> Any:
+    ticket = _acting(request, ticket_id, "escalate")
+    services.ticket_escalate(actor=request.user, ticket=ticket, reason_code=payload.reason_code, reason=payload.reason)
+    return _ticket(request, ticket_id)
+
+
+@_action("request_info", "Ask the enterprise for information; the deadline clock pauses (RQ-4)")
+def request_info(request: AuthenticatedRequest, ticket_id: Id, payload: QuestionIn) -> Any:
+    ticket = _acting(request, ticket_id, "request_info")
+    try:
+        services.ticket_request_info(actor=request.user, ticket=ticket, question=payload.question)
+    except ServiceError as error:
+        raise _renamed(error, reason="question") from None
+    return _ticket(request, ticket_id)
+
+
+@_action("provide_info", "The enterprise sends the information asked for; the clock runs again")
+def provide_info(request: AuthenticatedRequest, ticket_id: Id, payload: InformationIn) -> Any:
+    ticket = _acting(request, ticket_id, "provide_info")
+    services.ticket_provide_info(actor=request.user, ticket=ticket, text=payload.text)
+    return _ticket(request, ticket_id)
+
+
+@_action("answer", "The unit answers the enterprise with the outcome")
+def answer(request: AuthenticatedRequest, ticket_id: Id, payload: AnswerIn) -> Any:
+    ticket = _acting(request, ticket_id, "answer")
+    services.ticket_answer(actor=request.user, ticket=ticket, outcome=payload.outcome, reply=payload.reply)
+    return _ticket(request, ticket_id)
+
+
+@_action("rate", "The enterprise rates the answer; unsatisfied (with what is still wrong) reopens it")
+def rate(request: AuthenticatedRequest, ticket_id: Id, payload: RateIn) -> Any:
+    ticket = _acting(request, ticket_id, "rate")
+    services.ticket_rate(
+        actor=request.user,
+        ticket=ticket,
+        satisfaction=payload.satisfaction,
+        score=payload.score,
+        comment=payload.comment,
+    )
+    return _ticket(request, ticket_id)
+
+
+@_action("reopen", "Not satisfied: the enterprise reopens the request, saying what is still wrong")
+def reopen(request: AuthenticatedRequest, ticket_id: Id, payload: ReopenIn) -> Any:
+    ticket = _acting(request, ticket_id, "reopen")
+    services.ticket_rate(
+        actor=request.user, ticket=ticket, satisfaction="unsatisfied", score=payload.score, comment=payload.comment
+    )
+    return _ticket(request, ticket_id)
+
+
+@_action("verify", "Supervision records its follow-up and verification (RQ-7)")
+def verify(request: AuthenticatedRequest, ticket_id: Id, payload: VerifyIn) -> Any:
+    ticket = _acting(request, ticket_id, "verify")
+    services.ticket_verify(actor=request.user, ticket=ticket, verification=payload.verification)
+    return _ticket(request, ticket_id)
+
+
+@_action("close", "Close the verified request (销号)")
+def close(request: AuthenticatedRequest, ticket_id: Id) -> Any:
+    ticket = _acting(request, ticket_id, "close")
+    services.ticket_close(actor=request.user, ticket=ticket)
+    return _ticket(request, ticket_id)
 
 
 @router.post(
     "/{int:ticket_id}/notes",
-    response={201: NoteOut, **ERRORS},
+    response=responses({201: NoteOut}),
     summary="A progress note by the responsible unit or HQ office (RQ-4)",
 )
-def add_note(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Any:
+def add_note(request: AuthenticatedRequest, ticket_id: Id, payload: NoteIn) -> Any:
     ticket = _ticket(request, ticket_id)
     note = services.ticket_note(
         actor=request.user, ticket=ticket, text=payload.text, visible_to_enterprise=payload.visible_to_enterprise
@@ -258,10 +313,10 @@ def add_note(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Any:
 
 @router.post(
     "/{int:ticket_id}/notices",
-    response={201: NoticeOut, **ERRORS},
+    response=responses({201: NoticeOut}),
     summary="督办: supervision's notice on an overdue request (RQ-6)",
 )
-def issue_notice(request: HttpRequest, ticket_id: int, payload: NoticeIn) -> Any:
+def issue_notice(request: AuthenticatedRequest, ticket_id: Id, payload: NoticeIn) -> Any:
     ticket = _ticket(request, ticket_id)
     notice = services.notice_issue(actor=request.user, ticket=ticket, text=payload.text)
     return Status(201, notice)
@@ -270,7 +325,7 @@ def issue_notice(request: HttpRequest, ticket_id: int, payload: NoticeIn) -> Any
 # --- RQ-2: common issues --------------------------------------------------------------------------
 
 
-def _common_issues(request: HttpRequest) -> Any:
+def _common_issues(request: AuthenticatedRequest) -> Any:
     return (
         CommonIssue.objects.visible_to(request.user)
         .select_related("region", "unit")
@@ -279,7 +334,7 @@ def _common_issues(request: HttpRequest) -> Any:
     )
 
 
-def _common_issue(request: HttpRequest, issue_id: int) -> CommonIssue:
+def _common_issue(request: AuthenticatedRequest, issue_id: Id) -> CommonIssue:
     issue = _common_issues(request).filter(pk=issue_id).first()
     if issue is None:
         raise Http404
@@ -288,17 +343,17 @@ def _common_issue(request: HttpRequest, issue_id: int) -> CommonIssue:
     return issue  # type: ignore[no-any-return]
 
 
-class CommonIssueFilters(Schema):
+class CommonIssueFilters(Input):
     answered: bool | None = None
 
 
 @router.get(
     "/common-issues",
-    response={200: list[CommonIssueOut], **ERRORS},
+    response=responses({200: list[CommonIssueOut]}),
     summary="Common issues (点办理、批处理) in scope, newest first",
 )
 @paginate(BoundedLimitOffset)
-def list_common_issues(request: HttpRequest, filters: Query[CommonIssueFilters]) -> Any:
+def list_common_issues(request: AuthenticatedRequest, filters: Query[CommonIssueFilters]) -> Any:
     if getattr(request.user, "role", None) == Role.ENTERPRISE:  # enterprises see answers on their own requests
         raise PermissionDenied
     queryset = _common_issues(request)
@@ -309,41 +364,43 @@ def list_common_issues(request: HttpRequest, filters: Query[CommonIssueFilters])
 
 @router.post(
     "/common-issues",
-    response={201: CommonIssueDetailOut, **ERRORS},
+    response=responses({201: CommonIssueDetailOut}),
     summary="Group requests with one systemic cause into a common issue for a policy department (HQ office)",
 )
-def create_common_issue(request: HttpRequest, payload: CommonIssueIn) -> Any:
+def create_common_issue(request: AuthenticatedRequest, payload: CommonIssueIn) -> Any:
     wanted = set(payload.ticket_ids)
     tickets = list(Ticket.objects.visible_to(request.user).filter(pk__in=wanted).order_by("pk"))
     if len(tickets) != len(wanted):
         raise Http404
     unit = Unit.objects.filter(pk=payload.unit_id, is_active=True).select_related("region").first()
     if unit is None:
-        raise ServiceError("tickets.common.unit", _("Choose a unit of this region."), field="unit_id")
+        raise NotFoundRefused("tickets.common.unit", _("Choose a unit of this region."), field="unit_id")
     try:
         issue = services.common_issue_create(
             actor=request.user, title=payload.title, description=payload.description, unit=unit, tickets=tickets
         )
     except ServiceError as error:
+        if error.code == "tickets.common.unit":  # a unit outside the caller's region: not there for it
+            raise NotFoundRefused(error.code, error.message, field="unit_id") from None
         raise _renamed(error, unit="unit_id", tickets="ticket_ids") from None
     return Status(201, _common_issue(request, issue.pk))
 
 
 @router.get(
     "/common-issues/{int:issue_id}",
-    response={200: CommonIssueDetailOut, **ERRORS},
+    response=responses({200: CommonIssueDetailOut}),
     summary="One common issue with the linked requests the caller may see",
 )
-def get_common_issue(request: HttpRequest, issue_id: int) -> Any:
+def get_common_issue(request: AuthenticatedRequest, issue_id: Id) -> Any:
     return _common_issue(request, issue_id)
 
 
 @router.post(
     "/common-issues/{int:issue_id}/answer",
-    response={200: CommonIssueDetailOut, **ERRORS},
+    response=responses({200: CommonIssueDetailOut}),
     summary="Answer the common issue: every linked request is answered and its enterprise asked to rate it",
 )
-def answer_common_issue(request: HttpRequest, issue_id: int, payload: CommonIssueAnswerIn) -> Any:
+def answer_common_issue(request: AuthenticatedRequest, issue_id: Id, payload: CommonIssueAnswerIn) -> Any:
     issue = _common_issue(request, issue_id)
     services.common_issue_answer(actor=request.user, issue=issue, outcome=payload.outcome, answer=payload.answer)
     return _common_issue(request, issue_id)
@@ -354,18 +411,18 @@ def answer_common_issue(request: HttpRequest, issue_id: int, payload: CommonIssu
 
 @router.get(
     "/routing-rules",
-    response={200: list[RoutingRuleOut], **ERRORS},
+    response=responses({200: list[RoutingRuleOut]}),
     summary="Routing rules the caller's HQ office keeps (its region and below)",
 )
 @paginate(BoundedLimitOffset)
-def list_routing_rules(request: HttpRequest) -> Any:
-    _require_triage(request)
+def list_routing_rules(request: AuthenticatedRequest) -> Any:
+    require(request, Capability.TICKET_TRIAGE)
     return routing.routing_rules_for(request.user)
 
 
-@router.post("/routing-rules", response={201: RoutingRuleOut, **ERRORS}, summary="Add a routing rule")
-def add_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
-    _require_triage(request)
+@router.post("/routing-rules", response=responses({201: RoutingRuleOut}), summary="Add a routing rule")
+def add_routing_rule(request: AuthenticatedRequest, payload: RoutingRuleIn) -> Any:
+    require(request, Capability.TICKET_TRIAGE)
     region = Region.objects.active().filter(code=payload.region_code).first()
     if region is None:
         raise ServiceError("tickets.routing.region", _("There is no region with this code."), field="region_code")
@@ -377,9 +434,9 @@ def add_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
     return Status(201, rule)
 
 
-@router.patch("/routing-rules/{int:rule_id}", response={200: RoutingRuleOut, **ERRORS}, summary="Change or disable")
-def change_routing_rule(request: HttpRequest, rule_id: int, payload: RoutingRulePatch) -> Any:
-    _require_triage(request)
+@router.patch("/routing-rules/{int:rule_id}", response=responses({200: RoutingRuleOut}), summary="Change or disable")
+def change_routing_rule(request: AuthenticatedRequest, rule_id: Id, payload: RoutingRulePatch) -> Any:
+    require(request, Capability.TICKET_TRIAGE)
     rule = routing.routing_rule_get(user=request.user, pk=rule_id)
     data = payload.dict(exclude_unset=True)
     if data.get("department_function") is None:
@@ -387,8 +444,3 @@ def change_routing_rule(request: HttpRequest, rule_id: int, payload: RoutingRule
     if data.get("is_active") is None:
         data.pop("is_active", None)
     return services.routing_rule_change(actor=request.user, rule=rule, data=data)
-
-
-def _require_triage(request: HttpRequest) -> None:
-    if not has_capability(request.user, Capability.TICKET_TRIAGE):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))

@@ -313,6 +313,7 @@ class _Story:
     def respond(self, hours: float = 6) -> None:
         self.step(hours, ticket_respond, actor=self.unit_user, text="已受理，正在了解情况。")
         with _clock(self.filed + timedelta(hours=hours + 4)):
+            assert self.unit_user is not None
             ticket_note(actor=self.unit_user, ticket=self.ticket, text=NOTES[self.ticket.pk % len(NOTES)])
 
     def answer(self, hours: float, outcome: str = Outcome.RESOLVED) -> None:

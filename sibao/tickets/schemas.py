@@ -4,8 +4,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import NOT_BLANK, Id, Input, IsoDateTime, optional_text, required_text
 from sibao.core.roles import Role
 from sibao.core.workflow import history
 from sibao.enterprises.schemas import EnterpriseRef, RegionRef
@@ -14,15 +15,7 @@ from sibao.tickets.models import Category, EscalationReason, Outcome, Satisfacti
 from sibao.tickets.routing import routing_for
 from sibao.tickets.selectors import deadline_state, likely_duplicates
 from sibao.tickets.workflows import TICKET, is_holding_hq
-from sibao.whitelist.schemas import HistoryOut
-
-# PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail in the database.
-NO_NUL = r"^[^\x00]*$"
-
-
-def text_field(max_length: int, default: Any = "", **extra: Any) -> Any:
-    return Field(default, max_length=max_length, pattern=NO_NUL, **extra)
-
+from sibao.whitelist.schemas import HistoryOut, UnitRef
 
 # The actions ``POST /requests/{id}/actions/{action}`` takes and the body fields each reads. Linking and
 # answering through a common issue go through the common-issue endpoints instead.
@@ -41,19 +34,14 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-class UnitRef(Schema):
-    id: int
-    name: str
-
-
 # --- RQ-1: intake, lists --------------------------------------------------------------------------
 
 
-class TicketIn(Schema):
+class TicketIn(Input):
     category: Category
     urgency: Urgency = Urgency.NORMAL
-    title: str = text_field(120, ...)
-    text: str = text_field(4000, ...)
+    title: str = required_text(120)
+    text: str = required_text(4000)
     enterprise_id: Id | None = Field(None, description="官员代企业填报时必填；企业用户可省略")
 
 
@@ -96,7 +84,7 @@ class NoteOut(Schema):
         return str(obj.author)
 
 
-class AttachmentOut(Schema):
+class TicketAttachmentOut(Schema):
     id: int
     original_name: str
     size: int
@@ -150,7 +138,7 @@ class TicketDetailOut(TicketOut):
     reopen_count: int
     escalation_count: int
     notes: list[NoteOut]
-    attachments: list[AttachmentOut]
+    attachments: list[TicketAttachmentOut]
     notices: list[NoticeOut]
     history: list[HistoryOut]
     actions: list[TicketActionOut] = Field(..., description="调用者现在可执行的操作")
@@ -220,42 +208,79 @@ class TicketDetailOut(TicketOut):
 # --- RQ-2…RQ-5: actions ---------------------------------------------------------------------------
 
 
-class TicketActionIn(Schema):
-    """The fields each action reads: assign (unit_id, due_at), respond (text), return_to_hq (reason),
-    escalate (reason_code, reason), request_info (question), provide_info (text), answer (outcome, reply),
-    rate and reopen (satisfaction, score, comment), verify (verification), close (none)."""
-
-    unit_id: Id | None = Field(None, description="assign：责任单位；省略时按规则建议")
-    due_at: datetime | None = Field(None, description="assign：办结期限；省略时按规则")
-    text: str = text_field(4000)
-    reason: str = text_field(2000)
-    reason_code: EscalationReason | None = None
-    question: str = text_field(2000)
-    outcome: Outcome | None = None
-    reply: str = text_field(4000)
-    satisfaction: Satisfaction | None = None
-    score: int | None = Field(None, ge=1, le=5)
-    comment: str = text_field(2000)
-    verification: str = text_field(4000)
+class AssignIn(Input):
+    unit_id: Id | None = Field(None, description="责任单位；省略时按交办规则建议")
+    due_at: IsoDateTime | None = Field(None, description="办结期限（一年以内的将来时间）；省略时按规则")
 
 
-class NoteIn(Schema):
-    text: str = text_field(4000, ...)
+class RespondIn(Input):
+    text: str = optional_text(4000, description="给企业的受理答复（可选）")
+
+
+class ReturnIn(Input):
+    reason: str = required_text(2000, description="退回理由")
+
+
+class EscalateIn(Input):
+    reason_code: EscalationReason
+    reason: str = required_text(2000, description="上报说明")
+
+
+class QuestionIn(Input):
+    question: str = required_text(2000, description="请企业补充的内容")
+
+
+class InformationIn(Input):
+    text: str = required_text(4000, description="补充的材料说明")
+
+
+class AnswerIn(Input):
+    outcome: Outcome
+    reply: str = required_text(4000, description="给企业的答复")
+
+
+class RateIn(Input):
+    satisfaction: Satisfaction
+    score: int = Field(..., ge=1, le=5)
+    comment: str = optional_text(2000, description="不满意时必填：仍存在的问题")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            # RQ-5: "unsatisfied" reopens the request and must say what is still wrong.
+            "if": {"properties": {"satisfaction": {"const": Satisfaction.UNSATISFIED.value}}},
+            "then": {"properties": {"comment": {"pattern": NOT_BLANK}}},
+        }
+    )
+
+
+class ReopenIn(Input):
+    score: int = Field(..., ge=1, le=5)
+    comment: str = required_text(2000, description="仍存在的问题")
+
+
+class VerifyIn(Input):
+    verification: str = required_text(4000, description="回访核实情况")
+
+
+class NoteIn(Input):
+    text: str = required_text(4000)
     visible_to_enterprise: bool = True
 
 
-class NoticeIn(Schema):
-    text: str = text_field(2000, ...)
+class NoticeIn(Input):
+    text: str = required_text(2000)
 
 
 # --- RQ-2: common issues --------------------------------------------------------------------------
 
 
-class CommonIssueIn(Schema):
-    title: str = text_field(120, ...)
-    description: str = text_field(4000)
+class CommonIssueIn(Input):
+    title: str = required_text(120)
+    description: str = optional_text(4000)
     unit_id: Id
-    ticket_ids: list[Id] = Field(..., max_length=200, description="至少两件原因相同的诉求")
+    ticket_ids: list[Id] = Field(
+        ..., min_length=2, max_length=200, description="至少两件原因相同的诉求", json_schema_extra={"uniqueItems": True}
+    )
 
 
 class CommonIssueOut(Schema):
@@ -283,9 +308,9 @@ class CommonIssueDetailOut(CommonIssueOut):
         return obj.visible_tickets
 
 
-class CommonIssueAnswerIn(Schema):
+class CommonIssueAnswerIn(Input):
     outcome: Outcome
-    answer: str = text_field(4000, ...)
+    answer: str = required_text(4000)
 
 
 # --- RQ-2: routing rules (issue 9 #7) ----------------------------------------------------------------------
@@ -302,7 +327,7 @@ class RoutingRuleOut(Schema):
     is_active: bool
 
 
-class RoutingRuleIn(Schema):
+class RoutingRuleIn(Input):
     region_code: str = Field(..., pattern=r"^\d{6,12}$", description="省、市或县的区划代码（默认本级）")
     category: Category
     urgency: Urgency | Literal[""] = ""
@@ -311,7 +336,7 @@ class RoutingRuleIn(Schema):
     handle_days: int | None = Field(None, ge=1, le=365, description="空：本地区默认时限")
 
 
-class RoutingRulePatch(Schema):
+class RoutingRulePatch(Input):  # null hours: back to the region's default
     department_function: DepartmentFunction | None = None
     response_hours: int | None = Field(None, ge=1, le=720)
     handle_days: int | None = Field(None, ge=1, le=365)

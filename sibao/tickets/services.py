@@ -78,7 +78,7 @@ def _county_of(region: Region) -> Region:
 
 
 def ticket_file(
-    *, actor: Any, enterprise: Enterprise, data: Mapping[str, Any], attachments: Iterable[UploadedFile] = ()
+    *, actor: User, enterprise: Enterprise, data: Mapping[str, Any], attachments: Iterable[UploadedFile] = ()
 ) -> Ticket:
     """The enterprise files a request, or an official files it on the enterprise's behalf (its liaison cadre)."""
     if actor.role == Role.ENTERPRISE:
@@ -149,7 +149,7 @@ def _check_attachment(upload: UploadedFile) -> None:
     )
 
 
-def ticket_attachment_add(*, actor: Any, ticket: Ticket, upload: UploadedFile) -> TicketAttachment:
+def ticket_attachment_add(*, actor: User, ticket: Ticket, upload: UploadedFile) -> TicketAttachment:
     """The filing enterprise adds a file to its request at any time until it is closed."""
     if not is_filer(actor, ticket):
         raise PermissionRefused(
@@ -163,7 +163,7 @@ def ticket_attachment_add(*, actor: Any, ticket: Ticket, upload: UploadedFile) -
         return _save_attachment(actor, locked, upload)
 
 
-def _save_attachment(actor: Any, ticket: Ticket, upload: UploadedFile) -> TicketAttachment:
+def _save_attachment(actor: User, ticket: Ticket, upload: UploadedFile) -> TicketAttachment:
     name = Path(upload.name or "").name
     attachment = TicketAttachment(ticket=ticket, original_name=name[:200], size=upload.size or 0, uploaded_by=actor)
     attachment.file.save(f"{ticket.number}{Path(name).suffix.lower()}", upload, save=False)
@@ -174,7 +174,7 @@ def _save_attachment(actor: Any, ticket: Ticket, upload: UploadedFile) -> Ticket
 # --- RQ-2: triage and assignment -------------------------------------------------------------------
 
 
-def ticket_assign(*, actor: Any, ticket: Ticket, unit: Unit | None = None, due_at: datetime | None = None) -> Ticket:
+def ticket_assign(*, actor: User, ticket: Ticket, unit: Unit | None = None, due_at: datetime | None = None) -> Ticket:
     """交办: the holding HQ office names the responsible unit; routing rules give the defaults."""
     guard = TICKET.transition("assign").guard
     refusal = guard(actor, ticket) if guard else None
@@ -226,7 +226,7 @@ def ticket_assign(*, actor: Any, ticket: Ticket, unit: Unit | None = None, due_a
         return perform(TICKET, ticket, "assign", actor=actor, changes=changes, data={"unit": unit.pk}, after=after)
 
 
-def ticket_respond(*, actor: Any, ticket: Ticket, text: str = "") -> Ticket:
+def ticket_respond(*, actor: User, ticket: Ticket, text: str = "") -> Ticket:
     """The unit accepts the request and answers the enterprise that it is on it (the response deadline)."""
 
     def after(locked: Ticket) -> None:
@@ -248,7 +248,7 @@ def ticket_respond(*, actor: Any, ticket: Ticket, text: str = "") -> Ticket:
         return perform(TICKET, ticket, "respond", actor=actor, changes={"responded_at": timezone.now()}, after=after)
 
 
-def ticket_return(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
+def ticket_return(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     """A unit that got the wrong request sends it back to the HQ office with the reason."""
 
     def after(locked: Ticket) -> None:
@@ -276,7 +276,7 @@ def ticket_return(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
 # --- RQ-3: escalation ------------------------------------------------------------------------------
 
 
-def ticket_escalate(*, actor: Any, ticket: Ticket, reason_code: str, reason: str) -> Ticket:
+def ticket_escalate(*, actor: User, ticket: Ticket, reason_code: str, reason: str) -> Ticket:
     """Unit → its level's HQ office; HQ office → the HQ office of the next level up. Every hop is recorded."""
     if reason_code not in EscalationReason.values:
         raise ServiceError("tickets.escalate.reason", _("Choose why it is escalated."), field="reason_code")
@@ -334,7 +334,7 @@ def ticket_escalate(*, actor: Any, ticket: Ticket, reason_code: str, reason: str
 # --- RQ-4: handling --------------------------------------------------------------------------------
 
 
-def ticket_note(*, actor: Any, ticket: Ticket, text: str, visible_to_enterprise: bool = True) -> TicketNote:
+def ticket_note(*, actor: User, ticket: Ticket, text: str, visible_to_enterprise: bool = True) -> TicketNote:
     if not (is_holding_unit(actor, ticket) or is_holding_hq(actor, ticket)):
         raise PermissionRefused("tickets.note.forbidden", _("Only the unit responsible for the request may do this."))
     if ticket.state not in (S.ASSIGNED, S.IN_PROGRESS, S.WAITING, S.LINKED):
@@ -355,7 +355,7 @@ def ticket_note(*, actor: Any, ticket: Ticket, text: str, visible_to_enterprise:
     return note
 
 
-def ticket_request_info(*, actor: Any, ticket: Ticket, question: str) -> Ticket:
+def ticket_request_info(*, actor: User, ticket: Ticket, question: str) -> Ticket:
     """The unit waits for the enterprise's information; the deadline clock pauses (RQ-4)."""
 
     def after(locked: Ticket) -> None:
@@ -380,7 +380,7 @@ def ticket_request_info(*, actor: Any, ticket: Ticket, question: str) -> Ticket:
         )
 
 
-def ticket_provide_info(*, actor: Any, ticket: Ticket, text: str) -> Ticket:
+def ticket_provide_info(*, actor: User, ticket: Ticket, text: str) -> Ticket:
     """The enterprise answers; both deadlines move later by the time the clock was paused."""
     text = _required(text, "text", _("Information"))
     now = timezone.now()
@@ -414,7 +414,7 @@ def ticket_provide_info(*, actor: Any, ticket: Ticket, text: str) -> Ticket:
         )
 
 
-def ticket_answer(*, actor: Any, ticket: Ticket, outcome: str, reply: str) -> Ticket:
+def ticket_answer(*, actor: User, ticket: Ticket, outcome: str, reply: str) -> Ticket:
     """The unit's resolution with an honest outcome and its reply to the enterprise (RQ-4)."""
     if outcome not in Outcome.values:
         raise ServiceError("tickets.answer.outcome", _("Choose the outcome."), field="outcome")
@@ -424,7 +424,7 @@ def ticket_answer(*, actor: Any, ticket: Ticket, outcome: str, reply: str) -> Ti
     return _answer(actor, ticket, "answer", changes, data={"outcome": outcome})
 
 
-def _answer(actor: Any, ticket: Ticket, action: str, changes: dict[str, Any], data: dict[str, Any]) -> Ticket:
+def _answer(actor: User, ticket: Ticket, action: str, changes: dict[str, Any], data: dict[str, Any]) -> Ticket:
     def after(locked: Ticket) -> None:
         notify(
             topic="tickets.answered",
@@ -445,7 +445,7 @@ def _answer(actor: Any, ticket: Ticket, action: str, changes: dict[str, Any], da
 # --- RQ-5: follow-up and closing ------------------------------------------------------------------
 
 
-def ticket_rate(*, actor: Any, ticket: Ticket, satisfaction: str, score: int, comment: str = "") -> Ticket:
+def ticket_rate(*, actor: User, ticket: Ticket, satisfaction: str, score: int, comment: str = "") -> Ticket:
     """The enterprise rates the answer; "unsatisfied" reopens it to the same unit with its words."""
     if satisfaction not in Satisfaction.values:
         raise ServiceError("tickets.rate.satisfaction", _("Choose how satisfied you are."), field="satisfaction")
@@ -498,7 +498,7 @@ def ticket_rate(*, actor: Any, ticket: Ticket, satisfaction: str, score: int, co
         )
 
 
-def ticket_verify(*, actor: Any, ticket: Ticket, verification: str) -> Ticket:
+def ticket_verify(*, actor: User, ticket: Ticket, verification: str) -> Ticket:
     """Supervision records its follow-up visit (回访) and verification (核查)."""
     verification = _required(verification, "verification", _("Follow-up and verification"))
     with as_actor(actor):
@@ -511,7 +511,7 @@ def ticket_verify(*, actor: Any, ticket: Ticket, verification: str) -> Ticket:
         )
 
 
-def ticket_close(*, actor: Any, ticket: Ticket) -> Ticket:
+def ticket_close(*, actor: User, ticket: Ticket) -> Ticket:
     """销号: 办理一个、销号一个."""
 
     def after(locked: Ticket) -> None:
@@ -530,11 +530,12 @@ def ticket_close(*, actor: Any, ticket: Ticket) -> Ticket:
 
 
 def common_issue_create(
-    *, actor: Any, title: str, description: str, unit: Unit, tickets: Iterable[Ticket]
+    *, actor: User, title: str, description: str, unit: Unit, tickets: Iterable[Ticket]
 ) -> CommonIssue:
-    if actor.role != Role.HQ_OFFICE or actor.region_id is None:
+    region = actor.region
+    if actor.role != Role.HQ_OFFICE or region is None:
         raise PermissionRefused("tickets.common.forbidden", _("Only the HQ office may group requests."))
-    if not actor.region.contains(unit.region):
+    if not region.contains(unit.region):
         raise ServiceError("tickets.common.unit", _("Choose a unit of this region."), field="unit")
     chosen = list(tickets)
     if len(chosen) < 2:
@@ -544,7 +545,7 @@ def common_issue_create(
     title = _required(title, "title", _("Title"))
     with transaction.atomic(), as_actor(actor):
         issue = CommonIssue.objects.create(
-            region=actor.region, title=title, description=description.strip(), unit=unit, created_by=actor
+            region=region, title=title, description=description.strip(), unit=unit, created_by=actor
         )
         for ticket in chosen:
             common_issue_link(actor=actor, issue=issue, ticket=ticket)
@@ -562,7 +563,7 @@ def common_issue_create(
     return issue
 
 
-def common_issue_link(*, actor: Any, issue: CommonIssue, ticket: Ticket) -> Ticket:
+def common_issue_link(*, actor: User, issue: CommonIssue, ticket: Ticket) -> Ticket:
     if issue.answered_at is not None:
         raise StateRefused("tickets.common.answered", _("This common issue has already been answered."))
 
@@ -581,7 +582,7 @@ def common_issue_link(*, actor: Any, issue: CommonIssue, ticket: Ticket) -> Tick
         )
 
 
-def common_issue_answer(*, actor: Any, issue: CommonIssue, outcome: str, answer: str) -> CommonIssue:
+def common_issue_answer(*, actor: User, issue: CommonIssue, outcome: str, answer: str) -> CommonIssue:
     """Answering the common issue answers every linked request; each enterprise is told and rates its own."""
     if not (
         getattr(actor, "unit_id", None) == issue.unit_id
@@ -614,7 +615,7 @@ def common_issue_answer(*, actor: Any, issue: CommonIssue, outcome: str, answer:
 # --- RQ-6: supervision notices ---------------------------------------------------------------------
 
 
-def notice_issue(*, actor: Any, ticket: Ticket, text: str) -> SupervisionNotice:
+def notice_issue(*, actor: User, ticket: Ticket, text: str) -> SupervisionNotice:
     """督办 on an overdue request: the unit (and its HQ office) must answer within the parameter's hours."""
     if not is_supervision(actor, ticket):
         raise PermissionRefused("tickets.notice.forbidden", _("Only the supervision task force may do this."))
@@ -646,7 +647,7 @@ def notice_issue(*, actor: Any, ticket: Ticket, text: str) -> SupervisionNotice:
     return notice
 
 
-def may_file_for(actor: Any, enterprise: Enterprise) -> bool:
+def may_file_for(actor: User, enterprise: Enterprise) -> bool:
     return is_filer(actor, Ticket(enterprise=enterprise)) or (
         actor.role in (Role.TOWNSHIP, Role.SECTOR_DEPARTMENT, Role.HQ_OFFICE)
         and Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
@@ -663,7 +664,7 @@ MAX_RESPONSE_HOURS = 720
 MAX_HANDLE_DAYS = 365
 
 
-def _routing_scope(actor: Any, region: Region) -> None:
+def _routing_scope(actor: User, region: Region) -> None:
     require_capability(actor, Capability.TICKET_TRIAGE)
     if not region_in_scope(actor, region):
         raise PermissionRefused("tickets.routing.forbidden", _("This region is outside your area of responsibility."))
@@ -700,7 +701,7 @@ def _routing_terms(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def routing_rule_add(*, actor: Any, region: Region, data: Mapping[str, Any]) -> RoutingRule:
+def routing_rule_add(*, actor: User, region: Region, data: Mapping[str, Any]) -> RoutingRule:
     """A rule for one category (and optionally one urgency) of requests held in ``region``."""
     _routing_scope(actor, region)
     if region.level not in ROUTING_LEVELS:
@@ -727,7 +728,7 @@ def routing_rule_add(*, actor: Any, region: Region, data: Mapping[str, Any]) -> 
         return RoutingRule.objects.create(region=region, category=category, urgency=urgency, **terms)
 
 
-def routing_rule_change(*, actor: Any, rule: RoutingRule, data: Mapping[str, Any]) -> RoutingRule:
+def routing_rule_change(*, actor: User, rule: RoutingRule, data: Mapping[str, Any]) -> RoutingRule:
     """Change a rule's department and deadlines, or disable/enable it (``is_active``); its region, category and
     urgency are what it is about and stay."""
     _routing_scope(actor, rule.region)

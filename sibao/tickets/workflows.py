@@ -4,11 +4,10 @@ Who may act: the HQ office of the level that holds the request (``holder_region`
 it (users of that unit), the enterprise that filed it, and supervision of the region.
 """
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.roles import Role
 from sibao.core.workflow import Transition, Workflow
 from sibao.tickets.models import Ticket, TicketState
@@ -16,35 +15,35 @@ from sibao.tickets.models import Ticket, TicketState
 S = TicketState
 
 
-def is_holding_hq(actor: Any, ticket: Ticket) -> bool:
+def is_holding_hq(actor: User, ticket: Ticket) -> bool:
     return getattr(actor, "role", None) == Role.HQ_OFFICE and actor.region_id == ticket.holder_region_id
 
 
-def is_holding_unit(actor: Any, ticket: Ticket) -> bool:
+def is_holding_unit(actor: User, ticket: Ticket) -> bool:
     return bool(ticket.unit_id) and getattr(actor, "unit_id", None) == ticket.unit_id and actor.role != Role.ENTERPRISE
 
 
-def is_filer(actor: Any, ticket: Ticket) -> bool:
+def is_filer(actor: User, ticket: Ticket) -> bool:
     return getattr(actor, "role", None) == Role.ENTERPRISE and actor.enterprise_id == ticket.enterprise_id
 
 
-def is_supervision(actor: Any, ticket: Ticket) -> bool:
+def is_supervision(actor: User, ticket: Ticket) -> bool:
     return (
         getattr(actor, "role", None) == Role.SUPERVISION
-        and actor.region_id is not None
+        and actor.region is not None
         and actor.region.contains(ticket.enterprise.region)
     )
 
 
-def _hq(actor: Any, ticket: Ticket) -> str | None:
+def _hq(actor: User, ticket: Ticket) -> str | None:
     return None if is_holding_hq(actor, ticket) else _("Only the HQ office holding the request may do this.")
 
 
-def _unit(actor: Any, ticket: Ticket) -> str | None:
+def _unit(actor: User, ticket: Ticket) -> str | None:
     return None if is_holding_unit(actor, ticket) else _("Only the unit responsible for the request may do this.")
 
 
-def _unit_or_hq(actor: Any, ticket: Ticket) -> str | None:
+def _unit_or_hq(actor: User, ticket: Ticket) -> str | None:
     if is_holding_unit(actor, ticket) or (is_holding_hq(actor, ticket) and ticket.unit_id is None):
         return None
     if is_holding_hq(actor, ticket):
@@ -52,15 +51,15 @@ def _unit_or_hq(actor: Any, ticket: Ticket) -> str | None:
     return _("Only the unit responsible for the request or its HQ office may do this.")
 
 
-def _enterprise(actor: Any, ticket: Ticket) -> str | None:
+def _enterprise(actor: User, ticket: Ticket) -> str | None:
     return None if is_filer(actor, ticket) else _("Only the enterprise that filed the request may do this.")
 
 
-def _supervision(actor: Any, ticket: Ticket) -> str | None:
+def _supervision(actor: User, ticket: Ticket) -> str | None:
     return None if is_supervision(actor, ticket) else _("Only the supervision task force may do this.")
 
 
-def _common_answerer(actor: Any, ticket: Ticket) -> str | None:
+def _common_answerer(actor: User, ticket: Ticket) -> str | None:
     issue = ticket.common_issue
     if issue is not None and (
         getattr(actor, "unit_id", None) == issue.unit_id
@@ -70,7 +69,7 @@ def _common_answerer(actor: Any, ticket: Ticket) -> str | None:
     return _("Only the policy department or the HQ office may answer.")
 
 
-def _closer(actor: Any, ticket: Ticket) -> str | None:
+def _closer(actor: User, ticket: Ticket) -> str | None:
     if is_supervision(actor, ticket) or is_holding_hq(actor, ticket):
         return None
     return _("Only supervision or the HQ office may close a request.")

@@ -2,26 +2,25 @@
 
 from typing import Any
 
-from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.core.exceptions import PermissionDenied
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.api_errors import refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id
-from sibao.core.errors import PermissionRefused
-from sibao.core.roles import Capability, has_capability
+from sibao.core.api_types import SPREADSHEETS, Id, uploads
+from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
-from sibao.enterprises.schemas import ErrorOut
 from sibao.epidemic.models import Employee
 from sibao.venues import ingest, selectors, services
 from sibao.venues.schemas import (
-    CoverageOut,
     DeclarationIn,
     ScanImportOut,
     TraceIn,
     TraceOut,
+    VenueCoverageOut,
     VenueIn,
     VenueOut,
     VenuePatch,
@@ -29,15 +28,9 @@ from sibao.venues.schemas import (
 from sibao.venues.tracing import window_for
 
 router = Router(tags=["venues"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
-
-
-def _enterprise(request: HttpRequest, enterprise_id: int | None) -> Enterprise:
+def _enterprise(request: AuthenticatedRequest, enterprise_id: int | None) -> Enterprise:
     pk = enterprise_id if enterprise_id is not None else getattr(request.user, "enterprise_id", None)
     enterprise: Enterprise = Enterprise.objects.get_visible(request.user, pk=pk)
     return enterprise
@@ -52,36 +45,38 @@ def _coverage_out(enterprise: Enterprise, results: list[Any]) -> dict[str, Any]:
     }
 
 
-@router.get("/venues", response={200: list[VenueOut], **ERRORS}, summary="Venue codes in scope")
+@router.get("/venues", response=responses({200: list[VenueOut]}), summary="Venue codes in scope")
 @paginate(BoundedLimitOffset)
-def list_venues(request: HttpRequest, enterprise: Id | None = None) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+def list_venues(request: AuthenticatedRequest, enterprise: Id | None = None) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.venue_list(user=request.user, enterprise_id=enterprise)
 
 
-@router.post("/venues", response={201: VenueOut, **ERRORS}, summary="Add a venue code")
-def create_venue(request: HttpRequest, payload: VenueIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+@router.post("/venues", response=responses({201: VenueOut}), summary="Add a venue code")
+def create_venue(request: AuthenticatedRequest, payload: VenueIn) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     data = payload.dict()
     enterprise = _enterprise(request, data.pop("enterprise_id"))
-    return Status(201, services.venue_create(actor=request.user, enterprise=enterprise, data=data))
+    with refusals(conflict={"venues.duplicate"}):
+        return Status(201, services.venue_create(actor=request.user, enterprise=enterprise, data=data))
 
 
-@router.get("/venues/{venue_id}", response={200: VenueOut, **ERRORS}, summary="One venue code")
-def get_venue(request: HttpRequest, venue_id: Id) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+@router.get("/venues/{venue_id}", response=responses({200: VenueOut}), summary="One venue code")
+def get_venue(request: AuthenticatedRequest, venue_id: Id) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     return selectors.venue_get(user=request.user, pk=venue_id)
 
 
-@router.patch("/venues/{venue_id}", response={200: VenueOut, **ERRORS}, summary="Edit or (de)activate a code")
-def update_venue(request: HttpRequest, venue_id: Id, payload: VenuePatch) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+@router.patch("/venues/{venue_id}", response=responses({200: VenueOut}), summary="Edit or (de)activate a code")
+def update_venue(request: AuthenticatedRequest, venue_id: Id, payload: VenuePatch) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     venue = selectors.venue_get(user=request.user, pk=venue_id)
     changes = payload.dict(exclude_unset=True)
     active = changes.pop("is_active", None)
     if changes:
         data = {"kind": venue.kind, "name": venue.name, "location": venue.location} | changes
-        venue = services.venue_update(actor=request.user, venue=venue, data=data)
+        with refusals(conflict={"venues.duplicate"}):
+            venue = services.venue_update(actor=request.user, venue=venue, data=data)
     if active is not None:
         venue = services.venue_set_active(actor=request.user, venue=venue, active=active)
     return venue
@@ -89,11 +84,11 @@ def update_venue(request: HttpRequest, venue_id: Id, payload: VenuePatch) -> Any
 
 @router.put(
     "/enterprises/{enterprise_id}/declaration",
-    response={200: CoverageOut, **ERRORS},
+    response=responses({200: VenueCoverageOut}),
     summary="What the enterprise has; returns the coverage check",
 )
-def put_declaration(request: HttpRequest, enterprise_id: Id, payload: DeclarationIn) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+def put_declaration(request: AuthenticatedRequest, enterprise_id: Id, payload: DeclarationIn) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     enterprise = _enterprise(request, enterprise_id)
     services.declaration_save(actor=request.user, enterprise=enterprise, data=payload.dict())
     return _coverage_out(enterprise, selectors.coverage(enterprise))
@@ -101,38 +96,45 @@ def put_declaration(request: HttpRequest, enterprise_id: Id, payload: Declaratio
 
 @router.get(
     "/enterprises/{enterprise_id}/coverage",
-    response={200: CoverageOut, **ERRORS},
+    response=responses({200: VenueCoverageOut}),
     summary="Coverage check of one enterprise (001 annex 2 #二.2)",
 )
-def get_coverage(request: HttpRequest, enterprise_id: Id) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+def get_coverage(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     enterprise = _enterprise(request, enterprise_id)
     return _coverage_out(enterprise, selectors.coverage(enterprise))
 
 
-@router.get("/gaps", response={200: list[CoverageOut], **ERRORS}, summary="Enterprises in scope with coverage gaps")
+@router.get(
+    "/gaps", response=responses({200: list[VenueCoverageOut]}), summary="Enterprises in scope with coverage gaps"
+)
 @paginate(BoundedLimitOffset)
-def list_gaps(request: HttpRequest) -> Any:
-    _require(request, Capability.EPIDEMIC_VIEW)
+def list_gaps(request: AuthenticatedRequest) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
     return [_coverage_out(item.enterprise, item.results) for item in selectors.coverage_list(user=request.user)]
 
 
-@router.post("/scan-imports", response={201: ScanImportOut, **ERRORS}, summary="Import a scan file")
-def import_scans(request: HttpRequest, file: File[UploadedFile]) -> Any:
-    _require(request, Capability.EPIDEMIC_MANAGE)
+@router.post(
+    "/scan-imports",
+    response=responses({201: ScanImportOut}),
+    summary="Import a scan file",
+    openapi_extra=uploads(file=SPREADSHEETS),
+)
+def import_scans(request: AuthenticatedRequest, file: File[UploadedFile]) -> Any:
+    require(request, Capability.EPIDEMIC_MANAGE)
     return Status(201, ingest.scans_import_submit(actor=request.user, file_name=file.name or "scans", content=file))
 
 
-@router.get("/scan-imports/{import_id}", response={200: ScanImportOut, **ERRORS}, summary="One scan import")
-def get_scan_import(request: HttpRequest, import_id: Id) -> Any:
-    _require(request, Capability.EPIDEMIC_MANAGE)
+@router.get("/scan-imports/{import_id}", response=responses({200: ScanImportOut}), summary="One scan import")
+def get_scan_import(request: AuthenticatedRequest, import_id: Id) -> Any:
+    require(request, Capability.EPIDEMIC_MANAGE)
     return selectors.scan_import_get(user=request.user, pk=import_id)
 
 
-@router.post("/trace", response={200: TraceOut, **ERRORS}, summary="Trace a person (logged with its purpose)")
-def trace_person(request: HttpRequest, payload: TraceIn) -> Any:
+@router.post("/trace", response=responses({200: TraceOut}), summary="Trace a person (logged with its purpose)")
+def trace_person(request: AuthenticatedRequest, payload: TraceIn) -> Any:
     if not services.may_trace(request.user):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
+        raise PermissionDenied
     employee = None
     if payload.employee_id is not None:
         employee = Employee.objects.get_visible(request.user, pk=payload.employee_id)
@@ -142,7 +144,7 @@ def trace_person(request: HttpRequest, payload: TraceIn) -> Any:
         end=payload.end,
         purpose=payload.purpose,
         employee=employee,
-        id_number="" if employee else payload.id_number,
+        id_number="" if employee else payload.id_number or "",
     )
     return {
         "trace_id": log.pk,

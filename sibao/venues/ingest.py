@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from sibao.accounts.models import User
 from sibao.core.bulk import (
     MAX_ERRORS,
     ProgressFn,
@@ -162,7 +163,7 @@ def write_scans(rows: list[Parsed], *, import_id: int | None, progress: Progress
 # --- Services ----------------------------------------------------------------------------------------
 
 
-def scans_import_submit(*, actor: Any, file_name: str, content: IO[bytes] | bytes) -> ScanImport:
+def scans_import_submit(*, actor: User, file_name: str, content: IO[bytes] | bytes) -> ScanImport:
     """Register an uploaded file and import it (at once if small, else as a background task). The file is
     checked by the upload validator and kept encrypted until its run ends. The same file again is refused
     with ``duplicate_file`` once imported; while it is being imported, it answers the running import."""

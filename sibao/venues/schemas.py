@@ -3,22 +3,24 @@
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import Id, IdNumber, Input, IsoDateTime, Patch, filled_text, optional_text, required_text
 from sibao.venues.models import ImportStatus, VenueKind
 
 
-class VenueIn(Schema):
-    enterprise_id: Id | None = None
+class VenueIn(Input):
+    enterprise_id: Id | None = Field(None, description="企业用户可省略（本企业）")
     kind: VenueKind
-    name: str = Field(max_length=128)
-    location: str = Field("", max_length=128)
+    name: str = required_text(128, description="本企业内不重名")
+    location: str = optional_text(128)
 
 
-class VenuePatch(Schema):
+class VenuePatch(Patch):
     kind: VenueKind | None = None
-    name: str | None = Field(None, max_length=128)
-    location: str | None = Field(None, max_length=128)
+    name: str | None = filled_text(128, description="本企业内不重名")
+    location: str | None = optional_text(128, None)
     is_active: bool | None = None
 
 
@@ -32,7 +34,7 @@ class VenueOut(Schema):
     is_active: bool
 
 
-class DeclarationIn(Schema):
+class DeclarationIn(Input):
     entrances: int = Field(1, ge=0, le=10_000)
     workshops: int = Field(0, ge=0, le=10_000)
     production_areas: int = Field(0, ge=0, le=10_000)
@@ -51,7 +53,7 @@ class RuleOut(Schema):
     reason: str
 
 
-class CoverageOut(Schema):
+class VenueCoverageOut(Schema):
     enterprise_id: int
     enterprise_name: str
     passed: bool
@@ -69,12 +71,29 @@ class ScanImportOut(Schema):
     created_at: datetime
 
 
-class TraceIn(Schema):
+class TraceIn(Input):
+    """Trace a registered employee (``employee_id``) or anyone by ID number (``id_number``)."""
+
     employee_id: Id | None = None
-    id_number: str = Field("", max_length=18)
-    start: datetime
-    end: datetime
-    purpose: str = Field(max_length=255)
+    id_number: IdNumber | None = None
+    start: IsoDateTime
+    end: IsoDateTime = Field(..., description="晚于 start，且一次最多追溯规定天数")
+    purpose: str = required_text(255, description="追溯事由（记入日志）")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["employee_id"], "properties": {"employee_id": {"type": "integer"}}},
+                {"required": ["id_number"], "properties": {"id_number": {"type": "string"}}},
+            ]
+        }
+    )
+
+    @model_validator(mode="after")
+    def _someone(self) -> "TraceIn":
+        if self.employee_id is None and self.id_number is None:
+            raise PydanticCustomError("missing", "Name the employee or give the ID number")
+        return self
 
 
 class VisitOut(Schema):
@@ -84,7 +103,7 @@ class VisitOut(Schema):
     scanned_at: datetime
 
 
-class ContactOut(Schema):
+class TraceContactOut(Schema):
     employee_id: int | None
     name: str
     enterprise_id: int | None
@@ -99,4 +118,4 @@ class TraceOut(Schema):
     subject: str
     window_minutes: int
     visits: list[VisitOut]
-    contacts: list[ContactOut]
+    contacts: list[TraceContactOut]

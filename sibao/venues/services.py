@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.protected import digest, mask_id_number
@@ -25,7 +26,7 @@ MAX_DECLARED = 10_000
 MAX_TRACE_DAYS = 60  # a trace looks back weeks, not years
 
 
-def may_trace(actor: Any) -> bool:
+def may_trace(actor: User) -> bool:
     """Tracing reads people's movements: only roles granted EPIDEMIC_TRACE (the epidemic task force) — a
     superuser's blanket access does not include it (like reading full ID numbers, EP-1)."""
     return bool(
@@ -33,7 +34,7 @@ def may_trace(actor: Any) -> bool:
     ) and Capability.EPIDEMIC_TRACE in ROLE_CAPABILITIES.get(getattr(actor, "role", ""), frozenset())
 
 
-def may_manage_venues(actor: Any, enterprise: Enterprise) -> bool:
+def may_manage_venues(actor: User, enterprise: Enterprise) -> bool:
     """The enterprise for its own codes (EPIDEMIC_REPORT); the epidemic task force in its scope (MANAGE)."""
     if getattr(actor, "role", None) == Role.ENTERPRISE:
         return has_capability(actor, Capability.EPIDEMIC_REPORT) and actor.enterprise_id == enterprise.pk
@@ -43,7 +44,7 @@ def may_manage_venues(actor: Any, enterprise: Enterprise) -> bool:
     )
 
 
-def _require_manage(actor: Any, enterprise: Enterprise) -> None:
+def _require_manage(actor: User, enterprise: Enterprise) -> None:
     if not may_manage_venues(actor, enterprise):
         raise PermissionRefused("venues.forbidden", _("You may not manage the venue codes of this enterprise."))
 
@@ -70,7 +71,7 @@ def _clean_venue(data: Mapping[str, Any], enterprise: Enterprise, exclude_pk: in
     return {"kind": kind, "name": name, "location": location}
 
 
-def venue_create(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> Venue:
+def venue_create(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> Venue:
     """A new venue code with a fresh random token (一门一码、一区一码 …)."""
     _require_manage(actor, enterprise)
     values = _clean_venue(data, enterprise)
@@ -83,7 +84,7 @@ def venue_create(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any])
         ) from None
 
 
-def venue_update(*, actor: Any, venue: Venue, data: Mapping[str, Any]) -> Venue:
+def venue_update(*, actor: User, venue: Venue, data: Mapping[str, Any]) -> Venue:
     """Rename or re-classify a code; the token (printed on the wall) stays the same."""
     _require_manage(actor, venue.enterprise)
     values = _clean_venue(data, venue.enterprise, exclude_pk=venue.pk)
@@ -94,7 +95,7 @@ def venue_update(*, actor: Any, venue: Venue, data: Mapping[str, Any]) -> Venue:
     return venue
 
 
-def venue_set_active(*, actor: Any, venue: Venue, active: bool) -> Venue:
+def venue_set_active(*, actor: User, venue: Venue, active: bool) -> Venue:
     """Take a code out of use (its scans stay for tracing) or back into use."""
     _require_manage(actor, venue.enterprise)
     with transaction.atomic(), as_actor(actor):
@@ -103,7 +104,7 @@ def venue_set_active(*, actor: Any, venue: Venue, active: bool) -> Venue:
     return venue
 
 
-def declaration_save(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> VenueDeclaration:
+def declaration_save(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> VenueDeclaration:
     """What the enterprise has (entrances, workshops, areas, buildings, floors, units, closed spaces)."""
     _require_manage(actor, enterprise)
     values: dict[str, int] = {}
@@ -134,7 +135,7 @@ def declaration_save(*, actor: Any, enterprise: Enterprise, data: Mapping[str, A
 
 def trace_person(
     *,
-    actor: Any,
+    actor: User,
     start: datetime,
     end: datetime,
     purpose: str,

@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.views import capability_required, xlsx_response
@@ -27,7 +28,7 @@ from sibao.venues.qr import code_url, qr_svg, trace_workbook
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """Officials: enterprises in the area with coverage gaps. An enterprise: its own codes."""
     user: Any = request.user
     if user.role == Role.ENTERPRISE and user.enterprise_id:
@@ -43,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "venues/index.html", context)
 
 
-def _enterprise_context(request: HttpRequest, enterprise: Enterprise, **extra: Any) -> dict[str, Any]:
+def _enterprise_context(request: AuthenticatedRequest, enterprise: Enterprise, **extra: Any) -> dict[str, Any]:
     declaration = VenueDeclaration.objects.filter(enterprise=enterprise).first()
     context = {
         "enterprise": enterprise,
@@ -59,7 +60,7 @@ def _enterprise_context(request: HttpRequest, enterprise: Enterprise, **extra: A
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def enterprise_venues(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_venues(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     return render(request, "venues/enterprise.html", _enterprise_context(request, enterprise))
 
@@ -71,7 +72,7 @@ def _form_errors(form: Any, error: ServiceError) -> None:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def venue_add(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     form = VenueForm(request.POST)
     if form.is_valid():
@@ -92,7 +93,7 @@ def venue_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def declaration_save(request: HttpRequest, pk: int) -> HttpResponse:
+def declaration_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     form = DeclarationForm(request.POST)
     if form.is_valid():
@@ -112,7 +113,7 @@ def declaration_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     venue = selectors.venue_get(user=request.user, pk=pk)
     if not services.may_manage_venues(request.user, venue.enterprise):
         raise PermissionDenied
@@ -131,7 +132,7 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def venue_active(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     venue = selectors.venue_get(user=request.user, pk=pk)
     try:
         services.venue_set_active(actor=request.user, venue=venue, active=request.POST.get("active") == "1")
@@ -142,7 +143,7 @@ def venue_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def print_codes(request: HttpRequest, pk: int) -> HttpResponse:
+def print_codes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One card per active code (enterprise, venue, QR), laid out for printing."""
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     cards = [
@@ -154,14 +155,14 @@ def print_codes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_VIEW)
-def venue_svg(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_svg(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     venue = selectors.venue_get(user=request.user, pk=pk)
     response = HttpResponse(qr_svg(code_url(request, venue), scale=10), content_type="image/svg+xml")
     response["Content-Disposition"] = f'attachment; filename="venue-{venue.pk}.svg"'
     return response
 
 
-def code_landing(request: HttpRequest, token: str) -> HttpResponse:
+def code_landing(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """What a phone opens when it reads the QR code: the venue's name (no personal data)."""
     venue = Venue.objects.select_related("enterprise").filter(token=token, is_active=True).first()
     if venue is None:
@@ -174,7 +175,7 @@ def code_landing(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
-def scan_import(request: HttpRequest) -> HttpResponse:
+def scan_import(request: AuthenticatedRequest) -> HttpResponse:
     form = ScanImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -191,7 +192,7 @@ def scan_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EPIDEMIC_MANAGE)
-def scan_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def scan_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     scan_import = selectors.scan_import_get(user=request.user, pk=pk)
     errors = scan_import.error.splitlines() if scan_import.error else []
     return render(request, "venues/scan_import_detail.html", {"item": scan_import, "errors": errors})
@@ -202,7 +203,7 @@ def scan_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def trace(request: HttpRequest) -> HttpResponse:
+def trace(request: AuthenticatedRequest) -> HttpResponse:
     """精准流调: pick an employee (search by name) or enter an ID number, a period and a purpose. POST only,
     so neither the number nor the person appears in a URL or the server log."""
     if not services.may_trace(request.user):

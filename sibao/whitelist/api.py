@@ -4,22 +4,24 @@ Object endpoints look the object up in the caller's scope first (outside it: 404
 capability (403); services refuse a wrong state with 409 and a stable code.
 """
 
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.errors import PermissionRefused, ServiceError
-from sibao.core.permissions import region_in_scope, require_capability
-from sibao.core.roles import Capability, Role, has_capability
+from sibao.core.api_types import DOC, DOCX, JPEG, PDF, PNG, Id, Input, download, optional_text, uploads
+from sibao.core.errors import StateRefused
+from sibao.core.permissions import region_in_scope
+from sibao.core.roles import Capability, Role
 from sibao.core.sectors import Sector
 from sibao.enterprises.models import Enterprise, ServiceLevel
-from sibao.enterprises.schemas import ErrorOut
 from sibao.organisation.models import Liaison, Person, Unit, UnitKind
 from sibao.regions.models import Region
 from sibao.whitelist import selectors, services
@@ -37,14 +39,13 @@ from sibao.whitelist.models import (
     RemovalState,
 )
 from sibao.whitelist.schemas import (
+    ApplicationAttachmentOut,
     ApplicationDetailOut,
     ApplicationIn,
     ApplicationOut,
     ApplicationPatch,
-    AttachmentOut,
     BatchIn,
     BatchOut,
-    CoverageOut,
     CriteriaIn,
     CriteriaMatchesOut,
     CriteriaOut,
@@ -57,24 +58,17 @@ from sibao.whitelist.schemas import (
     ReasonIn,
     RemovalIn,
     RemovalOut,
+    RequiredReasonIn,
     SpotCheckIn,
     SpotCheckOut,
     WarningsOut,
+    WhitelistCoverageOut,
 )
 
 router = Router(tags=["whitelist"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-ReviewAction = Literal["township_pass", "township_return", "approve", "reject", "return", "withdraw"]
-RemovalAction = Literal["confirm", "decline"]
 
 
-def _require_any(request: HttpRequest, *capabilities: str) -> None:
-    if not any(has_capability(request.user, capability) for capability in capabilities):
-        raise PermissionRefused("permission_denied", _("Your role may not do this."))
-
-
-def _region(request: HttpRequest, code: str) -> Region:
+def _region(request: AuthenticatedRequest, code: str) -> Region:
     """The region ``code`` names (default: the caller's own); outside the caller's subtree it is 404."""
     user: Any = request.user
     if not code:
@@ -94,20 +88,20 @@ def _region(request: HttpRequest, code: str) -> Region:
 # --- WL-2: criteria ------------------------------------------------------------------------------
 
 
-class CriteriaFilters(Schema):
-    region_code: str = ""
+class CriteriaFilters(Input):
+    region_code: str = optional_text(12, description="区划代码（含下级）")
     sector: Sector | None = None
     status: CriteriaStatus = CriteriaStatus.PUBLISHED
 
 
-def _criteria_readable(request: HttpRequest) -> QuerySet[Criteria]:
+def _criteria_readable(request: AuthenticatedRequest) -> QuerySet[Criteria]:
     # WL-2: published criteria are public (统一标准); drafts and retired ones only inside the caller's scope.
     return Criteria.objects.filter(
         Q(status=CriteriaStatus.PUBLISHED) | Q(pk__in=Criteria.objects.visible_to(request.user).values("pk"))
     ).select_related("region")
 
 
-def _criteria(request: HttpRequest, criteria_id: int, *, to_change: bool = False) -> Criteria:
+def _criteria(request: AuthenticatedRequest, criteria_id: Id, *, to_change: bool = False) -> Criteria:
     queryset = Criteria.objects.visible_to(request.user) if to_change else _criteria_readable(request)
     criteria = queryset.select_related("region").filter(pk=criteria_id).first()
     if criteria is None:
@@ -115,9 +109,9 @@ def _criteria(request: HttpRequest, criteria_id: int, *, to_change: bool = False
     return criteria
 
 
-@router.get("/criteria", response={200: list[CriteriaOut], **ERRORS}, summary="Selection criteria")
+@router.get("/criteria", response=responses({200: list[CriteriaOut]}), summary="Selection criteria")
 @paginate(BoundedLimitOffset)
-def list_criteria(request: HttpRequest, filters: Query[CriteriaFilters]) -> Any:
+def list_criteria(request: AuthenticatedRequest, filters: Query[CriteriaFilters]) -> Any:
     """Published criteria by default. With ``region_code``: the criteria of that region and of the regions
     above it, i.e. those that may apply there (per sector the nearest published one is in force)."""
     queryset = _criteria_readable(request).filter(status=filters.status)
@@ -131,9 +125,9 @@ def list_criteria(request: HttpRequest, filters: Query[CriteriaFilters]) -> Any:
     return queryset.order_by("region__path", "sector", "-pk")
 
 
-@router.post("/criteria", response={201: CriteriaOut, **ERRORS}, summary="Save new draft criteria")
-def create_criteria(request: HttpRequest, payload: CriteriaIn) -> Any:
-    require_capability(request.user, Capability.WHITELIST_CRITERIA)
+@router.post("/criteria", response=responses({201: CriteriaOut}), summary="Save new draft criteria")
+def create_criteria(request: AuthenticatedRequest, payload: CriteriaIn) -> Any:
+    require(request, Capability.WHITELIST_CRITERIA)
     criteria = services.criteria_save(
         actor=request.user,
         region=_region(request, payload.region_code),
@@ -145,21 +139,21 @@ def create_criteria(request: HttpRequest, payload: CriteriaIn) -> Any:
     return Status(201, criteria)
 
 
-@router.get("/criteria/{int:criteria_id}", response={200: CriteriaOut, **ERRORS}, summary="One set of criteria")
-def get_criteria(request: HttpRequest, criteria_id: int) -> Any:
+@router.get("/criteria/{int:criteria_id}", response=responses({200: CriteriaOut}), summary="One set of criteria")
+def get_criteria(request: AuthenticatedRequest, criteria_id: Id) -> Any:
     return _criteria(request, criteria_id)
 
 
 @router.put(
     "/criteria/{int:criteria_id}",
-    response={200: CriteriaOut, **ERRORS},
+    response=responses({200: CriteriaOut}),
     summary="Change draft criteria (a published one is copied into a new draft)",
 )
-def update_criteria(request: HttpRequest, criteria_id: int, payload: CriteriaIn) -> Any:
+def update_criteria(request: AuthenticatedRequest, criteria_id: Id, payload: CriteriaIn) -> Any:
     criteria = _criteria(request, criteria_id, to_change=True)
-    require_capability(request.user, Capability.WHITELIST_CRITERIA)
+    require(request, Capability.WHITELIST_CRITERIA)
     if payload.region_code != criteria.region.code or payload.sector != criteria.sector:
-        raise ServiceError(
+        raise StateRefused(
             "whitelist.criteria.moved",
             _("Criteria keep their region and sector; save new criteria instead."),
             field="region_code" if payload.region_code != criteria.region.code else "sector",
@@ -177,26 +171,26 @@ def update_criteria(request: HttpRequest, criteria_id: int, payload: CriteriaIn)
 
 @router.post(
     "/criteria/{int:criteria_id}/publish",
-    response={200: CriteriaOut, **ERRORS},
+    response=responses({200: CriteriaOut}),
     summary="Publish draft criteria (replaces the published ones of its region and sector)",
 )
-def publish_criteria(request: HttpRequest, criteria_id: int) -> Any:
+def publish_criteria(request: AuthenticatedRequest, criteria_id: Id) -> Any:
     criteria = _criteria(request, criteria_id, to_change=True)
     return services.criteria_publish(actor=request.user, criteria=criteria)
 
 
-class MatchesQuery(Schema):
+class MatchesQuery(Input):
     limit: int = Field(20, ge=0, le=100, description="样本条数")
 
 
 @router.get(
     "/criteria/{int:criteria_id}/matches",
-    response={200: CriteriaMatchesOut, **ERRORS},
+    response=responses({200: CriteriaMatchesOut}),
     summary="Enterprises in scope that meet the criteria (count and a sample)",
 )
-def criteria_matches(request: HttpRequest, criteria_id: int, query: Query[MatchesQuery]) -> Any:
+def criteria_matches(request: AuthenticatedRequest, criteria_id: Id, query: Query[MatchesQuery]) -> Any:
     criteria = _criteria(request, criteria_id)
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+    require(request, Capability.WHITELIST_VIEW)
     matches = services.criteria_matches(criteria).filter(
         pk__in=Enterprise.objects.visible_to(request.user).values("pk")
     )
@@ -210,25 +204,25 @@ def criteria_matches(request: HttpRequest, criteria_id: int, query: Query[Matche
 # --- WL-3/WL-4: applications ---------------------------------------------------------------------
 
 
-class ApplicationFilters(Schema):
+class ApplicationFilters(Input):
     state: ApplicationState | None = None
     sector: Sector | None = None
-    region_code: str = ""
+    region_code: str = optional_text(12, description="区划代码（含下级）")
     priority: bool | None = None
 
 
-def _application(request: HttpRequest, application_id: int) -> Application:
+def _application(request: AuthenticatedRequest, application_id: Id) -> Application:
     return Application.objects.select_related(  # type: ignore[no-any-return]
         "enterprise", "enterprise__region", "criteria"
     ).get_visible(request.user, pk=application_id)
 
 
 @router.get(
-    "/applications", response={200: list[ApplicationOut], **ERRORS}, summary="Applications in scope, priority first"
+    "/applications", response=responses({200: list[ApplicationOut]}), summary="Applications in scope, priority first"
 )
 @paginate(BoundedLimitOffset)
-def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
-    _require_any(request, Capability.WHITELIST_VIEW, Capability.WHITELIST_APPLY)
+def list_applications(request: AuthenticatedRequest, filters: Query[ApplicationFilters]) -> Any:
+    require(request, Capability.WHITELIST_VIEW, Capability.WHITELIST_APPLY)
     queryset = selectors.applications_for(request.user)
     if filters.region_code:
         queryset = queryset.filter(enterprise__region__path__startswith=_region(request, filters.region_code).path)
@@ -243,31 +237,31 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) 
 
 @router.post(
     "/applications",
-    response={201: ApplicationDetailOut, **ERRORS},
+    response=responses({201: ApplicationDetailOut}),
     summary="Start the caller's enterprise's application",
 )
-def start_application(request: HttpRequest, payload: ApplicationIn) -> Any:
+def start_application(request: AuthenticatedRequest, payload: ApplicationIn) -> Any:
     application = services.application_start(actor=request.user, data=payload.dict())
     return Status(201, application)
 
 
 @router.get(
     "/applications/{int:application_id}",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response=responses({200: ApplicationDetailOut}),
     summary="One application with its pre-check, attachments, history and the caller's possible actions",
 )
-def get_application(request: HttpRequest, application_id: int) -> Any:
+def get_application(request: AuthenticatedRequest, application_id: Id) -> Any:
     return _application(request, application_id)
 
 
 @router.patch(
     "/applications/{int:application_id}",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response=responses({200: ApplicationDetailOut}),
     summary="Change a draft or returned application",
 )
-def update_application(request: HttpRequest, application_id: int, payload: ApplicationPatch) -> Any:
+def update_application(request: AuthenticatedRequest, application_id: Id, payload: ApplicationPatch) -> Any:
     application = _application(request, application_id)
-    require_capability(request.user, Capability.WHITELIST_APPLY)
+    require(request, Capability.WHITELIST_APPLY)
     data = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
     data |= payload.dict(exclude_unset=True)
     return services.application_update(actor=request.user, application=application, data=data)
@@ -275,24 +269,26 @@ def update_application(request: HttpRequest, application_id: int, payload: Appli
 
 @router.post(
     "/applications/{int:application_id}/attachments",
-    response={201: AttachmentOut, **ERRORS},
+    response=responses({201: ApplicationAttachmentOut}),
     summary="Attach a file (PDF, JPG, PNG, DOC, DOCX); a new application form or commitment replaces the old",
+    openapi_extra=uploads(file=(PDF, JPEG, PNG, DOC, DOCX)),
 )
 def add_attachment(
-    request: HttpRequest, application_id: int, kind: Form[AttachmentKind], file: File[UploadedFile]
+    request: AuthenticatedRequest, application_id: Id, kind: Form[AttachmentKind], file: File[UploadedFile]
 ) -> Any:
     application = _application(request, application_id)
-    require_capability(request.user, Capability.WHITELIST_APPLY)
+    require(request, Capability.WHITELIST_APPLY)
     attachment = services.attachment_add(actor=request.user, application=application, kind=kind, upload=file)
     return Status(201, attachment)
 
 
 @router.get(
     "/applications/{int:application_id}/attachments/{int:attachment_id}",
-    response={200: None, **ERRORS},
+    response=responses({200: None}),
     summary="Download an attachment",
+    openapi_extra=download("*/*"),
 )
-def download_attachment(request: HttpRequest, application_id: int, attachment_id: int) -> FileResponse:
+def download_attachment(request: AuthenticatedRequest, application_id: Id, attachment_id: Id) -> FileResponse:
     application = _application(request, application_id)
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None or not attachment.file.storage.exists(attachment.file.name):
@@ -302,36 +298,56 @@ def download_attachment(request: HttpRequest, application_id: int, attachment_id
 
 @router.post(
     "/applications/{int:application_id}/submit",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response=responses({200: ApplicationDetailOut}),
     summary="Submit for review (both required attachments first)",
 )
-def submit_application(request: HttpRequest, application_id: int) -> Any:
+def submit_application(request: AuthenticatedRequest, application_id: Id) -> Any:
     application = _application(request, application_id)
-    require_capability(request.user, Capability.WHITELIST_APPLY)
+    require(request, Capability.WHITELIST_APPLY)
     return services.application_submit(actor=request.user, application=application)
 
 
-@router.post(
-    "/applications/{int:application_id}/actions/{action}",
-    response={200: ApplicationDetailOut, **ERRORS},
-    summary="Township check, department decision (reject and return need a reason) or withdrawal",
-)
-def act_on_application(request: HttpRequest, application_id: int, action: ReviewAction, payload: ReasonIn) -> Any:
-    application = _application(request, application_id)
-    require_capability(
-        request.user, Capability.WHITELIST_APPLY if action == "withdraw" else Capability.WHITELIST_REVIEW
-    )
-    return services.application_act(actor=request.user, application=application, action=action, reason=payload.reason)
+# One endpoint per review action, each with the body it reads (WL-4): returning or rejecting needs a reason.
+APPLICATION_ACTIONS: dict[str, tuple[type[Input], str, str]] = {
+    "township_pass": (ReasonIn, Capability.WHITELIST_REVIEW, "The township passes its first check"),
+    "township_return": (RequiredReasonIn, Capability.WHITELIST_REVIEW, "The township returns it for correction"),
+    "approve": (ReasonIn, Capability.WHITELIST_REVIEW, "The sector department approves"),
+    "reject": (RequiredReasonIn, Capability.WHITELIST_REVIEW, "The sector department rejects, with the reason"),
+    "return": (RequiredReasonIn, Capability.WHITELIST_REVIEW, "The sector department returns it for correction"),
+    "withdraw": (ReasonIn, Capability.WHITELIST_APPLY, "The enterprise withdraws its application"),
+}
+
+
+def _application_action(action: str, body: type[Input], capability: str, summary: str) -> None:
+    def act(request: AuthenticatedRequest, application_id: Id, payload: Any) -> Any:
+        application = _application(request, application_id)
+        require(request, capability)
+        return services.application_act(
+            actor=request.user, application=application, action=action, reason=payload.reason
+        )
+
+    act.__name__ = f"application_{action}"
+    act.__annotations__["payload"] = body  # ninja reads the body schema from the signature
+    router.post(
+        f"/applications/{{int:application_id}}/actions/{action}",
+        response=responses({200: ApplicationDetailOut}),
+        summary=summary,
+        operation_id=f"sibao_whitelist_api_application_{action}",
+    )(act)
+
+
+for _action, (_body, _capability, _summary) in APPLICATION_ACTIONS.items():
+    _application_action(_action, _body, _capability, _summary)
 
 
 # --- WL-5: batches and listings, WL-9: status ----------------------------------------------------
 
 
-class BatchFilters(Schema):
-    region_code: str = ""
+class BatchFilters(Input):
+    region_code: str = optional_text(12, description="区划代码（含下级）")
 
 
-def _batches(request: HttpRequest) -> QuerySet[Batch]:
+def _batches(request: AuthenticatedRequest) -> QuerySet[Batch]:
     return (
         Batch.objects.visible_to(request.user)
         .select_related("region")
@@ -340,10 +356,10 @@ def _batches(request: HttpRequest) -> QuerySet[Batch]:
     )
 
 
-@router.get("/batches", response={200: list[BatchOut], **ERRORS}, summary="Published batches in scope, newest first")
+@router.get("/batches", response=responses({200: list[BatchOut]}), summary="Published batches in scope, newest first")
 @paginate(BoundedLimitOffset)
-def list_batches(request: HttpRequest, filters: Query[BatchFilters]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+def list_batches(request: AuthenticatedRequest, filters: Query[BatchFilters]) -> Any:
+    require(request, Capability.WHITELIST_VIEW)
     queryset = _batches(request)
     if filters.region_code:
         queryset = queryset.filter(region__path__startswith=_region(request, filters.region_code).path)
@@ -352,11 +368,11 @@ def list_batches(request: HttpRequest, filters: Query[BatchFilters]) -> Any:
 
 @router.post(
     "/batches",
-    response={201: BatchOut, **ERRORS},
+    response=responses({201: BatchOut}),
     summary="Publish approved applications as the next batch (HQ office)",
 )
-def publish_batch(request: HttpRequest, payload: BatchIn) -> Any:
-    require_capability(request.user, Capability.WHITELIST_PUBLISH)
+def publish_batch(request: AuthenticatedRequest, payload: BatchIn) -> Any:
+    require(request, Capability.WHITELIST_PUBLISH)
     wanted = set(payload.application_ids)
     applications = list(Application.objects.visible_to(request.user).filter(pk__in=wanted).order_by("pk"))
     if len(applications) != len(wanted):
@@ -365,8 +381,8 @@ def publish_batch(request: HttpRequest, payload: BatchIn) -> Any:
     return Status(201, _batches(request).get(pk=batch.pk))
 
 
-class ListingFilters(Schema):
-    region_code: str = ""
+class ListingFilters(Input):
+    region_code: str = optional_text(12, description="区划代码（含下级）")
     sector: Sector | None = None
     service_level: ServiceLevel | None = None
     batch_id: int | None = Field(None, ge=1, le=2**63 - 1)
@@ -377,10 +393,10 @@ def _listings() -> ListingQuerySet:
     return Listing.objects.select_related("enterprise", "enterprise__region", "batch", "batch__region")
 
 
-@router.get("/listings", response={200: list[ListingOut], **ERRORS}, summary="Whitelisted enterprises in scope")
+@router.get("/listings", response=responses({200: list[ListingOut]}), summary="Whitelisted enterprises in scope")
 @paginate(BoundedLimitOffset)
-def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+def list_listings(request: AuthenticatedRequest, filters: Query[ListingFilters]) -> Any:
+    require(request, Capability.WHITELIST_VIEW)
     queryset = _listings().visible_to(request.user).filter(removed_at__isnull=filters.current)
     if filters.region_code:
         queryset = queryset.filter(enterprise__region__path__startswith=_region(request, filters.region_code).path)
@@ -395,21 +411,21 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Any:
 
 @router.get(
     "/listings/{int:listing_id}",
-    response={200: ListingDetailOut, **ERRORS},
+    response=responses({200: ListingDetailOut}),
     summary="One listing with its spot checks and removal proposals",
 )
-def get_listing(request: HttpRequest, listing_id: int) -> Any:
+def get_listing(request: AuthenticatedRequest, listing_id: Id) -> Any:
     listing = _listings().get_visible(request.user, pk=listing_id)
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+    require(request, Capability.WHITELIST_VIEW)
     return listing
 
 
 @router.get(
     "/enterprises/{int:enterprise_id}/status",
-    response={200: ListingStatusOut, **ERRORS},
+    response=responses({200: ListingStatusOut}),
     summary="WL-9: is the enterprise whitelisted now, since when, at which level, in which batch",
 )
-def enterprise_status(request: HttpRequest, enterprise_id: int) -> Any:
+def enterprise_status(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
     enterprise = Enterprise.objects.get_visible(request.user, pk=enterprise_id)
     status = selectors.listing_status(enterprise)
     return {
@@ -424,19 +440,19 @@ def enterprise_status(request: HttpRequest, enterprise_id: int) -> Any:
 # --- WL-6: coverage, WL-5: targets ---------------------------------------------------------------
 
 
-class CoverageQuery(Schema):
-    region_code: str = ""
+class CoverageQuery(Input):
+    region_code: str = optional_text(12, description="区划代码（含下级）")
     sector: Sector | None = None
     gap_limit: int = Field(20, ge=0, le=100, description="每个行业列出的缺口企业数")
 
 
 @router.get(
     "/coverage",
-    response={200: CoverageOut, **ERRORS},
+    response=responses({200: WhitelistCoverageOut}),
     summary="WL-6: per sector Σ value listed ÷ Σ value of all, and the enterprises that close the gap fastest",
 )
-def get_coverage(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+def get_coverage(request: AuthenticatedRequest, query: Query[CoverageQuery]) -> Any:
+    require(request, Capability.WHITELIST_VIEW)
     region = _region(request, query.region_code)
     own_sector = getattr(request.user, "sector", "")
     # A sector department's scope is its own sector: the gap list would otherwise name other sectors' firms.
@@ -447,17 +463,17 @@ def get_coverage(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
     return {"region": region, "sectors": sectors}
 
 
-class RegionQuery(Schema):
-    region_code: str = ""
+class RegionQuery(Input):
+    region_code: str = optional_text(12, description="区划代码（含下级）")
 
 
 @router.get(
     "/warnings",
-    response={200: WarningsOut, **ERRORS},
+    response=responses({200: WarningsOut}),
     summary="WL-5: warnings when the region is behind its first-batch or coverage target",
 )
-def get_warnings(request: HttpRequest, query: Query[RegionQuery]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+def get_warnings(request: AuthenticatedRequest, query: Query[RegionQuery]) -> Any:
+    require(request, Capability.WHITELIST_VIEW)
     region = _region(request, query.region_code)
     return {"region": region, "warnings": selectors.target_warnings(region)}
 
@@ -467,34 +483,35 @@ def get_warnings(request: HttpRequest, query: Query[RegionQuery]) -> Any:
 
 @router.post(
     "/listings/{int:listing_id}/spot-checks",
-    response={201: SpotCheckOut, **ERRORS},
+    response=responses({201: SpotCheckOut}),
     summary="Record a spot check of a listed enterprise's epidemic measures",
 )
-def record_spot_check(request: HttpRequest, listing_id: int, payload: SpotCheckIn) -> Any:
+def record_spot_check(request: AuthenticatedRequest, listing_id: Id, payload: SpotCheckIn) -> Any:
     listing = _listings().get_visible(request.user, pk=listing_id)
-    check = services.spot_check_record(
-        actor=request.user,
-        listing=listing,
-        checked_on=payload.checked_on,
-        inspectors=payload.inspectors,
-        result=payload.result,
-        findings=payload.findings,
-    )
+    with refusals(conflict={"whitelist.spot_check.not_listed"}):
+        check = services.spot_check_record(
+            actor=request.user,
+            listing=listing,
+            checked_on=payload.checked_on,
+            inspectors=payload.inspectors,
+            result=payload.result,
+            findings=payload.findings,
+        )
     return Status(201, check)
 
 
 @router.post(
     "/listings/{int:listing_id}/removals",
-    response={201: RemovalOut, **ERRORS},
+    response=responses({201: RemovalOut}),
     summary="Propose taking the enterprise off the whitelist (熔断); the HQ office decides",
 )
-def propose_removal(request: HttpRequest, listing_id: int, payload: RemovalIn) -> Any:
+def propose_removal(request: AuthenticatedRequest, listing_id: Id, payload: RemovalIn) -> Any:
     listing = _listings().get_visible(request.user, pk=listing_id)
     spot_check = None
     if payload.spot_check_id is not None:
         spot_check = listing.spot_checks.filter(pk=payload.spot_check_id).first()
         if spot_check is None:
-            raise ServiceError(
+            raise NotFoundRefused(
                 "whitelist.removal.spot_check",
                 _("This spot check is not one of this enterprise's."),
                 field="spot_check_id",
@@ -505,7 +522,7 @@ def propose_removal(request: HttpRequest, listing_id: int, payload: RemovalIn) -
     return Status(201, removal)
 
 
-class RemovalFilters(Schema):
+class RemovalFilters(Input):
     state: RemovalState | None = None
 
 
@@ -513,26 +530,41 @@ def _removals() -> RemovalQuerySet:
     return Removal.objects.select_related("listing__enterprise")
 
 
-@router.get("/removals", response={200: list[RemovalOut], **ERRORS}, summary="Removal proposals in scope")
+@router.get("/removals", response=responses({200: list[RemovalOut]}), summary="Removal proposals in scope")
 @paginate(BoundedLimitOffset)
-def list_removals(request: HttpRequest, filters: Query[RemovalFilters]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+def list_removals(request: AuthenticatedRequest, filters: Query[RemovalFilters]) -> Any:
+    require(request, Capability.WHITELIST_VIEW)
     queryset = _removals().visible_to(request.user)
     if filters.state:
         queryset = queryset.filter(state=filters.state)
     return queryset.order_by("-proposed_at", "-pk")
 
 
-@router.post(
-    "/removals/{int:removal_id}/actions/{action}",
-    response={200: RemovalOut, **ERRORS},
-    summary="The HQ office confirms (published removal) or declines (with a reason) a proposal",
-)
-def decide_removal(request: HttpRequest, removal_id: int, action: RemovalAction, payload: ReasonIn) -> Any:
-    removal = _removals().get_visible(request.user, pk=removal_id)
-    require_capability(request.user, Capability.WHITELIST_PUBLISH)
-    decided = services.removal_decide(actor=request.user, removal=removal, action=action, reason=payload.reason)
-    return _removals().get(pk=decided.pk)
+REMOVAL_ACTIONS: dict[str, tuple[type[Input], str]] = {
+    "confirm": (ReasonIn, "The HQ office confirms: the enterprise leaves the whitelist (published)"),
+    "decline": (RequiredReasonIn, "The HQ office declines the proposal, with the reason"),
+}
+
+
+def _removal_action(action: str, body: type[Input], summary: str) -> None:
+    def act(request: AuthenticatedRequest, removal_id: Id, payload: Any) -> Any:
+        removal = _removals().get_visible(request.user, pk=removal_id)
+        require(request, Capability.WHITELIST_PUBLISH)
+        decided = services.removal_decide(actor=request.user, removal=removal, action=action, reason=payload.reason)
+        return _removals().get(pk=decided.pk)
+
+    act.__name__ = f"removal_{action}"
+    act.__annotations__["payload"] = body  # ninja reads the body schema from the signature
+    router.post(
+        f"/removals/{{int:removal_id}}/actions/{action}",
+        response=responses({200: RemovalOut}),
+        summary=summary,
+        operation_id=f"sibao_whitelist_api_removal_{action}",
+    )(act)
+
+
+for _action, (_body, _summary) in REMOVAL_ACTIONS.items():
+    _removal_action(_action, _body, _summary)
 
 
 # --- OR-5: liaison -------------------------------------------------------------------------------
@@ -540,12 +572,12 @@ def decide_removal(request: HttpRequest, removal_id: int, action: RemovalAction,
 
 @router.get(
     "/liaison-gaps",
-    response={200: list[LiaisonGapOut], **ERRORS},
+    response=responses({200: list[LiaisonGapOut]}),
     summary="Listed enterprises lacking a liaison cadre, an epidemic officer or a paired medical institution",
 )
 @paginate(BoundedLimitOffset)
-def list_liaison_gaps(request: HttpRequest, query: Query[RegionQuery]) -> Any:
-    require_capability(request.user, Capability.WHITELIST_VIEW)
+def list_liaison_gaps(request: AuthenticatedRequest, query: Query[RegionQuery]) -> Any:
+    require(request, Capability.WHITELIST_VIEW)
     return selectors.liaison_gaps(request.user, _region(request, query.region_code))
 
 
@@ -560,39 +592,42 @@ def _liaison_out(enterprise: Enterprise) -> Any:
 
 @router.get(
     "/enterprises/{int:enterprise_id}/liaison",
-    response={200: LiaisonOut, **ERRORS},
+    response=responses({200: LiaisonOut}),
     summary="The enterprise's liaison cadre, epidemic officer and medical institution",
 )
-def get_liaison(request: HttpRequest, enterprise_id: int) -> Any:
+def get_liaison(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
     enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=enterprise_id)
     return _liaison_out(enterprise)
 
 
 @router.put(
     "/enterprises/{int:enterprise_id}/liaison",
-    response={200: LiaisonOut, **ERRORS},
+    response=responses({200: LiaisonOut}),
     summary="Assign the liaison cadre, epidemic officer and medical institution (HQ office)",
 )
-def assign_liaison(request: HttpRequest, enterprise_id: int, payload: LiaisonIn) -> Any:
+def assign_liaison(request: AuthenticatedRequest, enterprise_id: Id, payload: LiaisonIn) -> Any:
     enterprise = Enterprise.objects.select_related("region").get_visible(request.user, pk=enterprise_id)
-    require_capability(request.user, Capability.LIAISON_MANAGE)
+    require(request, Capability.LIAISON_MANAGE)
 
     def person(field: str, pk: int | None) -> Person | None:
         found = Person.objects.filter(pk=pk).first() if pk is not None else None
         if pk is not None and found is None:
-            raise ServiceError("liaison.person", _("There is no such person."), field=field)
+            raise NotFoundRefused("liaison.person", _("There is no such person."), field=field)
         return found
 
     institution = None
     if payload.medical_institution_id is not None:
         institution = Unit.objects.filter(pk=payload.medical_institution_id, kind=UnitKind.MEDICAL).first()
         if institution is None:
-            raise ServiceError("liaison.medical", _("Choose a medical institution."), field="medical_institution_id")
-    services.liaison_assign(
-        actor=request.user,
-        enterprise=enterprise,
-        liaison_cadre=person("liaison_cadre_id", payload.liaison_cadre_id),
-        epidemic_officer=person("epidemic_officer_id", payload.epidemic_officer_id),
-        medical_institution=institution,
-    )
+            raise NotFoundRefused("liaison.medical", _("Choose a medical institution."), field="medical_institution_id")
+    # Someone who does not serve the enterprise's county is out of reach for this assignment (404).
+    fields = {name: f"{name}_id" for name in ("liaison_cadre", "epidemic_officer", "medical_institution")}
+    with refusals(not_found={"liaison.region"}, fields=fields):
+        services.liaison_assign(
+            actor=request.user,
+            enterprise=enterprise,
+            liaison_cadre=person("liaison_cadre_id", payload.liaison_cadre_id),
+            epidemic_officer=person("epidemic_officer_id", payload.epidemic_officer_id),
+            medical_institution=institution,
+        )
     return _liaison_out(enterprise)

@@ -5,9 +5,19 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ConfigDict
 
-from sibao.core.api_types import Id
+from sibao.core.api_types import (
+    NOT_BLANK,
+    Id,
+    Input,
+    IsoDate,
+    Patch,
+    RegionCode,
+    filled_text,
+    optional_text,
+    required_text,
+)
 from sibao.core.sectors import Sector
 from sibao.core.workflow import history
 from sibao.enterprises.models import ServiceLevel
@@ -41,12 +51,14 @@ class CriteriaOut(Schema):
     updated_at: datetime
 
 
-class CriteriaIn(Schema):
-    region_code: str = Field(..., min_length=6, max_length=12, description="发布标准的区划代码（本部门所在区划）")
+class CriteriaIn(Input):
+    region_code: RegionCode = Field(..., description="发布标准的区划代码（本部门所在区划）")
     sector: Sector
-    title: str = Field(..., max_length=128)
-    rule: dict[str, Any] = Field(..., description="条件规则：{all|any|none: [...]} 或 {field, op, value, label}")
-    source: str = Field("", max_length=128)
+    title: str = required_text(128)
+    rule: dict[str, Any] = Field(
+        ..., description="条件规则：{all|any|none: [...]} 或 {field, op, value, label}；字段与运算符见 core.rules"
+    )
+    source: str = optional_text(128)
 
 
 class CriteriaMatchesOut(Schema):
@@ -58,20 +70,20 @@ class CriteriaMatchesOut(Schema):
 # --- WL-3/WL-4: applications ---------------------------------------------------------------------
 
 
-class ApplicationIn(Schema):
-    contact_name: str = Field("", max_length=64)
-    contact_phone: str = Field("", max_length=32)
-    statement: str = Field("", max_length=2000)
-    measures: str = Field("", max_length=2000)
+class ApplicationIn(Input):
+    contact_name: str = required_text(64)
+    contact_phone: str = required_text(32)
+    statement: str = required_text(2000)
+    measures: str = required_text(2000)
 
 
-class ApplicationPatch(Schema):
+class ApplicationPatch(Patch):
     """Only the fields sent are changed."""
 
-    contact_name: str | None = Field(None, max_length=64)
-    contact_phone: str | None = Field(None, max_length=32)
-    statement: str | None = Field(None, max_length=2000)
-    measures: str | None = Field(None, max_length=2000)
+    contact_name: str | None = filled_text(64)
+    contact_phone: str | None = filled_text(32)
+    statement: str | None = filled_text(2000)
+    measures: str | None = filled_text(2000)
 
 
 class ApplicationOut(Schema):
@@ -100,7 +112,7 @@ class CriteriaRef(Schema):
     title: str
 
 
-class AttachmentOut(Schema):
+class ApplicationAttachmentOut(Schema):
     id: int
     kind: AttachmentKind
     original_name: str
@@ -139,7 +151,7 @@ class ApplicationDetailOut(ApplicationOut):
     decision_reason: str
     criteria: CriteriaRef | None
     precheck: dict[str, Any] | None = Field(None, description="自动预审：与规则同构的条件树，每项含 passed/wanted")
-    attachments: list[AttachmentOut]
+    attachments: list[ApplicationAttachmentOut]
     history: list[HistoryOut]
     actions: list[ActionOut] = Field(..., description="调用者现在可执行的操作")
 
@@ -156,8 +168,12 @@ class ApplicationDetailOut(ApplicationOut):
         return APPLICATION.available(obj, context["request"].user)
 
 
-class ReasonIn(Schema):
-    reason: str = Field("", max_length=2000)
+class ReasonIn(Input):
+    reason: str = optional_text(2000)
+
+
+class RequiredReasonIn(Input):
+    reason: str = required_text(2000, description="理由（必填）")
 
 
 # --- WL-5: batches and listings, WL-9: status ----------------------------------------------------
@@ -172,9 +188,9 @@ class BatchOut(Schema):
     listing_count: int
 
 
-class BatchIn(Schema):
-    application_ids: list[Id] = Field(..., min_length=1, max_length=500)
-    note: str = Field("", max_length=255)
+class BatchIn(Input):
+    application_ids: list[Id] = Field(..., min_length=1, max_length=500, json_schema_extra={"uniqueItems": True})
+    note: str = optional_text(255)
 
 
 class BatchRef(Schema):
@@ -253,16 +269,24 @@ class ListingStatusOut(Schema):
     batch: BatchRef | None
 
 
-class SpotCheckIn(Schema):
-    checked_on: date
-    inspectors: str = Field("", max_length=255)
+class SpotCheckIn(Input):
+    checked_on: IsoDate = Field(..., description="抽查日期（不晚于今天）")
+    inspectors: str = required_text(255)
     result: SpotCheckResult
-    findings: str = Field("", max_length=2000)
+    findings: str = optional_text(2000, description="结果不是“措施落实到位”时必填")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            # WL-8: a check that found problems says what they were.
+            "if": {"properties": {"result": {"not": {"const": SpotCheckResult.PASSED.value}}}},
+            "then": {"properties": {"findings": {"pattern": NOT_BLANK}}, "required": ["findings"]},
+        }
+    )
 
 
-class RemovalIn(Schema):
+class RemovalIn(Input):
     reason: RemovalReason
-    details: str = Field("", max_length=2000)
+    details: str = required_text(2000, description="移出的事实情况")
     spot_check_id: Id | None = None
 
 
@@ -295,7 +319,7 @@ class SectorCoverageOut(Schema):
     gap: list[GapOut] = Field(..., description="未入选企业按产值（项目按投资）从大到小，及逐个列入后的覆盖率")
 
 
-class CoverageOut(Schema):
+class WhitelistCoverageOut(Schema):
     region: RegionRef
     sectors: list[SectorCoverageOut]
 
@@ -358,7 +382,7 @@ class LiaisonGapOut(Schema):
         return liaison.medical_institution if liaison else None
 
 
-class LiaisonIn(Schema):
+class LiaisonIn(Input):
     """The whole assignment: a field left out or null clears it."""
 
     liaison_cadre_id: Id | None = None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.roles import Capability, Role, has_capability
@@ -51,7 +52,7 @@ APPLICATION_FIELDS = ("contact_name", "contact_phone", "statement", "measures")
 
 
 # What an attachment may be: its extension and the first bytes that file type starts with.
-def _require(actor: Any, capability: str) -> None:
+def _require(actor: User, capability: str) -> None:
     if not has_capability(actor, capability):
         raise PermissionRefused("permission_denied", _("Your role may not do this."))
 
@@ -63,7 +64,7 @@ def _link(application: Application) -> str:
 # --- WL-2: criteria --------------------------------------------------------------------------------
 
 
-def _check_criteria_owner(actor: Any, region: Region, sector: str) -> None:
+def _check_criteria_owner(actor: User, region: Region, sector: str) -> None:
     _require(actor, Capability.WHITELIST_CRITERIA)
     if actor.role == Role.ADMINISTRATOR:
         return
@@ -75,7 +76,7 @@ def _check_criteria_owner(actor: Any, region: Region, sector: str) -> None:
 
 def criteria_save(
     *,
-    actor: Any,
+    actor: User,
     region: Region,
     sector: str,
     title: str,
@@ -98,7 +99,7 @@ def criteria_save(
     return criteria
 
 
-def criteria_publish(*, actor: Any, criteria: Criteria) -> Criteria:
+def criteria_publish(*, actor: User, criteria: Criteria) -> Criteria:
     _check_criteria_owner(actor, criteria.region, criteria.sector)
     if criteria.status != CriteriaStatus.DRAFT:
         raise StateRefused("whitelist.criteria.state", _("Only a draft can be published."))
@@ -159,7 +160,7 @@ def precheck(application: Application) -> None:
     application.precheck, application.precheck_passed = explanation.as_dict(), explanation.passed
 
 
-def application_start(*, actor: Any, data: Mapping[str, Any]) -> Application:
+def application_start(*, actor: User, data: Mapping[str, Any]) -> Application:
     _require(actor, Capability.WHITELIST_APPLY)
     enterprise = getattr(actor, "enterprise", None)
     if enterprise is None:
@@ -193,7 +194,7 @@ def application_start(*, actor: Any, data: Mapping[str, Any]) -> Application:
     return application
 
 
-def application_update(*, actor: Any, application: Application, data: Mapping[str, Any]) -> Application:
+def application_update(*, actor: User, application: Application, data: Mapping[str, Any]) -> Application:
     if APPLICATION.refusal(application, "submit", actor):
         raise StateRefused(
             "whitelist.application.locked",
@@ -208,7 +209,7 @@ def application_update(*, actor: Any, application: Application, data: Mapping[st
     return application
 
 
-def attachment_add(*, actor: Any, application: Application, kind: str, upload: UploadedFile) -> Attachment:
+def attachment_add(*, actor: User, application: Application, kind: str, upload: UploadedFile) -> Attachment:
     if APPLICATION.refusal(application, "submit", actor):
         raise StateRefused("whitelist.application.locked", _("Attachments can only be changed before submission."))
     if kind not in AttachmentKind.values:
@@ -231,7 +232,7 @@ def attachment_add(*, actor: Any, application: Application, kind: str, upload: U
     return attachment
 
 
-def application_submit(*, actor: Any, application: Application) -> Application:
+def application_submit(*, actor: User, application: Application) -> Application:
     guard = APPLICATION.transition("submit").guard
     refusal = guard(actor, application) if guard else None
     if refusal:  # before the attachment check, so an official is told "forbidden", not "attach files"
@@ -296,7 +297,7 @@ DECISION_MESSAGES = {
 }
 
 
-def application_act(*, actor: Any, application: Application, action: str, reason: str = "") -> Application:
+def application_act(*, actor: User, application: Application, action: str, reason: str = "") -> Application:
     """Township check, department decision or withdrawal; the enterprise hears of each in its inbox."""
     if action not in DECISION_MESSAGES:
         raise ServiceError("whitelist.application.unknown_action", _("Unknown action."), field="action")
@@ -326,17 +327,17 @@ def application_act(*, actor: Any, application: Application, action: str, reason
 # --- WL-5: batches, WL-7: chain support ----------------------------------------------------------
 
 
-def batch_publish(*, actor: Any, applications: Iterable[Application], note: str = "") -> Batch:
+def batch_publish(*, actor: User, applications: Iterable[Application], note: str = "") -> Batch:
     """Publish approved applications as the next numbered batch of the HQ office's region (成熟一批、推出一批)."""
     _require(actor, Capability.WHITELIST_PUBLISH)
-    if actor.role != Role.HQ_OFFICE or actor.region_id is None:
+    region = actor.region
+    if actor.role != Role.HQ_OFFICE or region is None:
         raise PermissionRefused("whitelist.batch.forbidden", _("Only the HQ office may publish a batch."))
     chosen = list(applications)
     if not chosen:
         raise ServiceError(
             "whitelist.batch.empty", _("Choose at least one approved application."), field="applications"
         )
-    region = actor.region
     with transaction.atomic(), as_actor(actor):
         Region.objects.select_for_update().get(pk=region.pk)  # numbers are handed out one batch at a time
         number = (Batch.objects.filter(region=region).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -396,13 +397,13 @@ def _flag_chain_partners(enterprise: Enterprise) -> None:
 # --- WL-8: spot checks and removal -----------------------------------------------------------------
 
 
-def _check_listing_scope(actor: Any, listing: Listing) -> None:
+def _check_listing_scope(actor: User, listing: Listing) -> None:
     if not Listing.objects.visible_to(actor).filter(pk=listing.pk).exists():
         raise PermissionRefused("whitelist.listing.forbidden", _("This enterprise is outside your area."))
 
 
 def spot_check_record(
-    *, actor: Any, listing: Listing, checked_on: Any, inspectors: str, result: str, findings: str = ""
+    *, actor: User, listing: Listing, checked_on: Any, inspectors: str, result: str, findings: str = ""
 ) -> SpotCheck:
     _require(actor, Capability.WHITELIST_SPOT_CHECK)
     _check_listing_scope(actor, listing)
@@ -440,7 +441,7 @@ def spot_check_record(
 
 
 def removal_propose(
-    *, actor: Any, listing: Listing, reason: str, details: str, spot_check: SpotCheck | None = None
+    *, actor: User, listing: Listing, reason: str, details: str, spot_check: SpotCheck | None = None
 ) -> Removal:
     _require(actor, Capability.WHITELIST_SPOT_CHECK)
     _check_listing_scope(actor, listing)
@@ -465,7 +466,7 @@ def removal_propose(
         )
 
 
-def removal_decide(*, actor: Any, removal: Removal, action: str, reason: str = "") -> Removal:
+def removal_decide(*, actor: User, removal: Removal, action: str, reason: str = "") -> Removal:
     """The HQ office confirms (the enterprise leaves the whitelist, published) or declines a proposal."""
 
     def apply(locked: Removal) -> None:
@@ -507,7 +508,7 @@ def _county_of(region: Region) -> Region:
 
 def liaison_assign(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     liaison_cadre: Person | None,
     epidemic_officer: Person | None,

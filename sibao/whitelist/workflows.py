@@ -3,11 +3,10 @@
 Guards say who may act on this very item; data scope (404) is applied before, by the selectors.
 """
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sibao.accounts.models import User
 from sibao.core.roles import Role
 from sibao.core.workflow import Transition, Workflow
 from sibao.parameters.registry import WHITELIST_TOWNSHIP_FIRST_CHECK
@@ -21,14 +20,14 @@ def township_check_required(application: Application) -> bool:
     return bool(parameter_value(WHITELIST_TOWNSHIP_FIRST_CHECK, application.enterprise.region))
 
 
-def _own_enterprise(actor: Any, application: Application) -> str | None:
+def _own_enterprise(actor: User, application: Application) -> str | None:
     if getattr(actor, "role", None) == Role.ENTERPRISE and actor.enterprise_id == application.enterprise_id:
         return None
     return _("Only the applying enterprise may do this.")
 
 
-def _township(actor: Any, application: Application) -> str | None:
-    if getattr(actor, "role", None) != Role.TOWNSHIP or not actor.region_id:
+def _township(actor: User, application: Application) -> str | None:
+    if getattr(actor, "role", None) != Role.TOWNSHIP or actor.region is None:
         return _("Only the enterprise's township may do the first check.")
     if not actor.region.contains(application.enterprise.region):
         return _("Only the enterprise's township may do the first check.")
@@ -37,9 +36,9 @@ def _township(actor: Any, application: Application) -> str | None:
     return None
 
 
-def reviewer_refusal(actor: Any, application: Application) -> str | None:
+def reviewer_refusal(actor: User, application: Application) -> str | None:
     """分级保障: the sector department of the enterprise's service level (county, city or province)."""
-    if getattr(actor, "role", None) != Role.SECTOR_DEPARTMENT or not actor.region_id:
+    if getattr(actor, "role", None) != Role.SECTOR_DEPARTMENT or actor.region is None:
         return _("Only the sector department may decide on an application.")
     if actor.sector != application.sector:
         return _("Only the department of the enterprise's sector may decide.")
@@ -53,10 +52,10 @@ def reviewer_refusal(actor: Any, application: Application) -> str | None:
     return None
 
 
-def _hq_office(actor: Any, application: Application) -> str | None:
+def _hq_office(actor: User, application: Application) -> str | None:
     if (
         getattr(actor, "role", None) == Role.HQ_OFFICE
-        and actor.region_id
+        and actor.region is not None
         and actor.region.contains(application.enterprise.region)
     ):
         return None
@@ -118,9 +117,9 @@ APPLICATION = Workflow(
 )
 
 
-def _confirming_hq(actor: Any, removal: Removal) -> str | None:
+def _confirming_hq(actor: User, removal: Removal) -> str | None:
     region = removal.listing.enterprise.region
-    if getattr(actor, "role", None) == Role.HQ_OFFICE and actor.region_id and actor.region.contains(region):
+    if getattr(actor, "role", None) == Role.HQ_OFFICE and actor.region is not None and actor.region.contains(region):
         return None
     return _("Only the HQ office decides on a removal.")
 

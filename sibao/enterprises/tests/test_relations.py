@@ -43,7 +43,7 @@ def test_partner_outside_scope_is_refused_and_nothing_saved(personas: Personas) 
     response = client.post(
         f"/api/enterprises/{personas.ent_a.pk}/relations", data=json.dumps(payload), content_type="application/json"
     )
-    assert response.status_code == 422 and response.json()["field"] == "partner"
+    assert response.status_code == 404 and response.json()["field"] == "partner_uscc"  # not in the caller's area
     assert not SupplyChainLink.objects.exists()
 
 

@@ -159,6 +159,8 @@ def test_killed_while_writing_then_the_scheduler_finishes_it_once(child: Child) 
     assert child.run("resend") == [{"refused": "duplicate_file"}]
     again = child.state(said["id"])
     assert again["results"] == ingest_child.ROWS and again["uploads"] == 0 and again["files"] == []
+    if child.sqlite_path is not None:  # the finished run's lock file went with it
+        assert not list(Path(f"{child.sqlite_path}.locks").glob("*.lock"))
 
 
 def test_killed_while_checking_then_the_same_file_sent_again_lands_once(child: Child) -> None:

@@ -179,7 +179,7 @@ def test_api_create_in_scope_and_404_outside(personas: Personas) -> None:
     hq = post_json(client_for(personas.tongxu_hq), "/api/employees", {**payload, "id_number": NUMBER_B})
     assert hq.status_code == 403  # HQ office reads, does not register
     duplicate = post_json(client_for(personas.ent_a_user), "/api/employees", {**payload, "enterprise_id": None})
-    assert duplicate.status_code == 400 and duplicate.json()["field"] == "id_number"
+    assert duplicate.status_code == 409 and duplicate.json()["field"] == "id_number"
     assert Employee.objects.count() == 1
 
 

@@ -152,7 +152,7 @@ def test_zone_moves_from_page_and_api_are_scoped(personas: Personas, worker: Emp
     no_reason = client.post(
         f"/api/employees/{worker.pk}/zone", {"zone": "red", "reason": " "}, content_type="application/json"
     )
-    assert no_reason.status_code == 400 and no_reason.json()["field"] == "reason"
+    assert no_reason.status_code == 422 and no_reason.json()["field"] == "reason"
     worker.refresh_from_db()
     assert worker.zone == Zone.YELLOW
 

@@ -125,7 +125,7 @@ def test_code_page_shows_the_protection_refusal_and_history(personas: Personas) 
     listing = client.get("/health/codes/").content.decode()
     assert person.name in listing and person.id_masked in listing
     api_refused = api(client, "post", f"/api/health/codes/{person.pk}", {"colour": "red", "basis": "other"})
-    assert api_refused.status_code == 400 and api_refused.json()["code"] == "health.code.protected"
+    assert api_refused.status_code == 409 and api_refused.json()["code"] == "health.code.protected"
     assert client.get("/api/health/codes").json()["items"][0]["health_code"] == "yellow"
     history = client.get(f"/api/health/codes/{person.pk}/history").json()["items"]
     assert [h["basis"] for h in history] == ["close_contact"]
@@ -172,7 +172,7 @@ def test_risk_areas_are_managed_by_the_task_force(personas: Personas) -> None:
         "/api/health/risk-areas",
         {"county_code": "410100", "level": "high", "valid_from": today.isoformat()},
     )
-    assert not_county.status_code == 400 and not_county.json()["field"] == "county"
+    assert not_county.status_code == 404 and not_county.json()["field"] == "county_code"
     hq = client_for(personas.tongxu_hq)
     assert "二七区" in hq.get("/health/risk-areas/").content.decode()
     assert (

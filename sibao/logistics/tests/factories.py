@@ -59,7 +59,9 @@ class World:
             data={"name": f"司机{number[-4:]}", "id_number": number, "health_code": colour},
         )
         if tested is not None:
-            driver = services.driver_record_health(actor=self.company_user, driver=driver, certificate_sampled_at=tested)
+            driver = services.driver_record_health(
+                actor=self.company_user, driver=driver, certificate_sampled_at=tested
+            )
         return driver, number
 
     def application(self, **overrides: Any) -> VehiclePass:
@@ -102,9 +104,7 @@ def build_world(p: Personas) -> World:
     whitelist(p.ent_a, p.tongxu_hq)
     whitelist(p.ent_b, p.tongxu_hq)
     tongxu, xinzheng = region("410222"), region("410184")
-    company = EnterpriseFactory(
-        name="通许县宏远物流运输有限公司", region=p.ent_a.region, sector=Sector.TRANSPORT
-    )
+    company = EnterpriseFactory(name="通许县宏远物流运输有限公司", region=p.ent_a.region, sector=Sector.TRANSPORT)
     company_user = make_user("p_transport", Role.ENTERPRISE, enterprise=company)
     group = make_user("p_tongxu_logistics", Role.LOGISTICS, region=tongxu)
     other_group = make_user("p_xinzheng_logistics", Role.LOGISTICS, region=xinzheng)

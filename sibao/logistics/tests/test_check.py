@@ -92,7 +92,9 @@ class TestPassValidToday:
         # The test certificate would be old by then: judge the calendar alone.
         world.driver.certificate_sampled_at = None
         epidemic.TestResult.objects.create(
-            id_digest=world.driver.id_digest, sampled_at=last_moment - timedelta(hours=1), result=epidemic.TestOutcome.NEGATIVE
+            id_digest=world.driver.id_digest,
+            sampled_at=last_moment - timedelta(hours=1),
+            result=epidemic.TestOutcome.NEGATIVE,
         )
         assert world.check(vehicle_pass, now=last_moment)[1].green
         only_failure(world.check(vehicle_pass, now=next_day)[1], Condition.PASS)
@@ -198,7 +200,9 @@ class TestHealthCode:
         )
         driver, _number = world.driver_with(number=number, colour=CodeColour.YELLOW)
         assert driver.employee_id == employee.pk and driver.health_code == ""  # the employee record counts
-        epidemic.TestResult.objects.create(id_digest=digest(number), sampled_at=timezone.now(), result=epidemic.TestOutcome.NEGATIVE)
+        epidemic.TestResult.objects.create(
+            id_digest=digest(number), sampled_at=timezone.now(), result=epidemic.TestOutcome.NEGATIVE
+        )
         vehicle_pass = world.approved(drivers=[driver])
         assert world.check(vehicle_pass, driver_id=driver.pk)[1].green
         health_code_assign(actor=None, employee=employee, colour=CodeColour.RED, basis=CodeBasis.CLOSE_CONTACT)
@@ -290,13 +294,17 @@ class TestNegativeTest:
     def test_an_imported_result_counts(self, world: World) -> None:
         driver, number = world.driver_with()
         epidemic.TestResult.objects.create(
-            id_digest=digest(number), sampled_at=timezone.now() - timedelta(hours=5), result=epidemic.TestOutcome.NEGATIVE
+            id_digest=digest(number),
+            sampled_at=timezone.now() - timedelta(hours=5),
+            result=epidemic.TestOutcome.NEGATIVE,
         )
         assert world.check(world.approved(drivers=[driver]), driver_id=driver.pk)[1].green
 
     def test_a_positive_result_after_the_negative_one_fails(self, world: World) -> None:
         epidemic.TestResult.objects.create(
-            id_digest=world.driver.id_digest, sampled_at=timezone.now() - timedelta(hours=1), result=epidemic.TestOutcome.POSITIVE
+            id_digest=world.driver.id_digest,
+            sampled_at=timezone.now() - timedelta(hours=1),
+            result=epidemic.TestOutcome.POSITIVE,
         )
         assert "阳性" in only_failure(world.check(world.approved())[1], Condition.TEST)
 

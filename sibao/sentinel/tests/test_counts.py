@@ -67,7 +67,7 @@ def test_pages_and_api_show_counts(personas: Personas, warnings: dict) -> None: 
     assert 'data-testid="count-unattended">1<' in page and 'data-testid="unattended"' in page
     api = client.get("/api/warnings/counts").json()
     assert api["total"] == 3 and api["by_status"]["handling"] == 1
-    assert client.get("/api/warnings/counts", {"region": "410184"}).status_code == 400
+    assert client.get("/api/warnings/counts", {"region": "410184"}).status_code == 404  # outside the area
     assert client.get("/api/warnings", {"kind": "drug_purchase"}).json()["count"] == 1
     # Roles without EPIDEMIC_VIEW-less access: every official role has it; anonymous is refused.
     from django.test import Client

@@ -123,7 +123,7 @@ def test_api_actions_and_refusals(personas: Personas) -> None:
     assert taken.status_code == 200 and taken.json()["status"] == "handling"
     assert "close" in taken.json()["available_actions"]
     empty = client.post(f"/api/warnings/{warning.pk}/close", json.dumps({"note": ""}), content_type="application/json")
-    assert empty.status_code == 400 and empty.json()["field"] == "note"
+    assert empty.status_code == 422 and empty.json()["field"] == "note"
     done = client.post(
         f"/api/warnings/{warning.pk}/close", json.dumps({"note": "已提醒检测"}), content_type="application/json"
     )

@@ -140,7 +140,7 @@ def test_escalation_county_to_city_to_province(personas: Personas) -> None:
         client_for(personas.henan_hq),
     )
     no_code = act(county, ticket_id, "escalate", {"reason": "需市级协调"})
-    assert no_code.status_code == 400 and no_code.json()["field"] == "reason_code"
+    assert no_code.status_code == 422 and no_code.json()["field"] == "reason_code"
 
     to_city = act(county, ticket_id, "escalate", {"reason_code": "major", "reason": "需市级协调跨县物流"})
     assert to_city.status_code == 200, to_city.json()
@@ -166,7 +166,7 @@ def test_a_common_issue_answers_its_linked_requests(personas: Personas, unit: Un
     assert [d["ticket"]["id"] for d in hq.get(f"{API}/{second['id']}").json()["duplicates"]] == [first["id"]]
 
     too_few = post(hq, f"{API}/common-issues", {"title": "电费", "unit_id": unit.pk, "ticket_ids": [first["id"]]})
-    assert too_few.status_code == 400 and too_few.json()["field"] == "ticket_ids"
+    assert too_few.status_code == 422 and too_few.json()["field"] == "ticket_ids"
     created = post(
         hq,
         f"{API}/common-issues",
@@ -200,9 +200,9 @@ def test_refusals_change_nothing(personas: Personas, unit: Unit) -> None:
     forbidden = act(enterprise, ticket_id, "assign", {"unit_id": unit.pk})
     assert forbidden.status_code in (403, 404) and forbidden.json()["code"] == "tickets.ticket.assign.forbidden"
     unknown_unit = act(client_for(personas.tongxu_hq), ticket_id, "assign", {"unit_id": 2**40})
-    assert unknown_unit.status_code == 400 and unknown_unit.json()["field"] == "unit_id"
+    assert unknown_unit.status_code == 404 and unknown_unit.json()["field"] == "unit_id"
     blank = post(enterprise, API, {"category": "labour", "title": "  ", "text": "x"})
-    assert blank.status_code == 400 and blank.json()["field"] == "title"
+    assert blank.status_code == 422 and blank.json()["field"] == "title"
 
     other = client_for(personas.ent_b_user)
     assert other.get(f"{API}/{ticket_id}").status_code == 404
@@ -226,4 +226,4 @@ def test_an_official_files_on_the_enterprise_s_behalf(personas: Personas) -> Non
     filed = file_request(client_for(personas.tongxu_township), enterprise_id=personas.ent_a.pk)
     assert filed["enterprise"]["id"] == personas.ent_a.pk
     missing = post(client_for(personas.tongxu_township), API, {"category": "labour", "title": "缺工", "text": "缺工"})
-    assert missing.status_code == 400 and missing.json()["field"] == "enterprise_id"
+    assert missing.status_code == 404 and missing.json()["field"] == "enterprise_id"

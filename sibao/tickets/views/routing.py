@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability
 from sibao.core.views import capability_required
@@ -32,7 +33,7 @@ def _refuse_in(form: Any, error: ServiceError) -> None:
 
 @login_required
 @capability_required(Capability.TICKET_TRIAGE)
-def routing_rules(request: HttpRequest) -> HttpResponse:
+def routing_rules(request: AuthenticatedRequest) -> HttpResponse:
     user: Any = request.user
     regions = routing_regions_for(user)
     initial = {"region": user.region_id} if user.region_id else {}
@@ -62,7 +63,7 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.TICKET_TRIAGE)
-def routing_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def routing_rule_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     rule = routing_rule_get(user=request.user, pk=pk)
     initial = {name: getattr(rule, name) for name in services.ROUTING_TERMS}
     form = RoutingTermsForm(request.POST or None, initial=initial)
@@ -83,7 +84,7 @@ def routing_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @capability_required(Capability.TICKET_TRIAGE)
 @require_POST
-def routing_rule_active(request: HttpRequest, pk: int) -> HttpResponse:
+def routing_rule_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     rule = routing_rule_get(user=request.user, pk=pk)
     active = request.POST.get("active") == "1"
     services.routing_rule_change(actor=request.user, rule=rule, data={"is_active": active})

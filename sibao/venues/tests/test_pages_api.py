@@ -88,7 +88,7 @@ def test_task_force_manages_codes_in_scope_through_the_api(personas: Personas) -
         data={"enterprise_id": personas.ent_a.pk, "kind": "entrance", "name": "  "},
         content_type="application/json",
     )
-    assert bad.status_code == 400 and bad.json()["field"] == "name"
+    assert bad.status_code == 422 and bad.json()["field"] == "name"
     listing = client.get(f"/api/venues/venues?enterprise={personas.ent_a.pk}").json()
     assert listing["count"] == 1
 

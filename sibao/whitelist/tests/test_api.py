@@ -192,7 +192,7 @@ def test_reject_needs_a_reason(personas: Personas) -> None:
 
     response = post(department, f"{API}/applications/{application_id}/actions/reject", {"reason": "  "})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["field"] == "reason"
     assert Application.objects.get(pk=application_id).state == ApplicationState.SUBMITTED
     rejected = post(department, f"{API}/applications/{application_id}/actions/reject", {"reason": "不符合条件"})
@@ -228,7 +228,7 @@ def test_only_draft_or_returned_applications_change(personas: Personas) -> None:
 
     assert changed.status_code == 200 and changed.json()["measures"] == "错峰上下班"
     assert changed.json()["statement"] == APPLICATION["statement"]
-    assert emptied.status_code == 400 and emptied.json()["field"] == "statement"
+    assert emptied.status_code == 422 and emptied.json()["field"] == "statement"
     assert officer.status_code == 403
     assert Application.objects.get(pk=application_id).measures == "错峰上下班"
 
@@ -304,7 +304,7 @@ def test_liaison_assignment_fills_the_gap(personas: Personas) -> None:
         content_type="application/json",
     )
 
-    assert not_medical.status_code == 400 and not_medical.json()["field"] == "medical_institution_id"
+    assert not_medical.status_code == 404 and not_medical.json()["field"] == "medical_institution_id"
     assert assigned.status_code == 200, assigned.json()
     assert assigned.json()["medical_institution"]["name"] == "通许县人民医院"
     assert hq.get(f"{API}/liaison-gaps").json()["count"] == 0

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability, Role
 from sibao.core.rules import GROUP_LABELS, Explanation, describe_leaf, evaluate, validate_rule
@@ -122,7 +123,7 @@ def _is_admin(user: Any) -> bool:
 
 @login_required
 @capability_required(Capability.WHITELIST_CRITERIA)
-def criteria_list(request: HttpRequest) -> HttpResponse:
+def criteria_list(request: AuthenticatedRequest) -> HttpResponse:
     user: Any = request.user
     own = Criteria.objects.visible_to(user).select_related("region", "published_by")
     if user.region_id and not _is_admin(user):
@@ -152,7 +153,7 @@ def _in_force_above(user: Any, sectors: list[str]) -> list[Criteria]:
 
 @login_required
 @capability_required(Capability.WHITELIST_CRITERIA)
-def criteria_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def criteria_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     user: Any = request.user
     criteria = Criteria.objects.select_related("region").get_visible(user, pk=pk) if pk else None
     region: Region | None = criteria.region if criteria else (user.region if user.region_id else None)
@@ -215,7 +216,7 @@ def criteria_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @capability_required(Capability.WHITELIST_CRITERIA)
 @require_POST
-def criteria_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+def criteria_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     criteria = Criteria.objects.select_related("region").get_visible(request.user, pk=pk)
     try:
         services.criteria_publish(actor=request.user, criteria=criteria)

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.models import TransitionLog
 from sibao.core.roles import Capability, has_capability
@@ -49,7 +50,7 @@ def _field_error(form: Any, error: ServiceError) -> None:
 
 @login_required
 @capability_required(Capability.WHITELIST_VIEW)
-def coverage_page(request: HttpRequest) -> HttpResponse:
+def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
     user: Any = request.user
     region = chosen_region(user, request.GET.get("region"))
     # Sector departments see their own sector only.
@@ -88,7 +89,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.WHITELIST_VIEW)
-def listings(request: HttpRequest) -> HttpResponse:
+def listings(request: AuthenticatedRequest) -> HttpResponse:
     form = ListingFilterForm(request.GET or None)
     queryset = form.filter(
         Listing.objects.visible_to(request.user)
@@ -110,7 +111,7 @@ def listings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.WHITELIST_VIEW)
-def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def listing_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     listing = Listing.objects.select_related("enterprise", "enterprise__region", "batch", "batch__region").get_visible(
         user, pk=pk
@@ -146,7 +147,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "whitelist/listing_detail.html", context)
 
 
-def _record_spot_check(request: HttpRequest, listing: Listing, form: SpotCheckForm) -> bool:
+def _record_spot_check(request: AuthenticatedRequest, listing: Listing, form: SpotCheckForm) -> bool:
     try:
         services.spot_check_record(actor=request.user, listing=listing, **form.cleaned_data)
     except ServiceError as error:
@@ -156,7 +157,7 @@ def _record_spot_check(request: HttpRequest, listing: Listing, form: SpotCheckFo
     return True
 
 
-def _propose_removal(request: HttpRequest, listing: Listing, form: RemovalProposalForm) -> bool:
+def _propose_removal(request: AuthenticatedRequest, listing: Listing, form: RemovalProposalForm) -> bool:
     try:
         services.removal_propose(actor=request.user, listing=listing, **form.cleaned_data)
     except ServiceError as error:
@@ -168,7 +169,7 @@ def _propose_removal(request: HttpRequest, listing: Listing, form: RemovalPropos
 
 @login_required
 @capability_required(Capability.WHITELIST_VIEW)
-def removals(request: HttpRequest) -> HttpResponse:
+def removals(request: AuthenticatedRequest) -> HttpResponse:
     user: Any = request.user
     visible = Removal.objects.visible_to(user).select_related(
         "listing", "listing__enterprise", "listing__enterprise__region", "proposed_by", "spot_check"
@@ -195,7 +196,7 @@ def removals(request: HttpRequest) -> HttpResponse:
 @login_required
 @capability_required(Capability.WHITELIST_PUBLISH)
 @require_POST
-def removal_action(request: HttpRequest, pk: int) -> HttpResponse:
+def removal_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     removal = Removal.objects.select_related("listing", "listing__enterprise", "listing__enterprise__region")
     removal = removal.get_visible(request.user, pk=pk)
     action = request.POST.get("action", "")
@@ -230,7 +231,7 @@ def _missing(enterprise: Enterprise) -> list[str]:
 
 @login_required
 @capability_required(Capability.WHITELIST_VIEW)
-def liaison_gaps_page(request: HttpRequest) -> HttpResponse:
+def liaison_gaps_page(request: AuthenticatedRequest) -> HttpResponse:
     user: Any = request.user
     region = chosen_region(user, request.GET.get("region"))
     gaps = selectors.liaison_gaps(user, region)
@@ -264,7 +265,7 @@ def liaison_gaps_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.LIAISON_MANAGE)
-def liaison_edit(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+def liaison_edit(request: AuthenticatedRequest, enterprise_id: int) -> HttpResponse:
     user: Any = request.user
     enterprise = Enterprise.objects.select_related("region").get_visible(user, pk=enterprise_id)
     current = Liaison.objects.filter(enterprise=enterprise).first()
