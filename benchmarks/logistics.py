@@ -102,7 +102,7 @@ def build(scale: float) -> tuple[int, str, list[tuple[str, int]]]:
     driver = services.driver_register(
         actor=company_user,
         enterprise=company,
-        data={"name": "基准司机", "id_number": "410222197001010014", "health_code": "green"},
+        data={"name": "基准司机", "id_number": "410222199001011235", "health_code": "green"},
     )
     services.driver_record_health(actor=company_user, driver=driver, certificate_sampled_at=timezone.now())
     today = timezone.localdate()
