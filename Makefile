@@ -58,6 +58,7 @@ browser:
 bench: setup-test ## Print the epidemic benchmark figures as `name: value unit`
 	$(PY) benchmarks/epidemic.py $(SCALE)
 	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/tracing.py $(SCALE);; *) echo "# tracing figures skipped: PostgreSQL only";; esac
+	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/logistics.py $(SCALE);; *) echo "# pass check figures skipped: PostgreSQL only";; esac
 
 lint: setup-test
 	$(VENV)/bin/ruff check sibao scripts benchmarks tests conftest.py

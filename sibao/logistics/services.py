@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from sibao.accounts.models import User
 from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.permissions import region_in_scope, require_capability
@@ -69,7 +70,7 @@ def _text(data: Mapping[str, Any], name: str, label: str, code: str, *, max_leng
     return value[:max_length]
 
 
-def _acts_for_company(actor: Any, enterprise: Enterprise) -> bool:
+def _acts_for_company(actor: User, enterprise: Enterprise) -> bool:
     """The company itself (its own vehicles, drivers, receiving point) or an administrator."""
     if not has_capability(actor, Capability.VEHICLE_MANAGE):
         return False
@@ -78,7 +79,7 @@ def _acts_for_company(actor: Any, enterprise: Enterprise) -> bool:
     return bool(actor.is_superuser or actor.role == Role.ADMINISTRATOR)
 
 
-def _require_company(actor: Any, enterprise: Enterprise, code: str) -> None:
+def _require_company(actor: User, enterprise: Enterprise, code: str) -> None:
     if not _acts_for_company(actor, enterprise):
         raise PermissionRefused(code, _("Only the company itself may do this."))
 
@@ -86,7 +87,7 @@ def _require_company(actor: Any, enterprise: Enterprise, code: str) -> None:
 # --- Vehicles (LG-1) ----------------------------------------------------------------------------------------
 
 
-def vehicle_register(*, actor: Any, enterprise: Enterprise, plate: str, kind: str = VehicleKind.TRUCK) -> Vehicle:
+def vehicle_register(*, actor: User, enterprise: Enterprise, plate: str, kind: str = VehicleKind.TRUCK) -> Vehicle:
     _require_company(actor, enterprise, "logistics.vehicle.forbidden")
     try:
         number = validate_plate(plate)
@@ -104,7 +105,7 @@ def vehicle_register(*, actor: Any, enterprise: Enterprise, plate: str, kind: st
         return Vehicle.objects.create(enterprise=enterprise, plate=number, kind=kind, new_energy=is_new_energy(number))
 
 
-def vehicle_set_active(*, actor: Any, vehicle: Vehicle, active: bool) -> Vehicle:
+def vehicle_set_active(*, actor: User, vehicle: Vehicle, active: bool) -> Vehicle:
     _require_company(actor, vehicle.enterprise, "logistics.vehicle.forbidden")
     with transaction.atomic(), as_actor(actor):
         if active and Vehicle.objects.filter(plate=vehicle.plate, is_active=True).exclude(pk=vehicle.pk).exists():
@@ -139,7 +140,7 @@ def _health_colour(value: Any) -> str:
     return colour
 
 
-def driver_register(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> Driver:
+def driver_register(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> Driver:
     """Register a driver; the ID number is stored encrypted, as a digest and masked, never in clear. A driver
     without an employee record gives the colour of the health code shown (``health_code``)."""
     _require_company(actor, enterprise, "logistics.driver.forbidden")
@@ -184,7 +185,7 @@ def _may_record_health(actor: Any, driver: Driver) -> bool:
 
 
 def driver_record_health(
-    *, actor: Any, driver: Driver, health_code: str = "", certificate_sampled_at: datetime | None = None
+    *, actor: User, driver: Driver, health_code: str = "", certificate_sampled_at: datetime | None = None
 ) -> Driver:
     """For a driver without an employee record: the health code's colour now, and/or the sampling time of a
     negative certificate shown. A linked driver's code and tests come from the employee record only."""
@@ -218,7 +219,7 @@ def driver_record_health(
     return locked
 
 
-def driver_set_active(*, actor: Any, driver: Driver, active: bool) -> Driver:
+def driver_set_active(*, actor: User, driver: Driver, active: bool) -> Driver:
     _require_company(actor, driver.enterprise, "logistics.driver.forbidden")
     with transaction.atomic(), as_actor(actor):
         driver.is_active = active
@@ -226,7 +227,7 @@ def driver_set_active(*, actor: Any, driver: Driver, active: bool) -> Driver:
     return driver
 
 
-def driver_reveal_id_number(*, actor: Any, driver: Driver, purpose: str) -> str:
+def driver_reveal_id_number(*, actor: User, driver: Driver, purpose: str) -> str:
     """The full number, exactly as for employees: the epidemic task force in scope, a purpose, logged."""
     return reveal_id_number(actor=actor, record=driver, visible=Driver.objects.visible_to(actor), purpose=purpose)
 
@@ -347,7 +348,7 @@ def _tell_group(vehicle_pass: VehiclePass, title: Any) -> None:
     )
 
 
-def pass_apply(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> VehiclePass:
+def pass_apply(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> VehiclePass:
     """LG-1: the vehicle's company applies (由车辆所属公司申领); the county logistics task force is told."""
     require_capability(actor, Capability.PASS_APPLY)
     if getattr(actor, "role", None) == Role.ENTERPRISE and actor.enterprise_id != enterprise.pk:
@@ -372,7 +373,7 @@ def pass_apply(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -
     return vehicle_pass
 
 
-def pass_update(*, actor: Any, vehicle_pass: VehiclePass, data: Mapping[str, Any]) -> VehiclePass:
+def pass_update(*, actor: User, vehicle_pass: VehiclePass, data: Mapping[str, Any]) -> VehiclePass:
     """Correct a returned application (then send it again with ``pass_resubmit``)."""
     require_capability(actor, Capability.PASS_APPLY)
     if getattr(actor, "enterprise_id", None) != vehicle_pass.enterprise_id:
@@ -391,7 +392,7 @@ def pass_update(*, actor: Any, vehicle_pass: VehiclePass, data: Mapping[str, Any
     return locked
 
 
-def pass_resubmit(*, actor: Any, vehicle_pass: VehiclePass) -> VehiclePass:
+def pass_resubmit(*, actor: User, vehicle_pass: VehiclePass) -> VehiclePass:
     def after(locked: VehiclePass) -> None:
         _tell_group(
             locked,
@@ -406,7 +407,7 @@ def pass_resubmit(*, actor: Any, vehicle_pass: VehiclePass) -> VehiclePass:
         return perform(PASS, vehicle_pass, "resubmit", actor=actor, after=after)
 
 
-def pass_decide(*, actor: Any, vehicle_pass: VehiclePass, action: str, reason: str = "") -> VehiclePass:
+def pass_decide(*, actor: User, vehicle_pass: VehiclePass, action: str, reason: str = "") -> VehiclePass:
     """approve / return / refuse (a reason for the last two) or revoke (with a reason) — the task force of the
     applicant's area, on the workflow (one winner when two act at once). Approval re-checks that every
     enterprise served is still on the whitelist."""
@@ -462,7 +463,7 @@ def pass_decide(*, actor: Any, vehicle_pass: VehiclePass, action: str, reason: s
 # --- Passes follow the whitelist (beyond the seeds; WL-9) ---------------------------------------------------
 
 
-def passes_follow_removal(*, actor: Any, enterprise: Enterprise, reason: Any) -> dict[str, int]:
+def passes_follow_removal(*, actor: User, enterprise: Enterprise, reason: Any) -> dict[str, int]:
     """Called by the whitelist's removal confirmation, inside its transaction. Every approved pass serving
     ``enterprise``: when it serves no other enterprise still listed, it is suspended at once with the reason;
     otherwise the enterprise is dropped from it. The holder is told either way. Re-listing revives nothing.
@@ -565,7 +566,7 @@ def resolve_counties(values: Sequence[str] | str) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def checkpoint_for_check(*, actor: Any, checkpoint_id: int) -> tuple[int, str]:
+def checkpoint_for_check(*, actor: User, checkpoint_id: int) -> tuple[int, str]:
     """(id, region path) of a checkpoint in operation in the actor's scope; 404 otherwise."""
     found = (
         Checkpoint.objects.visible_to(actor)
@@ -580,7 +581,7 @@ def checkpoint_for_check(*, actor: Any, checkpoint_id: int) -> tuple[int, str]:
 
 def pass_check(
     *,
-    actor: Any,
+    actor: User,
     checkpoint_id: int,
     token: str,
     id_number: str = "",
@@ -662,7 +663,7 @@ def _managed_region(actor: Any, data: Mapping[str, Any], *, county_only: bool) -
     return region
 
 
-def checkpoint_save(*, actor: Any, data: Mapping[str, Any], checkpoint: Checkpoint | None = None) -> Checkpoint:
+def checkpoint_save(*, actor: User, data: Mapping[str, Any], checkpoint: Checkpoint | None = None) -> Checkpoint:
     if checkpoint is not None and not Checkpoint.objects.visible_to(actor).filter(pk=checkpoint.pk).exists():
         raise Http404
     region = _managed_region(actor, data, county_only=True)
@@ -684,7 +685,7 @@ def checkpoint_save(*, actor: Any, data: Mapping[str, Any], checkpoint: Checkpoi
     return target
 
 
-def station_save(*, actor: Any, data: Mapping[str, Any], station: TransferStation | None = None) -> TransferStation:
+def station_save(*, actor: User, data: Mapping[str, Any], station: TransferStation | None = None) -> TransferStation:
     """LG-4 (000#六.2, 001#annex1-五.2): a transfer station, connection point or distribution yard of a city or
     county, with address, capacity, hours and an optional position for the command screen's map."""
     if station is not None and not TransferStation.objects.visible_to(actor).filter(pk=station.pk).exists():
@@ -718,7 +719,7 @@ def station_save(*, actor: Any, data: Mapping[str, Any], station: TransferStatio
     return target
 
 
-def receiving_point_set(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> ReceivingPoint:
+def receiving_point_set(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> ReceivingPoint:
     """LG-4 (000#六.2 "在企业（项目）内划出固定接收点"): the enterprise's fixed contactless receiving point."""
     _require_company(actor, enterprise, "logistics.receiving_point.forbidden")
     values = {

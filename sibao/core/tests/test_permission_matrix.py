@@ -70,6 +70,11 @@ PAGES = [
     ("get", "/api/requests", set(ROLES)),
     ("get", "/api/requests/triage", {"tongxu_hq", "admin"}),
     ("get", "/api/requests/common-issues", OFFICIALS_READ),
+    # Logistics (LG-1…LG-4): every role here reads passes in its scope; only the checkpoint roles check
+    # (the logistics task force and checkpoint officer: sibao/logistics/tests/test_passes.py).
+    ("get", "/logistics/passes/", set(ROLES)),
+    ("get", "/logistics/check/", {"admin"}),
+    ("get", "/api/logistics/passes", set(ROLES)),
 ]
 
 

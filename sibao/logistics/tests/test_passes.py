@@ -193,3 +193,14 @@ def test_lists_cost_the_same_queries_whatever_their_length(world: World) -> None
         grow,
     )
     assert problems == []
+
+
+def test_the_new_roles_reach_what_they_need_and_no_more(world: World) -> None:
+    officer, group = client_for(world.officer), client_for(world.group)
+    assert officer.get("/logistics/check/").status_code == 200
+    assert officer.get("/logistics/passes/").status_code == 403
+    assert officer.get("/api/logistics/passes").status_code == 403
+    assert officer.get("/enterprises/").status_code == 403
+    for url in ("/logistics/check/", "/logistics/passes/", "/logistics/checkpoints/", "/api/logistics/passes"):
+        assert group.get(url).status_code == 200, url
+    assert group.get("/logistics/passes/new/").status_code == 403  # the company applies, not the task force

@@ -4,11 +4,12 @@ code), and the task force's list of a day's checks with the counts per checkpoin
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability
 from sibao.core.summaries import refreshed_at
@@ -23,7 +24,7 @@ SESSION_CHECKPOINT = "logistics_checkpoint"  # the officer's checkpoint, remembe
 @never_cache
 @login_required
 @capability_required(Capability.PASS_CHECK)
-def check_page(request: HttpRequest) -> HttpResponse:
+def check_page(request: AuthenticatedRequest) -> HttpResponse:
     checkpoints = list(selectors.checkpoint_list(user=request.user, active_only=True))
     token = (request.POST.get("token") or request.GET.get("t") or "").strip()[:512]
     vehicle_pass = selectors.pass_for_check(token) if token else None
@@ -73,7 +74,7 @@ def check_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def check_list(request: HttpRequest) -> HttpResponse:
+def check_list(request: AuthenticatedRequest) -> HttpResponse:
     form = CheckFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     day = data.get("day") or timezone.localdate()

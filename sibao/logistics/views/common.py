@@ -4,14 +4,14 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 
 PAGE_SIZE = 50
 
 
-def paged(request: HttpRequest, rows: Any) -> tuple[Page[Any], str]:
+def paged(request: AuthenticatedRequest, rows: Any) -> tuple[Page[Any], str]:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

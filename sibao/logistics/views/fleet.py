@@ -4,12 +4,13 @@ the transport whitelist, one driver with the health record and the epidemic task
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required
@@ -21,7 +22,7 @@ from sibao.logistics.models import Driver
 from sibao.logistics.views.common import paged, refusal_to_form
 
 
-def _company(request: HttpRequest) -> Enterprise | None:
+def _company(request: AuthenticatedRequest) -> Enterprise | None:
     if (
         not has_capability(request.user, Capability.VEHICLE_MANAGE)
         or getattr(request.user, "enterprise_id", None) is None
@@ -32,7 +33,7 @@ def _company(request: HttpRequest) -> Enterprise | None:
 
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def vehicle_list(request: HttpRequest) -> HttpResponse:
+def vehicle_list(request: AuthenticatedRequest) -> HttpResponse:
     company = _company(request)
     form = VehicleForm(request.POST or None) if company else None
     status = 200
@@ -62,7 +63,7 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.VEHICLE_MANAGE)
-def vehicle_status(request: HttpRequest, pk: int) -> HttpResponse:
+def vehicle_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     vehicle = selectors.vehicle_get(user=request.user, pk=pk)
     try:
         services.vehicle_set_active(actor=request.user, vehicle=vehicle, active=request.POST.get("active") == "1")
@@ -73,7 +74,7 @@ def vehicle_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def driver_list(request: HttpRequest) -> HttpResponse:
+def driver_list(request: AuthenticatedRequest) -> HttpResponse:
     company = _company(request)
     form = DriverForm(request.POST or None) if company else None
     status = 200
@@ -101,7 +102,7 @@ def driver_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _driver_page(request: HttpRequest, driver: Driver, **extra: object) -> dict[str, object]:
+def _driver_page(request: AuthenticatedRequest, driver: Driver, **extra: object) -> dict[str, object]:
     return {
         "driver": driver,
         "health_form": DriverHealthForm() if driver.employee_id is None else None,
@@ -120,7 +121,7 @@ def _driver_page(request: HttpRequest, driver: Driver, **extra: object) -> dict[
 
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def driver_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def driver_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     driver = selectors.driver_get(user=request.user, pk=pk)
     return render(request, "logistics/driver.html", _driver_page(request, driver))
 
@@ -128,7 +129,7 @@ def driver_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def driver_health(request: HttpRequest, pk: int) -> HttpResponse:
+def driver_health(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     driver = selectors.driver_get(user=request.user, pk=pk)
     form = DriverHealthForm(request.POST)
     status = 400
@@ -152,7 +153,7 @@ def driver_health(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @capability_required(Capability.ID_REVEAL)
-def driver_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def driver_reveal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The full number, shown once on this response (never in a URL, never cached, never logged)."""
     if getattr(request.user, "role", None) not in REVEALING_ROLES:
         raise PermissionDenied

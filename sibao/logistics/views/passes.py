@@ -5,12 +5,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required
@@ -28,7 +29,7 @@ from sibao.whitelist.selectors import whitelisted_q
 
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def pass_list(request: HttpRequest) -> HttpResponse:
+def pass_list(request: AuthenticatedRequest) -> HttpResponse:
     form = PassFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.PassFilters(state=data.get("state", ""), region_code=data.get("region", ""))
@@ -48,7 +49,7 @@ def pass_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form(request: HttpRequest, enterprise: Enterprise, data: Any = None, **kwargs: Any) -> PassForm:
+def _form(request: AuthenticatedRequest, enterprise: Enterprise, data: Any = None, **kwargs: Any) -> PassForm:
     choices = selectors.company_choices(user=request.user)
     city = "/".join(enterprise.region.path.split("/")[:2]) + "/"
     served = (
@@ -66,14 +67,14 @@ def _form(request: HttpRequest, enterprise: Enterprise, data: Any = None, **kwar
     )
 
 
-def _company(request: HttpRequest) -> Enterprise:
+def _company(request: AuthenticatedRequest) -> Enterprise:
     enterprise: Enterprise = Enterprise.objects.select_related("region").get(pk=request.user.enterprise_id)  # type: ignore[union-attr]
     return enterprise
 
 
 @login_required
 @capability_required(Capability.PASS_APPLY)
-def pass_new(request: HttpRequest) -> HttpResponse:
+def pass_new(request: AuthenticatedRequest) -> HttpResponse:
     if getattr(request.user, "enterprise_id", None) is None:
         raise Http404  # applications come from a company's own account
     enterprise = _company(request)
@@ -94,7 +95,7 @@ def pass_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.PASS_APPLY)
-def pass_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def pass_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     vehicle_pass = selectors.pass_get(user=request.user, pk=pk)
     if (
         vehicle_pass.state != PassState.RETURNED
@@ -128,7 +129,7 @@ def pass_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     vehicle_pass: VehiclePass,
     *,
     form: DecisionForm | None = None,
@@ -157,14 +158,14 @@ def _detail(
 
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pass_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.pass_get(user=request.user, pk=pk))
 
 
 @require_POST
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def pass_act(request: HttpRequest, pk: int) -> HttpResponse:
+def pass_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     vehicle_pass = selectors.pass_get(user=request.user, pk=pk)
     action = request.POST.get("action", "")
     form = DecisionForm(request.POST)
@@ -188,7 +189,7 @@ def pass_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def pass_print(request: HttpRequest, pk: int) -> HttpResponse:
+def pass_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The unified pass (全国统一式样 in spirit): plate, drivers, enterprises served, dates and the QR code."""
     vehicle_pass = selectors.pass_get(user=request.user, pk=pk)
     if vehicle_pass.state != PassState.APPROVED:

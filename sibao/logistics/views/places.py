@@ -6,10 +6,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required
@@ -21,7 +22,7 @@ from sibao.logistics.views.common import paged, refusal_to_form
 from sibao.regions.models import Region, RegionLevel
 
 
-def _regions(request: HttpRequest, *, counties_only: bool) -> Any:
+def _regions(request: AuthenticatedRequest, *, counties_only: bool) -> Any:
     regions = Region.objects.filter(
         level__in=[RegionLevel.COUNTY] if counties_only else [RegionLevel.CITY, RegionLevel.COUNTY]
     )
@@ -31,23 +32,23 @@ def _regions(request: HttpRequest, *, counties_only: bool) -> Any:
     return regions.order_by("code")
 
 
-def _manage(request: HttpRequest) -> bool:
+def _manage(request: AuthenticatedRequest) -> bool:
     return has_capability(request.user, Capability.LOGISTICS_MANAGE)
 
 
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def checkpoint_list(request: HttpRequest) -> HttpResponse:
+def checkpoint_list(request: AuthenticatedRequest) -> HttpResponse:
     return _checkpoints(request, None)
 
 
 @login_required
 @capability_required(Capability.LOGISTICS_MANAGE)
-def checkpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def checkpoint_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _checkpoints(request, pk)
 
 
-def _checkpoints(request: HttpRequest, pk: int | None) -> HttpResponse:
+def _checkpoints(request: AuthenticatedRequest, pk: int | None) -> HttpResponse:
     checkpoint = selectors.checkpoint_get(user=request.user, pk=pk) if pk else None
     form = None
     if _manage(request):
@@ -87,17 +88,17 @@ def _checkpoints(request: HttpRequest, pk: int | None) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def station_list(request: HttpRequest) -> HttpResponse:
+def station_list(request: AuthenticatedRequest) -> HttpResponse:
     return _stations(request, None)
 
 
 @login_required
 @capability_required(Capability.LOGISTICS_MANAGE)
-def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def station_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _stations(request, pk)
 
 
-def _stations(request: HttpRequest, pk: int | None) -> HttpResponse:
+def _stations(request: AuthenticatedRequest, pk: int | None) -> HttpResponse:
     station = selectors.station_get(user=request.user, pk=pk) if pk else None
     form = None
     if _manage(request):
@@ -150,7 +151,7 @@ def _stations(request: HttpRequest, pk: int | None) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.LOGISTICS_VIEW)
-def receiving_points(request: HttpRequest) -> HttpResponse:
+def receiving_points(request: AuthenticatedRequest) -> HttpResponse:
     """Officials: the points in scope. An enterprise: its own point, to keep."""
     enterprise_id = getattr(request.user, "enterprise_id", None)
     form = None
