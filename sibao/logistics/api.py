@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from sibao.accounts.requests import AuthenticatedRequest
-from sibao.core.api_errors import require, responses
+from sibao.core.api_errors import NotFoundRefused, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import Id, Input
 from sibao.core.errors import PermissionRefused, ServiceError
@@ -426,15 +426,15 @@ def check(request: AuthenticatedRequest, payload: CheckIn) -> Any:
 
 
 @router.get(
-    "/checks/pass",
+    "/checks/passes/{token}",
     response=responses({200: PassLookupOut}),
-    summary="The pass a scanned code names, to choose the driver (drivers masked)",
+    summary="The pass a scanned code (the token of the QR code) names, to choose the driver (drivers masked)",
 )
 def lookup_pass(request: AuthenticatedRequest, token: str) -> Any:
     require(request, Capability.PASS_CHECK)
     vehicle_pass = selectors.pass_for_check(token[:512])
-    if vehicle_pass is None:
-        raise ServiceError(
+    if vehicle_pass is None:  # forged, altered or unknown: no such pass (404)
+        raise NotFoundRefused(
             "logistics.check.code", _("The pass code is not valid: it was forged or altered."), field="token"
         )
     return {

@@ -204,3 +204,20 @@ def test_the_new_roles_reach_what_they_need_and_no_more(world: World) -> None:
     for url in ("/logistics/check/", "/logistics/passes/", "/logistics/checkpoints/", "/api/logistics/passes"):
         assert group.get(url).status_code == 200, url
     assert group.get("/logistics/passes/new/").status_code == 403  # the company applies, not the task force
+
+
+def test_a_checkpoint_system_checks_through_the_api(world: World) -> None:
+    from sibao.logistics.tokens import sign_code
+
+    vehicle_pass = world.approved()
+    token = sign_code(vehicle_pass.code)
+    client = client_for(world.officer)
+    found = client.get(f"/api/logistics/checks/passes/{token}").json()
+    assert [driver["id"] for driver in found["drivers"]] == [world.driver.pk]
+    assert client.get(f"/api/logistics/checks/passes/{token[:-1]}x").status_code == 404  # altered
+    body = {"checkpoint": world.checkpoint.pk, "token": token, "driver": world.driver.pk}
+    answer = client.post("/api/logistics/checks", json.dumps(body), content_type="application/json")
+    assert answer.status_code == 201 and answer.json()["green"] is True
+    body["token"] = token[:-1] + ("A" if token[-1] != "A" else "B")
+    answer = client.post("/api/logistics/checks", json.dumps(body), content_type="application/json").json()
+    assert answer["green"] is False and answer["failed"] == ["pass"]
