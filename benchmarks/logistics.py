@@ -222,6 +222,7 @@ def http_ratio(checkpoint: int, token: str, samples: list[tuple[str, int]]) -> f
             gunicorn,
             "benchmarks.bench_wsgi:application",
             *("--chdir", str(ROOT), "--bind", f"127.0.0.1:{PORT}", "--workers", "3", "--log-level", "warning"),
+            *("--timeout", "300"),  # a cold worker on a loaded machine must not be killed mid-start
         ],
         env=env,
     )

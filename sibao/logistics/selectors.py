@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from sibao.logistics.models import (
@@ -282,7 +282,8 @@ def map_points(region: Region) -> list[dict[str, Any]]:
         TransferStation.objects.filter(region__path__startswith=region.path, latitude__isnull=False)
         .exclude(status=StationStatus.CLOSED)
         .order_by("pk")
-        .values("id", "name", "kind", "status", "capacity", "latitude", "longitude", "region__code")
+        .annotate(region_code=F("region__code"))
+        .values("id", "name", "kind", "status", "capacity", "latitude", "longitude", "region_code")
     )
     return list(stations)
 

@@ -221,3 +221,14 @@ def test_a_checkpoint_system_checks_through_the_api(world: World) -> None:
     body["token"] = token[:-1] + ("A" if token[-1] != "A" else "B")
     answer = client.post("/api/logistics/checks", json.dumps(body), content_type="application/json").json()
     assert answer["green"] is False and answer["failed"] == ["pass"]
+
+
+def test_stations_with_a_position_form_the_map_layer(world: World) -> None:
+    data = {"region": world.group.region, "kind": "transfer", "name": "通许县应急物资中转站", "address": "城关镇"}
+    data |= {"capacity": 80, "hours": "全天", "latitude": "34.47", "longitude": "114.46"}
+    services.station_save(actor=world.group, data=data)
+    services.station_save(actor=world.group, data={**data, "name": "无坐标接驳点", "latitude": "", "longitude": ""})
+    points = client_for(world.p.tongxu_hq).get("/api/logistics/stations/map?region=410222").json()
+    assert [(p["name"], p["region_code"], p["latitude"]) for p in points] == [
+        ("通许县应急物资中转站", "410222", "34.470000")
+    ]
