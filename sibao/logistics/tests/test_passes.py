@@ -50,7 +50,6 @@ def test_good_plates_are_normalised(raw: str, plate: str, new_energy: bool) -> N
         "XB12345",
         "豫I12345",
         "豫BO1234",
-        "豫AD1234",
         "豫AX123456",
         "豫AD1A2345",
         "豫AF1A234",
