@@ -32,6 +32,9 @@ def declared(monkeypatch: pytest.MonkeyPatch) -> None:
     config = apps.get_app_config("core")
     summary = Summary("test.rebuild", "sibao.core.tests.test_summaries.rebuild", every_minutes=5)
     monkeypatch.setattr(config, "summaries", [summary], raising=False)
+    for other in apps.get_app_configs():  # the apps' own summaries (logistics) are not this test's
+        if other is not config and getattr(other, "summaries", None):
+            monkeypatch.setattr(other, "summaries", [])
     monkeypatch.setattr(config, "screen_panels", ["sibao.core.tests.test_summaries.PANEL"], raising=False)
 
 
