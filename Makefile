@@ -69,6 +69,7 @@ bench: setup-test ## Print the epidemic benchmark figures and the page sweep as 
 	$(PY) benchmarks/pages.py $(BENCH_RUNS) --generate $(SCALE)
 	$(PY) benchmarks/policies.py $(SCALE)  # PO-2: policy_match_all_s, policy_match_one_ms (issue 14)
 	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/emergency.py $(SCALE);; *) echo "# switch_city_s skipped: PostgreSQL only";; esac
+	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/logistics.py $(SCALE);; *) echo "# pass check figures skipped: PostgreSQL only";; esac
 
 lint: setup-test
 	$(VENV)/bin/ruff check sibao scripts benchmarks tests conftest.py

@@ -8,6 +8,7 @@ from sibao.enterprises.api import router as enterprises_router
 from sibao.epidemic.api import router as employees_router
 from sibao.health.api import router as health_router
 from sibao.incidents.api import router as incidents_router
+from sibao.logistics.api import router as logistics_router
 from sibao.operations.api import router as operations_router
 from sibao.policies.api import router as policies_router
 from sibao.readiness.api import router as readiness_router
@@ -40,3 +41,4 @@ api.add_router("/retention", retention_router)
 api.add_router("/warnings", sentinel_router)
 api.add_router("/imports", imports_router)
 api.add_router("/operations", operations_router)
+api.add_router("/logistics", logistics_router)

@@ -29,6 +29,10 @@ if PRODUCTION:
 else:
     SIBAO_FIELD_KEY = env_str("SIBAO_FIELD_KEY", default="sibao-local-demo-field-key-not-for-production-use")
 
+# LG-1: the key that signs the QR codes of vehicle passes. Separate from SECRET_KEY so that rotating sessions
+# never invalidates passes already printed; rotating this key does, on purpose (every pass is re-printed).
+SIBAO_PASS_SIGNING_KEY = env_str("SIBAO_PASS_SIGNING_KEY", default=SECRET_KEY)
+
 ALLOWED_HOSTS = env_list("SIBAO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SIBAO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -66,6 +70,7 @@ INSTALLED_APPS = [
     "sibao.dashboard",
     "sibao.policies",
     "sibao.retention",
+    "sibao.logistics",
     "sibao.home",
 ]
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("warnings/", include("sibao.sentinel.urls")),
     path("screen/", include("sibao.dashboard.urls")),
     path("retention/", include("sibao.retention.urls")),
+    path("logistics/", include("sibao.logistics.urls")),
     path("public/", include("sibao.whitelist.public_urls")),
     path("public/policies/", include("sibao.policies.public_urls")),
     path("policies/", include("sibao.policies.urls")),

@@ -1,7 +1,7 @@
 """EP-1/X-3: an ID number that entered the platform through every door (registration, test results, venue scans,
-arrivals, pharmacy purchases, tracing, the logged reveal) is nowhere in clear text afterwards: not in any
-table of the database (every column of every row, cast to text), not in the application's log output, not
-in the pages or API answers that show the person."""
+arrivals, pharmacy purchases, tracing, drivers and checkpoint checks (LG-1/LG-2), the logged reveals) is nowhere
+in clear text afterwards: not in any table of the database (every column of every row, cast to text), not in the
+application's log output, not in the pages or API answers that show the person."""
 
 import io
 import logging
@@ -12,14 +12,16 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
-from conftest import Personas, client_for
+from conftest import Personas, client_for, make_user
 from sibao.core.import_jobs import import_job_submit
 from sibao.core.protected import digest
+from sibao.core.roles import Role
 from sibao.epidemic.ingest import results_import_submit
 from sibao.epidemic.services import employee_create, employee_reveal_id_number
 from sibao.epidemic.tests.test_employees import id_number
 from sibao.health.models import ArrivalKind
 from sibao.health.services import arrival_register
+from sibao.logistics.services import checkpoint_save, driver_register, driver_reveal_id_number, pass_check
 from sibao.regions.models import Region
 from sibao.sentinel.imports import purchase_import
 from sibao.venues.ingest import scans_import_submit
@@ -93,6 +95,18 @@ def test_an_id_number_is_never_stored_or_logged_in_clear(personas: Personas, cap
         id_number=NUMBER,
     )
     assert employee_reveal_id_number(actor=personas.tongxu_epidemic, employee=worker, purpose="流调") == NUMBER
+    # LG-1/LG-2: the employee drives for the firm; a checkpoint officer types a visitor's number at a check.
+    driver = driver_register(
+        actor=personas.ent_a_user, enterprise=personas.ent_a, data={"name": "王建军", "id_number": NUMBER}
+    )
+    assert driver.employee_id == worker.pk
+    assert driver_reveal_id_number(actor=personas.tongxu_epidemic, driver=driver, purpose="核验") == NUMBER
+    tongxu = Region.objects.get(code="410222")
+    group = make_user("p_clear_logistics", Role.LOGISTICS, region=tongxu)
+    data = {"region": tongxu, "name": "通许收费站检查点", "kind": "highway_exit"}
+    checkpoint = checkpoint_save(actor=group, data=data)
+    officer = make_user("p_clear_checkpoint", Role.CHECKPOINT, region=tongxu)
+    pass_check(actor=officer, checkpoint_id=checkpoint.pk, token="not-a-pass", id_number=VISITOR)
 
     stored = every_stored_text()
     assert worker.id_masked in stored and digest(VISITOR) in stored  # the rows are there, keyed by digest
@@ -101,6 +115,8 @@ def test_an_id_number_is_never_stored_or_logged_in_clear(personas: Personas, cap
         assert number not in caplog.text
 
     client = client_for(personas.tongxu_epidemic)
-    for url in (f"/employees/{worker.pk}/", f"/api/employees/{worker.pk}", "/health/arrivals/", "/warnings/"):
+    pages = (f"/employees/{worker.pk}/", f"/api/employees/{worker.pk}", "/health/arrivals/", "/warnings/")
+    pages += (f"/logistics/drivers/{driver.pk}/", f"/api/logistics/drivers/{driver.pk}", "/logistics/checks/")
+    for url in pages:
         body = client.get(url).content.decode()
         assert NUMBER not in body and VISITOR not in body, url

@@ -26,6 +26,9 @@ from sibao.health.services import (
     risk_area_create,
 )
 from sibao.incidents.tests.factories import reported
+from sibao.logistics import services as logistics
+from sibao.logistics.summaries import refresh_checks
+from sibao.logistics.tokens import sign_code
 from sibao.notifications.services import notify
 from sibao.operations.services import missing_report_sweep, operating_report_file
 from sibao.operations.summaries import refresh as refresh_operating_summary
@@ -176,6 +179,7 @@ def grow(personas: Personas) -> Any:
                 actor=p.admin, region=township, sector=Sector.INDUSTRY, title=f"{township.name}遴选标准", rule=RULE
             )
             criteria_publish(actor=p.admin, criteria=criteria)
+            _logistics(p.admin, enterprise, n)
             operating_report_file(  # ent_a's own history grows by an earlier day
                 actor=p.admin,
                 enterprise=p.ent_a,
@@ -188,6 +192,7 @@ def grow(personas: Personas) -> Any:
             actor=p.tongxu_epidemic,
             data={"county": region("410103"), "level": RiskLevel.MEDIUM, "valid_from": today, "area_name": "测试"},
         )
+        refresh_checks(timezone.now() + timedelta(minutes=5))
 
     return add
 
@@ -225,6 +230,56 @@ def _grow_policies(p: Personas, n: int) -> None:
     refresh("policies.funnel")
 
 
+def _logistics(admin: Any, enterprise: Any, n: int) -> None:
+    """LG-1…LG-4: the enterprise's own truck, driver and approved pass, a checkpoint with a check, a transfer
+    station and the enterprise's receiving point."""
+    tongxu, today = region("410222"), timezone.localdate()
+    vehicle = logistics.vehicle_register(actor=admin, enterprise=enterprise, plate=f"豫C{n:05d}")
+    driver = logistics.driver_register(
+        actor=admin,
+        enterprise=enterprise,
+        data={"name": f"司机{n}", "id_number": _id(f"41022219870101{n:03d}"), "health_code": "green"},
+    )
+    vehicle_pass = logistics.pass_apply(
+        actor=admin,
+        enterprise=enterprise,
+        data={
+            "vehicle": vehicle,
+            "drivers": [driver],
+            "served": [enterprise],
+            "arrangement": "own",
+            "route": "通许县—开封市区",
+            "valid_from": today,
+            "valid_until": today + timedelta(days=7),
+        },
+    )
+    logistics.pass_decide(actor=admin, vehicle_pass=vehicle_pass, action="approve")
+    checkpoint = logistics.checkpoint_save(
+        actor=admin, data={"region": tongxu, "name": f"测试检查点{n}", "kind": "highway_exit"}
+    )
+    logistics.pass_check(
+        actor=admin, checkpoint_id=checkpoint.pk, token=sign_code(vehicle_pass.code), driver_id=driver.pk
+    )
+    logistics.station_save(
+        actor=admin,
+        data={
+            "region": tongxu,
+            "kind": "transfer",
+            "name": f"测试中转站{n}",
+            "address": "通许县城关镇",
+            "capacity": 100,
+            "hours": "8:00–18:00",
+            "latitude": "34.47",
+            "longitude": "114.46",
+        },
+    )
+    logistics.receiving_point_set(
+        actor=admin,
+        enterprise=enterprise,
+        data={"location": "厂区东门外", "hours": "全天", "contact_name": "王强", "contact_phone": "13900000000"},
+    )
+
+
 def _id(body17: str) -> str:
     from sibao.epidemic.tests.test_employees import id_number
 
@@ -247,6 +302,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
     by_name["tickets:weekly_reports"] = supervision
     by_name["tickets:metrics"] = supervision
     by_name["policies:mine"] = client_for(p.ent_a_user)
+    by_name["logistics:check"] = admin  # the checkpoint's page lists the checkpoints in operation
     pages = [(name, by_name[name], url, params) for name, _client, url, params in pages]
     # The audit page reads related rows' names once per related model, so a page that newly holds another kind of
     # record costs one more query; per row it costs none, which one record type shows.
@@ -324,6 +380,15 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api emergency notices", client_for(p.ent_a_user), "/api/emergency/notices", None),
         ("api shutdowns", hq, "/api/emergency/shutdowns", None),
         ("api inspections", hq, "/api/emergency/inspections", None),
+        ("api vehicles", hq, "/api/logistics/vehicles", None),
+        ("api drivers", hq, "/api/logistics/drivers", None),
+        ("api passes", hq, "/api/logistics/passes", None),
+        ("api checks", hq, "/api/logistics/checks", None),
+        ("api check counts", hq, "/api/logistics/checks/counts", None),
+        ("api checkpoints", hq, "/api/logistics/checkpoints", None),
+        ("api stations", hq, "/api/logistics/stations", None),
+        ("api station map", hq, "/api/logistics/stations/map", None),
+        ("api receiving points", hq, "/api/logistics/receiving-points", None),
     ]
     return pages + api
 

@@ -61,6 +61,15 @@ def _county_users(prefix: str, code: str, county: str, township: str) -> list[De
         DemoUser(f"{prefix}_leader", f"{county}指挥长", Role.LEADER, code, unit_kind=UnitKind.HQ),
         # EM-4: the epidemic HQ's office decides shutdowns with the HQ office (its unit: the emergency demo).
         DemoUser(f"{prefix}_epidemic_hq", f"{county}疫情防控指挥部办公室", Role.EPIDEMIC_HQ_OFFICE, code),
+        # LG-1/LG-2: the 保物流畅通组 (led by the transport bureau) and an officer at a traffic checkpoint.
+        DemoUser(
+            f"{prefix}_logistics",
+            f"{county}保物流畅通组",
+            Role.LOGISTICS,
+            code,
+            unit_function=DepartmentFunction.TRANSPORT,
+        ),
+        DemoUser(f"{prefix}_checkpoint", f"{county}交通防疫检查点", Role.CHECKPOINT, code),
     ]
 
 
@@ -102,7 +111,8 @@ DEMO_USERS: list[DemoUser] = [
 # that a walk-through can use end to end — served at county level by a demo department and, for industry
 # and commerce, meeting the 003#二 criteria (an operating, compliant 规上 or livelihood firm with a clean record).
 DEMO_ENTERPRISE_USERS = {
-    "tongxu": ("410222", [Sector.INDUSTRY, Sector.COMMERCE]),
+    # tongxu_ent3: a transport company that applies for vehicle passes (LG-1).
+    "tongxu": ("410222", [Sector.INDUSTRY, Sector.COMMERCE, Sector.TRANSPORT]),
     "xinzheng": ("410184", [Sector.INDUSTRY]),
 }
 

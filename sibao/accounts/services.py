@@ -22,6 +22,8 @@ _REGIONAL_ROLES = {
     Role.SUPERVISION,
     Role.LEADER,
     Role.EPIDEMIC_HQ_OFFICE,
+    Role.LOGISTICS,
+    Role.CHECKPOINT,
 }
 
 

@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     EPIDEMIC_HQ_OFFICE = "epidemic_hq_office", _("Epidemic HQ office")
     SUPERVISION = "supervision", _("Supervision task force")
     LEADER = "leader", _("Leader")
+    # LG-1/LG-2 (000#六, 001#annex2-三.5): the county 保物流畅通 task force and the officers at traffic checkpoints.
+    LOGISTICS = "logistics", _("Logistics task force")
+    CHECKPOINT = "checkpoint", _("Checkpoint officer")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -71,6 +74,12 @@ class Capability(models.TextChoices):
     EMERGENCY_CONFIRM = "emergency.confirm"  # EM-2/EM-5/EM-6: an enterprise's notices, readiness, inspections, record
     INSPECTION_PLAN = "inspection.plan"  # EM-5: townships and departments list planned inspections
     INSPECTION_DECIDE = "inspection.decide"  # EM-5: the HQ office approves or refuses non-exempt inspections
+    LOGISTICS_VIEW = "logistics.view"  # LG-1…LG-4: vehicles, drivers (masked), passes, checks and stations in scope
+    VEHICLE_MANAGE = "logistics.vehicle_manage"  # LG-1/LG-3/LG-4: a company's vehicles, drivers and receiving point
+    PASS_APPLY = "logistics.pass_apply"  # LG-1: the vehicle's company applies for a pass
+    PASS_DECIDE = "logistics.pass_decide"  # LG-1: the logistics task force approves, returns, refuses, revokes
+    PASS_CHECK = "logistics.pass_check"  # LG-2: check a pass and its driver at a checkpoint
+    LOGISTICS_MANAGE = "logistics.manage"  # LG-2/LG-4: checkpoints and transfer stations of the region
 
 
 _OFFICIAL_READ = {
@@ -109,6 +118,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.OPERATIONS_REPORT,
             Capability.POLICY_APPLY,
             Capability.EMERGENCY_CONFIRM,
+            Capability.LOGISTICS_VIEW,
+            Capability.VEHICLE_MANAGE,
+            Capability.PASS_APPLY,
         }
         | _TICKET_ON_BEHALF
     ),
@@ -117,7 +129,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         | _TICKET_ON_BEHALF
         | _OPERATIONS_ENTRY
         | _EMERGENCY_PROPOSE
-        | {Capability.WHITELIST_REVIEW, Capability.EMPLOYEE_VIEW, Capability.EPIDEMIC_VIEW, Capability.WARNING_HANDLE}
+        | {
+            Capability.WHITELIST_REVIEW,
+            Capability.EMPLOYEE_VIEW,
+            Capability.EPIDEMIC_VIEW,
+            Capability.WARNING_HANDLE,
+            Capability.LOGISTICS_VIEW,
+        }
     ),
     Role.SECTOR_DEPARTMENT: frozenset(
         _OFFICIAL_READ
@@ -131,6 +149,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.WHITELIST_CRITERIA,
             Capability.WHITELIST_SPOT_CHECK,
             Capability.EPIDEMIC_VIEW,
+            Capability.LOGISTICS_VIEW,
         }
     ),
     Role.HQ_OFFICE: frozenset(
@@ -149,6 +168,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EMPLOYEE_VIEW,
             Capability.EPIDEMIC_VIEW,
             Capability.SHUTDOWN_DECIDE,
+            Capability.LOGISTICS_VIEW,
             Capability.SCREEN_VIEW,
             Capability.PERSONAL_DATA_PURGE,
             Capability.EMERGENCY_VIEW,
@@ -180,6 +200,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EPIDEMIC_TRACE,
             Capability.WARNING_HANDLE,
             Capability.SCREEN_VIEW,
+            Capability.LOGISTICS_VIEW,  # EP-1: the task force reveals drivers' ID numbers as it does employees'
         }
         | _EMERGENCY_PROPOSE
     ),
@@ -194,6 +215,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.OPERATIONS_VIEW,
             Capability.SCREEN_VIEW,
             Capability.EMERGENCY_VIEW,
+            Capability.LOGISTICS_VIEW,
         }
     ),
     Role.LEADER: frozenset(
@@ -205,8 +227,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.OPERATIONS_VIEW,
             Capability.SCREEN_VIEW,
             Capability.EMERGENCY_VIEW,
+            Capability.LOGISTICS_VIEW,
         }
     ),
+    # LG-1/LG-4: the county 保物流畅通组 decides on passes and keeps the checkpoints and transfer stations; it
+    # reads the registry (whom a pass serves) like every official, and may check a pass itself.
+    Role.LOGISTICS: frozenset(
+        _OFFICIAL_READ
+        | {
+            Capability.TICKET_VIEW,
+            Capability.LOGISTICS_VIEW,
+            Capability.PASS_DECIDE,
+            Capability.PASS_CHECK,
+            Capability.LOGISTICS_MANAGE,
+        }
+    ),
+    # LG-2: an officer at a traffic checkpoint checks passes and drivers; nothing else.
+    Role.CHECKPOINT: frozenset({Capability.PASS_CHECK}),
     # EP-1: configuring the platform is no reason to read ID numbers or people's movements; only the
     # epidemic task force reveals and traces. Issue 15: declaring a region's emergency over (and deleting its
     # people's data) is the HQ office's decision for its region, not an administrator's.

@@ -98,21 +98,28 @@ def _new_arrival_quiet_until(enterprise: Enterprise, arrival: date | None) -> da
 
 def employee_reveal_id_number(*, actor: User, employee: Employee, purpose: str) -> str:
     """The full ID number, for the epidemic task force only; every reveal is written to the audit log."""
+    return reveal_id_number(actor=actor, record=employee, visible=Employee.objects.visible_to(actor), purpose=purpose)
+
+
+def reveal_id_number(*, actor: Any, record: Any, visible: Any, purpose: str) -> str:
+    """The one way to read a full ID number of any person record holding ``id_cipher`` (employees, drivers):
+    the epidemic task force, the record in ``visible`` (the actor's scope), a purpose, an audit-log access
+    entry (EP-1, X-3)."""
     if getattr(actor, "role", None) not in REVEALING_ROLES:
         raise PermissionRefused("epidemic.reveal.forbidden", _("Only the epidemic task force may see full ID numbers."))
-    if not Employee.objects.visible_to(actor).filter(pk=employee.pk).exists():
+    if not visible.filter(pk=record.pk).exists():
         raise PermissionRefused("epidemic.reveal.forbidden", _("This person is outside your area."))
     purpose = purpose.strip()
     if not purpose:
         raise ServiceError("epidemic.reveal.purpose", _("Say why you need the full number."), field="purpose")
     LogEntry.objects.log_create(
-        employee,
+        record,
         force_log=True,
         action=LogEntry.Action.ACCESS,
         changes={"id_number": ["(masked)", "(revealed)"], "purpose": ["", purpose]},
         actor=actor,
     )
-    return reveal(employee.id_cipher)
+    return reveal(record.id_cipher)
 
 
 def employee_move_zone(

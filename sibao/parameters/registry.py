@@ -526,6 +526,33 @@ EMERGENCY_MODE_BY_SECTOR = {
     )
 }
 
+# --- Logistics (LG-2, 000#六.1, 001#annex2-三.5) ------------------------------------------------------
+LOGISTICS_NEGATIVE_TEST_HOURS = define(
+    Definition(
+        "logistics.negative_test_hours",
+        # 001#annex2-三.5: green channel for drivers "持有48小时核酸阴性证明"; 000#六.1 "48小时内核酸阴性证明".
+        _("At a checkpoint a driver's negative nucleic-acid test may be at most"),
+        "int",
+        48,
+        _("hours old"),
+        "001#annex2-三.5, 000#六.1",
+        Decimal("1"),
+        Decimal("720"),
+    )
+)
+LOGISTICS_ITINERARY_DAYS = define(
+    Definition(
+        "logistics.itinerary_days",
+        # 001#annex2-三.5 "行程码正常": the seeds give no window; 7 days is the national itinerary card's.
+        _("At a checkpoint a driver's itinerary counts medium/high-risk areas visited within the last"),
+        "int",
+        7,
+        _("days"),
+        "001#annex2-三.5",
+        Decimal("1"),
+        Decimal("60"),
+    )
+)
 
 # --- Audit (X-3) -------------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = define(

@@ -489,6 +489,10 @@ def removal_decide(*, actor: User, removal: Removal, action: str, reason: str = 
                 ),
                 enterprise=listing.enterprise,
             )
+            # LG-1/WL-9: passes follow the whitelist — those serving only this enterprise are suspended.
+            from sibao.logistics.services import passes_follow_removal
+
+            passes_follow_removal(actor=actor, enterprise=listing.enterprise, reason=RemovalReason(locked.reason).label)
 
     with as_actor(actor):
         return perform(REMOVAL, removal, action, actor=actor, reason=reason, after=apply)

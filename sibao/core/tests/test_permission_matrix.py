@@ -85,6 +85,11 @@ PAGES = [
     ("get", "/api/operations/reports/missing", set(ROLES)),
     ("get", "/api/operations/summary", OFFICIALS_READ),
     ("get", "/api/operations/warnings", set(ROLES)),
+    # Logistics (LG-1…LG-4): every role here reads passes in its scope; only the checkpoint roles check
+    # (the logistics task force and checkpoint officer: sibao/logistics/tests/test_passes.py).
+    ("get", "/logistics/passes/", set(ROLES)),
+    ("get", "/logistics/check/", {"admin"}),
+    ("get", "/api/logistics/passes", set(ROLES)),
 ]
 
 
