@@ -13,12 +13,13 @@ from sibao.policies.selectors import funnel_summary
 
 def figures(view: ScreenView) -> Sequence[Figure]:
     funnel = funnel_summary(region_path=view.region.path, sector=view.sector)
-    query = urlencode({"region": view.region.code})
+    query = urlencode({"region": view.region.code, **({"sector": view.sector} if view.sector else {})})
     url = f"{reverse('policies:funnel')}?{query}"
+    matches = f"{reverse('policies:matches')}?{query}"  # a count links to the list it counts
     rate = funnel.rate
     return [
-        Figure(_("Matched"), funnel.matched, _("matches"), url=url),
-        Figure(_("Applied"), funnel.applied, _("matches"), url=f"{reverse('policies:matches')}?stage=applied&{query}"),
+        Figure(_("Matched"), funnel.matched, _("matches"), url=matches),
+        Figure(_("Applied"), funnel.applied, _("matches"), url=f"{matches}&stage=applied"),
         Figure(_("Redeemed amount"), funnel.redeemed_amount, _("yuan"), url=url, tone="success"),
         Figure(
             _("应享尽享 rate"),

@@ -35,7 +35,13 @@ def public_policies() -> QuerySet[Policy]:
 
 
 def match_list(
-    *, user: User, policy: Policy | None = None, state: str = "", stage: str = "", region: str = ""
+    *,
+    user: User,
+    policy: Policy | None = None,
+    state: str = "",
+    stage: str = "",
+    region: str = "",
+    sector: str = "",
 ) -> QuerySet[PolicyMatch]:
     matches = (
         PolicyMatch.objects.visible_to(user)
@@ -51,6 +57,8 @@ def match_list(
         matches = matches.filter(state__in=STAGES[stage])
     if region:
         matches = matches.filter(Q(enterprise__region__path__startswith=region) | Q(enterprise__region__code=region))
+    if sector:  # the command screen's sector view links here (DB-4)
+        matches = matches.filter(enterprise__sector=sector)
     return matches
 
 

@@ -254,7 +254,8 @@ def match_list(request: AuthenticatedRequest) -> HttpResponse:
         policy = selectors.policy_get(user=user, pk=request.GET["policy"])
     region = _scope_region(request)
     stage = request.GET.get("stage", "")
-    matches = selectors.match_list(user=user, policy=policy, stage=stage, region=region.path)
+    sector = request.GET.get("sector", "")
+    matches = selectors.match_list(user=user, policy=policy, stage=stage, region=region.path, sector=sector)
     context = {"page": _page(request, matches), "policy": policy, "stage": stage, "region": region}
     return render(request, "policies/matches.html", context)
 

@@ -35,6 +35,7 @@ def rows_shown(response: Any) -> int:
         ("missing_count", lambda value: value),
         ("page", lambda value: value.paginator.count),
         ("pending", len),
+        ("awaiting_count", lambda value: value),  # the batches page shows the first few and counts them all
         ("awaiting", lambda value: value.count()),
         ("rows", len),
     ):
