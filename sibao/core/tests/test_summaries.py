@@ -29,6 +29,9 @@ PANEL = Panel("test", "测试", order=5, figures=figures)
 @pytest.fixture
 def declared(monkeypatch: pytest.MonkeyPatch) -> None:
     CALLS.clear()
+    for other in apps.get_app_configs():  # apps' own summaries (readiness) are tested in their apps
+        if getattr(other, "summaries", None):
+            monkeypatch.setattr(other, "summaries", [])
     config = apps.get_app_config("core")
     summary = Summary("test.rebuild", "sibao.core.tests.test_summaries.rebuild", every_minutes=5)
     monkeypatch.setattr(config, "summaries", [summary], raising=False)
