@@ -55,6 +55,13 @@ def test_no_two_schemas_share_a_name(reference_data: None) -> None:
     for schema in subclasses(Schema):
         if schema.__module__.startswith("sibao.") and "." not in schema.__qualname__:  # not ninja's Paginator.Input
             by_name.setdefault(schema.__name__, set()).add(schema.__module__)
+    # Choices used as field types become components too: two ``WarningStatus`` enums (sentinel's, operations')
+    # became one, and the sentinel's "handling" answers failed the operations enum.
+    from django.db.models import TextChoices
+
+    for choices in subclasses(TextChoices):
+        if choices.__module__.startswith("sibao."):
+            by_name.setdefault(choices.__name__, set()).add(choices.__module__)
     assert {name: modules for name, modules in by_name.items() if len(modules) > 1} == {}
 
 

@@ -88,6 +88,10 @@ UNSTATABLE_RULES = {
     "pharmacy.import.type": "a registry import is an XLSX or CSV file, whatever the part's media type says",
     "epidemic.results.type": "a result file is an XLSX or CSV file, whatever the part's media type says",
     "venues.import.type": "a scan file is an XLSX or CSV file, whatever the part's media type says",
+    "operating_reports.import.type": "a report file is an XLSX or CSV file, whatever the part's media type says",
+    "policy_facts.import.type": "a figures file is an XLSX or CSV file, whatever the part's media type says",
+    "policy_list.import.type": "a policy list is an XLSX or CSV file, whatever the part's media type says",
+    "logistics.vehicle.plate": "a plate is a province's abbreviation, the authority's letter and 5 or 6 signs (GA 36)",
     # Text fields declare NO_NUL; a free-form object (a rule tree) cannot declare it for its keys and nested values.
     "request.nul": "no NUL character anywhere in the request, free-form objects included",
     "policies.eligibility": "a policy's conditions name registered enterprise fields with operators that fit them",

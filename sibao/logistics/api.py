@@ -2,6 +2,7 @@
 A checkpoint system authenticates with an API token of a checkpoint officer's account and calls
 ``POST /api/logistics/checks`` once per driver."""
 
+from datetime import date
 from typing import Any
 
 from django.http import HttpResponse
@@ -11,10 +12,10 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from sibao.accounts.requests import AuthenticatedRequest
-from sibao.core.api_errors import NotFoundRefused, require, responses
+from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import Id, Input
-from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.api_types import Id, Input, IsoDate
+from sibao.core.errors import PermissionRefused
 from sibao.core.protected import mask_phone
 from sibao.core.roles import Capability
 from sibao.enterprises.models import Enterprise
@@ -70,7 +71,7 @@ def _ref(obj: Any) -> dict[str, Any]:
 def _region(code: str) -> Region:
     region = Region.objects.filter(code=code.strip()).first()
     if region is None:
-        raise ServiceError("logistics.region", _("Unknown region code."), field="region_code")
+        raise NotFoundRefused("logistics.region", _("Unknown region code."), field="region_code")
     return region
 
 
@@ -106,9 +107,10 @@ def list_vehicles(request: AuthenticatedRequest, enterprise: Id | None = None) -
 
 @router.post("/vehicles", response=responses({201: VehicleOut}), summary="Register one of the company's vehicles")
 def create_vehicle(request: AuthenticatedRequest, payload: VehicleIn) -> Any:
-    vehicle = services.vehicle_register(
-        actor=request.user, enterprise=_own_company(request), plate=payload.plate, kind=payload.kind
-    )
+    with refusals(conflict={"logistics.vehicle.duplicate"}):
+        vehicle = services.vehicle_register(
+            actor=request.user, enterprise=_own_company(request), plate=payload.plate, kind=payload.kind
+        )
     return Status(201, _vehicle(vehicle))
 
 
@@ -170,7 +172,8 @@ def list_drivers(request: AuthenticatedRequest, filters: Query[DriverQuery]) -> 
 
 @router.post("/drivers", response=responses({201: DriverOut}), summary="Register one of the company's drivers")
 def create_driver(request: AuthenticatedRequest, payload: DriverIn) -> Any:
-    driver = services.driver_register(actor=request.user, enterprise=_own_company(request), data=payload.dict())
+    with refusals(conflict={"logistics.driver.duplicate"}):  # registered already: a conflict with stored data
+        driver = services.driver_register(actor=request.user, enterprise=_own_company(request), data=payload.dict())
     return Status(201, _driver(selectors.driver_get(user=request.user, pk=driver.pk)))
 
 
@@ -300,7 +303,7 @@ def _application(request: AuthenticatedRequest, payload: PassIn) -> dict[str, An
         ("stations", payload.stations, stations),
     ):
         if any(pk not in found for pk in wanted):
-            raise ServiceError(
+            raise NotFoundRefused(
                 "logistics.pass.unknown", _("Unknown or not yours: %(field)s.") % {"field": name}, field=name
             )
     return {
@@ -320,7 +323,9 @@ def _application(request: AuthenticatedRequest, payload: PassIn) -> dict[str, An
 def apply_pass(request: AuthenticatedRequest, payload: PassIn) -> Any:
     require(request, Capability.PASS_APPLY)
     company = _own_company(request)
-    vehicle_pass = services.pass_apply(actor=request.user, enterprise=company, data=_application(request, payload))
+    # An id of no vehicle of the company's (or one out of use) is a reference out of reach: 404.
+    with refusals(not_found={"logistics.pass.vehicle"}):
+        vehicle_pass = services.pass_apply(actor=request.user, enterprise=company, data=_application(request, payload))
     return Status(201, _pass(request, selectors.pass_get(user=request.user, pk=vehicle_pass.pk), detail=True))
 
 
@@ -454,19 +459,12 @@ def lookup_pass(request: AuthenticatedRequest, token: str) -> Any:
 
 class CheckQuery(Input):
     checkpoint: Id | None = None
-    day: str = ""
+    day: IsoDate | None = None
     failed: bool = False
 
 
-def _day(raw: str) -> Any:
-    from datetime import date
-
-    if not raw:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(raw[:10])
-    except ValueError:
-        raise ServiceError("logistics.day", _("Enter a date as YYYY-MM-DD."), field="day") from None
+def _day(day: date | None) -> date:
+    return day or timezone.localdate()
 
 
 def _check_row(row: PassCheck) -> dict[str, Any]:
@@ -520,7 +518,7 @@ def _tally(row: CheckTally) -> dict[str, Any]:
     summary="Checks per checkpoint for a day, with failures by condition (summary, refreshed every minute)",
 )
 @paginate(BoundedLimitOffset)
-def list_tallies(request: AuthenticatedRequest, day: str = "") -> Any:
+def list_tallies(request: AuthenticatedRequest, day: IsoDate | None = None) -> Any:
     require(request, Capability.LOGISTICS_VIEW)
     return [_tally(row) for row in selectors.tally_list(user=request.user, day=_day(day))]
 

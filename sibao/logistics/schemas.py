@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, WithJsonSchema
 
 from sibao.core.api_types import (
     NO_NUL,
@@ -28,9 +29,29 @@ from sibao.logistics.models import (
     VehicleKind,
 )
 
+
 # WGS-84 degrees to the metre (the columns hold 6 decimals).
-Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
-Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
+def _degrees(value: Any) -> Any:
+    # A JSON number is rounded to the micro-degree (about 0.1 m), as the column keeps it; anything else is left
+    # for the Decimal type to accept (a decimal string) or refuse.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = Decimal(str(value))
+        return number.quantize(Decimal("0.000001")) if number.is_finite() and abs(number) <= 360 else number
+    return value
+
+
+Latitude = Annotated[
+    Decimal,
+    BeforeValidator(_degrees),
+    Field(ge=-90, le=90, max_digits=9, decimal_places=6),
+    WithJsonSchema({"type": "number", "minimum": -90, "maximum": 90}),
+]
+Longitude = Annotated[
+    Decimal,
+    BeforeValidator(_degrees),
+    Field(ge=-180, le=180, max_digits=9, decimal_places=6),
+    WithJsonSchema({"type": "number", "minimum": -180, "maximum": 180}),
+]
 
 
 class Ref(Schema):

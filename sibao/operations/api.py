@@ -26,7 +26,7 @@ from sibao.core.summaries import refreshed_at
 from sibao.enterprises.models import Enterprise
 from sibao.operations import selectors, services
 from sibao.operations.deadlines import report_deadline
-from sibao.operations.models import Channel, ProductionStatus, WarningStatus
+from sibao.operations.models import Channel, OperatingWarningStatus, ProductionStatus
 from sibao.operations.schemas import (
     OperatingMissingOut,
     OperatingReportIn,
@@ -104,7 +104,7 @@ class OperatingSummaryQuery(Input):
 
 
 class OperatingWarningFilters(Input):
-    status: WarningStatus | None = None
+    status: OperatingWarningStatus | None = None
     region: str = optional_text(12, description="区划代码（含下级）")
 
 

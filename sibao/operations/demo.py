@@ -14,7 +14,7 @@ from django.utils import timezone
 from sibao.accounts.models import User
 from sibao.core.roles import Role
 from sibao.enterprises.models import Enterprise
-from sibao.operations.models import Channel, OperatingReport, OperatingWarning, ProductionStatus, WarningStatus
+from sibao.operations.models import Channel, OperatingReport, OperatingWarning, OperatingWarningStatus, ProductionStatus
 from sibao.operations.services import missing_report_sweep, operating_report_file, operating_warning_close
 from sibao.tickets.models import Category
 from sibao.whitelist.selectors import whitelisted_q
@@ -123,13 +123,13 @@ def load_demo_operations() -> dict[str, int]:
         for back in range(DAYS - 1, 0, -1):
             counts["warnings"] += missing_report_sweep(today - timedelta(days=back), now)["raised"]
         first = (
-            OperatingWarning.objects.filter(status=WarningStatus.OPEN, enterprise__in=enterprises)
+            OperatingWarning.objects.filter(status=OperatingWarningStatus.OPEN, enterprise__in=enterprises)
             .select_related("enterprise", "enterprise__region")
             .order_by("day")
             .first()
         )
         closer = _official(first.enterprise, officials) if first is not None else None
-        already = OperatingWarning.objects.filter(status=WarningStatus.CLOSED, lifted=False).exists()
+        already = OperatingWarning.objects.filter(status=OperatingWarningStatus.CLOSED, lifted=False).exists()
         if first is not None and closer is not None and not already:
             operating_warning_close(
                 actor=closer, warning=first, note="已电话联系企业：当日设备检修停工，次日已恢复填报。"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.core.form_fields import IdField
 from sibao.core.sectors import Sector
-from sibao.operations.models import ProductionStatus, WarningStatus
+from sibao.operations.models import OperatingWarningStatus, ProductionStatus
 from sibao.operations.selectors import NOT_NORMAL_FILTER
 from sibao.operations.services import LABELS
 from sibao.tickets.models import Category
@@ -102,7 +102,7 @@ class MissingFilterForm(forms.Form):
 
 class WarningFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All warnings")), *WarningStatus.choices]
+        label=_("Status"), required=False, choices=[("", _("All warnings")), *OperatingWarningStatus.choices]
     )
     day = forms.DateField(
         label=_("Report day"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -87,7 +87,7 @@ class OperatingReport(models.Model):
         return self.status == ProductionStatus.NORMAL
 
 
-class WarningStatus(models.TextChoices):
+class OperatingWarningStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
 
@@ -109,7 +109,9 @@ class OperatingWarning(models.Model):
     )
     day = models.DateField(_("report day"))
     due_at = models.DateTimeField(_("was due at"))
-    status = models.CharField(_("status"), max_length=8, choices=WarningStatus.choices, default=WarningStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=8, choices=OperatingWarningStatus.choices, default=OperatingWarningStatus.OPEN
+    )
     raised_at = models.DateTimeField(_("raised at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from sibao.accounts.models import User
 from sibao.enterprises.models import Enterprise
 from sibao.operations.deadlines import past_deadline_q
-from sibao.operations.models import NOT_NORMAL, OperatingReport, OperatingWarning, WarningStatus
+from sibao.operations.models import NOT_NORMAL, OperatingReport, OperatingWarning, OperatingWarningStatus
 from sibao.regions.models import Region
 from sibao.whitelist.selectors import whitelisted_q
 
@@ -92,7 +92,7 @@ def missing_list(
 
 @dataclass(frozen=True)
 class WarningFilters:
-    status: str = WarningStatus.OPEN  # "" for all
+    status: str = OperatingWarningStatus.OPEN  # "" for all
     day: date | None = None
     region_code: str = ""
     sector: str = ""

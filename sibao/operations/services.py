@@ -24,7 +24,7 @@ from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.workflow import perform
 from sibao.enterprises.models import Enterprise
 from sibao.operations.deadlines import deadline_at, is_late, past_deadline_q
-from sibao.operations.models import Channel, OperatingReport, OperatingWarning, ProductionStatus, WarningStatus
+from sibao.operations.models import Channel, OperatingReport, OperatingWarning, OperatingWarningStatus, ProductionStatus
 from sibao.operations.workflows import WARNING, WORKFLOW_NAME
 from sibao.parameters.registry import OPERATIONS_REPORT_DEADLINE_HOUR
 from sibao.parameters.selectors import parameter_value_at, parameters_cached
@@ -180,12 +180,14 @@ def _duplicate(day: date) -> StateRefused:
 
 def _lift_warning(enterprise: Enterprise, day: date, at: datetime) -> None:
     """The report arrived: close the day's open warning as lifted, with its history row (platform)."""
-    warning = OperatingWarning.objects.filter(enterprise=enterprise, day=day, status=WarningStatus.OPEN).first()
+    warning = OperatingWarning.objects.filter(
+        enterprise=enterprise, day=day, status=OperatingWarningStatus.OPEN
+    ).first()
     if warning is None:
         return
     note = _("The report arrived at %(time)s.") % {"time": timezone.localtime(at).strftime("%Y-%m-%d %H:%M")}
-    moved = OperatingWarning.objects.filter(pk=warning.pk, status=WarningStatus.OPEN).update(
-        status=WarningStatus.CLOSED, closed_at=at, lifted=True, note=note
+    moved = OperatingWarning.objects.filter(pk=warning.pk, status=OperatingWarningStatus.OPEN).update(
+        status=OperatingWarningStatus.CLOSED, closed_at=at, lifted=True, note=note
     )
     if moved:
         TransitionLog.objects.create(
@@ -193,8 +195,8 @@ def _lift_warning(enterprise: Enterprise, day: date, at: datetime) -> None:
             object_id=warning.pk,
             workflow=WORKFLOW_NAME,
             action="lift",
-            from_state=WarningStatus.OPEN,
-            to_state=WarningStatus.CLOSED,
+            from_state=OperatingWarningStatus.OPEN,
+            to_state=OperatingWarningStatus.CLOSED,
             actor=None,
             reason=note,
             at=at,

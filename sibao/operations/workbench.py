@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from sibao.accounts.models import User
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.workbench import WorkItem
-from sibao.operations.models import WarningStatus
+from sibao.operations.models import OperatingWarningStatus
 from sibao.operations.selectors import WarningFilters, missing_list, warning_list
 
 
@@ -37,7 +37,7 @@ WARNINGS_OPEN = WorkItem(
     applies=lambda user: (
         getattr(user, "role", None) != Role.ENTERPRISE and has_capability(user, Capability.OPERATIONS_REPORT)
     ),
-    rows=lambda user: warning_list(user=user, filters=WarningFilters(status=WarningStatus.OPEN)),
+    rows=lambda user: warning_list(user=user, filters=WarningFilters(status=OperatingWarningStatus.OPEN)),
     url=lambda user: f"{reverse('operations:warnings')}?status=open",
     icon="exclamation-triangle",
 )

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 from sibao.accounts.models import User
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.workflow import Transition, Workflow
-from sibao.operations.models import OperatingWarning, WarningStatus
+from sibao.operations.models import OperatingWarning, OperatingWarningStatus
 
-S = WarningStatus
+S = OperatingWarningStatus
 WORKFLOW_NAME = "operations.warning"
 
 
@@ -37,7 +37,7 @@ def _platform_only(actor: User, warning: OperatingWarning) -> str | None:
 
 WARNING = Workflow(
     WORKFLOW_NAME,
-    WarningStatus,
+    OperatingWarningStatus,
     [
         Transition(
             "close", frozenset({S.OPEN}), S.CLOSED, gettext_lazy("Close with a note"), _close, needs_reason=True

@@ -27,6 +27,6 @@ def test_the_list_columns_of_login_records_are_chinese(personas: Personas) -> No
 
 
 def test_administrators_find_the_admin_site_in_the_menu(personas: Personas) -> None:
-    assert 'href="/admin/"' in client_for(personas.admin).get("/").content.decode()
+    assert 'href="/admin/"' in client_for(personas.admin).get("/", follow=True).content.decode()
     for persona in (personas.tongxu_hq, personas.ent_a_user):
-        assert 'href="/admin/"' not in client_for(persona).get("/").content.decode()
+        assert 'href="/admin/"' not in client_for(persona).get("/", follow=True).content.decode()

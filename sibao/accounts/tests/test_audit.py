@@ -201,10 +201,10 @@ def test_repeated_404s_on_ids_are_logged_past_a_threshold(personas: Personas) ->
 
 
 def test_ordinary_404s_are_not_counted(personas: Personas) -> None:
-    """An unknown address (a typo, a browser asking for /favicon.ico) is not a lookup by id."""
+    """An unknown address (a typo, a browser asking for /apple-touch-icon.png) is not a lookup by id."""
     client = client_for(personas.xinzheng_hq)
     for _ in range(30):
-        assert client.get("/favicon.ico").status_code == 404
+        assert client.get("/apple-touch-icon.png").status_code == 404
     assert not events(SecurityEvent.REPEATED_NOT_FOUND) and not events(SecurityEvent.REFUSED)
 
 

@@ -10,8 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import Personas, client_for, region
+from sibao.emergency.models import ShutdownCause
+from sibao.emergency.services import shutdown_propose
 from sibao.enterprises.tests.factories import EnterpriseFactory
-from sibao.incidents.services import shutdown_request
 from sibao.incidents.tests.factories import person as incident_person
 from sibao.incidents.tests.factories import reported
 from sibao.operations.services import missing_report_sweep
@@ -33,9 +34,10 @@ def rows_shown(response: Any) -> int:
         return 0 if context["today_report"] else 1
     for key, count in (
         ("missing_count", lambda value: value),
+        # The batches page: applications awaiting publication (its "page" is of published batches).
+        ("awaiting_count", lambda value: value),
         ("page", lambda value: value.paginator.count),
         ("pending", len),
-        ("awaiting_count", lambda value: value),  # the batches page shows the first few and counts them all
         ("awaiting", lambda value: value.count()),
         ("rows", len),
     ):
@@ -76,8 +78,15 @@ def a_bit_of_everything(p: Personas) -> None:
     employee = incident_person(p, "41022219850101011", "张三", p.ent_a)
     incident = reported(p, employee)
     today = timezone.localdate()
-    shutdown_request(
-        actor=p.tongxu_epidemic, incident=incident, date_from=today, date_to=today, scope="二号车间", reason="消杀"
+    shutdown_propose(
+        actor=p.tongxu_epidemic,
+        enterprise=incident.enterprise,
+        cause=ShutdownCause.EPIDEMIC_CASE,
+        incident=incident,
+        date_from=today,
+        date_to=today,
+        scope="二号车间",
+        reason="消杀",
     )
     missing_report_sweep(today - timedelta(days=1), timezone.now())
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from conftest import Personas, client_for, region
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.models import TransitionLog
-from sibao.operations.models import OperatingWarning, WarningStatus
+from sibao.operations.models import OperatingWarning, OperatingWarningStatus
 from sibao.operations.selectors import ReportFilters, missing_list, report_list
 from sibao.operations.services import missing_report_sweep, operating_report_file, operating_warning_close
 from sibao.operations.tests.factories import filed, values
@@ -67,7 +67,7 @@ def test_the_sweep_warns_once_per_firm_and_day_and_a_late_report_lifts_it(listed
     assert missing_report_sweep(timezone.localdate(), at(0, 8)) == {"raised": 0}
     operating_report_file(actor=p.ent_a_user, enterprise=p.ent_a, day=yesterday, values=values(), now=at(0, 9))
     warning = OperatingWarning.objects.get(enterprise=p.ent_a, day=yesterday)
-    assert warning.status == WarningStatus.CLOSED and warning.lifted
+    assert warning.status == OperatingWarningStatus.CLOSED and warning.lifted
     assert TransitionLog.objects.filter(object_id=warning.pk, action="lift", workflow="operations.warning").exists()
     # The late report is in the list of late reports of that day.
     late = report_list(user=p.tongxu_hq, filters=ReportFilters(day=yesterday, late=True))
@@ -88,7 +88,7 @@ def test_an_official_closes_a_warning_with_a_note(listed: Personas) -> None:
     with pytest.raises(PermissionRefused):
         operating_warning_close(actor=p.xinzheng_hq, warning=warning, note="已联系")
     closed = operating_warning_close(actor=p.tongxu_hq, warning=warning, note="电话联系：设备检修停工一天。")
-    assert closed.status == WarningStatus.CLOSED and not closed.lifted and closed.closed_by == p.tongxu_hq
+    assert closed.status == OperatingWarningStatus.CLOSED and not closed.lifted and closed.closed_by == p.tongxu_hq
     assert missing_report_sweep(yesterday, at(0, 10)) == {"raised": 0}  # closed is not raised again
 
 
@@ -102,6 +102,6 @@ def test_warnings_page_closes_a_warning_and_others_get_404(listed: Personas) -> 
     response = client_for(p.xinzheng_hq).post(f"/operations/warnings/{warning.pk}/close/", {"reason": "已联系企业"})
     assert response.status_code == 302
     warning.refresh_from_db()
-    assert warning.status == WarningStatus.CLOSED and warning.note == "已联系企业"
+    assert warning.status == OperatingWarningStatus.CLOSED and warning.note == "已联系企业"
     listing = client_for(p.tongxu_hq).get("/operations/warnings/", {"status": "open"})
     assert listing.context["page"].paginator.count == 2  # 通许县's two firms
