@@ -509,6 +509,7 @@ def match_run_execute(run_id: int) -> MatchRun:
             finish(MatchRun, run_id, status=DONE, progress=100, matched=matched, added=added, removed=removed)
             if run.policy_id:
                 Policy.objects.filter(pk=run.policy_id).update(matched_at=timezone.now())
+        lock.finished = True  # a finished run's lock file goes with it (SQLite), as imports' do
     return MatchRun.objects.get(pk=run_id)
 
 
