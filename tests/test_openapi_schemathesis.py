@@ -91,6 +91,8 @@ UNSTATABLE_RULES = {
     "operating_reports.import.type": "a report file is an XLSX or CSV file, whatever the part's media type says",
     "policy_facts.import.type": "a figures file is an XLSX or CSV file, whatever the part's media type says",
     "policy_list.import.type": "a policy list is an XLSX or CSV file, whatever the part's media type says",
+    "enterprises.record.occurred_on": "a record is entered after the fact: its date is not in the future",
+    "logistics.coordinates": "latitude and longitude are given together or not at all",
     "logistics.vehicle.plate": "a plate is a province's abbreviation, the authority's letter and 5 or 6 signs (GA 36)",
     # Text fields declare NO_NUL; a free-form object (a rule tree) cannot declare it for its keys and nested values.
     "request.nul": "no NUL character anywhere in the request, free-form objects included",
@@ -153,7 +155,7 @@ schemathesis.openapi.format(
 )
 # Generated cases per operation (positive and negative drawn together). Derandomized, so every run sends the
 # same cases; ~1 min per database on two idle cores for both users.
-MAX_EXAMPLES = int(os.environ.get("SIBAO_FUZZ_EXAMPLES", "8"))  # 12+ for a deeper run; the suite keeps 10 min
+MAX_EXAMPLES = int(os.environ.get("SIBAO_FUZZ_EXAMPLES", "5"))  # 12+ for a deeper run; the suite keeps 10 min
 
 
 @dataclass
