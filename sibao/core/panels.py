@@ -36,9 +36,17 @@ class ScreenView:
     figures: Mapping[str, Decimal] = field(default_factory=dict)
     # The same per sector (sector → metric → value), for panels that break a figure down by sector (WL-6).
     sector_figures: Mapping[str, Mapping[str, Decimal]] = field(default_factory=dict)
+    # Reads shared by an app's panel and its indicator within one view (``shared``), so each is one query.
+    _shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def value(self, metric: str) -> Decimal:
         return self.figures.get(metric, Decimal(0))
+
+    def shared(self, key: str, read: Callable[[], Any]) -> Any:
+        """``read()`` once per view: a panel and an indicator of the same app reading the same rows share them."""
+        if key not in self._shared:
+            self._shared[key] = read()
+        return self._shared[key]
 
 
 @dataclass(frozen=True)

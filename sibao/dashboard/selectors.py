@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -153,6 +153,18 @@ def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def _trail_and_children(root: Region, region: Region) -> tuple[list[Region], list[Region]]:
+    """The way back up (root … region) and the active children, from one read."""
+    rows = Region.objects.filter(
+        Q(code__in=region.ancestor_codes(), path__startswith=root.path) | Q(parent=region, is_active=True)
+    )
+    trail: list[Region] = []
+    children: list[Region] = []
+    for row in rows:
+        (children if row.parent_id == region.pk else trail).append(row)
+    return sorted(trail, key=lambda row: row.path), sorted(children, key=lambda row: row.code)
+
+
 def screen(
     user: User,
     code: str | None = None,
@@ -164,8 +176,7 @@ def screen(
 ) -> Screen:
     root, region = screen_region(user, code)
     sector = sector if sector in Sector.values else ""
-    trail = list(Region.objects.filter(code__in=region.ancestor_codes(), path__startswith=root.path).order_by("path"))
-    children_regions = list(Region.objects.filter(parent=region, is_active=True).order_by("code"))
+    trail, children_regions = _trail_and_children(root, region)
     stored = summary.figures_by_region([region.pk, *(child.pk for child in children_regions)])
     now = timezone.now()
     mine = stored.get(region.pk, {})

@@ -15,9 +15,8 @@ from sibao.emergency import selectors
 
 def figures(view: ScreenView) -> list[Figure]:
     region = view.region
-    counts = selectors.waiting_counts(region)
+    counts = selectors.waiting_counts(region, view.now)
     missing = selectors.missing_confirmations_in(region)
-    state = selectors.region_state(region, view.now)
     region_url = reverse("emergency:region", args=[region.code])
 
     def listed(name: str, **params: str) -> str:
@@ -26,9 +25,9 @@ def figures(view: ScreenView) -> list[Figure]:
     return [
         Figure(
             _("Regions in emergency"),
-            counts["regions"] + (1 if state.inherited else 0),
+            counts["regions"] + counts["inherited"],
             url=reverse("emergency:index"),
-            tone="danger" if state.in_emergency or counts["regions"] else "",
+            tone="danger" if counts["in_emergency"] or counts["regions"] else "",
             help=_("Including the region shown when it inherits the emergency of a region above."),
         ),
         Figure(

@@ -558,18 +558,31 @@ def inspection_get(*, user: User, pk: int) -> Inspection:
     return inspection
 
 
-def waiting_counts(region: Region) -> dict[str, int]:
-    """Cheap indexed counts for the command screen: regions in emergency in the subtree, shutdowns and
-    inspections waiting for a decision."""
-    today = timezone.localdate()
+def waiting_counts(region: Region, now: datetime | None = None) -> dict[str, int]:
+    """Cheap indexed counts for the command screen, three queries: regions in emergency in the subtree (and whether
+    the region inherits one from above), shutdowns waiting for a decision or past their last day, inspections
+    waiting for approval."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    above = ancestor_paths(region)[:-1]
+    open_ones = list(
+        Emergency.objects.open()
+        .filter(Q(region__path__startswith=region.path) | Q(region__path__in=above))
+        .values_list("region__path", "effective_at")
+    )
+    in_force_above = any(path in above and effective_at <= now for path, effective_at in open_ones)
+    own_in_force = any(path == region.path and effective_at <= now for path, effective_at in open_ones)
+    shutdowns = Shutdown.objects.filter(enterprise__region__path__startswith=region.path).aggregate(
+        waiting=Count("pk", filter=Q(state__in=WAITING_STATES)),
+        overdue=Count("pk", filter=shutdown_overdue_q(today)),
+    )
     return {
-        "regions": Emergency.objects.open().filter(region__path__startswith=region.path).count(),
-        "shutdowns_waiting": Shutdown.objects.filter(
-            state__in=WAITING_STATES, enterprise__region__path__startswith=region.path
-        ).count(),
-        "shutdowns_overdue": Shutdown.objects.filter(
-            shutdown_overdue_q(today), enterprise__region__path__startswith=region.path
-        ).count(),
+        "regions": sum(1 for path, _at in open_ones if path.startswith(region.path)),
+        # The nearest emergency in force on the region's path is one of a region above (RegionStatus.inherited).
+        "inherited": int(in_force_above and not own_in_force),
+        "in_emergency": int(in_force_above or own_in_force),
+        "shutdowns_waiting": shutdowns["waiting"],
+        "shutdowns_overdue": shutdowns["overdue"],
         "inspections_waiting": Inspection.objects.filter(
             state=InspectionState.PENDING, enterprise__region__path__startswith=region.path
         ).count(),

@@ -15,7 +15,7 @@ from sibao.core.panels import Figure, Indicator, Panel, ScreenView
 from sibao.core.roles import Capability
 from sibao.operations.models import ProductionStatus
 from sibao.operations.selectors import NOT_NORMAL_FILTER
-from sibao.operations.summaries import figures, figures_by_child
+from sibao.operations.summaries import by_path, figures, figures_by_child, total
 
 
 def _link(name: str, view: ScreenView, day: Any, **extra: str) -> str:
@@ -26,9 +26,18 @@ def _link(name: str, view: ScreenView, day: Any, **extra: str) -> str:
     return f"{reverse(name)}?{urlencode({key: value for key, value in query.items() if value})}"
 
 
+def _today(view: ScreenView) -> Any:
+    return timezone.localdate(view.now) if view.now else timezone.localdate()
+
+
+def _grouped(view: ScreenView) -> list[dict[str, Any]]:
+    """The panel and the map indicator share one grouped read of the summary."""
+    return view.shared("operations.by_path", lambda: by_path(view.region, view.sector, _today(view)))
+
+
 def operating_figures(view: ScreenView) -> list[Figure]:
-    day = timezone.localdate(view.now) if view.now else timezone.localdate()
-    found = figures(view.region, view.sector, day)
+    day = _today(view)
+    found = total(_grouped(view), day) if view.region is not None else figures(None, view.sector, day)
     share = found.not_normal_percent
 
     def reports(**extra: str) -> str:
@@ -74,8 +83,7 @@ def operating_figures(view: ScreenView) -> list[Figure]:
 
 
 def not_normal_share(view: ScreenView, children: Sequence[Any]) -> Mapping[int, int | Decimal | None]:
-    day = timezone.localdate(view.now) if view.now else timezone.localdate()
-    by_child = figures_by_child(view.region, children, view.sector, day)
+    by_child = figures_by_child(view.region, children, view.sector, _today(view), grouped=_grouped(view))
     return {child_id: found.not_normal_percent for child_id, found in by_child.items()}
 
 

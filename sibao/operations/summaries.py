@@ -112,15 +112,33 @@ def figures(region: Region | None, sector: str = "", day: date | None = None) ->
     return Figures(day=day, **{name: int(totals[name] or 0) for name in COUNTS})
 
 
+def by_path(region: Region, sector: str = "", day: date | None = None) -> list[dict[str, Any]]:
+    """The subtree's rows summed per region path — one grouped read that gives both the region's total
+    (``total``) and its children's (``figures_by_child``), so the screen reads it once."""
+    day = day or timezone.localdate()
+    return list(
+        _rows(region, sector, day).values("region__path").annotate(**{name: Sum(name) for name in COUNTS}).order_by()
+    )
+
+
+def total(grouped: Iterable[Mapping[str, Any]], day: date) -> Figures:
+    sums = dict.fromkeys(COUNTS, 0)
+    for row in grouped:
+        for name in COUNTS:
+            sums[name] += int(row[name] or 0)
+    return Figures(day=day, **sums)
+
+
 def figures_by_child(
-    region: Region, children: Sequence[Region], sector: str = "", day: date | None = None
+    region: Region,
+    children: Sequence[Region],
+    sector: str = "",
+    day: date | None = None,
+    grouped: Iterable[Mapping[str, Any]] | None = None,
 ) -> dict[int, Figures]:
     """The figures of each child region of ``region`` (a map's areas) from one grouped read."""
     day = day or timezone.localdate()
-    grouped = (
-        _rows(region, sector, day).values("region__path").annotate(**{name: Sum(name) for name in COUNTS}).order_by()
-    )
-    return _bucket(grouped, children, day)
+    return _bucket(by_path(region, sector, day) if grouped is None else grouped, children, day)
 
 
 def _bucket(grouped: Iterable[Mapping[str, Any]], children: Sequence[Region], day: date) -> dict[int, Figures]:

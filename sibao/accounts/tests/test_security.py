@@ -142,3 +142,27 @@ def test_audit_page_lists_changes_for_administrators(personas: Personas) -> None
     admin.force_login(personas.admin)
     page = admin.get("/core/audit/?model=enterprise").content.decode()
     assert personas.ent_a.name in page and "园区A" in page and personas.tongxu_hq.username in page
+
+
+def test_pages_read_within_a_minute_do_not_rewrite_the_session(personas: Personas) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(personas.tongxu_hq)
+    assert client.get("/enterprises/").status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/enterprises/").status_code == 200
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+
+
+def test_activity_a_minute_apart_keeps_the_idle_clock_running(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = Client()
+    client.force_login(personas.tongxu_hq)
+    now = time.time()
+    # Active every 20 minutes for an hour and a half: never 30 minutes idle, so still in.
+    for minutes in range(20, 100, 20):
+        monkeypatch.setattr(time, "time", lambda m=minutes: now + m * 60)
+        assert client.get("/enterprises/").status_code == 200, minutes
