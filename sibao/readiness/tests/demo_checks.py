@@ -1,33 +1,20 @@
 """The demo readiness data: whitelisted 通许县 enterprises, the deliberate gaps, warnings, idempotency."""
 
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
-from django.core.management import call_command
-from django.db import transaction
-
 from sibao.readiness.demo import load_demo_readiness
 from sibao.readiness.models import Drill, Readiness, SupplyStock
 from sibao.readiness.selectors import readiness_report
 from sibao.sentinel.models import SentinelWarning, WarningKind
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, int]]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)  # loads the readiness demo after the employees
-        yield {
-            "enterprises": Readiness.objects.count(),
-            "short": SentinelWarning.objects.filter(kind=WarningKind.SUPPLIES_SHORTFALL).count(),
-        }
-        transaction.set_rollback(True)
+def demo_counts() -> dict[str, int]:
+    return {
+        "enterprises": Readiness.objects.count(),
+        "short": SentinelWarning.objects.filter(kind=WarningKind.SUPPLIES_SHORTFALL).count(),
+    }
 
 
-pytestmark = [pytest.mark.django_db]
-
-
-def test_demo_covers_the_whitelisted_tongxu_enterprises_with_the_planned_gaps(demo: dict[str, int]) -> None:
+def test_demo_covers_the_whitelisted_tongxu_enterprises_with_the_planned_gaps() -> None:
+    demo = demo_counts()
     assert demo["enterprises"] >= 4 and demo["short"] == 2
     readiness = list(Readiness.objects.select_related("enterprise").order_by("enterprise__name", "enterprise__pk"))
     assert len(readiness) == demo["enterprises"]
@@ -43,7 +30,7 @@ def test_demo_covers_the_whitelisted_tongxu_enterprises_with_the_planned_gaps(de
     assert all(gaps <= {"living_facilities"} for gaps in failed[4:])
 
 
-def test_demo_is_idempotent(demo: dict[str, int]) -> None:
+def test_demo_is_idempotent() -> None:
     before = (SupplyStock.objects.count(), Drill.objects.count(), SentinelWarning.objects.count())
     again = load_demo_readiness()
     assert again["enterprises"] == 0

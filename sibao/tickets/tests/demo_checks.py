@@ -1,13 +1,11 @@
 """The demo requests that ``load_demo`` plays through the services: every state, real history, idempotency."""
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from sibao.accounts.models import User
@@ -21,16 +19,6 @@ from sibao.tickets.selectors import DeadlineState, deadline_state, likely_duplic
 S = TicketState
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """``load_demo`` once for the module, rolled back afterwards (each test runs in a savepoint inside)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 CODES = {county.code: county for county in COUNTIES}
 
 

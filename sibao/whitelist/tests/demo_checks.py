@@ -1,14 +1,12 @@
 """The demo whitelist that ``load_demo`` plays through the services: its figures, its history, idempotency."""
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
-from django.db import transaction
 
 from sibao.accounts.models import User
 from sibao.core.models import TransitionLog
@@ -39,18 +37,6 @@ from sibao.whitelist.selectors import coverage, liaison_gaps, listing_status
 
 S = ApplicationState
 COUNTIES = {"410222": "tongxu", "410184": "xinzheng"}
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """``load_demo`` once for the module, rolled back afterwards (each test runs in a savepoint inside)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def by_sector(code: str) -> dict[str, Any]:
