@@ -88,8 +88,11 @@ def grow(personas: Personas) -> Any:
                 planned_on=today + timedelta(days=1),
             )
         fields = {"reason": "测试", "effective_at": now, "readiness_due_at": now, "declared_by": p.tongxu_hq}
-        Emergency.objects.create(
+        active = Emergency.objects.create(
             region=path[(n - 1) % len(path)], status="active", document_number=f"测试{n}号", declared_at=now, **fields
+        )
+        EmergencyHold.objects.create(  # not confirmed yet: on the region-wide "who has not" list
+            emergency=active, enterprise=enterprise, prior_mode="none", applied_mode="full", held_at=now
         )
         ended = Emergency.objects.create(
             region=xianping, status="ended", document_number=f"旧{n}号", declared_at=now, ended_at=now, **fields
@@ -312,6 +315,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
     ]
     pages += [
         ("whitelist:removals", hq, reverse("whitelist:removals"), None),
+        ("emergency:missing_confirmations", hq, reverse("emergency:missing_confirmations"), {"region": "410222"}),
         ("health:codes", epidemic, reverse("health:codes"), None),
         ("health:risk_areas", epidemic, reverse("health:risk_areas"), None),
         ("health:arrivals", epidemic, reverse("health:arrivals"), None),

@@ -57,6 +57,9 @@ class Figure:
     url: str = ""  # the list behind the figure, filtered to the view's region and sector
     tone: str = ""  # "", "success", "warning", "danger"
     help: str | Promise = ""
+    # False for a figure about regions, not firms (an emergency, a checkpoint): it is the same in every sector
+    # view, and its list has no sector filter.
+    per_sector: bool = True
 
 
 @dataclass(frozen=True)

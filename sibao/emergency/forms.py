@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.form_fields import IdField
+from sibao.core.sectors import Sector
 from sibao.emergency.models import AreaKind, InspectionKind, InspectionState, ShutdownCause
 from sibao.enterprises.models import Enterprise
 from sibao.regions.models import Region
@@ -127,6 +128,7 @@ class UnapprovedForm(_Styled):
 class ListFilterForm(_Styled):
     state = forms.CharField(required=False, max_length=20)
     region = forms.CharField(required=False, max_length=12)
+    sector = forms.ChoiceField(required=False, choices=[("", ""), *Sector.choices])
     enterprise = IdField(required=False)
 
 

@@ -1,7 +1,7 @@
-"""The command screen's emergency panel (DB-3 一览无余, issue 12 #8): regions in emergency, readiness
+"""The command screen's emergency panel (DB-3 一览无余, issue 12 #8): open emergencies, readiness
 confirmations missing, shutdowns and inspections waiting — cheap indexed counts over small tables (emergencies,
 holds by (emergency, confirmed_at), shutdowns by (state, date_to), inspections by (state, planned_on)), each
-linking to the list behind it filtered to the region shown."""
+linking to the list behind it filtered to the region (and sector) shown, whose row count is the figure."""
 
 from urllib.parse import urlencode
 
@@ -14,26 +14,27 @@ from sibao.emergency import selectors
 
 
 def figures(view: ScreenView) -> list[Figure]:
-    region = view.region
-    counts = selectors.waiting_counts(region, view.now)
-    missing = selectors.missing_confirmations_in(region)
-    region_url = reverse("emergency:region", args=[region.code])
+    region, sector = view.region, view.sector
+    counts = selectors.waiting_counts(region, view.now, sector)
+    missing = selectors.missing_confirmations_in(region, sector)
 
     def listed(name: str, **params: str) -> str:
-        return f"{reverse(name)}?{urlencode({**params, 'region': region.code})}"
+        query = {**params, "region": region.code, "sector": sector}
+        return f"{reverse(name)}?{urlencode({key: value for key, value in query.items() if value})}"
 
     return [
         Figure(
-            _("Regions in emergency"),
-            counts["regions"] + counts["inherited"],
-            url=reverse("emergency:index"),
-            tone="danger" if counts["in_emergency"] or counts["regions"] else "",
-            help=_("Including the region shown when it inherits the emergency of a region above."),
+            _("Open emergencies"),
+            counts["emergencies"],
+            url=f"{reverse('emergency:index')}?{urlencode({'region': region.code})}",
+            tone="danger" if counts["in_emergency"] else ("warning" if counts["emergencies"] else ""),
+            help=_("Of the region shown, of regions below it, and of regions above it (they cover it)."),
+            per_sector=False,
         ),
         Figure(
             _("Readiness confirmations missing"),
             missing,
-            url=region_url,
+            url=listed("emergency:missing_confirmations"),
             tone="warning" if missing else "",
         ),
         Figure(

@@ -119,13 +119,23 @@ def home_region(user: User) -> Region | None:
     return getattr(user, "region", None)
 
 
-def open_emergencies(*, user: User) -> QuerySet[Emergency]:
-    """Open emergencies of regions in the user's subtree, plus those of regions above it (they cover it)."""
+def around_q(region: Region) -> Q:
+    """Emergencies that concern a region: its own, those of regions below it, and those of regions above it
+    (they cover it) — the screen's figure and the list it links to."""
+    return Q(region__path__startswith=region.path) | Q(region__path__in=ancestor_paths(region)[:-1])
+
+
+def open_emergencies(*, user: User, region_code: str = "") -> QuerySet[Emergency]:
+    """Open emergencies of regions in the user's subtree, plus those of regions above it (they cover it);
+    with ``region_code``, only those concerning that region (``around_q``)."""
     visible = Emergency.objects.visible_to(user)
     if user.region is not None:
         visible = Emergency.objects.filter(
             Q(pk__in=visible.values("pk")) | Q(region__path__in=ancestor_paths(user.region))
         )
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        visible = visible.filter(around_q(region)) if region is not None else visible.none()
     return visible.open().select_related("region", "declared_by").order_by("region__path")
 
 
@@ -375,15 +385,28 @@ def hold_for(*, enterprise: Enterprise, emergency_id: int) -> EmergencyHold:
     return hold
 
 
-def missing_confirmations_in(region: Region, now: datetime | None = None) -> int:
-    """Unconfirmed firms of the emergencies in force in the region's subtree (a command-screen figure; the
-    partial index on (emergency, confirmed_at) keeps it cheap)."""
+def missing_holds() -> QuerySet[EmergencyHold]:
+    """Firms held by an open emergency that have not confirmed readiness (the partial index on
+    (emergency, confirmed_at) keeps it cheap): the screen's count and the region-wide list below."""
     return EmergencyHold.objects.filter(
-        released_at__isnull=True,
-        confirmed_at__isnull=True,
-        emergency__status__in=OPEN_STATUSES,
-        enterprise__region__path__startswith=region.path,
-    ).count()
+        released_at__isnull=True, confirmed_at__isnull=True, emergency__status__in=OPEN_STATUSES
+    )
+
+
+def missing_confirmations_in(region: Region, sector: str = "") -> int:
+    holds = missing_holds().filter(enterprise__region__path__startswith=region.path)
+    return (holds.filter(enterprise__sector=sector) if sector else holds).count()
+
+
+def missing_confirmation_list(*, user: User, region_code: str = "", sector: str = "") -> QuerySet[EmergencyHold]:
+    """Region-wide "who has not confirmed" over every open emergency, in the user's scope."""
+    holds = missing_holds().filter(pk__in=EmergencyHold.objects.visible_to(user).values("pk"))
+    holds = _region_filter(holds, region_code, "enterprise__region__path")
+    if sector:
+        holds = holds.filter(enterprise__sector=sector)
+    return holds.select_related("enterprise", "enterprise__region", "emergency", "emergency__region").order_by(
+        "emergency__readiness_due_at", "enterprise__name", "pk"
+    )
 
 
 @dataclass(frozen=True)
@@ -438,6 +461,7 @@ class ShutdownFilters:
     state: str = ""  # a state, "waiting", "in_force", "overdue" or "" (all)
     region_code: str = ""
     enterprise_id: int | None = None
+    sector: str = ""
 
 
 def shutdown_overdue_q(today: date) -> Q:
@@ -486,6 +510,8 @@ def shutdown_list(
     if filters.enterprise_id is not None:
         shutdowns = shutdowns.filter(enterprise_id=filters.enterprise_id)
     shutdowns = _region_filter(shutdowns, filters.region_code, "enterprise__region__path")
+    if filters.sector:
+        shutdowns = shutdowns.filter(enterprise__sector=filters.sector)
     return shutdowns.order_by("date_from", "-pk")
 
 
@@ -533,6 +559,7 @@ class InspectionFilters:
     state: str = ""
     region_code: str = ""
     enterprise_id: int | None = None
+    sector: str = ""
 
 
 def inspection_list(*, user: User, filters: InspectionFilters | None = None) -> QuerySet[Inspection]:
@@ -548,6 +575,8 @@ def inspection_list(*, user: User, filters: InspectionFilters | None = None) -> 
     if filters.enterprise_id is not None:
         inspections = inspections.filter(enterprise_id=filters.enterprise_id)
     inspections = _region_filter(inspections, filters.region_code, "enterprise__region__path")
+    if filters.sector:
+        inspections = inspections.filter(enterprise__sector=filters.sector)
     return inspections.order_by("-planned_on", "pk")
 
 
@@ -558,32 +587,25 @@ def inspection_get(*, user: User, pk: int) -> Inspection:
     return inspection
 
 
-def waiting_counts(region: Region, now: datetime | None = None) -> dict[str, int]:
-    """Cheap indexed counts for the command screen, three queries: regions in emergency in the subtree (and whether
-    the region inherits one from above), shutdowns waiting for a decision or past their last day, inspections
-    waiting for approval."""
+def waiting_counts(region: Region, now: datetime | None = None, sector: str = "") -> dict[str, int]:
+    """Cheap indexed counts for the command screen, three queries: the open emergencies concerning the region
+    (``around_q``) and whether one is in force on its path, shutdowns waiting for a decision or past their last
+    day, inspections waiting for approval (of one sector's firms, with ``sector``)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    above = ancestor_paths(region)[:-1]
-    open_ones = list(
-        Emergency.objects.open()
-        .filter(Q(region__path__startswith=region.path) | Q(region__path__in=above))
-        .values_list("region__path", "effective_at")
-    )
-    in_force_above = any(path in above and effective_at <= now for path, effective_at in open_ones)
-    own_in_force = any(path == region.path and effective_at <= now for path, effective_at in open_ones)
-    shutdowns = Shutdown.objects.filter(enterprise__region__path__startswith=region.path).aggregate(
+    on_path = ancestor_paths(region)
+    open_ones = list(Emergency.objects.open().filter(around_q(region)).values_list("region__path", "effective_at"))
+    firms = Q(enterprise__region__path__startswith=region.path)
+    if sector:
+        firms &= Q(enterprise__sector=sector)
+    shutdowns = Shutdown.objects.filter(firms).aggregate(
         waiting=Count("pk", filter=Q(state__in=WAITING_STATES)),
         overdue=Count("pk", filter=shutdown_overdue_q(today)),
     )
     return {
-        "regions": sum(1 for path, _at in open_ones if path.startswith(region.path)),
-        # The nearest emergency in force on the region's path is one of a region above (RegionStatus.inherited).
-        "inherited": int(in_force_above and not own_in_force),
-        "in_emergency": int(in_force_above or own_in_force),
+        "emergencies": len(open_ones),
+        "in_emergency": int(any(path in on_path and effective_at <= now for path, effective_at in open_ones)),
         "shutdowns_waiting": shutdowns["waiting"],
         "shutdowns_overdue": shutdowns["overdue"],
-        "inspections_waiting": Inspection.objects.filter(
-            state=InspectionState.PENDING, enterprise__region__path__startswith=region.path
-        ).count(),
+        "inspections_waiting": Inspection.objects.filter(firms, state=InspectionState.PENDING).count(),
     }

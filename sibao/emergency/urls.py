@@ -10,6 +10,7 @@ urlpatterns = [
     path("regions/<str:code>/switch/", state.switch, name="switch"),
     path("<int:pk>/switch-back/", state.switch_back, name="switch_back"),
     path("<int:pk>/confirmations/", state.confirmations, name="confirmations"),
+    path("confirmations/missing/", state.missing_confirmations, name="missing_confirmations"),
     path("<int:pk>/areas/", state.area_new, name="area_new"),
     path("areas/<int:pk>/lift/", state.area_lift, name="area_lift"),
     path("notice/", state.notice, name="notice"),

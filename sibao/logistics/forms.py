@@ -7,10 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.form_fields import IdField
+from sibao.core.sectors import Sector
 from sibao.epidemic.models import CodeColour
 from sibao.logistics.models import (
     Arrangement,
     CheckpointKind,
+    Condition,
     PassState,
     StationKind,
     StationStatus,
@@ -88,9 +90,15 @@ class RevealForm(_Styled):
     )
 
 
+_SECTORS = [("", _("All sectors")), *Sector.choices]
+
+
 class DriverFilterForm(_Styled):
     whitelist = forms.BooleanField(label=_("Transport whitelist only"), required=False)
     q = forms.CharField(label=_("Person's name"), required=False, max_length=64)
+    # The command screen's figure: on a valid pass of an enterprise of this region / sector.
+    region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=_SECTORS)
 
 
 _LABELS = {
@@ -152,6 +160,7 @@ class PassFilterForm(_Styled):
         choices=[("", _("All passes")), ("valid", _("Valid today")), *PassState.choices],
     )
     region = forms.CharField(label=_("Region"), required=False, max_length=12)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=_SECTORS)
 
 
 class CheckForm(_Styled):
@@ -191,6 +200,10 @@ class CheckFilterForm(_Styled):
     day = forms.DateField(label=_("Day"), required=False, widget=_DATE)
     checkpoint = IdField(label=_("Checkpoint"), required=False)
     failed = forms.BooleanField(label=_("Refused only"), required=False)
+    condition = forms.ChoiceField(
+        label=_("Failed condition"), required=False, choices=[("", _("Any condition")), *Condition.choices]
+    )
+    region = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
 
 
 class _RegionForm(_Styled):

@@ -6,9 +6,11 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from sibao.logistics.models import (
+    CONDITION_BITS,
     TRANSPORT_WHITELIST_ARRANGEMENTS,
     Checkpoint,
     CheckTally,
@@ -44,15 +46,26 @@ def valid_passes_q(today: date, prefix: str = "") -> Q:
     )
 
 
-def transport_whitelist_q(today: date | None = None) -> Q:
+def transport_whitelist_q(today: date | None = None, region_path: str = "", sector: str = "") -> Q:
     """LG-3 (001#annex1-六.2): a driver is on the transport whitelist while named on a pass valid today of a
-    whitelist enterprise's own or fixed outsourced vehicle."""
+    whitelist enterprise's own or fixed outsourced vehicle — with ``region_path`` / ``sector``, a pass of an
+    enterprise of that region subtree / sector (the command screen's figure, counted the same way by
+    ``summaries.refresh_passes``)."""
     today = _today(today)
     on_pass = PassDriver.objects.filter(
         driver_id=OuterRef("pk"),
         vehicle_pass__arrangement__in=TRANSPORT_WHITELIST_ARRANGEMENTS,
     ).filter(valid_passes_q(today, "vehicle_pass__"))
+    if region_path:
+        on_pass = on_pass.filter(vehicle_pass__enterprise__region__path__startswith=region_path)
+    if sector:
+        on_pass = on_pass.filter(vehicle_pass__enterprise__sector=sector)
     return Q(is_active=True) & Q(Exists(on_pass))
+
+
+def _region_path(code: str) -> str | None:
+    """The path of the region a list is filtered to; None when the code names no region (an empty list)."""
+    return Region.objects.filter(code=code).values_list("path", flat=True).first()
 
 
 # --- Vehicles and drivers ---------------------------------------------------------------------------------
@@ -75,6 +88,9 @@ class DriverFilters:
     enterprise_id: int | None = None
     transport_whitelist: bool = False
     q: str = ""
+    # With the transport whitelist: drivers on a valid pass of an enterprise of this region subtree / sector.
+    region_code: str = ""
+    sector: str = ""
 
 
 def driver_list(*, user: Any, filters: DriverFilters | None = None, today: date | None = None) -> QuerySet[Driver]:
@@ -88,6 +104,11 @@ def driver_list(*, user: Any, filters: DriverFilters | None = None, today: date 
         drivers = drivers.filter(enterprise_id=filters.enterprise_id)
     if filters.transport_whitelist:
         drivers = drivers.filter(on_transport_whitelist=True)
+        if filters.region_code or filters.sector:
+            path = _region_path(filters.region_code) if filters.region_code else ""
+            if path is None:
+                return drivers.none()
+            drivers = drivers.filter(transport_whitelist_q(today, path, filters.sector))
     if filters.q:
         drivers = drivers.filter(name__contains=filters.q.strip()[:64])
     return drivers.order_by("-is_active", "enterprise__name", "name", "pk")
@@ -119,6 +140,7 @@ class PassFilters:
     state: str = ""  # a state, "valid" (approved and valid today) or "" (all)
     enterprise_id: int | None = None
     region_code: str = ""
+    sector: str = ""  # the applicant enterprise's
 
 
 def _with_lists(passes: Any) -> Any:
@@ -146,6 +168,8 @@ def pass_list(*, user: Any, filters: PassFilters | None = None, today: date | No
     if filters.region_code:
         region = Region.objects.filter(code=filters.region_code).first()
         passes = passes.filter(enterprise__region__path__startswith=region.path) if region else passes.none()
+    if filters.sector:
+        passes = passes.filter(enterprise__sector=filters.sector)
     return _with_lists(passes).order_by("-applied_at", "-pk")
 
 
@@ -185,11 +209,18 @@ def checks_at(checkpoint_id: int, day: date) -> dict[str, int]:
     return {"checks": rows.count(), "green": rows.filter(failures=0).count()}
 
 
+def failed_on(condition: str) -> GreaterThan:
+    """A check that failed on ``condition``: its bit is set in ``failures`` (the list and the tallies)."""
+    return GreaterThan(F("failures").bitand(CONDITION_BITS[condition]), 0)
+
+
 @dataclass(frozen=True)
 class CheckFilters:
     checkpoint_id: int | None = None
     day: date | None = None
     failed_only: bool = False
+    region_code: str = ""  # checkpoints of this region subtree
+    condition: str = ""  # checks that failed on this condition (``Condition``)
 
 
 def check_list(*, user: Any, filters: CheckFilters | None = None) -> QuerySet[PassCheck]:
@@ -200,6 +231,11 @@ def check_list(*, user: Any, filters: CheckFilters | None = None) -> QuerySet[Pa
         checks = checks.filter(checkpoint_id=filters.checkpoint_id)
     if filters.failed_only:
         checks = checks.exclude(failures=0)
+    if filters.condition in CONDITION_BITS:
+        checks = checks.filter(failed_on(filters.condition))
+    if filters.region_code:
+        path = _region_path(filters.region_code)
+        checks = checks.filter(checkpoint__region__path__startswith=path) if path else checks.none()
     return checks.select_related("checkpoint", "officer", "vehicle_pass__vehicle", "driver").order_by(
         "-checked_at", "-pk"
     )

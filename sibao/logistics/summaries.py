@@ -13,8 +13,7 @@ and sector of the applicant company: a few thousand rows at most.
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Max, Q
-from django.db.models.lookups import GreaterThan
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from sibao.logistics.models import (
@@ -28,7 +27,7 @@ from sibao.logistics.models import (
     PassTally,
     VehiclePass,
 )
-from sibao.logistics.selectors import valid_passes_q
+from sibao.logistics.selectors import failed_on, valid_passes_q
 
 SETTLE_SECONDS = 5
 TALLY_FIELDS = ["checks", "green", *(f"failed_{condition}" for condition in Condition.values)]
@@ -43,10 +42,7 @@ def refresh_checks(now: datetime) -> int:
     )
     if last is None:
         return 0
-    counts = {
-        f"failed_{condition}": Count("pk", filter=Q(GreaterThan(F("failures").bitand(bit), 0)))
-        for condition, bit in CONDITION_BITS.items()
-    }
+    counts = {f"failed_{condition}": Count("pk", filter=Q(failed_on(condition))) for condition in CONDITION_BITS}
     groups = list(
         PassCheck.objects.filter(pk__gt=mark.last_check_id, pk__lte=last)
         .values("checkpoint_id", "day")

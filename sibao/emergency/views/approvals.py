@@ -18,6 +18,7 @@ from sibao.accounts.models import User
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability, Role, has_capability
+from sibao.core.sectors import Sector
 from sibao.core.views import capability_required
 from sibao.emergency import selectors, services
 from sibao.emergency.forms import DecisionForm, InspectionForm, ListFilterForm, ShutdownForm, UnapprovedForm
@@ -37,7 +38,7 @@ def _add_refusal(form: Any, refused: ServiceError) -> None:
 
 def _filters(request: AuthenticatedRequest) -> dict[str, Any]:
     form = ListFilterForm(request.GET)
-    return form.cleaned_data if form.is_valid() else {"state": "", "region": "", "enterprise": None}
+    return form.cleaned_data if form.is_valid() else {"state": "", "region": "", "sector": "", "enterprise": None}
 
 
 def _choosable(user: User) -> Any:
@@ -57,7 +58,10 @@ def shutdown_list(request: AuthenticatedRequest) -> HttpResponse:
     shutdowns = selectors.shutdown_list(
         user=request.user,
         filters=selectors.ShutdownFilters(
-            state=state, region_code=data.get("region") or "", enterprise_id=data.get("enterprise")
+            state=state,
+            region_code=data.get("region") or "",
+            sector=data.get("sector") or "",
+            enterprise_id=data.get("enterprise"),
         ),
     )
     page = Paginator(shutdowns, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -91,6 +95,8 @@ def shutdown_list(request: AuthenticatedRequest) -> HttpResponse:
             ],
             "region": data.get("region") or "",
             "regions": regions_for_filter(user=user),
+            "sector": data.get("sector") or "",
+            "sectors": Sector.choices,
             "can_propose": has_capability(user, Capability.SHUTDOWN_PROPOSE),
             "query_string": query.urlencode(),
         },
@@ -202,7 +208,10 @@ def inspection_list(request: AuthenticatedRequest) -> HttpResponse:
     inspections = selectors.inspection_list(
         user=request.user,
         filters=selectors.InspectionFilters(
-            state=state, region_code=data.get("region") or "", enterprise_id=data.get("enterprise")
+            state=state,
+            region_code=data.get("region") or "",
+            sector=data.get("sector") or "",
+            enterprise_id=data.get("enterprise"),
         ),
     )
     page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -217,6 +226,8 @@ def inspection_list(request: AuthenticatedRequest) -> HttpResponse:
             "states": [("", _("All")), *InspectionState.choices],
             "region": data.get("region") or "",
             "regions": regions_for_filter(user=request.user),
+            "sector": data.get("sector") or "",
+            "sectors": Sector.choices,
             "can_plan": has_capability(request.user, Capability.INSPECTION_PLAN),
             "query_string": query.urlencode(),
         },

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability
+from sibao.core.sectors import Sector
 from sibao.core.views import capability_required
 from sibao.emergency import selectors, services
 from sibao.emergency.api import region_actions
@@ -36,9 +37,14 @@ def _add_refusal(form: Any, refused: ServiceError) -> None:
 @login_required
 @capability_required(Capability.EMERGENCY_VIEW)
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    """The regions in emergency that cover the user, and the state of the user's own region."""
+    """The open emergencies that cover the user or lie below it (or, with ?region=, that concern one region — the
+    command screen's figure), and the state of the user's own region."""
     user = request.user
-    emergencies = list(selectors.open_emergencies(user=user))
+    region_code = request.GET.get("region", "")[:12]
+    page = Paginator(selectors.open_emergencies(user=user, region_code=region_code), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    emergencies = list(page)
     counts = selectors.confirmation_counts_for(emergencies)
     home = selectors.home_region(user)
     regions: list[Region] = []
@@ -51,7 +57,10 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "emergency/index.html",
         {
+            "page": page,
             "rows": [{"emergency": e, "counts": counts[e.pk], "in_force": e.effective_at <= now} for e in emergencies],
+            "region_code": region_code,
+            "query_string": f"region={region_code}" if region_code else "",
             "home_status": selectors.region_state(home, now) if home is not None else None,
             "regions": regions,
             "waiting": selectors.waiting_counts(home) if home is not None else None,
@@ -247,6 +256,30 @@ def confirmations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "counts": selectors.confirmation_counts(emergency),
             "now": timezone.now(),
             "query_string": "missing=1" if missing_only else "",
+        },
+    )
+
+
+@login_required
+@capability_required(Capability.EMERGENCY_VIEW)
+def missing_confirmations(request: AuthenticatedRequest) -> HttpResponse:
+    """Region-wide: the held firms of every open emergency that have not confirmed readiness (the command
+    screen's figure, for the region and sector it shows)."""
+    region_code = request.GET.get("region", "")[:12]
+    sector = request.GET.get("sector", "") if request.GET.get("sector") in Sector.values else ""
+    holds = selectors.missing_confirmation_list(user=request.user, region_code=region_code, sector=sector)
+    page = Paginator(holds, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "emergency/missing_confirmations.html",
+        {
+            "page": page,
+            "region": Region.objects.filter(code=region_code).first() if region_code else None,
+            "sector_label": Sector(sector).label if sector else "",
+            "now": timezone.now(),
+            "query_string": query.urlencode(),
         },
     )
 

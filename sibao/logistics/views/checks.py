@@ -79,7 +79,11 @@ def check_list(request: AuthenticatedRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     day = data.get("day") or timezone.localdate()
     filters = selectors.CheckFilters(
-        checkpoint_id=data.get("checkpoint"), day=day, failed_only=bool(data.get("failed"))
+        checkpoint_id=data.get("checkpoint"),
+        day=day,
+        failed_only=bool(data.get("failed")),
+        condition=data.get("condition", ""),
+        region_code=data.get("region", ""),
     )
     page, query = paged(request, selectors.check_list(user=request.user, filters=filters))
     return render(

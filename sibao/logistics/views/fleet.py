@@ -92,7 +92,12 @@ def driver_list(request: AuthenticatedRequest) -> HttpResponse:
                 return redirect("logistics:driver", pk=driver.pk)
     filters_form = DriverFilterForm(request.GET or None)
     data = filters_form.cleaned_data if filters_form.is_valid() else {}
-    filters = selectors.DriverFilters(transport_whitelist=bool(data.get("whitelist")), q=data.get("q", ""))
+    filters = selectors.DriverFilters(
+        transport_whitelist=bool(data.get("whitelist")),
+        q=data.get("q", ""),
+        region_code=data.get("region", ""),
+        sector=data.get("sector", ""),
+    )
     page, query = paged(request, selectors.driver_list(user=request.user, filters=filters))
     return render(
         request,

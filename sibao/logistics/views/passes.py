@@ -32,7 +32,9 @@ from sibao.whitelist.selectors import whitelisted_q
 def pass_list(request: AuthenticatedRequest) -> HttpResponse:
     form = PassFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.PassFilters(state=data.get("state", ""), region_code=data.get("region", ""))
+    filters = selectors.PassFilters(
+        state=data.get("state", ""), region_code=data.get("region", ""), sector=data.get("sector", "")
+    )
     page, query = paged(request, selectors.pass_list(user=request.user, filters=filters))
     is_company = getattr(request.user, "enterprise_id", None) is not None
     return render(
