@@ -30,6 +30,8 @@ class EmergencyConfig(AppConfig):
     # Parameters read the regions in emergency from here (sibao.parameters.selectors.emergency_paths).
     region_state_source = "sibao.emergency.selectors.emergency_paths_now"
     screen_panels = ["sibao.emergency.screen.EMERGENCY"]
+    # Issue 11 #4: what waits for an HQ office on the "待我处理" workbench.
+    work_items = ["sibao.emergency.workbench.SHUTDOWNS", "sibao.emergency.workbench.INSPECTIONS"]
     navigation = [
         NavItem(
             _("Emergency state"),

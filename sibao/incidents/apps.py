@@ -24,8 +24,6 @@ class IncidentsConfig(AppConfig):
         "IncidentContact": ["id_digest"],
     }
     periodic_jobs = ["sibao.incidents.tasks.schedule_retest_deadline_sweep"]
-    # Issue 11 #4: what may wait for someone in this domain, on the "待我处理" workbench.
-    work_items = ["sibao.incidents.workbench.SHUTDOWNS"]
     navigation = [
         NavItem(
             _("Incidents"),

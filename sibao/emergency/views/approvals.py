@@ -55,14 +55,20 @@ def shutdown_list(request: AuthenticatedRequest) -> HttpResponse:
     """The HQ offices' queue (what waits for the user's own office) above the list of all shutdowns in scope."""
     data = _filters(request)
     state = data.get("state") or ""
-    shutdowns = selectors.shutdown_list(
-        user=request.user,
-        filters=selectors.ShutdownFilters(
-            state=state,
-            region_code=data.get("region") or "",
-            sector=data.get("sector") or "",
-            enterprise_id=data.get("enterprise"),
-        ),
+    # ?mine=1: what waits for the user's own office (the workbench's link), else every shutdown in scope.
+    mine = request.GET.get("mine") == "1"
+    shutdowns = (
+        selectors.shutdown_queue(user=request.user)
+        if mine
+        else selectors.shutdown_list(
+            user=request.user,
+            filters=selectors.ShutdownFilters(
+                state=state,
+                region_code=data.get("region") or "",
+                sector=data.get("sector") or "",
+                enterprise_id=data.get("enterprise"),
+            ),
+        )
     )
     page = Paginator(shutdowns, PAGE_SIZE).get_page(request.GET.get("page"))
     user = request.user
@@ -74,7 +80,8 @@ def shutdown_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "emergency/shutdowns.html",
         {
-            "queue": list(selectors.shutdown_queue(user=user)[:50]) if is_office else [],
+            "queue": list(selectors.shutdown_queue(user=user)[:50]) if is_office and not mine else [],
+            "mine": mine,
             "is_office": is_office,
             "page": page,
             "rows": [

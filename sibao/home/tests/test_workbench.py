@@ -123,7 +123,7 @@ def test_what_waits_for_whom(personas: Personas) -> None:
     assert "tickets.to_assign" not in enterprise and "whitelist.to_decide" not in enterprise
     hq = work_on_page(client_for(p.tongxu_hq))
     assert hq["tickets.to_assign"][0] == 2  # 通许县's two firms, not 新郑市's
-    assert hq["incidents.shutdowns"][0] == 1
+    assert hq["emergency.shutdowns"][0] == 1  # proposed, waiting for the HQ office's decision
     assert hq["operations.not_reported"][0] == 2 and hq["operations.warnings"][0] == 2
     industry = work_on_page(client_for(p.tongxu_industry))
     assert industry["tickets.to_answer"][0] == 2  # what its unit holds
