@@ -96,7 +96,7 @@ def main() -> None:
         user = User.objects.get(username=username)
         client = Client()
         client.force_login(user)
-        pages = [item["url"] for item in nav_for(user)]
+        pages = [entry.url for section in nav_for(user) for entry in section.entries]
         for path in [path for path in pages + api_paths if path.startswith(only)]:
             status, median, p95, queries = measure(client, path, runs)
             if status in (403, 404):

@@ -85,7 +85,12 @@ class Employee(models.Model):
         verbose_name_plural = _("employees")
         ordering = ["enterprise", "name", "pk"]
         constraints = [models.UniqueConstraint(fields=["enterprise", "id_digest"], name="employee_once_per_enterprise")]
-        indexes = [models.Index(fields=["id_digest"], name="employee_id_digest")]
+        indexes = [
+            models.Index(fields=["id_digest"], name="employee_id_digest"),
+            # EP-2's overdue list, most overdue first: walked in order and stopped at a page (issue 10: a province's
+            # page went from 3.1 s to 0.14 s); it costs the ingest's update of the column an index entry.
+            models.Index(fields=["last_negative_test_at", "id"], name="employee_last_negative_test"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.id_masked}"

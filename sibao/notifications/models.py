@@ -53,6 +53,7 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["user", "created_at", "id"], name="notification_user_newest"),  # the inbox's page
             models.Index(fields=["enterprise", "read_at"]),
         ]
 
