@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.core.demo import DemoData
 from sibao.core.navigation import NavGroup, NavItem
+from sibao.core.personal_data import PersonalTable
 from sibao.core.roles import Capability
 from sibao.core.summaries import Summary
 
@@ -36,6 +37,18 @@ class LogisticsConfig(AppConfig):
         Summary("logistics.passes", "sibao.logistics.summaries.refresh_passes", every_minutes=10),
     ]
     screen_panels = ["sibao.logistics.screen.LOGISTICS"]
+    # Issue 15 #2: a check says where one driver was at one moment (whereabouts, PIPL Art. 28): purged when its
+    # retention is over; the per-checkpoint tallies the screen reads hold no person and stay.
+    personal_tables = [
+        PersonalTable(
+            "logistics.pass_check",
+            "logistics.PassCheck",
+            time_field="checked_at",
+            region_field="checkpoint__region",
+            parameter="retention.pass_checks_days",
+            label=_("Checkpoint checks"),
+        ),
+    ]
     navigation = [
         NavItem(
             _("Vehicle passes"),

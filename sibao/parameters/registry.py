@@ -674,3 +674,4 @@ RETENTION_SIGHTINGS_DAYS = _retention(
     "retention.arrival_sightings_days", _("Gate sightings of arrivals are kept for"), 28
 )
 RETENTION_PHARMACY_DAYS = _retention("retention.pharmacy_purchases_days", _("Pharmacy purchases are kept for"), 28)
+RETENTION_PASS_CHECKS_DAYS = _retention("retention.pass_checks_days", _("Checkpoint checks are kept for"), 28)

@@ -29,6 +29,6 @@ def test_hq_office_declares_the_emergency_over(live_server: Any, open_as: Any, p
     page.check("#id_confirm")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button.btn-danger")
-    page.wait_for_selector("text=已删除 14 条个人疫情数据")
+    page.wait_for_selector("text=已删除 16 条个人疫情数据")
     assert counts("410222") == dict.fromkeys(KINDS, 0)
     assert counts("410184") == dict.fromkeys(KINDS, 2)

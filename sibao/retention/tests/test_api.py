@@ -13,7 +13,7 @@ def test_preview_then_purge_through_the_api(personas: Personas) -> None:
     build(personas)
     client = client_for(personas.tongxu_hq)
     preview = client.get("/api/retention/preview").json()
-    assert preview["region"] == "410222" and preview["total"] == 14
+    assert preview["region"] == "410222" and preview["total"] == 16
     assert {row["kind"]: row["count"] for row in preview["rows"]} == dict.fromkeys(KINDS, 2)
 
     unconfirmed = client.post(
@@ -25,7 +25,7 @@ def test_preview_then_purge_through_the_api(personas: Personas) -> None:
         "/api/retention/purges", {"before": preview["before"], "confirm": True}, content_type="application/json"
     )
     assert answer.status_code == 201, answer.content
-    assert answer.json()["total"] == 14 and answer.json()["region"] == "410222"
+    assert answer.json()["total"] == 16 and answer.json()["region"] == "410222"
     assert counts("410222") == dict.fromkeys(KINDS, 0) and counts("410184") == dict.fromkeys(KINDS, 2)
 
 

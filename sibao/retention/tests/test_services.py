@@ -29,6 +29,7 @@ KINDS = {
     "health.symptom",
     "health.arrival_sighting",
     "sentinel.pharmacy_purchase",
+    "logistics.pass_check",
 }
 
 
@@ -56,14 +57,14 @@ def test_purge_expired_removes_exactly_the_expired_rows_by_each_regions_retentio
     assert counts("410222") == dict.fromkeys(KINDS, 1)  # the recent rows stay
     assert counts("410184") == {**dict.fromkeys(KINDS, 1), "venues.scan": 2}
     assert purge.counts == {**dict.fromkeys(KINDS, 2), "venues.scan": 1}
-    assert purge.total == 13 and purge.finished_at is not None
+    assert purge.total == 15 and purge.finished_at is not None
     # The figures survive without the persons: one row per kind, region and day.
     old_day = timezone.localdate(world.now - timedelta(days=40))
     assert PurgedTally.objects.get(kind="venues.scan", day=old_day).region == personas.ent_a.region
     assert sum(PurgedTally.objects.filter(kind="epidemic.test_result").values_list("rows", flat=True)) == 2
     assert DailyReport.objects.count() == 4  # the enterprise's report (a count, no person) stays
     (event,) = purge_events()
-    assert event.additional_data["total"] == 13 and event.additional_data["counts"]["venues.scan"] == 1
+    assert event.additional_data["total"] == 15 and event.additional_data["counts"]["venues.scan"] == 1
     # A second run finds nothing expired and records nothing.
     assert services.purge_expired(now=world.now) is None
     assert len(purge_events()) == 1
@@ -81,7 +82,7 @@ def test_emergency_purge_previews_then_deletes_only_its_region(personas: Persona
     assert counts("410222") == dict.fromkeys(KINDS, 0)
     assert counts("410184") == dict.fromkeys(KINDS, 2)  # another county untouched
     assert purge.region == region("410222") and purge.started_by == personas.tongxu_hq
-    assert purge.total == 14 and purge.counts == dict.fromkeys(KINDS, 2)
+    assert purge.total == 16 and purge.counts == dict.fromkeys(KINDS, 2)
     assert sum(PurgedTally.objects.filter(kind="venues.scan").values_list("rows", flat=True)) == 2
     (event,) = purge_events()
     assert event.actor == personas.tongxu_hq and event.additional_data["region"] == "410222"

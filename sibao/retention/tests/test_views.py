@@ -21,14 +21,14 @@ def test_hq_office_previews_confirms_and_purges_its_region(personas: Personas) -
 
     preview = client.get(reverse("retention:index"), {"preview": "1"})
     body = preview.content.decode()
-    assert 'data-testid="preview-counts"' in body and "<td>14</td>" in body  # 7 kinds × 2 records in 通许县
+    assert 'data-testid="preview-counts"' in body and "<td>16</td>" in body  # 8 kinds × 2 records in 通许县
     before = preview.context["form"].initial["before"]
 
     refused = client.post(reverse("retention:purge"), {"before": before.isoformat()}, follow=True)
     assert "确认" in refused.content.decode() and counts("410222") == dict.fromkeys(KINDS, 2)  # not confirmed
 
     done = client.post(reverse("retention:purge"), {"before": before.isoformat(), "confirm": "on"}, follow=True)
-    assert "已删除 14 条个人疫情数据" in done.content.decode()
+    assert "已删除 16 条个人疫情数据" in done.content.decode()
     assert counts("410222") == dict.fromkeys(KINDS, 0)
     assert counts("410184") == dict.fromkeys(KINDS, 2)
     assert Purge.objects.get().started_by == personas.tongxu_hq

@@ -14,6 +14,7 @@ from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import CodeColour, TestImport, TestOutcome, TestResult, Zone, ZoneMove
 from sibao.health.models import ArrivalSighting, CodeBasis, DailyReport, HealthCodeChange, ReportSymptom
 from sibao.health.tests.factories import employee
+from sibao.logistics.models import Checkpoint, CheckpointKind, PassCheck
 from sibao.retention.purging import table_rows
 from sibao.sentinel.models import DrugCategory, PharmacyImport, PharmacyPurchase
 from sibao.venues.models import Scan
@@ -50,6 +51,9 @@ def _events(enterprise: Enterprise, uploader: User, at: datetime, tag: str) -> N
     ArrivalSighting.objects.create(
         enterprise=enterprise, id_digest=digest, id_masked="410***********1234", name="访客", seen_at=at, source="门岗"
     )
+    county = enterprise.region.parent
+    checkpoint = Checkpoint.objects.create(region=county, name=f"检查点{tag}", kind=CheckpointKind.HIGHWAY_EXIT)
+    PassCheck.objects.create(checkpoint=checkpoint, day=timezone.localdate(at), checked_at=at, failures=0)
     pharmacy = PharmacyImport.objects.create(region=enterprise.region, file_name=f"{tag}.csv")
     PharmacyPurchase.objects.create(
         region=enterprise.region,
