@@ -62,12 +62,16 @@ BENCH_RUNS ?= 5
 bench: setup-test ## Print the epidemic benchmark figures and the page sweep as `name: value unit`
 	$(PY) benchmarks/epidemic.py $(SCALE)
 	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/tracing.py $(SCALE);; *) echo "# tracing figures skipped: PostgreSQL only";; esac
-	@# DB-1…DB-4 (issue 11 #3): screen_p95_ms / screen_queries on the province data set (regenerated: its tables are
-	@# dropped); without a PostgreSQL DATABASE_URL it runs on a SQLite file of its own, never the dev database.
-	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/screen.py 20 --generate $(SCALE);; \
-	  *) DATABASE_URL=sqlite:///$(CURDIR)/var/bench-screen.sqlite3 $(PY) benchmarks/screen.py 20 --generate $(SCALE);; esac
-	$(PY) benchmarks/pages.py $(BENCH_RUNS) --generate $(SCALE)
-	$(PY) benchmarks/policies.py $(SCALE)  # PO-2: policy_match_all_s, policy_match_one_ms (issue 14)
+	@# DB-1…DB-4 (issue 11 #3) and the page sweep (issue 10) on one province data set, generated once (its tables are
+	@# dropped): screen_p95_ms / screen_queries, then every page. Without a PostgreSQL DATABASE_URL both run on a
+	@# SQLite file of their own (made afresh), never the dev database.
+	@case "$$DATABASE_URL" in postgres*) db="$$DATABASE_URL";; \
+	  *) rm -f $(CURDIR)/var/bench-province.sqlite3; db=sqlite:///$(CURDIR)/var/bench-province.sqlite3;; esac; \
+	  DATABASE_URL=$$db $(PY) benchmarks/screen.py 20 --generate $(SCALE) && DATABASE_URL=$$db $(PY) benchmarks/pages.py $(BENCH_RUNS)
+	@# PO-2 (issue 14): policy_match_all_s, policy_match_one_ms — likewise never on the dev database.
+	@case "$$DATABASE_URL" in postgres*) db="$$DATABASE_URL";; \
+	  *) rm -f $(CURDIR)/var/bench-policies.sqlite3; db=sqlite:///$(CURDIR)/var/bench-policies.sqlite3;; esac; \
+	  DATABASE_URL=$$db $(PY) benchmarks/policies.py $(SCALE)
 	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/emergency.py $(SCALE);; *) echo "# switch_city_s skipped: PostgreSQL only";; esac
 	@case "$$DATABASE_URL" in postgres*) $(PY) benchmarks/logistics.py $(SCALE);; *) echo "# pass check figures skipped: PostgreSQL only";; esac
 

@@ -184,9 +184,10 @@ def generate(scale: float = 1.0, *, seed: int = 2022, out: Callable[[str], None]
 
     started = time.perf_counter()
     rng = random.Random(seed)
+    # Never the dev database: the data set is added to what is there (SQLite) or replaces it (PostgreSQL).
+    if "bench" not in str(connection.settings_dict["NAME"]):
+        raise SystemExit("benchmarks/dataset.py: DATABASE_URL must name a database (or file) containing 'bench'")
     if connection.vendor == "postgresql":
-        if "bench" not in str(connection.settings_dict["NAME"]):
-            raise SystemExit("benchmarks/dataset.py: DATABASE_URL must name a database containing 'bench'")
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     call_command("migrate", verbosity=0)
