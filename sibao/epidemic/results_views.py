@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.pagination import page_of
 from sibao.core.roles import Capability
 from sibao.core.views import capability_required
 from sibao.enterprises.models import Enterprise
@@ -75,7 +76,7 @@ def overdue_list(request: AuthenticatedRequest) -> HttpResponse:
     people = overdue.overdue_employee_list(user=request.user, enterprise=enterprise, region=region).select_related(
         "enterprise"
     )
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, people, PAGE_SIZE)  # a province's overdue people are counted within bounds (issue 10)
     query = request.GET.copy()
     query.pop("page", None)
     context: dict[str, Any] = {
