@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from sibao.accounts.models import User
 from sibao.core.audit import SecurityEvent, as_actor, record_event
-from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.permissions import require_capability
 from sibao.core.personal_data import PersonalTable, registered_personal_tables
 from sibao.core.roles import Capability, Role
@@ -102,7 +102,13 @@ def emergency_purge_preview(*, actor: User, before: datetime) -> list[dict[str, 
 def emergency_purge(*, actor: User, before: datetime, confirmed: bool) -> Purge:
     """The emergency in the actor's region is over: delete its personal epidemic data recorded before
     ``before`` (the moment the preview was shown, so rows arriving since are not taken unseen). Other regions
-    are untouched; the tallies per day survive."""
+    are untouched; the tallies per day survive.
+
+    The purge is recorded here and runs in the task worker (``emergency_purge_run``): a province's millions of
+    rows take longer than a request may. ``Purge.counts`` grows as each day's batch commits, so the page shows
+    its progress; a run interrupted is finished by running it again (the deleted rows are gone, the rest go)."""
+    from sibao.retention.tasks import run_emergency_purge
+
     region = _region_of(actor)
     if not confirmed:
         raise ServiceError(
@@ -110,8 +116,22 @@ def emergency_purge(*, actor: User, before: datetime, confirmed: bool) -> Purge:
         )
     if before > timezone.now():
         raise ServiceError("retention.purge.before", _("The moment to purge up to lies in the future."), field="before")
+    running = Purge.objects.filter(reason=PurgeReason.EMERGENCY_OVER, region=region, finished_at__isnull=True)
+    if running.exists():
+        raise StateRefused("retention.purge.running", _("A purge of this region is already running."))
     with as_actor(actor):
         purge = Purge.objects.create(reason=PurgeReason.EMERGENCY_OVER, region=region, started_by=actor, before=before)
+    run_emergency_purge.enqueue(purge.pk)
+    purge.refresh_from_db()  # finished already when tasks run at once (tests, a single-process set-up)
+    return purge
+
+
+def emergency_purge_run(purge_id: int) -> Purge | None:
+    """The worker's part of ``emergency_purge``: every registered table of the purge's region, day by day."""
+    purge = Purge.objects.select_related("region", "started_by").filter(pk=purge_id, finished_at__isnull=True).first()
+    if purge is None or purge.region is None:
+        return None  # finished already (a task delivered twice) or not an emergency-over purge
+    with as_actor(purge.started_by):
         for table in registered_personal_tables():
-            purge_table(table, _in_region(table, region), before, purge)
-        return _finish(purge, actor)
+            purge_table(table, _in_region(table, purge.region), purge.before, purge)
+        return _finish(purge, purge.started_by)

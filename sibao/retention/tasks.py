@@ -1,4 +1,5 @@
-"""The daily purge of expired personal epidemic data (issue 15 #2), enqueued once per local day."""
+"""The purges of personal epidemic data in the task worker (issue 15 #2): the daily purge of expired data,
+enqueued once per local day, and an HQ office's "emergency over" purge of its region."""
 
 import logging
 from datetime import datetime
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from sibao.core.scheduling import enqueue_once
-from sibao.retention.services import purge_expired
+from sibao.retention.services import emergency_purge_run, purge_expired
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +20,13 @@ def purge_personal_data(day: str = "") -> int:
     total = purge.total if purge else 0
     logger.info("personal data purge %s: %d rows", day, total)
     return total
+
+
+@task()
+def run_emergency_purge(purge_id: int) -> int:
+    """An HQ office's "emergency over" purge (``services.emergency_purge`` records it and enqueues this)."""
+    purge = emergency_purge_run(purge_id)
+    return purge.total if purge else 0
 
 
 def schedule_personal_data_purge(now: datetime | None = None) -> str | None:

@@ -73,5 +73,8 @@ def emergency_purge(request: AuthenticatedRequest) -> HttpResponse:
     except ServiceError as refused:
         messages.error(request, refused.message)
         return redirect("retention:index")
-    messages.success(request, _("%(count)s records of personal epidemic data deleted.") % {"count": purge.total})
+    if purge.finished_at is None:
+        messages.success(request, _("The purge has started; the list below shows what it has deleted so far."))
+    else:
+        messages.success(request, _("%(count)s records of personal epidemic data deleted.") % {"count": purge.total})
     return redirect("retention:index")

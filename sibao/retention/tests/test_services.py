@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
+from django.test import override_settings
 from django.utils import timezone
 
-from conftest import Personas, region
+from conftest import Personas, client_for, region
 from sibao.core.audit import SecurityEvent
-from sibao.core.errors import PermissionRefused, ServiceError
+from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.personal_data import registered_personal_tables
 from sibao.core.scheduling import periodic_jobs
 from sibao.health.models import DailyReport
@@ -18,6 +19,7 @@ from sibao.parameters.registry import RETENTION_VENUE_SCANS_DAYS
 from sibao.parameters.services import parameter_set
 from sibao.retention import services
 from sibao.retention.models import Purge, PurgedTally, PurgeReason
+from sibao.retention.services import emergency_purge_run
 from sibao.retention.tasks import schedule_personal_data_purge
 from sibao.retention.tests.world import build, counts
 
@@ -117,3 +119,23 @@ def test_emergency_purge_keeps_rows_recorded_after_the_preview(personas: Persona
     world = build(personas)
     services.emergency_purge(actor=personas.tongxu_hq, before=world.now - timedelta(days=10), confirmed=True)
     assert counts("410222") == dict.fromkeys(KINDS, 1)
+
+
+@pytest.mark.django_db
+def test_emergency_purge_runs_in_the_worker_and_a_second_one_waits_for_it(personas: Personas) -> None:
+    build(personas)
+    queued = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # a worker that has not run yet
+    with override_settings(TASKS=queued):
+        purge = services.emergency_purge(actor=personas.tongxu_hq, before=timezone.now(), confirmed=True)
+        assert purge.finished_at is None and counts("410222") == dict.fromkeys(KINDS, 2)  # recorded, not run
+        with pytest.raises(StateRefused) as refused:
+            services.emergency_purge(actor=personas.tongxu_hq, before=timezone.now(), confirmed=True)
+        assert refused.value.code == "retention.purge.running"
+        page = client_for(personas.tongxu_hq).get("/retention/").content.decode()
+        assert "进行中</span>" in page  # the purge list marks it running
+
+    done = emergency_purge_run(purge.pk)  # what the worker does
+
+    assert done is not None and done.finished_at is not None and done.total == 16
+    assert counts("410222") == dict.fromkeys(KINDS, 0) and counts("410184") == dict.fromkeys(KINDS, 2)
+    assert emergency_purge_run(purge.pk) is None  # delivered twice: nothing more
