@@ -13,7 +13,7 @@ from sibao.core.models import TransitionLog
 from sibao.enterprises.models import Enterprise
 from sibao.organisation.models import Unit, UnitKind
 from sibao.tickets.metrics import Period, metrics_by_child_region, metrics_by_unit, ticket_metrics, week_end_of
-from sibao.tickets.models import Outcome, Satisfaction, Ticket, TicketState
+from sibao.tickets.models import Outcome, Satisfaction, Ticket, TicketNote, TicketState
 
 CST = ZoneInfo("Asia/Shanghai")
 FRIDAY = date(2024, 5, 10)
@@ -175,6 +175,17 @@ class TestDefinitions:
             "rate": None,
         }
 
+    def test_a_scope_joining_several_rows_per_request_counts_each_once(
+        self, personas: Personas, week: dict[str, Any]
+    ) -> None:
+        """Issue 10: the scope is counted over directly, unless it could repeat a request (notes here)."""
+        plain = ticket_metrics(_all(), WEEK)
+        for ticket in _all():
+            for text in ("一", "二"):
+                TicketNote.objects.create(ticket=ticket, author=personas.admin, text=f"备注{text}")
+        joined = ticket_metrics(_all().filter(notes__text__startswith="备注"), WEEK)
+        assert joined == plain
+
     def test_the_previous_week_has_its_own_figures(self, week: dict[str, Any]) -> None:
         before = ticket_metrics(_all(), Period.week_ending(date(2024, 5, 3)))
         assert (before.response.numerator, before.response.denominator) == (2, 2)  # t5 and t4
@@ -227,7 +238,7 @@ class TestMetricsPage:
         )
         assert response.status_code == 200
         assert response.context["totals"].on_time.numerator == 2
-        assert len(response.context["by_unit"]) == 2
+        assert len(response.context["by_unit"]) == 2  # one page of the ranking
         assert 'data-testid="unit-table"' in response.content.decode()
 
     @pytest.mark.parametrize("period", ["this_week", "last_week", "month", "custom"])

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -76,6 +77,15 @@ def _metric_columns() -> list[Column]:
     ]
 
 
+UNITS_PER_PAGE = 50
+
+
+def _without(request: HttpRequest, name: str) -> str:
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
 @login_required
 def metrics_page(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -93,7 +103,9 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         "period": period,
         "totals": totals,
         "total_cards": [(column, ratio) for column, (_name, ratio) in zip(columns, totals.ratios(), strict=True)],
-        "by_unit": metrics_by_unit(tickets, period),
+        # A province holds ~900 units: the ranking is paged (all of it is in the weekly report's workbook).
+        "by_unit": Paginator(metrics_by_unit(tickets, period), UNITS_PER_PAGE).get_page(request.GET.get("units_page")),
+        "units_query": _without(request, "units_page"),
         "by_region": metrics_by_child_region(tickets, region, period),
         "columns": columns,
     }
