@@ -133,6 +133,52 @@ def amount(prog: Program, inputs: dict[str, Any], path: str, parameters: Paramet
 Progress = Callable[[int], None]
 
 
+def _rows(prog: Program, *, today: date, enterprise_ids: Iterable[int] | None) -> Any:
+    # ``.order_by()``: the enterprises' default order (by name) would sort every candidate set for nothing.
+    rows = (
+        subjects(set(prog.fields))
+        .filter(prog.applies_q())
+        .filter(to_q(prog.rule, today=today, fields=FIELDS))
+        .order_by()
+    )
+    if enterprise_ids is not None:
+        rows = rows.filter(pk__in=list(enterprise_ids))
+    return rows
+
+
+def candidates_sql(
+    prog: Program,
+    *,
+    today: date,
+    enterprise_ids: Iterable[int] | None = None,
+    parameters: ParameterValues | None = None,
+) -> tuple[str, list[Any]] | None:
+    """PostgreSQL: one ``SELECT enterprise id, amount`` of the enterprises the policy is for now, the amounts
+    computed by the database in exact ``numeric`` (``formulas.to_sql``), so that the caller writes the
+    difference with the stored matches in the database (PO-2's full recompute moves no row through Python).
+    None where the amounts need Python: another database, or a region overriding one of the formula's
+    parameters (their values are then not the same everywhere)."""
+    if connection.vendor != "postgresql" or not prog.in_force:
+        return None
+    if any(overrides(key) for key in prog.parameters):
+        return None
+    rows = _rows(prog, today=today, enterprise_ids=enterprise_ids)
+    if prog.formula is None:
+        sql, params = rows.values("pk").query.sql_with_params()
+        return f"SELECT c.id, NULL::numeric FROM ({sql}) AS c(id)", list(params)
+    parameters = parameters or ParameterValues()
+    # Django lists a values() query's model columns before its annotations: name them in that order.
+    plain = [name for name in prog.formula_fields if FIELDS[name].lookup not in ANNOTATIONS]
+    annotated = [name for name in prog.formula_fields if FIELDS[name].lookup in ANNOTATIONS]
+    order = [*plain, *annotated]
+    sql, params = rows.values("pk", *(FIELDS[name].lookup for name in order)).query.sql_with_params()
+    aliases = ", ".join(["id", *(f"f{index}" for index in range(len(order)))])
+    columns = {name: f"c.f{index}" for index, name in enumerate(order)}
+    values = {key: Decimal(str(parameters(key, ""))) for key in prog.parameters}
+    amount_sql, amount_params = to_sql(prog.formula, columns, values)
+    return f"SELECT c.id, {amount_sql} FROM ({sql}) AS c({aliases})", [*amount_params, *params]
+
+
 def candidates(
     prog: Program,
     *,
@@ -144,40 +190,22 @@ def candidates(
     if not prog.in_force:
         return {}
     parameters = parameters or ParameterValues()
-    rows = subjects(set(prog.fields)).filter(prog.applies_q()).filter(to_q(prog.rule, today=today, fields=FIELDS))
-    if enterprise_ids is not None:
-        rows = rows.filter(pk__in=list(enterprise_ids))
-    lookups = [FIELDS[name].lookup for name in prog.formula_fields]
+    in_sql = candidates_sql(prog, today=today, enterprise_ids=enterprise_ids, parameters=parameters)
+    if in_sql is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*in_sql)
+            return dict(cursor.fetchall())
+    rows = _rows(prog, today=today, enterprise_ids=enterprise_ids)
     found: dict[int, Decimal | None] = {}
     if prog.formula is None:
         for pk in rows.values_list("pk", flat=True).iterator(chunk_size=5000):
             found[pk] = None
         return found
-    if connection.vendor == "postgresql" and not any(overrides(key) for key in prog.parameters):
-        return _candidates_in_sql(prog, rows, parameters)
     names = prog.formula_fields
+    lookups = [FIELDS[name].lookup for name in names]
     for row in rows.values_list("pk", "region__path", *lookups).iterator(chunk_size=5000):
         found[row[0]] = amount(prog, dict(zip(names, row[2:], strict=True)), row[1], parameters)
     return found
-
-
-def _candidates_in_sql(prog: Program, rows: Any, parameters: ParameterValues) -> dict[int, Decimal | None]:
-    """PostgreSQL: the amounts computed by the database in exact ``numeric`` (``formulas.to_sql``), so a policy
-    over a province costs one query and no Python per row. Used when no region overrides the formula's
-    parameters (their values are then the same everywhere)."""
-    assert prog.formula is not None
-    # Django lists a values() query's model columns before its annotations: name them in that order.
-    plain = [name for name in prog.formula_fields if FIELDS[name].lookup not in ANNOTATIONS]
-    annotated = [name for name in prog.formula_fields if FIELDS[name].lookup in ANNOTATIONS]
-    order = [*plain, *annotated]
-    sql, params = rows.values("pk", *(FIELDS[name].lookup for name in order)).query.sql_with_params()
-    aliases = ", ".join(["id", *(f"f{index}" for index in range(len(order)))])
-    columns = {name: f"c.f{index}" for index, name in enumerate(order)}
-    values = {key: Decimal(str(parameters(key, ""))) for key in prog.parameters}
-    amount_sql, amount_params = to_sql(prog.formula, columns, values)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT c.id, {amount_sql} FROM ({sql}) AS c({aliases})", [*amount_params, *params])
-        return dict(cursor.fetchall())
 
 
 def annotated_enterprise(enterprise_id: int) -> Any:

@@ -375,6 +375,10 @@ def match_refresh_policy(
 ) -> tuple[int, int, int]:
     """One policy over every enterprise (or the given ones), set-based: (matches, new, no longer eligible)."""
     prog = matching.program(policy, today)
+    in_sql = matching.candidates_sql(prog, today=today, enterprise_ids=enterprise_ids)
+    if in_sql is not None:
+        with transaction.atomic():
+            return _apply_in_sql(policy.pk, in_sql, enterprise_ids, now, push=push)
     found = matching.candidates(prog, today=today, enterprise_ids=enterprise_ids)
     existing = PolicyMatch.objects.filter(policy=policy)
     if enterprise_ids is not None:
@@ -423,6 +427,60 @@ def _apply(
             ).values_list("pk", "policy_id", "enterprise_id")
             matches_push([pk for pk, policy_id, enterprise_id in fresh if (policy_id, enterprise_id) in keys], now=now)
     return len(new), len(lost)
+
+
+def _apply_in_sql(
+    policy_id: int, found: tuple[str, list[Any]], enterprise_ids: list[int] | None, now: datetime, *, push: bool
+) -> tuple[int, int, int]:
+    """``_apply`` in one statement (PostgreSQL, PO-2): the matches found are compared with those stored in the
+    database, so a policy over 100,000 enterprises moves no row through Python (issue 14's full recompute).
+    Same outcome as ``_apply``: no longer eligible, eligible again and changed amounts updated, new matches
+    inserted (then pushed). Returns (matches, added, removed)."""
+    found_sql, found_params = found
+    scope, scope_params = ("", []) if enterprise_ids is None else ("AND m.enterprise_id = ANY(%s)", [enterprise_ids])
+    sql = f"""
+        WITH found (enterprise_id, amount) AS MATERIALIZED ({found_sql}),
+        lost AS (
+            UPDATE policies_policymatch AS m SET eligible = false
+            WHERE m.policy_id = %s AND m.eligible {scope}
+              AND NOT EXISTS (SELECT 1 FROM found AS f WHERE f.enterprise_id = m.enterprise_id)
+            RETURNING 1
+        ),
+        kept AS (
+            UPDATE policies_policymatch AS m SET eligible = true, estimated_amount = f.amount
+            FROM found AS f
+            WHERE m.policy_id = %s AND m.enterprise_id = f.enterprise_id
+              AND (NOT m.eligible OR m.estimated_amount IS DISTINCT FROM f.amount)
+            RETURNING 1
+        ),
+        added AS (
+            INSERT INTO policies_policymatch (policy_id, enterprise_id, state, eligible, estimated_amount,
+                matched_at, application_note, decline_reason, reminders)
+            SELECT %s, f.enterprise_id, %s, true, f.amount, %s, '', '', 0 FROM found AS f
+            WHERE NOT EXISTS (
+                SELECT 1 FROM policies_policymatch AS m WHERE m.policy_id = %s AND m.enterprise_id = f.enterprise_id
+            )
+            ON CONFLICT ON CONSTRAINT policy_match_once DO NOTHING
+            RETURNING id
+        )
+        SELECT (SELECT count(*) FROM found), (SELECT count(*) FROM lost), ARRAY(SELECT id FROM added ORDER BY id)
+    """
+    params = [
+        *found_params,
+        policy_id,
+        *scope_params,
+        policy_id,
+        policy_id,
+        MatchState.MATCHED,
+        now,
+        policy_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        matched, removed, new_ids = cursor.fetchone()
+    if new_ids and push:
+        matches_push(list(new_ids), now=now)
+    return matched, len(new_ids), removed
 
 
 def _set_amounts(amounts: list[tuple[int, Decimal | None]]) -> None:
