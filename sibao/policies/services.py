@@ -438,46 +438,45 @@ def _apply_in_sql(
     inserted (then pushed). Returns (matches, added, removed)."""
     found_sql, found_params = found
     scope, scope_params = ("", []) if enterprise_ids is None else ("AND m.enterprise_id = ANY(%s)", [enterprise_ids])
+    # One pass over the policy's stored matches: the full join keeps only the rows that change (usually few),
+    # and the writes below touch those by primary key.
     sql = f"""
         WITH found (enterprise_id, amount) AS MATERIALIZED ({found_sql}),
+        stored AS (
+            SELECT m.id, m.enterprise_id, m.eligible, m.estimated_amount FROM policies_policymatch AS m
+            WHERE m.policy_id = %s {scope}
+        ),
+        diff AS MATERIALIZED (
+            SELECT f.enterprise_id AS found_id, f.amount, s.id AS stored_id
+            FROM found AS f FULL JOIN stored AS s ON s.enterprise_id = f.enterprise_id
+            WHERE (f.enterprise_id IS NULL AND s.eligible)
+               OR s.id IS NULL
+               OR (f.enterprise_id IS NOT NULL AND (NOT s.eligible OR s.estimated_amount IS DISTINCT FROM f.amount))
+        ),
         lost AS (
             UPDATE policies_policymatch AS m SET eligible = false
-            WHERE m.policy_id = %s AND m.eligible {scope}
-              AND NOT EXISTS (SELECT 1 FROM found AS f WHERE f.enterprise_id = m.enterprise_id)
+            FROM diff AS d WHERE d.found_id IS NULL AND m.id = d.stored_id
             RETURNING 1
         ),
         kept AS (
-            UPDATE policies_policymatch AS m SET eligible = true, estimated_amount = f.amount
-            FROM found AS f
-            WHERE m.policy_id = %s AND m.enterprise_id = f.enterprise_id
-              AND (NOT m.eligible OR m.estimated_amount IS DISTINCT FROM f.amount)
+            UPDATE policies_policymatch AS m SET eligible = true, estimated_amount = d.amount
+            FROM diff AS d WHERE d.found_id IS NOT NULL AND m.id = d.stored_id
             RETURNING 1
         ),
         added AS (
             INSERT INTO policies_policymatch (policy_id, enterprise_id, state, eligible, estimated_amount,
                 matched_at, application_note, decline_reason, reminders)
-            SELECT %s, f.enterprise_id, %s, true, f.amount, %s, '', '', 0 FROM found AS f
-            WHERE NOT EXISTS (
-                SELECT 1 FROM policies_policymatch AS m WHERE m.policy_id = %s AND m.enterprise_id = f.enterprise_id
-            )
+            SELECT %s, d.found_id, %s, true, d.amount, %s, '', '', 0 FROM diff AS d WHERE d.stored_id IS NULL
             ON CONFLICT ON CONSTRAINT policy_match_once DO NOTHING
             RETURNING id
         )
-        SELECT (SELECT count(*) FROM found), (SELECT count(*) FROM lost), ARRAY(SELECT id FROM added ORDER BY id)
+        SELECT (SELECT count(*) FROM found), (SELECT count(*) FROM lost), (SELECT count(*) FROM kept),
+            ARRAY(SELECT id FROM added ORDER BY id)
     """
-    params = [
-        *found_params,
-        policy_id,
-        *scope_params,
-        policy_id,
-        policy_id,
-        MatchState.MATCHED,
-        now,
-        policy_id,
-    ]
+    params = [*found_params, policy_id, *scope_params, policy_id, MatchState.MATCHED, now]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        matched, removed, new_ids = cursor.fetchone()
+        matched, removed, _changed, new_ids = cursor.fetchone()
     if new_ids and push:
         matches_push(list(new_ids), now=now)
     return matched, len(new_ids), removed
