@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
-from sibao.core.rules import Explanation, evaluate, to_q, validate_rule
+from sibao.core.rules import Explanation, evaluate, passes, to_q, validate_rule
 from sibao.parameters.registry import DEFINITIONS
 from sibao.parameters.selectors import overrides, parameter_value_at
 from sibao.policies.formulas import Computation, Formula, FormulaError, compile_formula, compute, explain, to_sql
@@ -79,6 +79,11 @@ def in_force(policy: Policy, today: date) -> bool:
         and (policy.valid_from is None or policy.valid_from <= today)
         and (policy.valid_until is None or policy.valid_until >= today)
     )
+
+
+def cached_program(policy_id: int, updated_at: Any, today: date) -> Program | None:
+    """The policy's compiled program if this process has it for this version and day (no query)."""
+    return _programs.get((policy_id, updated_at, today))
 
 
 def program(policy: Policy, today: date) -> Program:
@@ -223,7 +228,8 @@ def enterprise_candidates(
     for prog in programs:
         if not prog.in_force or not prog.applies_to(path, sector):
             continue
-        if not evaluate(prog.rule, enterprise, today=today, fields=FIELDS).passed:
+        # The rule was validated when compiled (``in_force``): pass or fail only, no explanation (issue 14).
+        if not passes(prog.rule, enterprise, today=today, fields=FIELDS):
             continue
         inputs = {name: value_of(enterprise, name) for name in prog.formula_fields}
         found[prog.policy_id] = amount(prog, inputs, path, parameters)
