@@ -81,6 +81,26 @@ def in_force(policy: Policy, today: date) -> bool:
     )
 
 
+_checked: dict[tuple[int, Any], tuple[Formula | None, bool]] = {}
+
+
+def _compiled(policy: Policy) -> tuple[Formula | None, bool]:
+    """The policy's compiled formula and whether its rule is valid, kept per version (not per day like the
+    programs): a new day's first recompute does not compile every policy again."""
+    key = (policy.pk, policy.updated_at)
+    found = _checked.get(key)
+    if found is not None:
+        return found
+    try:
+        formula = check_formula(policy.formula)
+    except FormulaError:
+        formula = None  # refused on save; an old row that no longer compiles matches without an amount
+    if len(_checked) > 2000:
+        _checked.clear()
+    found = _checked[key] = (formula, not check_rule(policy.eligibility))
+    return found
+
+
 def cached_program(policy_id: int, updated_at: Any, today: date) -> Program | None:
     """The policy's compiled program if this process has it for this version and day (no query)."""
     return _programs.get((policy_id, updated_at, today))
@@ -92,10 +112,7 @@ def program(policy: Policy, today: date) -> Program:
     found = _programs.get(key)
     if found is not None:
         return found
-    try:
-        formula = check_formula(policy.formula)
-    except FormulaError:
-        formula = None  # refused on save; an old row that no longer compiles matches without an amount
+    formula, rule_valid = _compiled(policy)
     formula_fields = tuple(sorted(formula.fields_used(FIELDS))) if formula else ()
     compiled = Program(
         policy_id=policy.pk,
@@ -106,7 +123,7 @@ def program(policy: Policy, today: date) -> Program:
         fields=frozenset(rule_field_names(policy.eligibility)) | frozenset(formula_fields),
         formula_fields=formula_fields,
         parameters=tuple(sorted(formula.parameters_used())) if formula else (),
-        in_force=in_force(policy, today) and not check_rule(policy.eligibility),
+        in_force=in_force(policy, today) and rule_valid,
     )
     if len(_programs) > 2000:
         _programs.clear()
