@@ -180,11 +180,12 @@ def candidates_sql(
     difference with the stored matches in the database (PO-2's full recompute moves no row through Python).
     None where the amounts need Python: another database, or a region overriding one of the formula's
     parameters (their values are then not the same everywhere)."""
-    if connection.vendor != "postgresql" or not prog.in_force:
-        return None
+    ids = None if enterprise_ids is None else list(enterprise_ids)
+    if connection.vendor != "postgresql" or not prog.in_force or ids == []:
+        return None  # (no enterprise at all: Django cannot write the SQL of an empty IN)
     if any(overrides(key) for key in prog.parameters):
         return None
-    rows = _rows(prog, today=today, enterprise_ids=enterprise_ids)
+    rows = _rows(prog, today=today, enterprise_ids=ids)
     if prog.formula is None:
         sql, params = rows.values("pk").query.sql_with_params()
         return f"SELECT c.id, NULL::numeric FROM ({sql}) AS c(id)", list(params)

@@ -79,6 +79,7 @@ def test_a_policys_recompute_over_every_enterprise_writes_the_difference(persona
     assert match_refresh_policy(policy, today=today, now=now) == (2, 0, 0)  # nothing changed, nothing written
     facts.filter(enterprise__in=[p.ent_a, p.ent_b]).update(layoff_rate=Decimal("1"))
     assert match_refresh_policy(policy, today=today, now=now, enterprise_ids=[p.ent_a.pk]) == (1, 0, 0)
+    assert match_refresh_policy(policy, today=today, now=now, enterprise_ids=[]) == (0, 0, 0)
     b.refresh_from_db()
     assert not b.eligible  # not among the enterprises recomputed
     assert match_refresh_all(now=now) == (3, 0, 0)
