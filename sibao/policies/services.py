@@ -445,8 +445,9 @@ def _apply_in_sql(
     inserted (then pushed). Returns (matches, added, removed)."""
     found_sql, found_params = found
     scope, scope_params = ("", []) if enterprise_ids is None else ("AND m.enterprise_id = ANY(%s)", [enterprise_ids])
-    # One pass over the policy's stored matches: the full join keeps only the rows that change (usually few),
-    # and the writes below touch those by primary key.
+    # One pass over the policy's stored matches: the full join keeps only the rows that change (usually few).
+    # Every write names the policy, so that no plan walks the whole table (a merge join on the primary key
+    # did, once per policy, when the changes were many).
     sql = f"""
         WITH found (enterprise_id, amount) AS MATERIALIZED ({found_sql}),
         stored AS (
@@ -462,12 +463,13 @@ def _apply_in_sql(
         ),
         lost AS (
             UPDATE policies_policymatch AS m SET eligible = false
-            FROM diff AS d WHERE d.found_id IS NULL AND m.id = d.stored_id
+            WHERE m.policy_id = %s AND m.id IN (SELECT d.stored_id FROM diff AS d WHERE d.found_id IS NULL)
             RETURNING 1
         ),
         kept AS (
             UPDATE policies_policymatch AS m SET eligible = true, estimated_amount = d.amount
-            FROM diff AS d WHERE d.found_id IS NOT NULL AND m.id = d.stored_id
+            FROM diff AS d
+            WHERE m.policy_id = %s AND m.enterprise_id = d.found_id AND d.stored_id IS NOT NULL
             RETURNING 1
         ),
         added AS (
@@ -480,7 +482,7 @@ def _apply_in_sql(
         SELECT (SELECT count(*) FROM found), (SELECT count(*) FROM lost), (SELECT count(*) FROM kept),
             ARRAY(SELECT id FROM added ORDER BY id)
     """
-    params = [*found_params, policy_id, *scope_params, policy_id, MatchState.MATCHED, now]
+    params = [*found_params, policy_id, *scope_params, policy_id, policy_id, policy_id, MatchState.MATCHED, now]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         matched, removed, _changed, new_ids = cursor.fetchone()
