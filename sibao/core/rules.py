@@ -513,19 +513,35 @@ def _evaluate_node(node: Rule, obj: Any, today: date, fields: Fields, *, wanted:
     return Explanation(passed=passed, label=label, wanted=wanted, group=group, children=children)
 
 
-def _evaluate_leaf(node: Rule, obj: Any, today: date, fields: Fields, *, wanted: bool) -> Explanation:
+def passes(rule: Rule, obj: Any, *, today: date, fields: Fields) -> bool:
+    """``evaluate(…).passed`` without building the explanation, for a caller that has validated the rule and
+    tries one object against many rules (one enterprise against every policy, PO-2): the same leaf tests."""
+    group = _group_of(rule)
+    if group is None:
+        return _leaf_outcome(rule, obj, today, fields)[0]
+    outcomes = (passes(child, obj, today=today, fields=fields) for child in rule[group])
+    return all(outcomes) if group == "all" else any(outcomes) if group == "any" else not any(outcomes)
+
+
+def _leaf_outcome(node: Rule, obj: Any, today: date, fields: Fields) -> tuple[bool, Any]:
     spec = fields[node["field"]]
     op = node["op"]
     value: Any = node.get("value")
     actual: Any
     if spec.kind == "records":
         actual = _matching_records(obj, spec, value, today)
-        passed = bool(actual) if op == "any_within_years" else not actual
-    else:
-        actual = _resolve(obj, spec.lookup)
-        if spec.kind == "number" and actual is not None:
-            actual = _as_decimal(actual)
-        passed = _leaf_passes(spec, op, value, actual)
+        return (bool(actual) if op == "any_within_years" else not actual), actual
+    actual = _resolve(obj, spec.lookup)
+    if spec.kind == "number" and actual is not None:
+        actual = _as_decimal(actual)
+    return _leaf_passes(spec, op, value, actual), actual
+
+
+def _evaluate_leaf(node: Rule, obj: Any, today: date, fields: Fields, *, wanted: bool) -> Explanation:
+    spec = fields[node["field"]]
+    op = node["op"]
+    value: Any = node.get("value")
+    passed, actual = _leaf_outcome(node, obj, today, fields)
     return Explanation(
         passed=passed,
         label=node.get("label") or describe_leaf(node, fields),

@@ -626,9 +626,11 @@ def to_sql(formula: Formula, fields: Mapping[str, str], parameters: Mapping[str,
 
     for step in formula.steps:
         sql, params = node(step.tree)
-        rounded = f"round(({sql})::numeric, 2)"
+        # Out of range → NULL with the step written once (clamped, then the bounds made NULL): a CASE naming
+        # it twice doubles its cost, and again in every step that reads it (issue 14's full recompute).
         steps[step.name] = (
-            f"(CASE WHEN abs({rounded}) >= {MAX_NUMBER} THEN NULL ELSE {rounded} END)",
-            params + params,
+            f"NULLIF(NULLIF(LEAST(GREATEST(round(({sql})::numeric, 2), -{MAX_NUMBER}), {MAX_NUMBER}), "
+            f"{MAX_NUMBER}), -{MAX_NUMBER})",
+            params,
         )
     return steps[formula.amount]

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
-from sibao.core.rules import Explanation, evaluate, to_q, validate_rule
+from sibao.core.rules import Explanation, evaluate, passes, to_q, validate_rule
 from sibao.parameters.registry import DEFINITIONS
 from sibao.parameters.selectors import overrides, parameter_value_at
 from sibao.policies.formulas import Computation, Formula, FormulaError, compile_formula, compute, explain, to_sql
@@ -81,16 +81,38 @@ def in_force(policy: Policy, today: date) -> bool:
     )
 
 
-def program(policy: Policy, today: date) -> Program:
-    """The policy compiled (cached while it is unchanged)."""
-    key = (policy.pk, policy.updated_at, today)
-    found = _programs.get(key)
+_checked: dict[tuple[int, Any], tuple[Formula | None, bool]] = {}
+
+
+def _compiled(policy: Policy) -> tuple[Formula | None, bool]:
+    """The policy's compiled formula and whether its rule is valid, kept per version (not per day like the
+    programs): a new day's first recompute does not compile every policy again."""
+    key = (policy.pk, policy.updated_at)
+    found = _checked.get(key)
     if found is not None:
         return found
     try:
         formula = check_formula(policy.formula)
     except FormulaError:
         formula = None  # refused on save; an old row that no longer compiles matches without an amount
+    if len(_checked) > 2000:
+        _checked.clear()
+    found = _checked[key] = (formula, not check_rule(policy.eligibility))
+    return found
+
+
+def cached_program(policy_id: int, updated_at: Any, today: date) -> Program | None:
+    """The policy's compiled program if this process has it for this version and day (no query)."""
+    return _programs.get((policy_id, updated_at, today))
+
+
+def program(policy: Policy, today: date) -> Program:
+    """The policy compiled (cached while it is unchanged)."""
+    key = (policy.pk, policy.updated_at, today)
+    found = _programs.get(key)
+    if found is not None:
+        return found
+    formula, rule_valid = _compiled(policy)
     formula_fields = tuple(sorted(formula.fields_used(FIELDS))) if formula else ()
     compiled = Program(
         policy_id=policy.pk,
@@ -101,7 +123,7 @@ def program(policy: Policy, today: date) -> Program:
         fields=frozenset(rule_field_names(policy.eligibility)) | frozenset(formula_fields),
         formula_fields=formula_fields,
         parameters=tuple(sorted(formula.parameters_used())) if formula else (),
-        in_force=in_force(policy, today) and not check_rule(policy.eligibility),
+        in_force=in_force(policy, today) and rule_valid,
     )
     if len(_programs) > 2000:
         _programs.clear()
@@ -133,6 +155,53 @@ def amount(prog: Program, inputs: dict[str, Any], path: str, parameters: Paramet
 Progress = Callable[[int], None]
 
 
+def _rows(prog: Program, *, today: date, enterprise_ids: Iterable[int] | None) -> Any:
+    # ``.order_by()``: the enterprises' default order (by name) would sort every candidate set for nothing.
+    rows = (
+        subjects(set(prog.fields))
+        .filter(prog.applies_q())
+        .filter(to_q(prog.rule, today=today, fields=FIELDS))
+        .order_by()
+    )
+    if enterprise_ids is not None:
+        rows = rows.filter(pk__in=list(enterprise_ids))
+    return rows
+
+
+def candidates_sql(
+    prog: Program,
+    *,
+    today: date,
+    enterprise_ids: Iterable[int] | None = None,
+    parameters: ParameterValues | None = None,
+) -> tuple[str, list[Any]] | None:
+    """PostgreSQL: one ``SELECT enterprise id, amount`` of the enterprises the policy is for now, the amounts
+    computed by the database in exact ``numeric`` (``formulas.to_sql``), so that the caller writes the
+    difference with the stored matches in the database (PO-2's full recompute moves no row through Python).
+    None where the amounts need Python: another database, or a region overriding one of the formula's
+    parameters (their values are then not the same everywhere)."""
+    ids = None if enterprise_ids is None else list(enterprise_ids)
+    if connection.vendor != "postgresql" or not prog.in_force or ids == []:
+        return None  # (no enterprise at all: Django cannot write the SQL of an empty IN)
+    if any(overrides(key) for key in prog.parameters):
+        return None
+    rows = _rows(prog, today=today, enterprise_ids=ids)
+    if prog.formula is None:
+        sql, params = rows.values("pk").query.sql_with_params()
+        return f"SELECT c.id, NULL::numeric FROM ({sql}) AS c(id)", list(params)
+    parameters = parameters or ParameterValues()
+    # Django lists a values() query's model columns before its annotations: name them in that order.
+    plain = [name for name in prog.formula_fields if FIELDS[name].lookup not in ANNOTATIONS]
+    annotated = [name for name in prog.formula_fields if FIELDS[name].lookup in ANNOTATIONS]
+    order = [*plain, *annotated]
+    sql, params = rows.values("pk", *(FIELDS[name].lookup for name in order)).query.sql_with_params()
+    aliases = ", ".join(["id", *(f"f{index}" for index in range(len(order)))])
+    columns = {name: f"c.f{index}" for index, name in enumerate(order)}
+    values = {key: Decimal(str(parameters(key, ""))) for key in prog.parameters}
+    amount_sql, amount_params = to_sql(prog.formula, columns, values)
+    return f"SELECT c.id, {amount_sql} FROM ({sql}) AS c({aliases})", [*amount_params, *params]
+
+
 def candidates(
     prog: Program,
     *,
@@ -144,40 +213,22 @@ def candidates(
     if not prog.in_force:
         return {}
     parameters = parameters or ParameterValues()
-    rows = subjects(set(prog.fields)).filter(prog.applies_q()).filter(to_q(prog.rule, today=today, fields=FIELDS))
-    if enterprise_ids is not None:
-        rows = rows.filter(pk__in=list(enterprise_ids))
-    lookups = [FIELDS[name].lookup for name in prog.formula_fields]
+    in_sql = candidates_sql(prog, today=today, enterprise_ids=enterprise_ids, parameters=parameters)
+    if in_sql is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*in_sql)
+            return dict(cursor.fetchall())
+    rows = _rows(prog, today=today, enterprise_ids=enterprise_ids)
     found: dict[int, Decimal | None] = {}
     if prog.formula is None:
         for pk in rows.values_list("pk", flat=True).iterator(chunk_size=5000):
             found[pk] = None
         return found
-    if connection.vendor == "postgresql" and not any(overrides(key) for key in prog.parameters):
-        return _candidates_in_sql(prog, rows, parameters)
     names = prog.formula_fields
+    lookups = [FIELDS[name].lookup for name in names]
     for row in rows.values_list("pk", "region__path", *lookups).iterator(chunk_size=5000):
         found[row[0]] = amount(prog, dict(zip(names, row[2:], strict=True)), row[1], parameters)
     return found
-
-
-def _candidates_in_sql(prog: Program, rows: Any, parameters: ParameterValues) -> dict[int, Decimal | None]:
-    """PostgreSQL: the amounts computed by the database in exact ``numeric`` (``formulas.to_sql``), so a policy
-    over a province costs one query and no Python per row. Used when no region overrides the formula's
-    parameters (their values are then the same everywhere)."""
-    assert prog.formula is not None
-    # Django lists a values() query's model columns before its annotations: name them in that order.
-    plain = [name for name in prog.formula_fields if FIELDS[name].lookup not in ANNOTATIONS]
-    annotated = [name for name in prog.formula_fields if FIELDS[name].lookup in ANNOTATIONS]
-    order = [*plain, *annotated]
-    sql, params = rows.values("pk", *(FIELDS[name].lookup for name in order)).query.sql_with_params()
-    aliases = ", ".join(["id", *(f"f{index}" for index in range(len(order)))])
-    columns = {name: f"c.f{index}" for index, name in enumerate(order)}
-    values = {key: Decimal(str(parameters(key, ""))) for key in prog.parameters}
-    amount_sql, amount_params = to_sql(prog.formula, columns, values)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT c.id, {amount_sql} FROM ({sql}) AS c({aliases})", [*amount_params, *params])
-        return dict(cursor.fetchall())
 
 
 def annotated_enterprise(enterprise_id: int) -> Any:
@@ -195,7 +246,8 @@ def enterprise_candidates(
     for prog in programs:
         if not prog.in_force or not prog.applies_to(path, sector):
             continue
-        if not evaluate(prog.rule, enterprise, today=today, fields=FIELDS).passed:
+        # The rule was validated when compiled (``in_force``): pass or fail only, no explanation (issue 14).
+        if not passes(prog.rule, enterprise, today=today, fields=FIELDS):
             continue
         inputs = {name: value_of(enterprise, name) for name in prog.formula_fields}
         found[prog.policy_id] = amount(prog, inputs, path, parameters)

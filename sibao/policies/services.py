@@ -338,8 +338,15 @@ def facts_save_many(*, actor: User, rows: list[tuple[Enterprise, dict[str, Any]]
 
 
 def _published_programs(today: date) -> list[matching.Program]:
-    policies = Policy.objects.filter(state=PolicyState.PUBLISHED).select_related("region")
-    return [matching.program(policy, today) for policy in policies]
+    """Every published policy compiled. Only their versions are read when this process has compiled them
+    already: one enterprise's recompute (PO-2, issue 14's 200 ms) need not load 200 policies' texts."""
+    versions = list(Policy.objects.filter(state=PolicyState.PUBLISHED).order_by("pk").values_list("pk", "updated_at"))
+    found = {pk: matching.cached_program(pk, updated_at, today) for pk, updated_at in versions}
+    missing = [pk for pk, prog in found.items() if prog is None]
+    if missing:
+        for policy in Policy.objects.filter(pk__in=missing).select_related("region"):
+            found[policy.pk] = matching.program(policy, today)
+    return [prog for prog in found.values() if prog is not None]
 
 
 def match_refresh_enterprises(enterprise_ids: Iterable[int], *, actor: User | None = None) -> None:
@@ -375,6 +382,10 @@ def match_refresh_policy(
 ) -> tuple[int, int, int]:
     """One policy over every enterprise (or the given ones), set-based: (matches, new, no longer eligible)."""
     prog = matching.program(policy, today)
+    in_sql = matching.candidates_sql(prog, today=today, enterprise_ids=enterprise_ids)
+    if in_sql is not None:
+        with transaction.atomic():
+            return _apply_in_sql(policy.pk, in_sql, enterprise_ids, now, push=push)
     found = matching.candidates(prog, today=today, enterprise_ids=enterprise_ids)
     existing = PolicyMatch.objects.filter(policy=policy)
     if enterprise_ids is not None:
@@ -423,6 +434,61 @@ def _apply(
             ).values_list("pk", "policy_id", "enterprise_id")
             matches_push([pk for pk, policy_id, enterprise_id in fresh if (policy_id, enterprise_id) in keys], now=now)
     return len(new), len(lost)
+
+
+def _apply_in_sql(
+    policy_id: int, found: tuple[str, list[Any]], enterprise_ids: list[int] | None, now: datetime, *, push: bool
+) -> tuple[int, int, int]:
+    """``_apply`` in one statement (PostgreSQL, PO-2): the matches found are compared with those stored in the
+    database, so a policy over 100,000 enterprises moves no row through Python (issue 14's full recompute).
+    Same outcome as ``_apply``: no longer eligible, eligible again and changed amounts updated, new matches
+    inserted (then pushed). Returns (matches, added, removed)."""
+    found_sql, found_params = found
+    scope, scope_params = ("", []) if enterprise_ids is None else ("AND m.enterprise_id = ANY(%s)", [enterprise_ids])
+    # One pass over the policy's stored matches: the full join keeps only the rows that change (usually few).
+    # Every write names the policy, so that no plan walks the whole table (a merge join on the primary key
+    # did, once per policy, when the changes were many).
+    sql = f"""
+        WITH found (enterprise_id, amount) AS MATERIALIZED ({found_sql}),
+        stored AS (
+            SELECT m.id, m.enterprise_id, m.eligible, m.estimated_amount FROM policies_policymatch AS m
+            WHERE m.policy_id = %s {scope}
+        ),
+        diff AS MATERIALIZED (
+            SELECT f.enterprise_id AS found_id, f.amount, s.id AS stored_id
+            FROM found AS f FULL JOIN stored AS s ON s.enterprise_id = f.enterprise_id
+            WHERE (f.enterprise_id IS NULL AND s.eligible)
+               OR s.id IS NULL
+               OR (f.enterprise_id IS NOT NULL AND (NOT s.eligible OR s.estimated_amount IS DISTINCT FROM f.amount))
+        ),
+        lost AS (
+            UPDATE policies_policymatch AS m SET eligible = false
+            WHERE m.policy_id = %s AND m.id IN (SELECT d.stored_id FROM diff AS d WHERE d.found_id IS NULL)
+            RETURNING 1
+        ),
+        kept AS (
+            UPDATE policies_policymatch AS m SET eligible = true, estimated_amount = d.amount
+            FROM diff AS d
+            WHERE m.policy_id = %s AND m.enterprise_id = d.found_id AND d.stored_id IS NOT NULL
+            RETURNING 1
+        ),
+        added AS (
+            INSERT INTO policies_policymatch (policy_id, enterprise_id, state, eligible, estimated_amount,
+                matched_at, application_note, decline_reason, reminders)
+            SELECT %s, d.found_id, %s, true, d.amount, %s, '', '', 0 FROM diff AS d WHERE d.stored_id IS NULL
+            ON CONFLICT ON CONSTRAINT policy_match_once DO NOTHING
+            RETURNING id
+        )
+        SELECT (SELECT count(*) FROM found), (SELECT count(*) FROM lost), (SELECT count(*) FROM kept),
+            ARRAY(SELECT id FROM added ORDER BY id)
+    """
+    params = [*found_params, policy_id, *scope_params, policy_id, policy_id, policy_id, MatchState.MATCHED, now]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        matched, removed, _changed, new_ids = cursor.fetchone()
+    if new_ids and push:
+        matches_push(list(new_ids), now=now)
+    return matched, len(new_ids), removed
 
 
 def _set_amounts(amounts: list[tuple[int, Decimal | None]]) -> None:

@@ -1,4 +1,5 @@
-"""The rule engine: 003#二 on concrete enterprises, validation messages, and evaluate == to_q (hypothesis)."""
+"""The rule engine: 003#二 on concrete enterprises, validation messages, and evaluate == passes == to_q
+(hypothesis)."""
 
 import json
 import re
@@ -20,6 +21,7 @@ from sibao.core.rules import (
     describe_leaf,
     evaluate,
     make_fields,
+    passes,
     record_window,
     subject_fields,
     to_q,
@@ -78,6 +80,7 @@ def check(rule: Any, enterprise: Enterprise, today: date = TODAY) -> Explanation
     explanation = evaluate(rule, fresh, today=today, fields=F)
     selected = Enterprise.objects.filter(to_q(rule, today=today, fields=F)).filter(pk=enterprise.pk).exists()
     assert explanation.passed == selected
+    assert passes(rule, fresh, today=today, fields=F) == selected  # the explanation-free path says the same
     return explanation
 
 
@@ -585,6 +588,8 @@ def test_evaluate_agrees_with_to_q(
         pks = [create_enterprise(attributes, regions, today).pk for attributes in enterprises]
         everyone = Enterprise.objects.filter(pk__in=pks).select_related("region").prefetch_related("records")
         explanations = {enterprise.pk: evaluate(rule, enterprise, today=today, fields=F) for enterprise in everyone}
+        for enterprise in everyone:  # the explanation-free path (policy matching) says the same
+            assert passes(rule, enterprise, today=today, fields=F) == explanations[enterprise.pk].passed
         for explanation in explanations.values():
             by_node = sub_rules(rule, explanation)
             culprits = explanation.failed_leaves()

@@ -45,6 +45,48 @@ def test_a_change_to_an_enterprises_data_adds_and_removes_its_matches(personas: 
     assert current.get().pk == match.pk  # the same match, back
 
 
+def test_a_policys_recompute_over_every_enterprise_writes_the_difference(personas: Personas) -> None:
+    """PO-2's hourly full recompute (set-based; on PostgreSQL the difference is written in the database):
+    figures changed behind the hooks' back add, re-amount, drop and bring back matches; a recompute of given
+    enterprises leaves the others alone."""
+    from django.utils import timezone
+
+    from sibao.notifications.models import Notification
+    from sibao.policies.models import EnterpriseFacts
+    from sibao.policies.services import match_refresh_all, match_refresh_policy
+
+    p = personas
+    for enterprise in (p.ent_a, p.ent_b):
+        refund_for(p, enterprise)
+    policy = published(p.henan_hq, unemployment_refund)
+    today, now = timezone.localdate(), timezone.now()
+    a, b = (PolicyMatch.objects.get(policy=policy, enterprise=e) for e in (p.ent_a, p.ent_b))
+    assert (a.estimated_amount, a.state) == (Decimal("500.00"), MatchState.PUSHED)
+    facts = EnterpriseFacts.objects
+    facts.filter(enterprise=p.ent_a).update(ui_contributions=Decimal("1200.50"))
+    facts.filter(enterprise=p.ent_b).update(layoff_rate=Decimal("7"))  # 5 % or more: no longer eligible
+    refund_for(p, p.ent_xinzheng)
+    PolicyMatch.objects.filter(enterprise=p.ent_xinzheng).delete()  # as if no hook had told the policies app
+    before = Notification.objects.count()
+    assert match_refresh_policy(policy, today=today, now=now) == (2, 1, 1)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.estimated_amount == Decimal("600.25") and a.eligible  # 1,200.50 × 50 %, to the fen
+    assert not b.eligible and b.state == MatchState.PUSHED  # kept with its history, no longer current
+    new = PolicyMatch.objects.get(policy=policy, enterprise=p.ent_xinzheng)
+    assert (new.state, new.eligible, new.estimated_amount) == (MatchState.PUSHED, True, Decimal("500.00"))
+    assert Notification.objects.count() == before + 1  # only the new match is pushed
+    assert match_refresh_policy(policy, today=today, now=now) == (2, 0, 0)  # nothing changed, nothing written
+    facts.filter(enterprise__in=[p.ent_a, p.ent_b]).update(layoff_rate=Decimal("1"))
+    assert match_refresh_policy(policy, today=today, now=now, enterprise_ids=[p.ent_a.pk]) == (1, 0, 0)
+    assert match_refresh_policy(policy, today=today, now=now, enterprise_ids=[]) == (0, 0, 0)
+    b.refresh_from_db()
+    assert not b.eligible  # not among the enterprises recomputed
+    assert match_refresh_all(now=now) == (3, 0, 0)
+    b.refresh_from_db()
+    assert b.eligible and b.pk == PolicyMatch.objects.get(policy=policy, enterprise=p.ent_b).pk  # back, same match
+
+
 def test_the_funnel_counts_a_hand_made_set(personas: Personas) -> None:
     p = personas
     for enterprise in (p.ent_a, p.ent_b, p.ent_xinzheng):

@@ -104,6 +104,9 @@ def test_the_database_computes_what_python_computes() -> None:
         formula(("a", "booth_cost / 3"), ("b", "a * 7 / (7 + 3)"), ("c", "a - b")),
         formula(("a", "min(booth_cost * 12.5%, layoff_rate * 1000, 99999)"), ("b", "max(a, 0.005)")),
         formula(("a", "if(booth_cost >= 1000, booth_cost / layoff_rate, -booth_cost)")),
+        # out of range (14 digits) on both sides: NULL, and NULL again in the steps that read it
+        formula(("a", "booth_cost * ui_contributions"), ("b", "max(a, 1)"), ("c", "0 - a * 2")),
+        formula(("a", "0 - booth_cost * ui_contributions"), ("b", "min(a, 1) + 1")),
     ]
     rng = random.Random(7)
     params = {
@@ -125,6 +128,7 @@ def test_the_database_computes_what_python_computes() -> None:
         "tax_deferral_months",
         "monthly_toll",
     ]
+    out_of_range = 0
     with connection.cursor() as cursor:
         for data in formulas:
             compiled = compile_formula(data, FIELDS, parameter_lookup)
@@ -135,7 +139,9 @@ def test_the_database_computes_what_python_computes() -> None:
                 select = ", ".join(f"%s::numeric AS {n}_v" for n in names)
                 cursor.execute(f"SELECT {sql} FROM (SELECT {select}) AS v", [*sql_params, *(values[n] for n in names)])
                 in_sql = cursor.fetchone()[0]
+                out_of_range += in_sql is None
                 assert in_sql == compute(compiled, {**values, **params}), (data, values)
+    assert out_of_range > 5  # the out-of-range formulas did reach their bounds
 
 
 def test_figures_are_shown_as_people_write_them() -> None:
