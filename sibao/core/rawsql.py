@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Field
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -23,7 +22,7 @@ Converter = Callable[[Any, Any, Any], Any]
 class Columns:
     """The model fields a statement selects, in order: turns a fetched row into the ORM's Python values."""
 
-    def __init__(self, fields: Sequence[Field]) -> None:  # type: ignore[type-arg]
+    def __init__(self, fields: Sequence[Any]) -> None:  # model fields (Field, ForeignKey)
         self.fields = list(fields)
         self._converters: dict[str, list[tuple[int, list[Converter], Any]]] = {}
 

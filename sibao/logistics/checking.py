@@ -34,7 +34,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sibao.core.protected import digest
-from sibao.core.rawsql import Columns, db_date, fetch_all, fetch_one, placeholders
+from sibao.core.rawsql import Columns, db_date, fetch_all, placeholders
 from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import CodeColour, Employee, TestOutcome, TestResult
 from sibao.health.models import RiskArea, RiskLevel
@@ -123,18 +123,36 @@ def _pass_verdict(state: str, valid_from: date, valid_until: date, suspension: s
 @dataclass(frozen=True)
 class Scan:
     """What one statement reads for a scan: the checkpoint (for the scope and the parameters' region), the pass
-    the code names and the driver on it with the latest tests (None when absent)."""
+    the code names, the driver on it with the latest tests, and the risky areas the driver may have been in
+    over the longest itinerary window the parameter allows (None / empty when absent)."""
 
     checkpoint_active: bool
     region_path: str
     found_pass: tuple[Any, ...] | None  # id, state, valid_from, valid_until, suspension_reason, plate, company
     driver: tuple[Any, ...] | None  # the driver's, the employee record's and the latest tests' columns
     driver_named: bool  # a driver was chosen or an ID number entered
+    # (county name, county code, area name, level, in force until, the driver's latest visit in the window)
+    areas: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def _longest_itinerary_days() -> int:
+    """The widest window ``logistics.itinerary_days`` may be set to: the scan reads the areas of that window
+    and ``_itinerary_verdict`` keeps those of the window in force, so the statement needs no parameter."""
+    maximum = LOGISTICS_ITINERARY_DAYS.maximum
+    assert maximum is not None  # the registry bounds it
+    return int(maximum)
+
+
+# The risky levels: medium or high, or a static-management area that names no smaller area (then it counts for
+# the whole county, as for arrivals in the health app).
+_RISKY_SQL = "(a.level IN (%s, %s) OR (a.level = %s AND a.area_name = ''))"
+_RISKY_PARAMS = (RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.STATIC)
 
 
 @functools.cache
-def _scan_statement() -> tuple[str, str, Columns]:
-    """The scan's statement (driver chosen by id, driver named by ID-number digest) and its columns."""
+def _scan_statement(by_digest: bool, counties: int) -> tuple[str, Columns]:
+    """The scan's statement — the driver chosen by id or named by the ID-number digest; ``counties`` places on
+    the itinerary card — and its columns."""
 
     def fields(model: Any, *names: str) -> list[Any]:
         return [model._meta.get_field(name) for name in names]
@@ -150,61 +168,107 @@ def _scan_statement() -> tuple[str, str, Columns]:
             *fields(Driver, "employee"),
             *fields(Employee, "is_active", "health_code", "last_negative_test_at"),
             *fields(TestResult, "sampled_at", "result", "sampled_at"),
+            *fields(PassDriver, "id"),
+            *fields(Region, "name", "code"),
+            *fields(RiskArea, "area_name", "level", "valid_until"),
+            *fields(PassCheck, "day"),
         ]
     )
     table = {
         model: model._meta.db_table
-        for model in (Checkpoint, Region, VehiclePass, Vehicle, Enterprise, PassDriver, Driver, Employee, TestResult)
+        for model in (
+            Checkpoint,
+            Region,
+            VehiclePass,
+            Vehicle,
+            Enterprise,
+            PassDriver,
+            Driver,
+            Employee,
+            TestResult,
+            RiskArea,
+            PassCheck,
+        )
     }
     latest = f"SELECT t.%s FROM {table[TestResult]} t WHERE t.id_digest = d.id_digest"
     order = "ORDER BY t.sampled_at DESC LIMIT 1"
+    # The driver's checks at checkpoints of the area's county within the window, before the area ended.
+    visits = f"""FROM {table[PassCheck]} k JOIN {table[Checkpoint]} kc ON kc.id = k.checkpoint_id
+        WHERE k.driver_id = d.id AND k.day >= %s AND k.day <= %s AND kc.region_id = a.county_id
+          AND (a.valid_until IS NULL OR k.day <= a.valid_until)"""
+    match = (
+        f"pd.driver_id IN (SELECT x.id FROM {table[Driver]} x WHERE x.id_digest = %s)"
+        if by_digest
+        else "pd.driver_id = %s"
+    )
+    # Or the area is in a county of the itinerary card and in force on or after the window's start.
+    reported = (
+        f"""OR (a.county_id IN (SELECT rc.id FROM {table[Region]} rc WHERE rc.code IN ({placeholders(counties)}))
+               AND (a.valid_until IS NULL OR a.valid_until >= %s))"""
+        if counties
+        else ""
+    )
     statement = f"""SELECT c.is_active, r.path,
             p.id, p.state, p.valid_from, p.valid_until, p.suspension_reason, v.plate, e.name,
             d.id, d.name, d.id_masked, d.is_active, d.health_code, d.certificate_sampled_at, d.employee_id,
             m.is_active, m.health_code, m.last_negative_test_at,
             ({latest % "sampled_at"} {order}),
             ({latest % "result"} {order}),
-            ({latest % "sampled_at"} AND t.result = %s {order})
+            ({latest % "sampled_at"} AND t.result = %s {order}),
+            pd.id, ar.name, ar.code, a.area_name, a.level, a.valid_until,
+            (SELECT MAX(k.day) {visits})
         FROM {table[Checkpoint]} c
         JOIN {table[Region]} r ON r.id = c.region_id
         LEFT JOIN {table[VehiclePass]} p ON p.code = %s
         LEFT JOIN {table[Vehicle]} v ON v.id = p.vehicle_id
         LEFT JOIN {table[Enterprise]} e ON e.id = p.enterprise_id
-        LEFT JOIN {table[PassDriver]} pd ON pd.vehicle_pass_id = p.id AND {{match}}
+        LEFT JOIN {table[PassDriver]} pd ON pd.vehicle_pass_id = p.id AND {match}
         LEFT JOIN {table[Driver]} d ON d.id = pd.driver_id
         LEFT JOIN {table[Employee]} m ON m.id = d.employee_id
+        LEFT JOIN {table[RiskArea]} a ON d.id IS NOT NULL AND {_RISKY_SQL} AND a.valid_from <= %s
+            AND (EXISTS (SELECT 1 {visits}) {reported})
+        LEFT JOIN {table[Region]} ar ON ar.id = a.county_id
         WHERE c.id = %s
-        ORDER BY pd.id LIMIT 1"""
-    by_id = statement.replace("{match}", "pd.driver_id = %s")
-    by_digest = statement.replace(
-        "{match}", f"pd.driver_id IN (SELECT x.id FROM {table[Driver]} x WHERE x.id_digest = %s)"
-    )
-    return by_id, by_digest, columns
+        ORDER BY pd.id, ar.code, a.id"""
+    return statement, columns
 
 
 def read_scan(
-    *, checkpoint_id: int, code: str | None, id_number: str = "", driver_id: int | None = None
+    *,
+    checkpoint_id: int,
+    code: str | None,
+    id_number: str = "",
+    driver_id: int | None = None,
+    counties: Sequence[str] = (),
+    today: date,
 ) -> Scan | None:
-    """The checkpoint, the pass of ``code`` (None: forged, nothing read) and the driver on it, chosen by id or
-    named by ID number, in one statement: the check runs at every checkpoint all day long, and one round trip
-    of a statement written once costs a fraction of the ORM queries it replaces (issue 13). None: no such
+    """The checkpoint, the pass of ``code`` (None: forged, nothing read), the driver on it — chosen by id or
+    named by ID number — and the risky areas of the driver's itinerary (its checks, the ``counties`` of the
+    itinerary card) in one statement: the check runs at every checkpoint all day long, and one round trip of a
+    statement written once costs a fraction of the ORM queries it replaces (issue 13). None: no such
     checkpoint."""
-    by_id, by_digest, columns = _scan_statement()
+    by_digest = driver_id is None and bool(id_number.strip())
+    statement, columns = _scan_statement(by_digest, len(counties))
     using = router.db_for_read(VehiclePass)
-    if driver_id is not None or not id_number.strip():
-        statement, match = by_id, driver_id
-    else:
-        statement, match = by_digest, digest(id_number.strip())
-    row = fetch_one(statement, [TestOutcome.NEGATIVE, code, match, checkpoint_id], using)
-    if row is None:
+    match: int | str | None = digest(id_number.strip()) if by_digest else driver_id
+    day, first = db_date(today, using), db_date(today - timedelta(days=_longest_itinerary_days()), using)
+    params: list[Any] = [TestOutcome.NEGATIVE, first, day, code, match, *_RISKY_PARAMS, day, first, day]
+    if counties:
+        params += [*counties, first]
+    params.append(checkpoint_id)
+    rows = [columns.convert(row, using=using) for row in fetch_all(statement, params, using)]
+    if not rows:
         return None
-    values = columns.convert(row, using=using)
+    values = rows[0]
+    # Several drivers on the pass with the same ID number cannot be (one per company), but keep one anyway.
+    areas = [tuple(row[23:29]) for row in rows if row[22] == values[22] and row[23] is not None]
     return Scan(
         checkpoint_active=bool(values[0]),
         region_path=values[1],
         found_pass=None if values[2] is None else tuple(values[2:9]),
-        driver=None if values[9] is None else tuple(values[9:]),
+        driver=None if values[9] is None else tuple(values[9:22]),
         driver_named=driver_id is not None or bool(id_number.strip()),
+        areas=areas,
     )
 
 
@@ -244,44 +308,16 @@ def _test_verdict(
     return Verdict(Condition.TEST, True, _("Negative, sampled %(at)s.") % {"at": _moment(latest)})
 
 
-@functools.cache
-def _itinerary_statement() -> tuple[str, Columns]:
-    """Risky areas in force on or after a visit in the window: the driver's checks at checkpoints of the area's
-    county (before the area ended), or, with ``{counties}`` filled, the counties of the itinerary card (an area
-    in force on or after the window's start). Risky: medium or high, or a static-management area that names no
-    smaller area (then it counts for the whole county, as for arrivals in the health app)."""
-    table = {model: model._meta.db_table for model in (RiskArea, Region, PassCheck, Checkpoint)}
-    statement = f"""SELECT r.name, a.area_name, a.level
-        FROM {table[RiskArea]} a JOIN {table[Region]} r ON r.id = a.county_id
-        WHERE (a.level IN (%s, %s) OR (a.level = %s AND a.area_name = ''))
-          AND a.valid_from <= %s
-          AND (EXISTS (SELECT 1 FROM {table[PassCheck]} k JOIN {table[Checkpoint]} c ON c.id = k.checkpoint_id
-                       WHERE k.driver_id = %s AND k.day >= %s AND k.day <= %s AND c.region_id = a.county_id
-                         AND (a.valid_until IS NULL OR k.day <= a.valid_until))
-               {{counties}})
-        ORDER BY r.code, a.id LIMIT 3"""
-    columns = Columns(
-        [
-            Region._meta.get_field("name"),
-            RiskArea._meta.get_field("area_name"),
-            RiskArea._meta.get_field("level"),
-        ]
-    )
-    return statement, columns
-
-
-def _itinerary_verdict(driver_id: int, counties: Sequence[str], days: int, today: date) -> Verdict:
-    statement, columns = _itinerary_statement()
-    using = router.db_for_read(RiskArea)
+def _itinerary_verdict(areas: Sequence[tuple[Any, ...]], counties: Sequence[str], days: int, today: date) -> Verdict:
+    """No medium/high-risk area in force on or after a visit within the last ``days`` days: a check of the
+    driver at a checkpoint of its county (before the area ended), or its county on the itinerary card (the area
+    in force on or after the window's start). ``areas``: the scan's candidates of the widest window."""
     since = today - timedelta(days=days)
-    day, first = db_date(today, using), db_date(since, using)
-    params: list[Any] = [RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.STATIC, day, driver_id, first, day]
-    reported = ""
-    if counties:
-        reported = f"OR (r.code IN ({placeholders(len(counties))}) AND (a.valid_until IS NULL OR a.valid_until >= %s))"
-        params += [*counties, first]
-    rows = fetch_all(statement.replace("{counties}", reported), params, using)
-    found = [columns.convert(row, using=using) for row in rows]
+    found = [
+        (county, name, level)
+        for county, code, name, level, until, visited in areas
+        if (visited is not None and visited >= since) or (code in counties and (until is None or until >= since))
+    ][:3]
     if not found:
         return Verdict(
             Condition.ITINERARY, True, _("No medium/high-risk area in the last %(days)d days.") % {"days": days}
@@ -353,7 +389,7 @@ def evaluate(*, scan: Scan, code: str | None, itinerary: Sequence[str] = (), now
         int(value)
         for value in parameter_values_at([LOGISTICS_ITINERARY_DAYS, LOGISTICS_NEGATIVE_TEST_HOURS], scan.region_path)
     )
-    evaluation.verdicts.append(_itinerary_verdict(found_driver, itinerary, days, today))
+    evaluation.verdicts.append(_itinerary_verdict(scan.areas, itinerary, days, today))
     negatives = [last_negative_at, certificate_at, employee_negative_at if linked else None]
     evaluation.verdicts.append(_test_verdict(negatives, last_test_at, last_result or "", hours, now))
     return evaluation

@@ -627,11 +627,18 @@ def pass_check(
     of operation or outside the actor's area: 404."""
     require_capability(actor, Capability.PASS_CHECK)
     code = code_from_token(token)
-    scan = read_scan(checkpoint_id=checkpoint_id, code=code, id_number=id_number, driver_id=driver_id)
-    if scan is None or not scan.checkpoint_active or not _checkpoint_visible(actor, scan.region_path):
-        raise Http404
     counties = resolve_counties(itinerary)
     now = now or timezone.now()
+    scan = read_scan(
+        checkpoint_id=checkpoint_id,
+        code=code,
+        id_number=id_number,
+        driver_id=driver_id,
+        counties=counties,
+        today=timezone.localdate(now),
+    )
+    if scan is None or not scan.checkpoint_active or not _checkpoint_visible(actor, scan.region_path):
+        raise Http404
     result = evaluate(scan=scan, code=code, itinerary=counties, now=now)
     # One INSERT, no audit entry: the row is the record (who, where, when, result), and the big table must
     # stay one write per check (a statement written once, as the reads: issue 13).
