@@ -117,6 +117,14 @@ def fetch_all(sql: str, params: Sequence[Any], using: str = "default") -> list[t
         return [tuple(row) for row in cursor.fetchall()]
 
 
+def insert_returning_id(sql: str, params: Sequence[Any], using: str = "default") -> int:
+    """Run ``INSERT … VALUES (…)`` and return the new row's ``id`` (``RETURNING`` where the database has it)."""
+    returning = connections[using].features.can_return_columns_from_insert
+    with _cursor(using) as cursor:
+        cursor.execute(f"{sql} RETURNING id" if returning else sql, params)
+        return int(cursor.fetchone()[0] if returning else cursor.lastrowid)
+
+
 def placeholders(count: int) -> str:
     """``%s, %s, …`` for an ``IN (…)`` of ``count`` values (at least one: ``IN ()`` is not SQL)."""
     return ", ".join(["%s"] * max(count, 1))

@@ -25,7 +25,7 @@ from sibao.core.audit import as_actor
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.permissions import region_in_scope, require_capability
 from sibao.core.protected import digest, mask_id_number, protect
-from sibao.core.rawsql import db_date, db_datetime, fetch_one, placeholders
+from sibao.core.rawsql import db_date, db_datetime, insert_returning_id, placeholders
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.validators import validate_id_number
 from sibao.core.workflow import perform
@@ -581,10 +581,7 @@ def _checkpoint_visible(actor: User, region_path: str) -> bool:
 @functools.cache
 def _check_insert() -> str:
     columns = ("checkpoint_id", "day", "checked_at", "officer_id", "vehicle_pass_id", "driver_id", "failures")
-    return (
-        f"INSERT INTO {PassCheck._meta.db_table} ({', '.join(columns)})"
-        f" VALUES ({placeholders(len(columns))}) RETURNING id"
-    )
+    return f"INSERT INTO {PassCheck._meta.db_table} ({', '.join(columns)}) VALUES ({placeholders(len(columns))})"
 
 
 def _record_check(
@@ -607,9 +604,7 @@ def _record_check(
         driver_id,
         failures,
     ]
-    row = fetch_one(_check_insert(), params, using)
-    assert row is not None  # RETURNING gives the row
-    return int(row[0])
+    return insert_returning_id(_check_insert(), params, using)
 
 
 def pass_check(
