@@ -347,6 +347,21 @@ def test_an_officer_checks_only_at_checkpoints_of_its_area(world: World) -> None
     assert not PassCheck.objects.exists()
 
 
+def test_a_checkpoint_out_of_operation_or_unknown_checks_nothing(world: World) -> None:
+    """The checkpoint's scope and state are judged on the row the scan reads (issue 13): still 404."""
+    from django.http import Http404
+
+    from sibao.logistics.models import Checkpoint
+
+    vehicle_pass = world.approved()
+    Checkpoint.objects.filter(pk=world.checkpoint.pk).update(is_active=False)
+    with pytest.raises(Http404):
+        world.check(vehicle_pass)
+    with pytest.raises(Http404):
+        world.check(vehicle_pass, checkpoint_id=world.checkpoint.pk + 1000)
+    assert not PassCheck.objects.exists()
+
+
 def test_the_check_reads_a_handful_of_queries(world: World, django_assert_max_num_queries: Any) -> None:
     vehicle_pass = world.approved()
     token = sign_code(vehicle_pass.code)
