@@ -142,6 +142,11 @@ else:
     # page reads, which JIT never pays back, so it is off for the application's connections.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
+# Issue 13: the few statements written once for hot paths (``sibao/core/rawsql.py``: the checkpoint check, the
+# API token) are prepared on PostgreSQL, planned once per connection. Set to false behind a connection pooler
+# that does not keep prepared statements (PgBouncer in transaction mode before 1.21).
+SIBAO_PREPARED_STATEMENTS = env_bool("SIBAO_PREPARED_STATEMENTS", default=True)
+
 # Issue 15 #3: a PostgreSQL streaming replica for the screens, public pages, reports and exports
 # (sibao/core/db_routers.py). Without DATABASE_REPLICA_URL nothing of this is installed.
 SIBAO_REPLICA_MAX_LAG_SECONDS = env_int("SIBAO_REPLICA_MAX_LAG_SECONDS", default=10)

@@ -12,6 +12,7 @@ from the app that records the switches, named on its AppConfig as ``region_state
 function returning the paths of the regions whose emergency is in force now), read once per request too.
 """
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -20,9 +21,11 @@ from operator import or_
 from typing import Any
 
 from django.apps import apps
+from django.db import router
 from django.db.models import Case, Q, When
 from django.utils.module_loading import import_string
 
+from sibao.core.rawsql import Columns, fetch_all, placeholders
 from sibao.parameters.models import ParameterOverride
 from sibao.parameters.registry import Definition, definition
 from sibao.regions.models import Region, RegionState
@@ -58,14 +61,33 @@ def _all_overrides(spec: Definition) -> dict[tuple[str, str], Any]:
     cache = _cache.get()
     if cache is not None and spec.key in cache:
         return cache[spec.key]
-    found = {
-        (path, state): value
-        for path, state, value in ParameterOverride.objects.filter(key=spec.key).values_list(
-            "region__path", "state", "value"
-        )
-    }
+    return _read_overrides([spec])[spec.key]
+
+
+@functools.cache
+def _override_columns() -> Columns:
+    return Columns([ParameterOverride._meta.get_field(name) for name in ("key", "state", "value")])
+
+
+def _read_overrides(specs: Sequence[Definition]) -> dict[str, dict[tuple[str, str], Any]]:
+    """Every region's overrides of ``specs`` in one statement (written once: the checkpoint check reads its
+    parameters on every call, issue 13), kept in the request's cache when there is one."""
+    keys = list(dict.fromkeys(spec.key for spec in specs))
+    found: dict[str, dict[tuple[str, str], Any]] = {key: {} for key in keys}
+    using = router.db_for_read(ParameterOverride)
+    columns = _override_columns()
+    rows = fetch_all(
+        f"SELECT o.key, o.state, o.value, r.path FROM {ParameterOverride._meta.db_table} o"
+        f" JOIN {Region._meta.db_table} r ON r.id = o.region_id WHERE o.key IN ({placeholders(len(keys))})",
+        keys,
+        using,
+    )
+    for row in rows:
+        key, state, value = columns.convert(row, using=using)
+        found[key][(row[3], state)] = value
+    cache = _cache.get()
     if cache is not None:
-        cache[spec.key] = found
+        cache.update(found)
     return found
 
 
@@ -122,6 +144,20 @@ def parameter_value_at(key: str | Definition, path: str, *, state: str | None = 
     normal = overrides(spec)
     nearest = _nearest(normal, path)
     return spec.parse(spec.default if nearest is None else normal[nearest])
+
+
+def parameter_values_at(keys: Sequence[str | Definition], path: str) -> tuple[Any, ...]:
+    """``parameter_value_at`` of each of ``keys`` for one region, their overrides read in one statement."""
+    specs = [_spec(key) for key in keys]
+    cache = _cache.get()
+    missing = [spec for spec in specs if cache is None or spec.key not in cache]
+    if cache is None:
+        with parameters_cached():
+            _read_overrides(missing)
+            return tuple(parameter_value_at(spec, path) for spec in specs)
+    if missing:
+        _read_overrides(missing)
+    return tuple(parameter_value_at(spec, path) for spec in specs)
 
 
 def parameter_value(key: str | Definition, region: Region | None, *, state: str | None = None) -> Any:

@@ -2,12 +2,14 @@
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from conftest import TEST_PASSWORD, Personas
 from sibao.accounts.services import api_token_create, api_token_revoke
@@ -114,6 +116,25 @@ def test_token_scope_is_its_users_scope_and_revoked_tokens_fail(personas: Person
     assert client.get(f"/api/enterprises/{personas.ent_a.pk}", headers=headers).status_code == 404
     api_token_revoke(actor=personas.admin, token=token)
     assert client.get(f"/api/enterprises/{personas.ent_xinzheng.pk}", headers=headers).status_code == 401
+
+
+def test_expired_tokens_and_tokens_of_deactivated_users_fail(personas: Personas) -> None:
+    """The token lookup is a statement written once (issue 13): it keeps every rule of ``usable()``."""
+    from sibao.accounts.models import ApiToken
+
+    expired, raw_expired = api_token_create(actor=personas.admin, user=personas.xinzheng_hq, name="过期")
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    _token, raw = api_token_create(actor=personas.admin, user=personas.tongxu_hq, name="停用账号")
+    client = Client()
+    url = f"/api/enterprises/{personas.ent_a.pk}"
+    assert client.get(url, headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    found = ApiToken.objects.find(raw)
+    assert found is not None and found.user.region is not None  # the user's region read with it
+    assert (found.user.pk, found.user.region.path) == (personas.tongxu_hq.pk, personas.tongxu_hq.region.path)
+    assert client.get(url, headers={"Authorization": f"Bearer {raw_expired}"}).status_code == 401
+    type(personas.tongxu_hq).objects.filter(pk=personas.tongxu_hq.pk).update(is_active=False)
+    assert client.get(url, headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    assert ApiToken.objects.find(raw) is None
 
 
 def test_tokens_are_stored_hashed(personas: Personas) -> None:

@@ -347,13 +347,51 @@ def test_an_officer_checks_only_at_checkpoints_of_its_area(world: World) -> None
     assert not PassCheck.objects.exists()
 
 
+def test_a_checkpoint_out_of_operation_or_unknown_checks_nothing(world: World) -> None:
+    """The checkpoint's scope and state are judged on the row the scan reads (issue 13): still 404."""
+    from django.http import Http404
+
+    from sibao.logistics.models import Checkpoint
+
+    vehicle_pass = world.approved()
+    Checkpoint.objects.filter(pk=world.checkpoint.pk).update(is_active=False)
+    with pytest.raises(Http404):
+        world.check(vehicle_pass)
+    with pytest.raises(Http404):
+        world.check(vehicle_pass, checkpoint_id=world.checkpoint.pk + 1000)
+    assert not PassCheck.objects.exists()
+
+
 def test_the_check_reads_a_handful_of_queries(world: World, django_assert_max_num_queries: Any) -> None:
     vehicle_pass = world.approved()
     token = sign_code(vehicle_pass.code)
     officer = type(world.officer).objects.select_related("region").get(pk=world.officer.pk)
-    # checkpoint, itinerary regions, pass, drivers, risk areas, the record, and one read per rule parameter (4):
-    # parameters have per-state values since the emergency switch (issue 12), read with their region's state.
-    with django_assert_max_num_queries(10):
-        services.pass_check(
+    # Issue 13: the itinerary card's counties; one statement for the checkpoint, the pass, the driver, the tests
+    # and the risk areas of the itinerary; both rule parameters in one read; the record.
+    with django_assert_max_num_queries(4):
+        _id, result = services.pass_check(
             actor=officer, checkpoint_id=world.checkpoint.pk, token=token, driver_id=world.driver.pk, itinerary="杞县"
         )
+    assert result.green
+
+
+def test_in_emergency_the_checkpoints_region_reads_the_emergency_hours(world: World) -> None:
+    """The check's parameters are read in one statement (issue 13) and still follow the region's state (EM-1)."""
+    from sibao.emergency.services import emergency_switch
+    from sibao.parameters.models import ParameterOverride
+
+    now = timezone.now()
+    driver, _number = world.driver_with(tested=now - timedelta(hours=30))
+    vehicle_pass = world.approved(drivers=[driver])
+    ParameterOverride.objects.create(
+        key="logistics.negative_test_hours", region=region("410222"), state="emergency", value=24
+    )
+    assert world.check(vehicle_pass, driver_id=driver.pk, now=now)[1].green  # normal state: 48 hours
+    emergency_switch(
+        actor=world.p.tongxu_hq,
+        region=region("410222"),
+        reason="发现本土阳性病例，全县进入应急状态",
+        document_number="通防指〔2022〕3号",
+    )
+    message = only_failure(world.check(vehicle_pass, driver_id=driver.pk, now=timezone.now())[1], Condition.TEST)
+    assert "24" in message
