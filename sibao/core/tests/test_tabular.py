@@ -268,3 +268,10 @@ def test_control_characters_that_xml_cannot_hold_are_dropped_not_fatal() -> None
     content = tabular.write_xlsx(["名称"], [["甲\x0b乙"]], sheet_title="表")
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet is not None and sheet["A2"].value == "甲乙"
+
+
+def test_a_results_file_of_the_most_rows_allowed_fits_the_cell_limit() -> None:
+    """The bulk limits agree: a test-results file (five columns) of the most rows allowed is not refused by cells."""
+    from django.conf import settings
+
+    assert settings.BULK_IMPORT_MAX_CELLS >= settings.BULK_IMPORT_MAX_ROWS * 5
