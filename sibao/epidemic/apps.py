@@ -56,6 +56,7 @@ class EpidemicConfig(AppConfig):
             region_field="test_import__created_by__region",
             parameter="retention.test_results_days",
             label=_("Test results"),
+            partitioned_by="sampled_at",
         ),
         PersonalTable(
             "epidemic.zone_move",

@@ -47,6 +47,7 @@ class LogisticsConfig(AppConfig):
             region_field="checkpoint__region",
             parameter="retention.pass_checks_days",
             label=_("Checkpoint checks"),
+            partitioned_by="day",
         ),
     ]
     navigation = [

@@ -10,7 +10,10 @@ class RetentionConfig(AppConfig):
     label = "retention"
     verbose_name = _("Retention of personal data")
     audited_models: dict[str, list[str]] = {"Purge": []}
-    periodic_jobs = ["sibao.retention.tasks.schedule_personal_data_purge"]
+    periodic_jobs = [
+        "sibao.retention.tasks.make_partitions_ahead",
+        "sibao.retention.tasks.schedule_personal_data_purge",
+    ]
     navigation = [
         NavItem(
             _("Retention of personal data"),

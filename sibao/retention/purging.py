@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
+from sibao.core.partitions import day_partitions, drop_day_partition
 from sibao.core.personal_data import PersonalTable
 from sibao.retention.models import Purge, PurgedTally
 
@@ -41,6 +42,41 @@ def _tally(table: PersonalTable, rows: models.QuerySet, day: date) -> int:
     return total
 
 
+def _counted(purge: Purge, table: PersonalTable, count: int) -> None:
+    Purge.objects.filter(pk=purge.pk).update(total=F("total") + count)
+    purge.counts[table.kind] = purge.counts.get(table.kind, 0) + count
+    Purge.objects.filter(pk=purge.pk).update(counts=purge.counts)
+
+
+def drop_expired_days(table: PersonalTable, until: datetime, purge: Purge) -> int:
+    """Drop the day partitions of ``table`` that end before ``until`` (PostgreSQL, partitioned tables only;
+    ``until`` is a moment before which every row is expired in every region): each day's tally first, then
+    the day goes whole, in one transaction. Returns how many rows went."""
+    if not table.partitioned_by:
+        return 0
+    db_table = apps.get_model(table.model)._meta.db_table
+    dropped = 0
+    for day in sorted(day_partitions(db_table)):
+        if day_start(day + timedelta(days=1)) > until:
+            break
+        rows = table_rows(table).filter(**_day_filter(table, day))
+        with transaction.atomic():
+            count = _tally(table, rows, day)
+            drop_day_partition(db_table, day)
+            if count:
+                dropped += count
+                _counted(purge, table, count)
+    return dropped
+
+
+def _day_filter(table: PersonalTable, day: date) -> dict[str, object]:
+    """The rows of one local day, by the partition field so that only its partition is read."""
+    field = apps.get_model(table.model)._meta.get_field(table.partitioned_by)
+    if isinstance(field, models.DateTimeField):
+        return {f"{field.name}__gte": day_start(day), f"{field.name}__lt": day_start(day + timedelta(days=1))}
+    return {field.name: day}
+
+
 def purge_table(
     table: PersonalTable,
     condition: Q,
@@ -61,9 +97,7 @@ def purge_table(
             if _tally(table, batch, day):
                 count = batch._raw_delete(batch.db)
                 deleted += count
-                Purge.objects.filter(pk=purge.pk).update(total=F("total") + count)
-                purge.counts[table.kind] = purge.counts.get(table.kind, 0) + count
-                Purge.objects.filter(pk=purge.pk).update(counts=purge.counts)
+                _counted(purge, table, count)
         # The next day that has rows: a lone old row does not cost a query per empty day since.
         first = rows.filter(**{f"{table.time_field}__gte": end}).aggregate(first=Min(table.time_field))["first"]
     return deleted

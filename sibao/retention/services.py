@@ -4,7 +4,7 @@ HQ office's own region subtree. Both write a ``Purge`` record (audit-logged) and
 """
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,24 +19,29 @@ from sibao.core.roles import Capability, Role
 from sibao.parameters.selectors import overrides, parameter_q, parameter_value_at
 from sibao.regions.models import Region
 from sibao.retention.models import Purge, PurgeReason
-from sibao.retention.purging import purge_table, table_rows
+from sibao.retention.purging import drop_expired_days, purge_table, table_rows
 
 
-def retention_cutoffs(table: PersonalTable, now: datetime) -> tuple[Q, datetime]:
-    """Which rows of ``table`` have outlived their retention at ``now`` (each by its own region's value), and
-    the latest cutoff of any region (no expired row is younger): the one place the retention rule is applied."""
+class Cutoffs(NamedTuple):
+    """Which rows of a table have outlived their retention at a moment, each by its own region's value."""
+
+    condition: Q
+    latest: datetime  # no expired row is younger (the region keeping the shortest)
+    everywhere: datetime  # every row older is expired in every region (the region keeping the longest)
+
+
+def retention_cutoffs(table: PersonalTable, now: datetime) -> Cutoffs:
+    """The one place the retention rule is applied."""
     condition = parameter_q(
         [table.parameter],
         table.region_field,
         lambda values: Q(**{f"{table.time_field}__lt": now - timedelta(days=values[0])}),
     )
-    shortest = min(
-        [
-            parameter_value_at(table.parameter, ""),
-            *(parameter_value_at(table.parameter, path) for path in overrides(table.parameter)),
-        ]
-    )
-    return condition, now - timedelta(days=shortest)
+    kept = [
+        parameter_value_at(table.parameter, ""),
+        *(parameter_value_at(table.parameter, path) for path in overrides(table.parameter)),
+    ]
+    return Cutoffs(condition, now - timedelta(days=min(kept)), now - timedelta(days=max(kept)))
 
 
 def _finish(purge: Purge, actor: User | None) -> Purge:
@@ -63,12 +68,14 @@ def purge_expired(*, now: datetime | None = None) -> Purge | None:
     (no record of an empty run)."""
     now = now or timezone.now()
     tables = registered_personal_tables()
-    plans = [(table, *retention_cutoffs(table, now)) for table in tables]
-    if not any(table_rows(table).filter(condition).exists() for table, condition, _until in plans):
+    plans = [(table, retention_cutoffs(table, now)) for table in tables]
+    if not any(table_rows(table).filter(cutoffs.condition).exists() for table, cutoffs in plans):
         return None
     purge = Purge.objects.create(reason=PurgeReason.EXPIRED, before=now)
-    for table, condition, until in plans:
-        purge_table(table, condition, until, purge)
+    for table, cutoffs in plans:
+        # Whole days expired in every region go at once (a partition dropped); then the rest, row by row.
+        drop_expired_days(table, cutoffs.everywhere, purge)
+        purge_table(table, cutoffs.condition, cutoffs.latest, purge)
     return _finish(purge, None)
 
 

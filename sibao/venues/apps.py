@@ -44,5 +44,6 @@ class VenuesConfig(AppConfig):
             region_field="venue__enterprise__region",
             parameter="retention.venue_scans_days",
             label=_("Venue scans"),
+            partitioned_by="scanned_at",
         ),
     ]
