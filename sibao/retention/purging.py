@@ -9,6 +9,7 @@ entry carry the counts.
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.apps import apps
 from django.db import models, transaction
@@ -29,10 +30,29 @@ def table_rows(table: PersonalTable) -> models.QuerySet:
     return model._base_manager.all()
 
 
+def _per_region(table: PersonalTable, rows: models.QuerySet) -> dict[Any, int]:
+    """The rows' count per region. Counted per value of the row's own first link (venue, checkpoint, import …)
+    and then mapped to regions in a second, small query: a day of 10 M scans is aggregated on its own column
+    instead of joined to venues and enterprises row by row."""
+    link, _, rest = table.region_field.partition("__")
+    per_link = dict(rows.order_by().values_list(link).annotate(n=Count("*")))
+    if not rest:
+        return per_link
+    related = apps.get_model(table.model)._meta.get_field(link).related_model
+    region_of = dict(
+        related._base_manager.filter(pk__in=[pk for pk in per_link if pk is not None]).values_list("pk", rest)
+    )
+    found: dict[Any, int] = {}
+    for pk, count in per_link.items():
+        region_id = region_of.get(pk)
+        found[region_id] = found.get(region_id, 0) + count
+    return found
+
+
 def _tally(table: PersonalTable, rows: models.QuerySet, day: date) -> int:
     """Add the rows' count per region to the day's tallies; returns how many rows there are."""
     total = 0
-    for region_id, count in rows.order_by().values_list(table.region_field).annotate(n=Count("*")):
+    for region_id, count in _per_region(table, rows).items():
         total += count
         updated = PurgedTally.objects.filter(kind=table.kind, region_id=region_id, day=day).update(
             rows=F("rows") + count
