@@ -13,14 +13,20 @@ built afterwards, as a bulk load would. Prints `name: value unit` lines.
   for 14 days (672 scans), so every stay there is matched.
 - ``scans_ingest_pg_rows_per_s``: the whole ingest of a scan file (read the CSV, validate each row, digest
   the ID number, COPY + INSERT … ON CONFLICT into the indexed 10M-row table, one transaction).
+- ``purge_day_s``: the daily purge of one expired day of 10,000,000 scans (SCALE 1.0) — the day's tally per
+  region, then its partition dropped (issue 15; ``retention.purging.drop_expired_days``).
+
+The scans table is partitioned by day (``core.partitions``): the days of the data get their partitions before the
+load, as the scheduler makes them ahead in production.
 """
 
 import hashlib
 import os
+import re
 import statistics
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +37,7 @@ ENTERPRISES = 200
 VENUES_PER_ENTERPRISE = 20
 DAYS = 21
 START = datetime(2026, 5, 1, tzinfo=UTC)
+PURGE_DAY = date(2026, 4, 29)  # before the traced data (Beijing day), so the trace figures do not read it
 
 
 def print_figure(name: str, value: float, unit: str) -> None:
@@ -44,6 +51,34 @@ def id_number(index: int) -> str:
     return body + "10X98765432"[total % 11]
 
 
+def explain_partitions(case: str, start: datetime, end: datetime) -> None:
+    """Which day partitions of the scans the trace's two queries read (issue 15: pruned to the period's days);
+    ``SIBAO_BENCH_EXPLAIN=1`` prints the plans."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sibao.venues.tracing import trace
+
+    with CaptureQueriesContext(connection) as captured:
+        trace(case_digest=case, start=start, end=end, window_minutes=30)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = 'venues_scan'::regclass")
+        (total,) = cursor.fetchone()
+        for query in captured.captured_queries:
+            if "venues_scan" not in query["sql"]:
+                continue
+            cursor.execute("EXPLAIN " + query["sql"])
+            plan = [line for (line,) in cursor.fetchall()]
+            read = {
+                word for line in plan for word in line.split() if re.fullmatch(r"venues_scan_(p\d{8}|default)", word)
+            }
+            print(
+                f"# pg: trace query reads {len(read)} of {total} scan partitions: {min(read)} … {max(read)}", flush=True
+            )
+            if os.environ.get("SIBAO_BENCH_EXPLAIN"):
+                print("\n".join(f"#   {line}" for line in plan), flush=True)
+
+
 def main() -> None:
     scale = float(sys.argv[1]) if len(sys.argv) > 1 else 0.25
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sibao.settings")
@@ -53,11 +88,15 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from sibao.core.partitions import ensure_day_partitions
+    from sibao.core.personal_data import registered_personal_tables
     from sibao.core.sectors import Sector
     from sibao.core.validators import uscc_with_check_digits
     from sibao.enterprises.models import Enterprise
     from sibao.epidemic.models import Employee
     from sibao.regions.models import Region
+    from sibao.retention.models import Purge, PurgeReason
+    from sibao.retention.purging import day_start, drop_expired_days
     from sibao.venues.ingest import validate_file, write_scans
     from sibao.venues.models import ScanImport, Venue, VenueKind
     from sibao.venues.tracing import trace
@@ -67,12 +106,17 @@ def main() -> None:
     if "bench" not in str(connection.settings_dict["NAME"]):
         raise SystemExit("benchmarks/tracing.py: DATABASE_URL must name a database containing 'bench'")
     scans = max(10_000, int(10_000_000 * scale))
+    purge_scans = max(10_000, int(10_000_000 * scale))
     people = max(1_000, int(120_000 * scale))
     began = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     call_command("migrate", verbosity=0)
     call_command("load_regions", verbosity=0)
+    first_day = START.date() - timedelta(days=1)  # Beijing days: the first starts 08:00 on the UTC date
+    ensure_day_partitions(
+        "venues_scan", [PURGE_DAY, date(2026, 5, 25), *(first_day + timedelta(days=n) for n in range(DAYS + 2))]
+    )
 
     townships = list(Region.objects.filter(parent__code="410222", level="township").order_by("code"))
     enterprises = Enterprise.objects.bulk_create(
@@ -157,20 +201,29 @@ def main() -> None:
                 people,
             ],
         )
+        # One Beijing day of PURGE_SCANS (the day the purge figure drops), ids after the others.
+        purge_start = datetime(PURGE_DAY.year, PURGE_DAY.month, PURGE_DAY.day, tzinfo=UTC) - timedelta(hours=8)
+        cursor.execute(
+            "INSERT INTO venues_scan (id, venue_id, id_digest, scanned_at) "
+            "SELECT %s + g, %s + g %% %s, bench_people.d, %s::timestamptz + g::bigint * %s * interval '1 microsecond' "
+            "FROM generate_series(1, %s) AS g JOIN bench_people ON bench_people.p = (g * 2654435761) %% %s",
+            [scans, first_venue, len(venues), purge_start, 86_400_000_000 // (purge_scans + 1), purge_scans, people],
+        )
         inserted = time.perf_counter()
-        cursor.execute("ALTER TABLE venues_scan ADD PRIMARY KEY (id)")
-        cursor.execute("SELECT setval(pg_get_serial_sequence('venues_scan', 'id'), %s)", [scans])
+        cursor.execute("ALTER TABLE venues_scan ADD PRIMARY KEY (id, scanned_at)")
+        cursor.execute("SELECT setval(pg_get_serial_sequence('venues_scan', 'id'), %s)", [scans + purge_scans])
         cursor.execute(
             "ALTER TABLE venues_scan ADD CONSTRAINT venue_scan_once UNIQUE (venue_id, scanned_at, id_digest)"
         )
         cursor.execute("CREATE INDEX venue_scan_person_time ON venues_scan (id_digest, scanned_at)")
         indexed = time.perf_counter()
-        for name, definition in foreign_keys:  # the rows are valid by construction
-            cursor.execute(f'ALTER TABLE venues_scan ADD CONSTRAINT "{name}" {definition} NOT VALID')
+        for name, definition in foreign_keys:  # (PostgreSQL 15 cannot add one NOT VALID to a partitioned table)
+            cursor.execute(f'ALTER TABLE venues_scan ADD CONSTRAINT "{name}" {definition}')
         cursor.execute("VACUUM ANALYZE venues_scan")
     loaded = time.perf_counter()
     print(
-        f"# pg: {scans} scans of {people} people at {len(venues)} venues over {DAYS} days; insert "
+        f"# pg: {scans} scans of {people} people at {len(venues)} venues over {DAYS} days (+ {purge_scans} on "
+        f"{PURGE_DAY}); insert "
         f"{inserted - load_started:.0f} s, indexes {indexed - inserted:.0f} s, vacuum/analyze {loaded - indexed:.0f} s "
         f"(set-up {loaded - began:.0f} s)",
         flush=True,
@@ -195,6 +248,7 @@ def main() -> None:
         sizes.append((len(result.visits), len(result.contacts)))
     print(f"# pg: traced {len(cases)} people; (visits, contacts) {sizes}", flush=True)
     print_figure("trace_query_ms", statistics.median(timings) * 1000, "ms")
+    explain_partitions(cases[0], period_start, period_end)
 
     # trace_busiest_venue_ms: one person at the busiest venue every 30 minutes for 14 days.
     with connection.cursor() as cursor:
@@ -246,6 +300,18 @@ def main() -> None:
         f"# pg: {rows} file rows: validate {validated - started:.1f} s, write {finished - validated:.1f} s", flush=True
     )
     print_figure("scans_ingest_pg_rows_per_s", rows / (finished - started), "rows/s")
+
+    # purge_day_s: the daily purge of one expired day, as ``purge_expired`` does it for a day expired everywhere.
+    table = next(table for table in registered_personal_tables() if table.kind == "venues.scan")
+    purge = Purge.objects.create(reason=PurgeReason.EXPIRED, before=day_start(PURGE_DAY + timedelta(days=1)))
+    with connection.cursor() as cursor:  # as the nightly purge finds it: the day long written and vacuumed
+        cursor.execute(f"VACUUM ANALYZE venues_scan_p{PURGE_DAY:%Y%m%d}")
+    started = time.perf_counter()
+    dropped = drop_expired_days(table, day_start(PURGE_DAY + timedelta(days=1)), purge)
+    purged = time.perf_counter() - started
+    assert dropped == purge_scans, (dropped, purge_scans)
+    print(f"# pg: {dropped} scans of {PURGE_DAY} tallied and dropped", flush=True)
+    print_figure("purge_day_s", purged, "s")
     print(f"# pg: total {time.perf_counter() - began:.0f} s", flush=True)
 
 
