@@ -65,10 +65,7 @@ def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
     closing_rank = (
         next((rank for rank, step in enumerate(detail.gap, 1) if step["closes_gap"]), None) if detail else None
     )
-    children = [
-        {"region": child, "rows": selectors.coverage(child, sectors=sectors, gap_limit=0)}
-        for child in region.children.filter(is_active=True).order_by("code")
-    ]
+    children = selectors.coverage_of_children(region, sectors=sectors)
     context = {
         "region": region,
         "region_options": region_options(user, region),
@@ -79,7 +76,9 @@ def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
         "closing_rank": closing_rank,
         "gap_limit": GAP_LIMIT,
         "children": children,
-        "warnings": selectors.target_warnings(region),
+        "warnings": selectors.target_warnings(region, rows=rows if not user.sector else None),
+        # Issue 10: the figures come from the maintained summary; the page says how old they are.
+        "freshness": selectors.coverage_freshness(),
     }
     return render(request, "whitelist/coverage.html", context)
 
