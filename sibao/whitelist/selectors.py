@@ -9,9 +9,7 @@ from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     Exists,
-    F,
     IntegerField,
     Max,
     OuterRef,
@@ -24,9 +22,9 @@ from django.db.models import (
 from django.utils import timezone
 
 from sibao.core.scope import region_subtree_q
-from sibao.core.summaries import Freshness, freshness
 from sibao.core.sectors import Sector
-from sibao.enterprises.models import Enterprise, EntityKind
+from sibao.core.summaries import Freshness, freshness
+from sibao.enterprises.models import Enterprise, coverage_value
 from sibao.organisation.models import Liaison
 from sibao.parameters.registry import WHITELIST_COVERAGE_BY, WHITELIST_COVERAGE_PERCENT, WHITELIST_FIRST_BATCH_BY
 from sibao.parameters.selectors import parameter_value
@@ -94,11 +92,7 @@ def whitelisted_enterprises() -> QuerySet[Enterprise]:
 
 # --- WL-6: coverage ------------------------------------------------------------------------------
 
-_VALUE = Case(
-    When(kind=EntityKind.KEY_PROJECT, then=F("investment")),
-    default=F("output_value"),
-    output_field=DecimalField(max_digits=16, decimal_places=2),
-)
+_VALUE = coverage_value()
 COVERAGE_VALUE = _VALUE  # WL-6: output value, investment for key projects
 
 
@@ -204,10 +198,17 @@ def coverage(region: Region, *, sectors: list[str] | None = None, gap_limit: int
     totals = {row["sector"]: row for row in figures.order_by().values("sector").annotate(**_summed())}
     results = _sector_rows(totals, _coverage_target(region), sectors)
     if gap_limit:
-        base = coverage_base().filter(region_subtree_q(Enterprise, "region__path", region.path))
         for item in results:
-            item.gap = _gap(base.filter(sector=item.sector).exclude(whitelisted_q()), item, gap_limit)
+            fill_gap(region, item, gap_limit)
     return results
+
+
+def fill_gap(region: Region, item: SectorCoverage, limit: int) -> SectorCoverage:
+    """The sector's biggest unlisted enterprises in ``region``'s subtree (read in the order of the
+    ``enterprise_sector_value_idx`` index), each with the coverage reached once it and those above are listed."""
+    base = coverage_base().filter(region_subtree_q(Enterprise, "region__path", region.path))
+    item.gap = _gap(base.filter(sector=item.sector).exclude(whitelisted_q()), item, limit)
+    return item
 
 
 def coverage_of_children(region: Region, *, sectors: list[str] | None = None) -> list[dict[str, Any]]:

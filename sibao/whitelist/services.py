@@ -28,6 +28,7 @@ from sibao.organisation.models import Liaison, Person, Unit, UnitKind
 from sibao.parameters.registry import WHITELIST_ATTACHMENT_MAX_MB
 from sibao.parameters.selectors import parameter_value
 from sibao.regions.models import Region
+from sibao.whitelist import summaries as coverage_summary
 from sibao.whitelist.models import (
     OPEN_APPLICATION_STATES,
     REQUIRED_ATTACHMENTS,
@@ -45,7 +46,6 @@ from sibao.whitelist.models import (
     SpotCheck,
     SpotCheckResult,
 )
-from sibao.whitelist import summaries as coverage_summary
 from sibao.whitelist.selectors import criteria_in_force, listing_status
 from sibao.whitelist.workflows import APPLICATION, REMOVAL, reviewer_refusal, township_check_required
 

@@ -60,7 +60,7 @@ def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
     if chosen not in sectors:
         behind = [row.sector for row in rows if row.total and not row.meets_target]
         chosen = user.sector or (behind[0] if behind else "")
-    detail = selectors.coverage(region, sectors=[chosen], gap_limit=GAP_LIMIT)[0] if chosen else None
+    detail = next((selectors.fill_gap(region, row, GAP_LIMIT) for row in rows if row.sector == chosen), None)
     # How many of the biggest unlisted enterprises must be listed before the target is reached.
     closing_rank = (
         next((rank for rank, step in enumerate(detail.gap, 1) if step["closes_gap"]), None) if detail else None
