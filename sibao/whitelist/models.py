@@ -210,7 +210,11 @@ class Listing(models.Model):
         verbose_name_plural = _("whitelist listings")
         # Issue 10: the public page pages through the listings batch by batch, newest first (a backward
         # scan of this index, so a page reads its 100 rows, not all 20,000 sorted).
-        indexes = [models.Index(fields=["batch", "id"], name="listing_batch_order")]
+        indexes = [
+            models.Index(fields=["batch", "id"], name="listing_batch_order"),
+            # Issue 10: the listings page and API page through the newest listings first (ties by id).
+            models.Index(fields=["listed_at", "id"], name="listing_listed_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise"], condition=Q(removed_at__isnull=True), name="listing_one_current_per_enterprise"

@@ -311,24 +311,54 @@ def awaiting_publication(user: Any) -> QuerySet[Application]:
     return applications_for(user).filter(state=ApplicationState.APPROVED)
 
 
+def _liaison_complete() -> Exists:
+    """OR-5: the enterprise has its liaison cadre, epidemic officer and paired medical institution."""
+    return Exists(
+        Liaison.objects.filter(
+            enterprise_id=OuterRef("pk"),
+            liaison_cadre__isnull=False,
+            epidemic_officer__isnull=False,
+            medical_institution__isnull=False,
+        )
+    )
+
+
 def liaison_gaps(user: Any, region: Region) -> QuerySet[Enterprise]:
     """Listed enterprises in ``region`` missing a liaison cadre, an epidemic officer or a medical institution."""
-    complete = Liaison.objects.filter(
-        enterprise_id=OuterRef("pk"),
-        liaison_cadre__isnull=False,
-        epidemic_officer__isnull=False,
-        medical_institution__isnull=False,
-    )
     return (
         Enterprise.objects.visible_to(user)
         .filter(region__path__startswith=region.path)
         .filter(whitelisted_q())
-        .exclude(Exists(complete))
+        .exclude(_liaison_complete())
         .select_related(
             "region", "liaison", "liaison__liaison_cadre", "liaison__epidemic_officer", "liaison__medical_institution"
         )
         .order_by("region__code", "name")
     )
+
+
+def liaison_gap_counts(user: Any, region: Region, children: list[Region]) -> tuple[int, int, dict[int, int]]:
+    """``(listed, gaps, {child id: gaps})`` for ``liaison_gaps``' page, in one grouped query."""
+    child_of = Case(
+        *(When(region__path__startswith=child.path, then=Value(child.pk)) for child in children),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    listed_here = (
+        Enterprise.objects.visible_to(user)
+        .filter(region_subtree_q(Enterprise, "region__path", region.path))
+        .filter(whitelisted_q())
+    )
+    gap = ~Q(_liaison_complete())  # as ``liaison_gaps`` excludes them
+    listed = gaps = 0
+    per_child = dict.fromkeys((child.pk for child in children), 0)
+    rows = listed_here.order_by().annotate(child=child_of).values("child")
+    for row in rows.annotate(listed=Count("pk"), gaps=Count("pk", filter=gap)):
+        listed += row["listed"]
+        gaps += row["gaps"]
+        if row["child"] is not None:
+            per_child[row["child"]] = row["gaps"]
+    return listed, gaps, per_child
 
 
 # --- DB-5: what the public sees (published data, deliberately not scoped to a user) ---------------

@@ -64,4 +64,3 @@ def refresh_enterprises(enterprise_ids: Iterable[int]) -> None:
     counted = set(coverage_base().filter(groups).values_list("region_id", "sector").distinct())
     for region_id, sector in pairs - counted:
         CoverageFigures.objects.filter(region_id=region_id, sector=sector).delete()
-

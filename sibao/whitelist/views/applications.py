@@ -336,9 +336,11 @@ def batches(request: HttpRequest) -> HttpResponse:
     )
     shown = list(published.object_list)
     sizes = dict(
-        Listing.objects.filter(batch__in=shown).order_by().values_list("batch").annotate(n=Count("pk")).values_list(
-            "batch", "n"
-        )
+        Listing.objects.filter(batch__in=shown)
+        .order_by()
+        .values_list("batch")
+        .annotate(n=Count("pk"))
+        .values_list("batch", "n")
     )
     # The window is taken over the listing index alone, then only its rows are joined to their enterprises (a
     # windowed prefetch joins every listing of the batches to its enterprise first: ~100 ms at province scale).
@@ -350,9 +352,7 @@ def batches(request: HttpRequest) -> HttpResponse:
     )
     first: dict[int, list[Listing]] = {}
     for listing in (
-        Listing.objects.filter(pk__in=list(first_ids))
-        .select_related("enterprise", "enterprise__region")
-        .order_by("pk")
+        Listing.objects.filter(pk__in=list(first_ids)).select_related("enterprise", "enterprise__region").order_by("pk")
     ):
         first.setdefault(listing.batch_id, []).append(listing)
     for batch in shown:

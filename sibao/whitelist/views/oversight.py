@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.models import TransitionLog
+from sibao.core.pagination import page_of
 from sibao.core.roles import Capability, has_capability
 from sibao.core.sectors import Sector
 from sibao.core.views import capability_required
@@ -94,9 +95,9 @@ def listings(request: AuthenticatedRequest) -> HttpResponse:
         Listing.objects.visible_to(request.user)
         .current()
         .select_related("enterprise", "enterprise__region", "enterprise__region__parent", "batch", "batch__region")
-        .order_by("-listed_at", "pk")
+        .order_by("-listed_at", "-pk")  # the ``listing_listed_order`` index, read backwards (issue 10)
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -234,20 +235,13 @@ def liaison_gaps_page(request: AuthenticatedRequest) -> HttpResponse:
     user: Any = request.user
     region = chosen_region(user, request.GET.get("region"))
     gaps = selectors.liaison_gaps(user, region)
-    listed = (
-        Enterprise.objects.visible_to(user)
-        .filter(region__path__startswith=region.path)
-        .filter(selectors.whitelisted_q())
-        .count()
-    )
     children = list(region.children.filter(is_active=True).order_by("code"))
-    per_child = dict.fromkeys((child.pk for child in children), 0)
-    for path in gaps.values_list("region__path", flat=True):
-        for child in children:
-            if path.startswith(child.path):
-                per_child[child.pk] += 1
-                break
-    page = Paginator(gaps, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Issue 10: the listed, the gaps and each child's gaps in one grouped query (was: every gap's path read
+    # into Python, and two counts).
+    listed, gap_count, per_child = selectors.liaison_gap_counts(user, region, children)
+    paginator = Paginator(gaps, PAGE_SIZE)
+    paginator.count = gap_count  # type: ignore[misc]  # known already: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "region": region,
         "region_options": region_options(user, region),
