@@ -170,19 +170,25 @@ def replace_from(model: type[models.Model], source: models.QuerySet[Any], column
         return max(cursor.rowcount, 0)
 
 
-def upsert_from(model: type[models.Model], source: models.QuerySet[Any], columns: Columns, *, key: str) -> int:
-    """Insert, or overwrite by the unique column ``key``, the rows ``source`` gives; returns the rows written."""
+def upsert_from(
+    model: type[models.Model], source: models.QuerySet[Any], columns: Columns, *, key: str | Sequence[str]
+) -> int:
+    """Insert, or overwrite by the unique column ``key`` (or the unique set of columns, e.g. region and sector),
+    the rows ``source`` gives; returns the rows written."""
     names, sql, params = _select(model, source, columns)
     connection = connections[source.db]
     quote = connection.ops.quote_name
-    key_field = model._meta.get_field(key)
-    assert isinstance(key_field, models.Field)
-    key_column = key_field.column
-    updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in names if name != key_column)
+    key_columns = []
+    for name in [key] if isinstance(key, str) else key:
+        key_field = model._meta.get_field(name)
+        assert isinstance(key_field, models.Field)
+        key_columns.append(key_field.column)
+    updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in names if name not in key_columns)
     # "WHERE true" around the SELECT: SQLite cannot otherwise tell the upsert's ON from a join's.
     statement = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, names))}) "
-        f"SELECT * FROM ({sql}) AS source WHERE true ON CONFLICT ({quote(key_column)}) DO UPDATE SET {updates}"
+        f"SELECT * FROM ({sql}) AS source WHERE true ON CONFLICT ({', '.join(map(quote, key_columns))}) "
+        f"DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from sibao.core.demo import DemoData
 from sibao.core.navigation import NavGroup, NavItem
 from sibao.core.roles import Capability
+from sibao.core.summaries import Summary
 
 
 class WhitelistConfig(AppConfig):
@@ -84,6 +85,9 @@ class WhitelistConfig(AppConfig):
             order=70,
         ),
     ]
+    # Issue 10: WL-6 coverage per region and sector, read by the coverage page, its API, the target warnings
+    # (listing changes are written at once by the services; registry changes wait for this rebuild).
+    summaries = [Summary("whitelist.coverage", "sibao.whitelist.summaries.refresh", every_minutes=5)]
     # DB-1 / DB-4 (WL-6) on the command screen (``core.panels``).
     screen_measures = ["sibao.whitelist.screen.MEASURE"]
     screen_panels = ["sibao.whitelist.screen.COVERAGE"]

@@ -210,7 +210,11 @@ class Listing(models.Model):
         verbose_name_plural = _("whitelist listings")
         # Issue 10: the public page pages through the listings batch by batch, newest first (a backward
         # scan of this index, so a page reads its 100 rows, not all 20,000 sorted).
-        indexes = [models.Index(fields=["batch", "id"], name="listing_batch_order")]
+        indexes = [
+            models.Index(fields=["batch", "id"], name="listing_batch_order"),
+            # Issue 10: the listings page and API page through the newest listings first (ties by id).
+            models.Index(fields=["listed_at", "id"], name="listing_listed_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise"], condition=Q(removed_at__isnull=True), name="listing_one_current_per_enterprise"
@@ -301,3 +305,27 @@ class ChainFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} ← {self.because_of}"
+
+
+class CoverageFigures(models.Model):
+    """WL-6 (issue 10): the coverage sums of the enterprises registered in one region (their own region, not
+    its subtree) and one sector — what ``selectors.coverage`` adds up for a region's subtree instead of
+    aggregating every enterprise on each request.
+
+    Rebuilt whole by ``summaries.refresh`` (the summary pass, every ``summaries.EVERY_MINUTES``) and rewritten
+    for the enterprises whose listing changed by the services that list or remove them, at once."""
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="+")
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    total = models.DecimalField(_("total value"), max_digits=20, decimal_places=2, default=0)
+    listed = models.DecimalField(_("listed value"), max_digits=20, decimal_places=2, default=0)
+    enterprise_count = models.PositiveIntegerField(_("enterprises"), default=0)
+    listed_count = models.PositiveIntegerField(_("listed enterprises"), default=0)
+
+    class Meta:
+        verbose_name = _("coverage figures")
+        verbose_name_plural = _("coverage figures")
+        constraints = [models.UniqueConstraint(fields=["region", "sector"], name="coverage_figures_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.sector}"

@@ -6,17 +6,38 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, Count, DecimalField, Exists, F, Max, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from sibao.core.scope import region_subtree_q
 from sibao.core.sectors import Sector
-from sibao.enterprises.models import Enterprise, EntityKind
+from sibao.core.summaries import Freshness, freshness
+from sibao.enterprises.models import Enterprise, coverage_value
 from sibao.organisation.models import Liaison
 from sibao.parameters.registry import WHITELIST_COVERAGE_BY, WHITELIST_COVERAGE_PERCENT, WHITELIST_FIRST_BATCH_BY
 from sibao.parameters.selectors import parameter_value
 from sibao.regions.models import Region
-from sibao.whitelist.models import Application, ApplicationState, Batch, Criteria, CriteriaStatus, Listing
+from sibao.whitelist.models import (
+    Application,
+    ApplicationState,
+    Batch,
+    CoverageFigures,
+    Criteria,
+    CriteriaStatus,
+    Listing,
+)
 
 
 def criteria_in_force(enterprise: Enterprise) -> Criteria | None:
@@ -71,11 +92,7 @@ def whitelisted_enterprises() -> QuerySet[Enterprise]:
 
 # --- WL-6: coverage ------------------------------------------------------------------------------
 
-_VALUE = Case(
-    When(kind=EntityKind.KEY_PROJECT, then=F("investment")),
-    default=F("output_value"),
-    output_field=DecimalField(max_digits=16, decimal_places=2),
-)
+_VALUE = coverage_value()
 COVERAGE_VALUE = _VALUE  # WL-6: output value, investment for key projects
 
 
@@ -117,35 +134,103 @@ class SectorCoverage:
         return max(needed.quantize(Decimal("0.01")), Decimal("0"))
 
 
-def coverage(region: Region, *, sectors: list[str] | None = None, gap_limit: int = 20) -> list[SectorCoverage]:
-    """Σ value of listed ÷ Σ value of all operating enterprises per sector, in ``region``'s subtree."""
-    target = Decimal(parameter_value(WHITELIST_COVERAGE_PERCENT, region))
-    base = coverage_base().filter(region__path__startswith=region.path)
+COVERAGE_SUMMARY = "whitelist.coverage"  # ``summaries.refresh``, declared on ``WhitelistConfig``
+
+
+def coverage_sums() -> dict[str, Any]:
+    """WL-6's figures over a set of enterprises — the one definition, aggregated live by ``coverage_direct`` and
+    per region and sector into the maintained summary (``summaries``) that the pages read."""
     listed = whitelisted_q()
-    totals = {
-        row["sector"]: row
-        for row in base.values("sector").annotate(
-            total=Sum(_VALUE),
-            listed_value=Sum(_VALUE, filter=listed),
-            count=Count("pk"),
-            listed_count=Count("pk", filter=listed),
-        )
+    return {
+        "cov_total": Sum(_VALUE),
+        "cov_listed": Sum(_VALUE, filter=listed),
+        "cov_count": Count("pk"),
+        "cov_listed_count": Count("pk", filter=listed),
     }
-    results = []
-    for sector in sectors or Sector.values:
-        row = totals.get(sector, {})
-        item = SectorCoverage(
+
+
+def _sector_rows(totals: dict[str, dict[str, Any]], target: Decimal, sectors: list[str] | None) -> list[SectorCoverage]:
+    return [
+        SectorCoverage(
             sector=sector,
-            total=row.get("total") or Decimal("0"),
-            listed=row.get("listed_value") or Decimal("0"),
+            total=totals.get(sector, {}).get("cov_total") or Decimal("0"),
+            listed=totals.get(sector, {}).get("cov_listed") or Decimal("0"),
             target_percent=target,
-            enterprise_count=row.get("count") or 0,
-            listed_count=row.get("listed_count") or 0,
+            enterprise_count=totals.get(sector, {}).get("cov_count") or 0,
+            listed_count=totals.get(sector, {}).get("cov_listed_count") or 0,
         )
-        if gap_limit:
-            item.gap = _gap(base.filter(sector=sector).exclude(listed), item, gap_limit)
-        results.append(item)
+        for sector in sectors or Sector.values
+    ]
+
+
+def _coverage_target(region: Region) -> Decimal:
+    return Decimal(parameter_value(WHITELIST_COVERAGE_PERCENT, region))
+
+
+def coverage_direct(region: Region, *, sectors: list[str] | None = None) -> list[SectorCoverage]:
+    """The live aggregate over every enterprise of ``region``'s subtree (what the summary must equal)."""
+    base = coverage_base().filter(region_subtree_q(Enterprise, "region__path", region.path))
+    totals = {row["sector"]: row for row in base.order_by().values("sector").annotate(**coverage_sums())}
+    return _sector_rows(totals, _coverage_target(region), sectors)
+
+
+def _summed() -> dict[str, Any]:
+    return {
+        "cov_total": Sum("total"),
+        "cov_listed": Sum("listed"),
+        "cov_count": Sum("enterprise_count"),
+        "cov_listed_count": Sum("listed_count"),
+    }
+
+
+def coverage_freshness() -> Freshness:
+    """When the coverage figures were rebuilt (and a first build on a database that never had one)."""
+    return freshness(COVERAGE_SUMMARY)
+
+
+def coverage(region: Region, *, sectors: list[str] | None = None, gap_limit: int = 20) -> list[SectorCoverage]:
+    """Σ value of listed ÷ Σ value of all operating enterprises per sector, in ``region``'s subtree.
+
+    Issue 10: read from the maintained summary (one small grouped query, ``coverage_freshness`` says how old);
+    only the gap list (the biggest unlisted enterprises) reads the registry."""
+    coverage_freshness()
+    figures = CoverageFigures.objects.filter(region__path__startswith=region.path)
+    totals = {row["sector"]: row for row in figures.order_by().values("sector").annotate(**_summed())}
+    results = _sector_rows(totals, _coverage_target(region), sectors)
+    if gap_limit:
+        for item in results:
+            fill_gap(region, item, gap_limit)
     return results
+
+
+def fill_gap(region: Region, item: SectorCoverage, limit: int) -> SectorCoverage:
+    """The sector's biggest unlisted enterprises in ``region``'s subtree (read in the order of the
+    ``enterprise_sector_value_idx`` index), each with the coverage reached once it and those above are listed."""
+    base = coverage_base().filter(region_subtree_q(Enterprise, "region__path", region.path))
+    item.gap = _gap(base.filter(sector=item.sector).exclude(whitelisted_q()), item, limit)
+    return item
+
+
+def coverage_of_children(region: Region, *, sectors: list[str] | None = None) -> list[dict[str, Any]]:
+    """Each active child region of ``region`` with its coverage per sector, from the summary in one query."""
+    children = list(region.children.filter(is_active=True).order_by("code"))
+    if not children:
+        return []
+    coverage_freshness()
+    child_of = Case(
+        *(When(region__path__startswith=child.path, then=Value(child.pk)) for child in children),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    figures = CoverageFigures.objects.filter(region__path__startswith=region.path).exclude(region=region)
+    totals: dict[int, dict[str, dict[str, Any]]] = {}
+    for row in figures.order_by().annotate(child=child_of).values("child", "sector").annotate(**_summed()):
+        if row["child"] is not None:
+            totals.setdefault(row["child"], {})[row["sector"]] = row
+    return [
+        {"region": child, "rows": _sector_rows(totals.get(child.pk, {}), _coverage_target(child), sectors)}
+        for child in children
+    ]
 
 
 def _gap(unlisted: QuerySet[Enterprise], item: SectorCoverage, limit: int) -> list[dict[str, Any]]:
@@ -178,8 +263,11 @@ def _due(month_day: str, year: int) -> date:
         return date(year, month, 28)
 
 
-def target_warnings(region: Region, *, today: date | None = None) -> list[str]:
-    """Chinese warnings when ``region`` is behind its WL-5 targets (first batch, 70 % coverage)."""
+def target_warnings(
+    region: Region, *, today: date | None = None, rows: list[SectorCoverage] | None = None
+) -> list[str]:
+    """Chinese warnings when ``region`` is behind its WL-5 targets (first batch, 70 % coverage); ``rows``: the
+    region's coverage of every sector when the caller already has it."""
     today = today or timezone.localdate()
     warnings = []
     first_batch_by = _due(parameter_value(WHITELIST_FIRST_BATCH_BY, region), today.year)
@@ -191,7 +279,8 @@ def target_warnings(region: Region, *, today: date | None = None) -> list[str]:
         warnings.append(f"已过首批名单公布期限（{first_batch_by:%m月%d日}），{region.name}尚未公布任何批次。")
     coverage_by = _due(parameter_value(WHITELIST_COVERAGE_BY, region), today.year)
     if today > coverage_by:
-        behind = [item for item in coverage(region, gap_limit=0) if item.total and not item.meets_target]
+        rows = rows if rows is not None else coverage(region, gap_limit=0)
+        behind = [item for item in rows if item.total and not item.meets_target]
         for item in behind:
             warnings.append(
                 f"已过覆盖率达标期限（{coverage_by:%m月%d日}），{item.label}覆盖率 {item.percent}% "
@@ -222,24 +311,54 @@ def awaiting_publication(user: Any) -> QuerySet[Application]:
     return applications_for(user).filter(state=ApplicationState.APPROVED)
 
 
+def _liaison_complete() -> Exists:
+    """OR-5: the enterprise has its liaison cadre, epidemic officer and paired medical institution."""
+    return Exists(
+        Liaison.objects.filter(
+            enterprise_id=OuterRef("pk"),
+            liaison_cadre__isnull=False,
+            epidemic_officer__isnull=False,
+            medical_institution__isnull=False,
+        )
+    )
+
+
 def liaison_gaps(user: Any, region: Region) -> QuerySet[Enterprise]:
     """Listed enterprises in ``region`` missing a liaison cadre, an epidemic officer or a medical institution."""
-    complete = Liaison.objects.filter(
-        enterprise_id=OuterRef("pk"),
-        liaison_cadre__isnull=False,
-        epidemic_officer__isnull=False,
-        medical_institution__isnull=False,
-    )
     return (
         Enterprise.objects.visible_to(user)
         .filter(region__path__startswith=region.path)
         .filter(whitelisted_q())
-        .exclude(Exists(complete))
+        .exclude(_liaison_complete())
         .select_related(
             "region", "liaison", "liaison__liaison_cadre", "liaison__epidemic_officer", "liaison__medical_institution"
         )
         .order_by("region__code", "name")
     )
+
+
+def liaison_gap_counts(user: Any, region: Region, children: list[Region]) -> tuple[int, int, dict[int, int]]:
+    """``(listed, gaps, {child id: gaps})`` for ``liaison_gaps``' page, in one grouped query."""
+    child_of = Case(
+        *(When(region__path__startswith=child.path, then=Value(child.pk)) for child in children),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    listed_here = (
+        Enterprise.objects.visible_to(user)
+        .filter(region_subtree_q(Enterprise, "region__path", region.path))
+        .filter(whitelisted_q())
+    )
+    gap = ~Q(_liaison_complete())  # as ``liaison_gaps`` excludes them
+    listed = gaps = 0
+    per_child = dict.fromkeys((child.pk for child in children), 0)
+    rows = listed_here.order_by().annotate(child=child_of).values("child")
+    for row in rows.annotate(listed=Count("pk"), gaps=Count("pk", filter=gap)):
+        listed += row["listed"]
+        gaps += row["gaps"]
+        if row["child"] is not None:
+            per_child[row["child"]] = row["gaps"]
+    return listed, gaps, per_child
 
 
 # --- DB-5: what the public sees (published data, deliberately not scoped to a user) ---------------

@@ -28,6 +28,7 @@ from sibao.organisation.models import Liaison, Person, Unit, UnitKind
 from sibao.parameters.registry import WHITELIST_ATTACHMENT_MAX_MB
 from sibao.parameters.selectors import parameter_value
 from sibao.regions.models import Region
+from sibao.whitelist import summaries as coverage_summary
 from sibao.whitelist.models import (
     OPEN_APPLICATION_STATES,
     REQUIRED_ATTACHMENTS,
@@ -367,6 +368,8 @@ def batch_publish(*, actor: User, applications: Iterable[Application], note: str
                 enterprise=published.enterprise,
             )
             _flag_chain_partners(published.enterprise)
+        # Issue 10: the coverage summary shows the new listings at once.
+        coverage_summary.refresh_enterprises(application.enterprise_id for application in chosen)
     return batch
 
 
@@ -476,6 +479,7 @@ def removal_decide(*, actor: User, removal: Removal, action: str, reason: str = 
             listing.removal_reason = locked.reason
             listing.removal_note = locked.details
             listing.save(update_fields=["removed_at", "removal_reason", "removal_note"])
+            coverage_summary.refresh_enterprises([listing.enterprise_id])  # issue 10: shows at once
             notify(
                 topic="whitelist.removed",
                 title=later(

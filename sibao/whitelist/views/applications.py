@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -325,25 +326,38 @@ def batches(request: HttpRequest) -> HttpResponse:
         for error in form.errors.values():
             messages.error(request, " ".join(str(message) for message in error))
     # Issue 10: a province holds ~160 batches of ~125 listings; the page shows BATCHES_PER_PAGE batches with
-    # their size and first LISTINGS_PER_BATCH listings (one windowed prefetch); the public page has them all.
+    # their size (counted for that page's batches only) and their first LISTINGS_PER_BATCH listings in the order
+    # they were published (a windowed read of the ``listing_batch_order`` index, then those rows' enterprises);
+    # the public page has them all.
     published = page_of(
         request,
-        Batch.objects.visible_to(user)
-        .select_related("region", "published_by")
-        .annotate(listing_count=Count("listings"))
-        .order_by("-published_at", "-pk"),
+        Batch.objects.visible_to(user).select_related("region", "published_by").order_by("-published_at", "-pk"),
         BATCHES_PER_PAGE,
     )
-    prefetch_related_objects(
-        list(published.object_list),
-        Prefetch(
-            "listings",
-            Listing.objects.select_related("enterprise", "enterprise__region").order_by("enterprise__name", "pk")[
-                :LISTINGS_PER_BATCH
-            ],
-            to_attr="first_listings",
-        ),
+    shown = list(published.object_list)
+    sizes = dict(
+        Listing.objects.filter(batch__in=shown)
+        .order_by()
+        .values_list("batch")
+        .annotate(n=Count("pk"))
+        .values_list("batch", "n")
     )
+    # The window is taken over the listing index alone, then only its rows are joined to their enterprises (a
+    # windowed prefetch joins every listing of the batches to its enterprise first: ~100 ms at province scale).
+    first_ids = (
+        Listing.objects.filter(batch__in=shown)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("batch_id")], order_by=[F("pk").asc()]))
+        .filter(rank__lte=LISTINGS_PER_BATCH)
+        .values_list("pk", flat=True)
+    )
+    first: dict[int, list[Listing]] = {}
+    for listing in (
+        Listing.objects.filter(pk__in=list(first_ids)).select_related("enterprise", "enterprise__region").order_by("pk")
+    ):
+        first.setdefault(listing.batch_id, []).append(listing)
+    for batch in shown:
+        batch.listing_count = sizes.get(batch.pk, 0)
+        batch.first_listings = first.get(batch.pk, [])
     region = getattr(user, "region", None)
     next_number = None
     if region is not None:
@@ -355,7 +369,7 @@ def batches(request: HttpRequest) -> HttpResponse:
         "awaiting_shown": list(awaiting[:AWAITING_SHOWN]),
         "awaiting_count": awaiting.count(),
         "chosen": chosen,
-        "published": published.object_list,
+        "published": shown,
         "page": published,
         "next_number": next_number,
         "warnings": selectors.target_warnings(region) if region is not None else [],

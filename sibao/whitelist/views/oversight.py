@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
 from sibao.core.models import TransitionLog
+from sibao.core.pagination import page_of
 from sibao.core.roles import Capability, has_capability
 from sibao.core.sectors import Sector
 from sibao.core.views import capability_required
@@ -60,15 +61,12 @@ def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
     if chosen not in sectors:
         behind = [row.sector for row in rows if row.total and not row.meets_target]
         chosen = user.sector or (behind[0] if behind else "")
-    detail = selectors.coverage(region, sectors=[chosen], gap_limit=GAP_LIMIT)[0] if chosen else None
+    detail = next((selectors.fill_gap(region, row, GAP_LIMIT) for row in rows if row.sector == chosen), None)
     # How many of the biggest unlisted enterprises must be listed before the target is reached.
     closing_rank = (
         next((rank for rank, step in enumerate(detail.gap, 1) if step["closes_gap"]), None) if detail else None
     )
-    children = [
-        {"region": child, "rows": selectors.coverage(child, sectors=sectors, gap_limit=0)}
-        for child in region.children.filter(is_active=True).order_by("code")
-    ]
+    children = selectors.coverage_of_children(region, sectors=sectors)
     context = {
         "region": region,
         "region_options": region_options(user, region),
@@ -79,7 +77,9 @@ def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
         "closing_rank": closing_rank,
         "gap_limit": GAP_LIMIT,
         "children": children,
-        "warnings": selectors.target_warnings(region),
+        "warnings": selectors.target_warnings(region, rows=rows if not user.sector else None),
+        # Issue 10: the figures come from the maintained summary; the page says how old they are.
+        "freshness": selectors.coverage_freshness(),
     }
     return render(request, "whitelist/coverage.html", context)
 
@@ -95,9 +95,9 @@ def listings(request: AuthenticatedRequest) -> HttpResponse:
         Listing.objects.visible_to(request.user)
         .current()
         .select_related("enterprise", "enterprise__region", "enterprise__region__parent", "batch", "batch__region")
-        .order_by("-listed_at", "pk")
+        .order_by("-listed_at", "-pk")  # the ``listing_listed_order`` index, read backwards (issue 10)
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -235,20 +235,13 @@ def liaison_gaps_page(request: AuthenticatedRequest) -> HttpResponse:
     user: Any = request.user
     region = chosen_region(user, request.GET.get("region"))
     gaps = selectors.liaison_gaps(user, region)
-    listed = (
-        Enterprise.objects.visible_to(user)
-        .filter(region__path__startswith=region.path)
-        .filter(selectors.whitelisted_q())
-        .count()
-    )
     children = list(region.children.filter(is_active=True).order_by("code"))
-    per_child = dict.fromkeys((child.pk for child in children), 0)
-    for path in gaps.values_list("region__path", flat=True):
-        for child in children:
-            if path.startswith(child.path):
-                per_child[child.pk] += 1
-                break
-    page = Paginator(gaps, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Issue 10: the listed, the gaps and each child's gaps in one grouped query (was: every gap's path read
+    # into Python, and two counts).
+    listed, gap_count, per_child = selectors.liaison_gap_counts(user, region, children)
+    paginator = Paginator(gaps, PAGE_SIZE)
+    paginator.count = gap_count  # type: ignore[misc]  # known already: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "region": region,
         "region_options": region_options(user, region),
