@@ -4,6 +4,9 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.form_fields import IdField
@@ -33,6 +36,41 @@ def _style(form: forms.Form) -> None:
         else:
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+
+class PlainSelect(forms.Select):
+    """A select rendered in one pass, without a template per option (issue 10: a province's HQ office chooses
+    among ~1,200 departments, which Django's option templates took ~0.3 s to draw)."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(item) for item in (value if isinstance(value, list | tuple) else [value]) if item is not None}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((option, " selected" if str(option) in chosen else "", label) for option, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
+class PlainCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes rendered in one pass (a county's few hundred open requests to group): the markup the common
+    issue page used to build per choice, without a template per box."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        prefix = final.get("id") or f"id_{name}"
+        chosen = {str(item) for item in (value or []) if item is not None}
+        return format_html_join(
+            "",
+            '<div class="form-check small"><input class="form-check-input" type="checkbox" name="{}" '
+            'value="{}" id="{}_{}"{}> <label class="form-check-label" for="{}_{}">{}</label></div>',
+            (
+                (name, option, prefix, index, " checked" if str(option) in chosen else "", prefix, index, label)
+                for index, (option, label) in enumerate(self.choices)
+            ),
+        )
 
 
 class StyledForm(forms.Form):
@@ -203,9 +241,9 @@ class LinkForm(StyledForm):
 class CommonIssueForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(label=_("Cause"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    unit = forms.ModelChoiceField(label=_("Policy department"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Policy department"), queryset=Unit.objects.none(), widget=PlainSelect)
     tickets = forms.ModelMultipleChoiceField(
-        label=_("Requests with this cause"), queryset=Ticket.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Requests with this cause"), queryset=Ticket.objects.none(), widget=PlainCheckboxes
     )
 
     def __init__(self, *args: Any, units: QuerySet[Unit], tickets: QuerySet[Ticket], **kwargs: Any) -> None:
@@ -248,7 +286,7 @@ class RoutingTermsForm(StyledForm):
 
 
 class RoutingRuleForm(RoutingTermsForm):
-    region = _RegionChoice(label=_("Region"), queryset=Region.objects.none())
+    region = _RegionChoice(label=_("Region"), queryset=Region.objects.none(), widget=PlainSelect)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", _("Any urgency")), *Urgency.choices], required=False)
     field_order = ["region", "category", "urgency", "department_function", "response_hours", "handle_days"]

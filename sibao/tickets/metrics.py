@@ -12,10 +12,12 @@ Every figure counts events whose timestamp falls in ``[start, end)``:
 Counts are returned with the rates; a rate is None when nothing was counted.
 """
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -126,37 +128,50 @@ def _window(name: str, period: Period) -> Q:
     return Q(**{f"{name}__gte": period.start, f"{name}__lt": period.end})
 
 
-def _annotations(period: Period) -> dict[str, Any]:
-    assigned = _window("assigned_at", period)
-    answered = _window("answered_at", period)
-    rated = _window("rated_at", period) & ~Q(satisfaction="")
-    closed = _window("closed_at", period)
-    close_time = ExpressionWrapper(F("closed_at") - F("filed_at"), output_field=DurationField())
-    return {
-        "assigned": Count("pk", filter=assigned),
-        "responded_on_time": Count(
-            "pk", filter=assigned & Q(responded_at__isnull=False, responded_at__lte=F("response_due"))
-        ),
-        "answered": Count("pk", filter=answered),
-        "answered_on_time": Count("pk", filter=answered & (Q(due_at__isnull=True) | Q(answered_at__lte=F("due_at")))),
-        "resolved": Count("pk", filter=answered & Q(outcome=Outcome.RESOLVED)),
-        "rated": Count("pk", filter=rated),
-        "satisfied": Count("pk", filter=rated & Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])),
-        "closed": Count("pk", filter=closed),
-        "close_time": Sum(close_time, filter=closed),
+# The one definition of each count (RQ-7): the timestamp that dates its event and the condition on the request.
+# The live figures (``_annotations``) count events inside a period; the daily summary (``tickets.summary``) counts
+# the same conditions per local day of the same timestamp, so both give one answer.
+EVENT_COUNTS: dict[str, dict[str, Q]] = {
+    "assigned_at": {
+        "assigned": Q(),
+        "responded_on_time": Q(responded_at__isnull=False, responded_at__lte=F("response_due")),
+    },
+    "answered_at": {
+        "answered": Q(),
+        "answered_on_time": Q(due_at__isnull=True) | Q(answered_at__lte=F("due_at")),
+        "resolved": Q(outcome=Outcome.RESOLVED),
+    },
+    "rated_at": {
+        "rated": ~Q(satisfaction=""),
+        "satisfied": ~Q(satisfaction="") & Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC]),
+    },
+    "closed_at": {"closed": Q()},
+}
+CLOSE_TIME = ExpressionWrapper(F("closed_at") - F("filed_at"), output_field=DurationField())  # dated by closed_at
+
+
+def event_aggregates(timestamp: str, window: Q) -> dict[str, Any]:
+    """The counts dated by ``timestamp`` (and the closing time for ``closed_at``) over the events in ``window``."""
+    aggregates: dict[str, Any] = {
+        name: Count("pk", filter=window & condition) for name, condition in EVENT_COUNTS[timestamp].items()
     }
+    if timestamp == "closed_at":
+        aggregates["close_time"] = Sum(CLOSE_TIME, filter=window)
+    return aggregates
+
+
+def _annotations(period: Period) -> dict[str, Any]:
+    aggregates: dict[str, Any] = {}
+    for timestamp in EVENT_COUNTS:
+        aggregates.update(event_aggregates(timestamp, _window(timestamp, period)))
+    return aggregates
 
 
 def _active_in(period: Period) -> Q:
-    return (
-        _window("assigned_at", period)
-        | _window("answered_at", period)
-        | _window("rated_at", period)
-        | _window("closed_at", period)
-    )
+    return reduce(operator.or_, (_window(timestamp, period) for timestamp in EVENT_COUNTS))
 
 
-def _metrics(row: dict[str, Any], reopens: int, answers: int) -> Metrics:
+def metrics_of(row: dict[str, Any], reopens: int, answers: int) -> Metrics:
     closed = row.get("closed") or 0
     close_time: timedelta | None = row.get("close_time")
     avg = None if not closed or close_time is None else round(close_time.total_seconds() / 3600 / closed, 1)
@@ -227,38 +242,51 @@ def _grouped(tickets: QuerySet[Ticket], period: Period, key: Any) -> dict[Any, M
         else:
             answers[group] += 1
     keys = set(rows) | set(reopens) | set(answers)
-    return {group: _metrics(rows.get(group, {}), reopens[group], answers[group]) for group in keys}
+    return {group: metrics_of(rows.get(group, {}), reopens[group], answers[group]) for group in keys}
 
 
 def ticket_metrics(tickets: QuerySet[Ticket], period: Period) -> Metrics:
     """The figures of all ``tickets`` together."""
     grouped = _grouped(tickets, period, Value("all"))
-    return grouped.get("all") or _metrics({}, 0, 0)
+    return grouped.get("all") or metrics_of({}, 0, 0)
 
 
 def unit_label(unit: Unit) -> str:
     """A unit's name that says where it is, once: "通许县科工局", not "通许县通许县科工局" (issue 9 #8).
     Units are named with their region already (OR-2 rosters); the region is added only when it is not."""
-    region = unit.region.name
-    return unit.name if unit.name.startswith(region) else f"{region}{unit.name}"
+    return _label(unit.name, unit.region.name)
+
+
+def _label(name: str, region: str) -> str:
+    return name if name.startswith(region) else f"{region}{name}"
 
 
 def metrics_by_unit(tickets: QuerySet[Ticket], period: Period) -> list[GroupMetrics]:
     """Per responsible unit (the unit holding the request now); requests with no unit are left out."""
-    grouped = _grouped(tickets, period, F("unit_id"))
-    grouped.pop(None, None)
-    units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=list(grouped)).select_related("region")}
+    return unit_ranking(_grouped(tickets, period, F("unit_id")))
+
+
+def unit_ranking(grouped: dict[Any, Metrics]) -> list[GroupMetrics]:
+    """The ranked rows of figures per unit id (live or from the summary); requests with no unit are left out."""
+    grouped = {pk: metrics for pk, metrics in grouped.items() if pk is not None}
+    # Names only (a province ranks ~900 units: model instances cost more than the figures).
+    labels = {
+        pk: _label(name, region)
+        for pk, name, region in Unit.objects.filter(pk__in=list(grouped)).values_list("pk", "name", "region__name")
+    }
     rows = [
-        GroupMetrics(key=str(pk), name=unit_label(units[pk]), metrics=metrics)
-        for pk, metrics in grouped.items()
-        if pk in units
+        GroupMetrics(key=str(pk), name=labels[pk], metrics=metrics) for pk, metrics in grouped.items() if pk in labels
     ]
     return rank(rows)
 
 
+def child_regions(region: Region) -> list[Region]:
+    return list(Region.objects.filter(parent=region).order_by("code"))
+
+
 def metrics_by_child_region(tickets: QuerySet[Ticket], region: Region, period: Period) -> list[GroupMetrics]:
     """Per region one level below ``region`` (by the enterprise's region); every child has a row."""
-    children = list(Region.objects.filter(parent=region).order_by("code"))
+    children = child_regions(region)
     if not children:
         return []
     key = Case(
@@ -266,7 +294,12 @@ def metrics_by_child_region(tickets: QuerySet[Ticket], region: Region, period: P
         default=Value(""),
     )
     grouped = _grouped(tickets.filter(enterprise__region__path__startswith=region.path), period, key)
-    empty = _metrics({}, 0, 0)
+    return child_ranking(children, grouped)
+
+
+def child_ranking(children: list[Region], grouped: dict[str, Metrics]) -> list[GroupMetrics]:
+    """Ranked rows of the child regions, figures by region code (live or from the summary)."""
+    empty = metrics_of({}, 0, 0)
     rows = [GroupMetrics(key=child.code, name=child.name, metrics=grouped.get(child.code, empty)) for child in children]
     return rank(rows)
 

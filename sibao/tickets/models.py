@@ -1,5 +1,7 @@
 """RQ-1…RQ-8: an enterprise's request (诉求) from filing to 销号, common issues, routing rules, 督办 notices."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -269,3 +271,46 @@ class WeeklyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.week_end}"
+
+
+class TicketDayFigures(models.Model):
+    """RQ-7 metrics summary (issue 10, ``tickets.summary``): the metric counts of the events of one local day, for
+    the requests of the enterprises of one region and the unit holding them now.
+
+    ``depth`` 0 rows count the enterprises registered in ``region`` itself; depth 1 rows add up the rows of its
+    child regions, so a region's figures are the sum of its own rows (either depth) and its children's are read
+    by key. Several rows may share (day, region, unit): one per event kind and depth; readers add them up.
+    """
+
+    day = models.DateField()
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    depth = models.PositiveSmallIntegerField(db_default=0)  # 0: own enterprises; 1: added up from below
+    assigned = models.PositiveIntegerField(db_default=0)
+    responded_on_time = models.PositiveIntegerField(db_default=0)
+    answered = models.PositiveIntegerField(db_default=0)
+    answered_on_time = models.PositiveIntegerField(db_default=0)
+    resolved = models.PositiveIntegerField(db_default=0)
+    rated = models.PositiveIntegerField(db_default=0)
+    satisfied = models.PositiveIntegerField(db_default=0)
+    closed = models.PositiveIntegerField(db_default=0)
+    close_time = models.DurationField(db_default=timedelta(0))  # filing → closing, summed over ``closed``
+    reopens = models.PositiveIntegerField(db_default=0)
+    answers = models.PositiveIntegerField(db_default=0)  # answer transitions (the reopen rate's denominator)
+
+    class Meta:
+        verbose_name = _("request metrics of a day")
+        verbose_name_plural = _("request metrics by day")
+        indexes = [models.Index(fields=["region", "day"], name="ticket_day_figures_region")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_id} {self.unit_id}"

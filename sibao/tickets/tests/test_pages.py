@@ -330,3 +330,24 @@ def test_navigation_items(personas: Personas) -> None:
     assert reverse("tickets:triage") in page and reverse("tickets:common_issues") in page
     page = client_for(personas.ent_a_user).get(reverse("tickets:list")).content.decode()
     assert reverse("tickets:triage") not in page
+
+
+def test_common_issue_form_draws_every_department_and_request_with_its_choice_kept(
+    personas: Personas, unit: Unit
+) -> None:
+    """Issue 10: the form's select and boxes are drawn in one pass; a refused form keeps what was chosen."""
+    one = file_ticket(personas, title="用电限额")
+    two = file_ticket(personas, title="用电限额二")
+    client = client_for(personas.tongxu_hq)
+    page = client.get(reverse("tickets:common_issues")).content.decode()
+    assert f'<option value="{unit.pk}">{unit.name}</option>' in page
+    assert 'class="form-select"' in page and 'name="unit"' in page
+    for index, ticket in enumerate([two, one]):  # by category, newest first
+        assert f'name="tickets" value="{ticket.pk}" id="id_tickets_{index}">' in page
+        assert (
+            f'<label class="form-check-label" for="id_tickets_{index}">{ticket.number} {ticket.title}</label>' in page
+        )
+    refused = client.post(reverse("tickets:common_issues"), {"title": "", "unit": unit.pk, "tickets": [one.pk]})
+    kept = refused.content.decode()
+    assert f'<option value="{unit.pk}" selected>' in kept
+    assert f'value="{one.pk}" id="id_tickets_1" checked>' in kept and f'value="{two.pk}" id="id_tickets_0">' in kept

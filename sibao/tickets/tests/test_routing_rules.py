@@ -159,3 +159,27 @@ def test_the_api_lists_adds_and_changes(w: World) -> None:  # noqa: F811
         {"region_code": "410184", "category": "logistics", "department_function": "commerce"},
     )
     assert outside.status_code == 403
+
+
+def test_the_effective_routing_of_every_category_is_read_at_once(
+    w: World,  # noqa: F811
+    django_assert_max_num_queries: Any,
+) -> None:
+    """Issue 10: the page's table of what each category gets reads the rules and units once (it read them
+    twice per category: 29 queries for the page)."""
+    from sibao.tickets.models import Ticket
+    from sibao.tickets.routing import routing_for
+
+    routing_rule_add(
+        actor=w.p.tongxu_hq,
+        region=region(TONGXU),
+        data={"category": Category.LABOUR, "urgency": "", "department_function": "commerce", "handle_days": 4},
+    )
+    client = client_for(w.p.tongxu_hq)
+    client.get("/requests/routing/")  # warm-up: the session's first request writes its idle clock
+    with django_assert_max_num_queries(16):
+        rows = client.get("/requests/routing/").context["effective"]
+    assert len(rows) == len(Category.choices)
+    for row, value in zip(rows, Category.values, strict=True):
+        one = routing_for(Ticket(category=value, urgency=Urgency.NORMAL, holder_region=region(TONGXU)))
+        assert (row["unit"], row["rule"], row["handle_days"]) == (one.unit, one.rule, one.handling.days)

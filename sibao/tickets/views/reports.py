@@ -19,10 +19,11 @@ from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import xlsx_response
 from sibao.regions.models import Region
-from sibao.tickets.metrics import Period, metrics_by_child_region, metrics_by_unit, ticket_metrics, week_end_of
-from sibao.tickets.models import Ticket, WeeklyReport
+from sibao.tickets.metrics import Period, week_end_of
+from sibao.tickets.models import WeeklyReport
 from sibao.tickets.report_export import weekly_report_workbook
 from sibao.tickets.reports import weekly_report_build
+from sibao.tickets.summary import metrics_for
 from sibao.whitelist.oversight_forms import chosen_region, region_options
 
 
@@ -93,8 +94,8 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     region = chosen_region(user, request.GET.get("region"))
     form = PeriodForm(request.GET or None)
     period = form.period_for(timezone.localdate())
-    tickets = Ticket.objects.visible_to(user).filter(enterprise__region__path__startswith=region.path)
-    totals = ticket_metrics(tickets, period)
+    figures = metrics_for(user, region, period)
+    totals = figures.totals
     columns = _metric_columns()
     context = {
         "region": region,
@@ -104,9 +105,11 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         "totals": totals,
         "total_cards": [(column, ratio) for column, (_name, ratio) in zip(columns, totals.ratios(), strict=True)],
         # A province holds ~900 units: the ranking is paged (all of it is in the weekly report's workbook).
-        "by_unit": Paginator(metrics_by_unit(tickets, period), UNITS_PER_PAGE).get_page(request.GET.get("units_page")),
+        "by_unit": Paginator(figures.by_unit, UNITS_PER_PAGE).get_page(request.GET.get("units_page")),
         "units_query": _without(request, "units_page"),
-        "by_region": metrics_by_child_region(tickets, region, period),
+        "by_region": figures.by_region,
+        # Issue 10: read from the per-day summary (``tickets.summary``): "数据更新于 …".
+        "freshness": figures.freshness,
         "columns": columns,
     }
     return render(request, "tickets/metrics.html", context)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import ServiceError
+from sibao.core.pagination import page_of
 from sibao.core.roles import Capability
 from sibao.core.views import capability_required
 from sibao.tickets import services
@@ -25,6 +26,8 @@ from sibao.tickets.routing import (
     routing_rules_above,
     routing_rules_for,
 )
+
+RULES_PER_PAGE = 50
 
 
 def _refuse_in(form: Any, error: ServiceError) -> None:
@@ -52,7 +55,8 @@ def routing_rules(request: AuthenticatedRequest) -> HttpResponse:
                 return redirect("tickets:routing_rules")
         status = 400
     context = {
-        "rules": routing_rules_for(user),
+        # Issue 10: a province may keep thousands of rules (region × category × urgency): paged.
+        "rules": page_of(request, routing_rules_for(user), RULES_PER_PAGE),
         "above": routing_rules_above(user),
         "effective": effective_routing(user.region) if user.region_id else [],
         "region": user.region if user.region_id else None,
