@@ -12,9 +12,10 @@ built later, such as checkpoint checks, join by adding a line)::
 
 ``time_field`` is when the event happened (the retention runs from it; the purge goes day by day along it),
 ``region_field`` the path to the row's region (the retention in force is that region's, an "emergency over"
-purge takes its subtree), ``parameter`` the key of the retention in days (``parameters.registry``), ``partitioned_by`` the field whose
-local day partitions the table on PostgreSQL (``core.partitions``; the app's migration converts the table), if
-it is: the retention app then makes its partitions ahead and drops a day expired in every region whole.
+purge takes its subtree), ``parameter`` the key of the retention in days (``parameters.registry``),
+``partitioned_by`` the field whose local day partitions the table on PostgreSQL, if it does (``core.partitions``;
+the app's migration converts the table): the retention app then makes its partitions ahead and drops a day
+expired in every region whole.
 Nothing may reference these rows with a foreign key: they are deleted set-based, without Django's collector.
 """
 
