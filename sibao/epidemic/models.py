@@ -96,6 +96,33 @@ class Employee(models.Model):
         return f"{self.name} {self.id_masked}"
 
 
+class OverdueTally(models.Model):
+    """Issue 10: how many employed people of an enterprise are overdue for a test (EP-2), as of the last pass
+    of the ``epidemic.overdue`` summary (``epidemic.summaries``). The overdue page's per-enterprise table reads
+    these rows instead of grouping a province's million employees on every request; a row exists only for an
+    enterprise with someone overdue."""
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    overdue = models.PositiveIntegerField(_("overdue"))
+
+    objects = EnterpriseScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("overdue tally")
+        verbose_name_plural = _("overdue tallies")
+        # The table's order, most overdue first: walked in order and stopped after a page.
+        indexes = [models.Index(fields=["-overdue"], name="overdue_tally_most")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.overdue}"
+
+
 class TestImportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Importing")

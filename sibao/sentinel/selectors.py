@@ -5,13 +5,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from sibao.core.roles import Role
+from sibao.core.scope import region_subtree_q
+from sibao.core.summaries import freshness as summary_freshness
 from sibao.enterprises.models import Enterprise
 from sibao.regions.models import Region
-from sibao.sentinel.models import SentinelWarning, WarningKind, WarningStatus
+from sibao.sentinel.models import SentinelWarning, WarningKind, WarningStatus, WarningTally
+from sibao.sentinel.summaries import NAME as SUMMARY
 
 # An open warning nobody has taken after this long is "unattended" (not a seed number: an operating
 # choice, see the report; becomes a parameter if regions need to differ).
@@ -94,38 +98,46 @@ def warning_counts(*, user: Any, region: Region | None = None, now: datetime | N
     unattended ones, and per child region of ``region`` (or of the user's region) for a map or table.
 
     ``{"total", "by_kind": {kind: n}, "by_status": {status: n}, "unattended", "region",
-    "by_region": [{"code", "name", "open", "unattended"}]}``. Four grouped queries, whatever the size."""
-    warnings = SentinelWarning.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
+    "by_region": [{"code", "name", "open", "unattended"}], "refreshed_at"}``. Officials' figures add up the
+    ``sentinel.counts`` summary (issue 10: one grouped read of its small rows, as of ``refreshed_at``); an
+    enterprise user's few warnings are counted live (``refreshed_at`` None)."""
     area = counts_region(user, region)
+    live = getattr(user, "role", None) == Role.ENTERPRISE
+    freshness = None if live else summary_freshness(SUMMARY)
+    rows: Any = (
+        SentinelWarning.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
+        if live
+        else WarningTally.objects.visible_to(user)
+    )
+    region_path = "enterprise__region__path" if live else "region__path"
     if region is not None and area is None:
-        warnings = warnings.none()
+        rows = rows.none()
     elif region is not None and area is not None:
-        warnings = warnings.filter(enterprise__region__path__startswith=area.path)
-    by_kind = {kind: 0 for kind in WarningKind.values}
-    for row in warnings.order_by().values("kind").annotate(n=Count("pk")):
-        by_kind[row["kind"]] = row["n"]
+        rows = rows.filter(region_subtree_q(rows.model, region_path, area.path))
+    children = list(Region.objects.filter(parent=area).order_by("code")) if area is not None else []
+    child = Substr(region_path, 1, len(children[0].path)) if children else Value("")
+    if live:
+        figures = {"n": Count("pk"), "late": Count("pk", filter=unattended_q(now))}
+    else:
+        figures = {"n": Sum("count"), "late": Sum("unattended")}
+    by_kind = dict.fromkeys(WarningKind.values, 0)
     by_status = {status: 0 for status in (WarningStatus.OPEN.value, WarningStatus.HANDLING.value)}
-    for row in warnings.order_by().values("status").annotate(n=Count("pk")):
-        by_status[row["status"]] = row["n"]
-    unattended = warnings.filter(unattended_q(now)).count()
-    by_region: list[dict[str, Any]] = []
-    if area is not None:
-        children = list(Region.objects.filter(parent=area).order_by("code"))
-        if children:
-            length = len(children[0].path)
-            grouped = (
-                warnings.filter(enterprise__region__path__startswith=area.path)
-                .order_by()
-                .annotate(child=Substr("enterprise__region__path", 1, length))
-                .values("child")
-                .annotate(n=Count("pk"), late=Count("pk", filter=unattended_q(now)))
-            )
-            per_child = {row["child"]: row for row in grouped}
-            for child in children:
-                row = per_child.get(child.path, {})
-                by_region.append(
-                    {"code": child.code, "name": child.name, "open": row.get("n", 0), "unattended": row.get("late", 0)}
-                )
+    per_child: dict[str, dict[str, int]] = {}
+    unattended = 0
+    # One grouped read (child region × kind × status) gives every figure.
+    grouped = rows.order_by().annotate(child=child).values("child", "kind", "status").annotate(**figures)
+    for row in grouped:
+        n, late = int(row["n"] or 0), int(row["late"] or 0)
+        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + n
+        by_status[row["status"]] = by_status.get(row["status"], 0) + n
+        unattended += late
+        counted = per_child.setdefault(row["child"], {"open": 0, "unattended": 0})
+        counted["open"] += n
+        counted["unattended"] += late
+    by_region = [
+        {"code": region.code, "name": region.name, **per_child.get(region.path, {"open": 0, "unattended": 0})}
+        for region in children
+    ]
     return {
         "total": sum(by_status.values()),
         "by_kind": by_kind,
@@ -133,11 +145,17 @@ def warning_counts(*, user: Any, region: Region | None = None, now: datetime | N
         "unattended": unattended,
         "region": {"code": area.code, "name": area.name} if area is not None else None,
         "by_region": by_region,
+        "refreshed_at": freshness.at if freshness else None,
+        "freshness": freshness,
     }
 
 
-def enterprises_for_filter(*, user: Any) -> QuerySet[Enterprise]:
-    """Enterprises in scope that have warnings (for the filter drop-down; bounded)."""
-    ids = SentinelWarning.objects.visible_to(user).order_by().values("enterprise_id").distinct()
-    enterprises: QuerySet[Enterprise] = Enterprise.objects.filter(pk__in=ids).order_by("name")[:500]
-    return enterprises
+def enterprises_for_filter(*, user: Any) -> list[Enterprise]:
+    """Enterprises in scope that have warnings (for the filter drop-down; bounded), by name.
+
+    Issue 10: the bound is taken in primary-key order (an index walk with an index probe for a warning each,
+    stopping at the bound), then sorted by name — not every warning's enterprise collected first (~0.4 s for a
+    province's 290,000 warnings). Within the bound — a county's list — it is every such enterprise, as before."""
+    has_warnings = SentinelWarning.objects.filter(enterprise_id=OuterRef("pk"))
+    first = Enterprise.objects.visible_to(user).filter(Exists(has_warnings)).order_by("pk").only("pk", "name")[:500]
+    return sorted(first, key=lambda enterprise: (enterprise.name, enterprise.pk))
