@@ -116,6 +116,7 @@ def warning_counts(*, user: Any, region: Region | None = None, now: datetime | N
         rows = rows.filter(region_subtree_q(rows.model, region_path, area.path))
     children = list(Region.objects.filter(parent=area).order_by("code")) if area is not None else []
     child = Substr(region_path, 1, len(children[0].path)) if children else Value("")
+    figures: dict[str, Any]
     if live:
         figures = {"n": Count("pk"), "late": Count("pk", filter=unattended_q(now))}
     else:

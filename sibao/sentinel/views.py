@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sibao.core.errors import ServiceError
-from sibao.core.pagination import page_of
 from sibao.core.import_jobs import import_job_submit
 from sibao.core.import_views import import_job_context, job_page
+from sibao.core.pagination import page_of
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required, xlsx_response
 from sibao.enterprises.selectors import regions_for_filter
