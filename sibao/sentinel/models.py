@@ -102,10 +102,11 @@ class WarningTallyQuerySet(ScopedQuerySet):
 
 
 class WarningTally(models.Model):
-    """Issue 10: open warnings (open or being handled) of one region's enterprises in one sector, per kind and
-    status, and how many of them were unattended, as of the last pass of the ``sentinel.counts`` summary
-    (``sentinel.summaries``). The counts on the warning list and ``/api/warnings/counts`` add these rows up
-    instead of grouping a province's open warnings four times per request."""
+    """Issue 10: open warnings (open or being handled) of the enterprises in one region's whole subtree in one
+    sector, per kind and status, and how many of them were unattended, as of the last pass of the
+    ``sentinel.counts`` summary (``sentinel.summaries``). The counts on the warning list and
+    ``/api/warnings/counts`` read the area's rows and its children's by key instead of grouping a province's open
+    warnings four times per request."""
 
     region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="+")
     sector = models.CharField(_("sector"), max_length=32)

@@ -1,6 +1,7 @@
 """EP-6 reads, always through ``visible_to(user)``: an enterprise sees its own warnings, officials those of
 the enterprises in their region (and sector)."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -96,48 +97,65 @@ def counts_region(user: Any, region: Region | None) -> Region | None:
     return None
 
 
+def _counted(
+    user: Any, region: Region | None, area: Region | None, children: list[Region], live: bool, now: datetime | None
+) -> Iterator[tuple[str | None, str, str, int, int]]:
+    """``(child path or None for the area's total, kind, status, open, unattended)`` rows of ``warning_counts``."""
+    if region is not None and area is None:
+        return
+    if live:
+        # An enterprise user's own few warnings, grouped live by child region (and once more for the total).
+        rows = SentinelWarning.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
+        if region is not None and area is not None:
+            rows = rows.filter(region_subtree_q(SentinelWarning, "enterprise__region__path", area.path))
+        child = Substr("enterprise__region__path", 1, len(children[0].path)) if children else Value("")
+        grouped = rows.order_by().annotate(child=child).values_list("child", "kind", "status")
+        for path, kind, status, n, late in grouped.annotate(n=Count("pk"), late=Count("pk", filter=unattended_q(now))):
+            yield None, kind, status, n, late
+            if children:
+                yield path, kind, status, n, late
+        return
+    # The summary holds each region's subtree totals: the area's rows and its children's, read by key.
+    tallies = WarningTally.objects.visible_to(user)
+    paths = {child.pk: child.path for child in children}
+    if area is not None:
+        tallies = tallies.filter(region_id__in=[area.pk, *paths])
+    else:  # no region (an administrator): the top of the tree
+        tallies = tallies.filter(region__parent__isnull=True)
+    grouped = (
+        tallies.order_by().values_list("region_id", "kind", "status").annotate(n=Sum("count"), late=Sum("unattended"))
+    )
+    for region_id, kind, status, n, late in grouped:
+        yield paths.get(region_id), kind, status, n, late
+
+
 def warning_counts(*, user: Any, region: Region | None = None, now: datetime | None = None) -> dict[str, Any]:
     """For the command screen: open (open + being handled) warnings in scope, per kind, per status, the
     unattended ones, and per child region of ``region`` (or of the user's region) for a map or table.
 
     ``{"total", "by_kind": {kind: n}, "by_status": {status: n}, "unattended", "region",
     "by_region": [{"code", "name", "open", "unattended"}], "refreshed_at"}``. Officials' figures add up the
-    ``sentinel.counts`` summary (issue 10: one grouped read of its small rows, as of ``refreshed_at``); an
+    ``sentinel.counts`` summary (issue 10: the area's and its children's rows, read by key, as of
+    ``refreshed_at``); an
     enterprise user's few warnings are counted live (``refreshed_at`` None)."""
     area = counts_region(user, region)
     live = getattr(user, "role", None) == Role.ENTERPRISE
     freshness = None if live else summary_freshness(SUMMARY)
-    rows: Any = (
-        SentinelWarning.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
-        if live
-        else WarningTally.objects.visible_to(user)
-    )
-    region_path = "enterprise__region__path" if live else "region__path"
-    if region is not None and area is None:
-        rows = rows.none()
-    elif region is not None and area is not None:
-        rows = rows.filter(region_subtree_q(rows.model, region_path, area.path))
     children = list(Region.objects.filter(parent=area).order_by("code")) if area is not None else []
-    child = Substr(region_path, 1, len(children[0].path)) if children else Value("")
-    figures: dict[str, Any]
-    if live:
-        figures = {"n": Count("pk"), "late": Count("pk", filter=unattended_q(now))}
-    else:
-        figures = {"n": Sum("count"), "late": Sum("unattended")}
     by_kind = dict.fromkeys(WarningKind.values, 0)
     by_status = {status: 0 for status in (WarningStatus.OPEN.value, WarningStatus.HANDLING.value)}
     per_child: dict[str, dict[str, int]] = {}
     unattended = 0
-    # One grouped read (child region × kind × status) gives every figure.
-    grouped = rows.order_by().annotate(child=child).values("child", "kind", "status").annotate(**figures)
-    for row in grouped:
-        n, late = int(row["n"] or 0), int(row["late"] or 0)
-        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + n
-        by_status[row["status"]] = by_status.get(row["status"], 0) + n
-        unattended += late
-        counted = per_child.setdefault(row["child"], {"open": 0, "unattended": 0})
-        counted["open"] += n
-        counted["unattended"] += late
+    for within, kind, status, n, late in _counted(user, region, area, children, live, now):
+        n, late = int(n or 0), int(late or 0)
+        if within is None:  # the area's own total
+            by_kind[kind] = by_kind.get(kind, 0) + n
+            by_status[status] = by_status.get(status, 0) + n
+            unattended += late
+        else:
+            counted = per_child.setdefault(within, {"open": 0, "unattended": 0})
+            counted["open"] += n
+            counted["unattended"] += late
     by_region = [
         {"code": region.code, "name": region.name, **per_child.get(region.path, {"open": 0, "unattended": 0})}
         for region in children
