@@ -2,13 +2,13 @@
 and ``/api/warnings/counts``.
 
 ``refresh(now)`` groups the open warnings (``selectors.OPEN_STATUSES``) by their enterprise's region, sector, kind
-and status in one query, the unattended ones counted by ``selectors.unattended_q(now)`` — the conditions the
-list's filters apply, so a figure is the row count of the list it links to as of the pass — and adds each group
-to its region and every region above it (``WarningTally``: a region's row is its whole subtree), so a page reads
-its area's rows and its children's by key (a few hundred rows, whatever the number of warnings below). The
-kernel's summary pass runs it every minute (``SentinelConfig.summaries``): a figure is at most that old plus one
-pass (~1–3 s at province scale on the loaded bench machine, 290,000 open warnings), and the page says when it was built ("数据更新于 …").
-Enterprise users' counts are not read from here: their own warnings are few and counted live.
+and status, the unattended ones counted by ``selectors.unattended_q(now)`` — the conditions the list's filters
+apply, so a figure is the row count of the list it links to as of the pass — and adds each group to its region
+and every region above it (``WarningTally``: a region's row is its whole subtree), in one statement, so a page
+reads its area's rows and its children's by key (a few hundred rows, whatever the number of warnings below).
+The kernel's summary pass runs it every minute (``SentinelConfig.summaries``): a figure is at most that old plus
+one pass (1–3 s at province scale on the loaded bench machine, 290,000 open warnings), and the page says when it
+was built ("数据更新于 …"). Enterprise users' counts are not read from here: their own few are counted live.
 """
 
 from datetime import datetime
