@@ -13,6 +13,7 @@ from django.utils import timezone
 from conftest import Personas, client_for, region, township_of
 from sibao.core.navigation import navigation_items
 from sibao.core.sectors import Sector
+from sibao.core.summaries import refresh as refresh_summary
 from sibao.emergency.models import Emergency, EmergencyHold
 from sibao.emergency.services import inspection_plan, shutdown_propose
 from sibao.enterprises.tests.factories import EnterpriseFactory
@@ -191,6 +192,8 @@ def grow(personas: Personas) -> Any:
             )
         missing_report_sweep(today - timedelta(days=1), timezone.now())  # each new firm missed yesterday
         refresh_operating_summary(timezone.now())
+        refresh_summary("epidemic.overdue")  # the overdue page's per-enterprise table (issue 10)
+        refresh_summary("sentinel.counts")  # the warning counts (issue 10)
         risk_area_create(
             actor=p.tongxu_epidemic,
             data={"county": region("410103"), "level": RiskLevel.MEDIUM, "valid_from": today, "area_name": "测试"},

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from sibao.core.scope import region_subtree_q
 from sibao.enterprises.models import ClosedLoopMode, Enterprise
-from sibao.epidemic.models import MOBILE_POST_TYPES, Employee
+from sibao.epidemic.models import MOBILE_POST_TYPES, Employee, OverdueTally
 from sibao.parameters.registry import (
     EPIDEMIC_TEST_INTERVAL_CLOSED_LOOP_HOURS,
     EPIDEMIC_TEST_INTERVAL_HOURS,
@@ -88,19 +89,20 @@ def overdue_employee_list(
     if enterprise is not None:
         employees = employees.filter(enterprise=enterprise)
     elif region is not None:
-        employees = employees.filter(enterprise__region__path__startswith=region.path)
+        employees = employees.filter(region_subtree_q(Employee, "enterprise__region__path", region.path))
     return overdue_employees(now or timezone.now(), employees).order_by("last_negative_test_at", "pk")
 
 
 def overdue_counts_by_enterprise(
-    *, user: Any, region: Region | None = None, now: datetime | None = None
+    *, user: Any, region: Region | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
-    """``[{"enterprise_id", "enterprise__name", "overdue"}]`` for a region's list, most overdue first."""
-    rows = (
-        overdue_employee_list(user=user, region=region, now=now)
-        .order_by()
-        .values("enterprise_id", "enterprise__name")
-        .annotate(overdue=Count("pk"))
-        .order_by("-overdue", "enterprise__name")
+    """``[{"enterprise_id", "enterprise__name", "overdue"}]`` in ``user``'s scope (narrowed to a region), most
+    overdue first, as of the last pass of the ``epidemic.overdue`` summary (``epidemic.summaries``: built from
+    ``overdue_employees``, so each figure is that enterprise's list as of the pass; issue 10)."""
+    rows = OverdueTally.objects.visible_to(user)
+    if region is not None:
+        rows = rows.filter(region_subtree_q(OverdueTally, "enterprise__region__path", region.path))
+    ordered = rows.order_by("-overdue", "enterprise__name", "enterprise_id").values(
+        "enterprise_id", "enterprise__name", "overdue"
     )
-    return list(rows)
+    return list(ordered if limit is None else ordered[:limit])

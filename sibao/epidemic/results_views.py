@@ -16,12 +16,14 @@ from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.pagination import page_of
 from sibao.core.roles import Capability
+from sibao.core.summaries import freshness
 from sibao.core.views import capability_required
 from sibao.enterprises.models import Enterprise
 from sibao.enterprises.selectors import regions_for_filter
 from sibao.epidemic import ingest, overdue, selectors, services
 from sibao.epidemic.forms import OverdueFilterForm, ResultsUploadForm, ZoneMoveForm
 from sibao.epidemic.models import TestImportStatus
+from sibao.epidemic.summaries import NAME as OVERDUE_SUMMARY
 from sibao.regions.models import Region
 
 PAGE_SIZE = 50
@@ -84,9 +86,11 @@ def overdue_list(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "enterprise": enterprise,
         "query_string": query.urlencode(),
+        # Issue 10: from the maintained summary (``epidemic.summaries``), which the page dates ("数据更新于 …").
+        "freshness": None if enterprise else freshness(OVERDUE_SUMMARY),
         "by_enterprise": []
         if enterprise
-        else overdue.overdue_counts_by_enterprise(user=request.user, region=region)[:PAGE_SIZE],
+        else overdue.overdue_counts_by_enterprise(user=request.user, region=region, limit=PAGE_SIZE),
         "regions": [] if enterprise else regions_for_filter(user=request.user),
         "cadence": overdue.Cadence.for_region(
             enterprise.region if enterprise else region or getattr(request.user, "region", None)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import Employee, TestImport, TestResult, Zone, ZoneMove
@@ -40,7 +40,9 @@ def employee_list(*, user: Any, filters: EmployeeFilters | None = None) -> Query
         employees = employees.filter(enterprise__region__path__startswith=region.path) if region else employees.none()
     if filters.post_type:
         employees = employees.filter(post_type=filters.post_type)
-    return employees.order_by("enterprise__name", "enterprise_id", "name", "pk")
+    # Grouped by enterprise in the order of the (enterprise, id digest) index, by name within one (issue 10: sorting
+    # a province's million people by their enterprise's name cost ~0.5 s a page; walking the index stops at a page).
+    return employees.order_by("enterprise_id", "name", "pk")
 
 
 def employee_get(*, user: Any, pk: int) -> Employee:
@@ -54,14 +56,19 @@ def enterprises_for_employees(*, user: Any) -> QuerySet[Enterprise]:
 
 
 def enterprises_for_filter(*, user: Any) -> list[Enterprise]:
-    """Enterprises in scope that have employees, for the list's filter (bounded)."""
-    with_staff = Employee.objects.visible_to(user).values("enterprise_id")
-    return list(
+    """Enterprises in scope that have employees, for the list's filter (bounded), by name.
+
+    Issue 10: the bound is taken in primary-key order (an index walk with an index probe for an employee each,
+    stopping at the bound), then sorted by name: in name order a province's walk met ~17,000 enterprises without
+    staff first (~0.25 s). Within the bound — a county's list — it is every such enterprise, as before."""
+    with_staff = Employee.objects.filter(enterprise_id=OuterRef("pk"))
+    first = (
         Enterprise.objects.visible_to(user)
-        .filter(pk__in=with_staff)
-        .order_by("name", "pk")
+        .filter(Exists(with_staff))
+        .order_by("pk")
         .only("pk", "name")[:ENTERPRISE_CHOICES_LIMIT]
     )
+    return sorted(first, key=lambda enterprise: (enterprise.name, enterprise.pk))
 
 
 def test_import_list(*, user: Any) -> QuerySet[TestImport]:

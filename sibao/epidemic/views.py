@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.import_jobs import import_job_submit
 from sibao.core.import_views import import_job_context, job_page
+from sibao.core.pagination import page_of
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required, xlsx_response
 from sibao.enterprises.models import Enterprise
@@ -48,9 +48,8 @@ def employee_list(request: AuthenticatedRequest) -> HttpResponse:
         region_code=data.get("region", ""),
         post_type=data.get("post_type", ""),
     )
-    page = Paginator(selectors.employee_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # Issue 10: a province's million employees are counted within bounds ("约 N" past them).
+    page = page_of(request, selectors.employee_list(user=request.user, filters=filters), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     is_enterprise = getattr(request.user, "enterprise_id", None) is not None

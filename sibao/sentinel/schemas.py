@@ -90,6 +90,9 @@ class CountsOut(Schema):
     unattended: int
     region: CountsRegionOut | None
     by_region: list[RegionCountOut]
+    # Issue 10: officials' figures are the maintained summary's as of this moment (rebuilt every minute);
+    # null for an enterprise user, whose own warnings are counted live.
+    refreshed_at: datetime | None = None
 
 
 class PharmacyImportOut(ImportJobOut):

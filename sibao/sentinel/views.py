@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from sibao.core.errors import ServiceError
 from sibao.core.import_jobs import import_job_submit
 from sibao.core.import_views import import_job_context, job_page
+from sibao.core.pagination import page_of
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import capability_required, xlsx_response
 from sibao.enterprises.selectors import regions_for_filter
@@ -46,7 +46,8 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = WarningFilterForm(request.GET or None)
     filters = _filters(form)
-    page = Paginator(selectors.warning_list(user=user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Issue 10: a province's warnings are counted within bounds ("约 N" past them).
+    page = page_of(request, selectors.warning_list(user=user, filters=filters), PAGE_SIZE)
     region = Region.objects.filter(code=filters.region_code).first() if filters.region_code else None
     counts = selectors.warning_counts(user=user, region=region)
     query = request.GET.copy()
@@ -57,9 +58,13 @@ def warning_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query_string": query.urlencode(),
         "counts": counts,
+        "freshness": counts["freshness"],  # officials' counts come from the summary: "数据更新于 …"
         "kind_counts": [(kind, label, counts["by_kind"].get(kind, 0)) for kind, label in WarningKind.choices],
         "is_enterprise": is_enterprise,
         "enterprises": [] if is_enterprise else selectors.enterprises_for_filter(user=user),
+        # Read once, not once per option (issue 10: a province's drop-downs hold hundreds of options).
+        "enterprise_selected": filters.enterprise_id,
+        "region_selected": filters.region_code,
         "regions": [] if is_enterprise else regions_for_filter(user=user),
         "unattended_before": selectors.unattended_since(),
         "unattended_hours": selectors.UNATTENDED_AFTER_HOURS,
