@@ -230,6 +230,9 @@ SIBAO_TRUSTED_PROXY_COUNT = env_int("SIBAO_TRUSTED_PROXY_COUNT", default=0)
 # Sessions (issue 8 #5, SessionLimitsMiddleware): logged out after 30 min without activity and 12 h after
 # logging in, however active. The cookie ends with the browser.
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SIBAO_SESSION_IDLE_MINUTES", default=30) * 60
+# The idle clock is kept to the minute: writing it on every request cost every page a session UPDATE (three
+# queries); an idle session may end up to this long before its idle timeout is over, never after.
+SESSION_LAST_SEEN_RESOLUTION_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = env_int("SIBAO_SESSION_ABSOLUTE_HOURS", default=12) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

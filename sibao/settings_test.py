@@ -15,3 +15,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # The append-only triggers of the audit log (sibao/core/audit.py) would refuse the flush that empties every
 # table after a browser test; tests of the guard turn it back on.
 SIBAO_AUDIT_GUARD = False
+
+# A query-count test compares two requests of one session: on a slow machine a minute could pass between them
+# and the idle clock's once-a-minute write would count as a query of the page. The session tests keep the
+# production value (sibao/accounts/tests/conftest.py).
+SESSION_LAST_SEEN_RESOLUTION_SECONDS = 24 * 3600

@@ -37,9 +37,6 @@ LAST_SEEN_KEY = "sibao_last_seen"
 LOGIN_AT_KEY = "sibao_login_at"
 LOGOUT_REASON_KEY = "sibao_logout_reason"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# The idle clock is kept to the minute: writing it on every request cost every page a session UPDATE (three
-# queries); an idle session may now end up to a minute before its 30 minutes are over, never after.
-LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 class SessionLimitsMiddleware:
@@ -54,7 +51,7 @@ class SessionLimitsMiddleware:
                 request.sibao_logout_reason = reason  # type: ignore[attr-defined]  # read by the logout record
                 logout(request)
                 request.session[LOGOUT_REASON_KEY] = reason
-            elif now - int(request.session.get(LAST_SEEN_KEY) or 0) >= LAST_SEEN_RESOLUTION_SECONDS:
+            elif now - int(request.session.get(LAST_SEEN_KEY) or 0) >= settings.SESSION_LAST_SEEN_RESOLUTION_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
