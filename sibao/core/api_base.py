@@ -54,6 +54,14 @@ class PlatformAPI(NinjaAPI):
         unknown = re_path(r"^(?P<rest>[\s\S]+)$", unknown_path, name="unknown-path")
         return [*grouped_by_first_segment(patterns), unknown], app_name, namespace
 
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_no_nul(document)
+        forms_without_null(document)
+        return document
+
 
 class SegmentSwitch(URLResolver):
     """An include of includes, each of a distinct literal first segment (``logistics/``): the one a path can
@@ -92,14 +100,6 @@ def grouped_by_first_segment(patterns: list[Any]) -> list[Any]:
         groups.setdefault(head, []).append(path(rest, pattern.callback, pattern.default_args, pattern.name))
     switch = SegmentSwitch({head: path(f"{head}/", include(group)) for head, group in groups.items()})
     return [switch if item is None else item for item in result]
-
-    def get_openapi_schema(
-        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
-    ) -> OpenAPISchema:
-        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        declare_no_nul(document)
-        forms_without_null(document)
-        return document
 
 
 def forms_without_null(document: dict[str, Any]) -> None:
