@@ -7,7 +7,7 @@
   document declares it on every input string, so a client (or schemathesis) knows before sending.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path, re_path
@@ -97,7 +97,7 @@ def grouped_by_first_segment(patterns: list[Any]) -> list[Any]:
             continue
         if not groups:
             result.append(None)  # the switch's place
-        groups.setdefault(head, []).append(path(rest, pattern.callback, pattern.default_args, pattern.name))
+        groups.setdefault(head, []).append(path(rest, pattern.callback, pattern.default_args, cast(str, pattern.name)))
     switch = SegmentSwitch({head: path(f"{head}/", include(group)) for head, group in groups.items()})
     return [switch if item is None else item for item in result]
 

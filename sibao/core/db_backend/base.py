@@ -32,8 +32,9 @@ def _has_something_to_read(connection: Any) -> bool:
 
 class DatabaseWrapper(PostgreSQLDatabaseWrapper):  # type: ignore[misc]
     def close_if_health_check_failed(self) -> None:
-        if self.pool or self.connection is None or not self.health_check_enabled or self.health_check_done:
+        state: Any = self  # django-stubs does not declare the health-check attributes
+        if state.pool or state.connection is None or not state.health_check_enabled or state.health_check_done:
             return
-        if _has_something_to_read(self.connection) and not self.is_usable():
+        if _has_something_to_read(state.connection) and not self.is_usable():
             self.close()
-        self.health_check_done = True
+        state.health_check_done = True
