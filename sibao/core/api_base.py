@@ -7,10 +7,10 @@
   document declares it on every input string, so a client (or schemathesis) knows before sending.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.urls import URLPattern, URLResolver, re_path
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import ResolverMatch, RoutePattern
 from django.utils.datastructures import MultiValueDict
@@ -64,10 +64,11 @@ class PlatformAPI(NinjaAPI):
 
 
 class SegmentSwitch(URLResolver):
-    """An include of includes, each of a distinct literal first segment (``logistics/``): the one a path can
-    match is found by its first segment, without trying the others. Django's resolver tries the patterns of a
-    list in order and a missed include raises an exception: the API's ~250 endpoints in one flat list cost a call
-    to the last router mounted ~0.25 ms (issue 13). Reversing walks ``url_patterns`` as for any include."""
+    """The API's endpoints grouped by the literal first segment of their route (``logistics``): the group a path
+    can match is found by the path's first segment, without trying the others. Django's resolver tries the
+    patterns of a list in order: django-ninja's one flat list of ~250 endpoints cost a call to the last router
+    mounted ~0.25 ms (issue 13). Each group is an include with no route of its own holding the endpoints as
+    they were (same routes, names, views, order), so reversing walks them as before."""
 
     def __init__(self, groups: dict[str, URLResolver]) -> None:
         super().__init__(RoutePattern(""), list(groups.values()))
@@ -77,29 +78,21 @@ class SegmentSwitch(URLResolver):
         group = self.groups.get(str(path).split("/", 1)[0])
         if group is None:
             raise Resolver404({"tried": [], "path": path})
-        # The group's match as this empty, unnamed include would compose it (no route, app or namespace added).
+        # What Django's resolver would answer through this include: it adds no route, app or namespace.
         return group.resolve(path)
 
 
 def grouped_by_first_segment(patterns: list[Any]) -> list[Any]:
-    """django-ninja's endpoint patterns (one flat list over every router), those under a literal first segment
-    grouped per segment in one ``SegmentSwitch`` at the place of the first; the same routes, names and views.
-    A pattern without a ``/`` (``openapi.json``, the root) cannot match a path the switch answers and stays as it
-    is; if a first segment held a parameter, the order could matter and nothing is grouped."""
-    if any("<" in str(pattern.pattern).split("/", 1)[0] for pattern in patterns):
+    """django-ninja's endpoint patterns in one ``SegmentSwitch``. The groups keep the endpoints' order, and a
+    route's first segment decides which paths it can match, so the same path finds the same endpoint; a
+    name given twice reverses to the later one as before (a router's endpoints are one run of the list). If a
+    first segment held a parameter, that would not hold: the list is then left as it is."""
+    if any(not isinstance(p, URLPattern) or "<" in str(p.pattern).split("/", 1)[0] for p in patterns):
         return patterns
-    groups: dict[str, list[Any]] = {}
-    result: list[Any] = []
+    groups: dict[str, list[URLPattern]] = {}
     for pattern in patterns:
-        head, slash, rest = str(pattern.pattern).partition("/")
-        if not slash or not isinstance(pattern, URLPattern):
-            result.append(pattern)
-            continue
-        if not groups:
-            result.append(None)  # the switch's place
-        groups.setdefault(head, []).append(path(rest, pattern.callback, pattern.default_args, cast(str, pattern.name)))
-    switch = SegmentSwitch({head: path(f"{head}/", include(group)) for head, group in groups.items()})
-    return [switch if item is None else item for item in result]
+        groups.setdefault(str(pattern.pattern).split("/", 1)[0], []).append(pattern)
+    return [SegmentSwitch({head: URLResolver(RoutePattern(""), group) for head, group in groups.items()})]
 
 
 def forms_without_null(document: dict[str, Any]) -> None:
