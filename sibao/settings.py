@@ -137,6 +137,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
 else:
+    # Issue 13: Django's PostgreSQL backend with a health check that polls the idle socket instead of sending
+    # ``SELECT 1`` on every request (``sibao/core/db_backend``).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "sibao.core.db_backend"
     # Issue 10: PostgreSQL's JIT compiles every aggregate over ~100,000 rows; on the province data set it spent
     # 2.2 s compiling the 2.3 s whitelist-coverage aggregate (EXPLAIN ANALYZE). Our queries are short OLTP and
     # page reads, which JIT never pays back, so it is off for the application's connections.
@@ -175,6 +179,8 @@ if env_str("DATABASE_REPLICA_URL", default=""):
         conn_max_age=env_int("SIBAO_DB_CONN_MAX_AGE", default=60),
         conn_health_checks=True,
     )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["ENGINE"] = "sibao.core.db_backend"  # as the default's (issue 13)
     # Tests build no database on a read-only standby: the replica alias mirrors the test database (the router
     # tests point it back at the standby, which replicates the test database).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

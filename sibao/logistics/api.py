@@ -427,7 +427,8 @@ def check(request: AuthenticatedRequest, payload: CheckIn) -> Any:
         itinerary=payload.itinerary,
         now=now,
     )
-    return Status(201, check_out(check_id, result, now))
+    # Validated here: ninja then only serialises a model instance of the response type (issue 13).
+    return Status(201, CheckOut.model_validate(check_out(check_id, result, now)))
 
 
 @router.get(

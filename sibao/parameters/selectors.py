@@ -13,6 +13,7 @@ function returning the paths of the regions whose emergency is in force now), re
 """
 
 import functools
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -89,6 +90,42 @@ def _read_overrides(specs: Sequence[Definition]) -> dict[str, dict[tuple[str, st
     if cache is not None:
         cache.update(found)
     return found
+
+
+def overrides_column(keys: Sequence[str | Definition], vendor: str) -> tuple[str, list[str]]:
+    """A scalar subquery of every region's overrides of ``keys`` as JSON ``[[key, state, value, path], …]``
+    (its SQL and parameters), for a statement written once that reads its parameters with its other rows in the
+    same round trip (the checkpoint check, issue 13); ``parameter_values_from`` reads the column."""
+    table, regions = ParameterOverride._meta.db_table, Region._meta.db_table
+    keys_list = list(dict.fromkeys(_spec(key).key for key in keys))
+    if vendor == "postgresql":
+        aggregate = "json_agg(json_build_array(o.key, o.state, o.value, r.path))"
+    else:  # SQLite keeps the value as JSON text: json() embeds it as JSON, not as a string
+        aggregate = "json_group_array(json_array(o.key, o.state, json(o.value), r.path))"
+    sql = (
+        f"(SELECT {aggregate} FROM {table} o JOIN {regions} r ON r.id = o.region_id"
+        f" WHERE o.key IN ({placeholders(len(keys_list))}))"
+    )
+    return sql, keys_list
+
+
+def parameter_values_from(keys: Sequence[str | Definition], path: str, column: Any) -> tuple[Any, ...]:
+    """``parameter_values_at(keys, path)`` with the overrides an ``overrides_column`` read (no query for them;
+    they join the request's cache as ``_read_overrides`` would put them there)."""
+    specs = [_spec(key) for key in keys]
+    rows = json.loads(column) if isinstance(column, (str, bytes)) else column
+    found: dict[str, dict[tuple[str, str], Any]] = {spec.key: {} for spec in specs}
+    for key, state, value, region_path in rows or ():
+        found[key][(region_path, state)] = value
+    cache = _cache.get()
+    if cache is None:
+        with parameters_cached():
+            cached = _cache.get()
+            assert cached is not None
+            cached.update(found)
+            return tuple(parameter_value_at(spec, path) for spec in specs)
+    cache.update(found)
+    return tuple(parameter_value_at(spec, path) for spec in specs)
 
 
 def overrides(key: str | Definition, state: str = RegionState.NORMAL) -> dict[str, Any]:
