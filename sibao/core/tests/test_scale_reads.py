@@ -4,7 +4,7 @@ exactly once across pages and says when its total is an estimate."""
 import pytest
 from django.test import Client, RequestFactory
 
-from sibao.core.pagination import BoundedPaginator, page_of
+from sibao.core.pagination import BoundedPaginator, page_of, read_by_key
 from sibao.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,18 @@ def test_pages_return_every_row_exactly_once(reference_data: None) -> None:
     for number in paginator.page_range:
         seen += [region.pk for region in paginator.page(number).object_list]
     assert seen == list(rows.values_list("pk", flat=True)) and not paginator.estimated
+
+
+def test_pages_read_by_key_keep_the_lists_order_and_every_row_once(reference_data: None) -> None:
+    # Sorted on a joined column with ties broken by key, as the application list is.
+    rows = Region.objects.select_related("parent").order_by("-parent__code", "name", "pk")
+    seen: list[int] = []
+    paginator = BoundedPaginator(rows, 50)
+    for number in paginator.page_range:
+        page = read_by_key(paginator.page(number))
+        assert all(region.parent_id is None or region.parent is not None for region in page.object_list)
+        seen += [region.pk for region in page.object_list]
+    assert seen == list(rows.values_list("pk", flat=True))
 
 
 def test_count_is_exact_up_to_the_bound_then_limits_the_pages(reference_data: None) -> None:

@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sibao.core.errors import ServiceError
-from sibao.core.pagination import page_of
+from sibao.core.pagination import page_of, read_by_key
 from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.views import capability_required
 from sibao.enterprises.models import Enterprise
@@ -223,7 +222,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         applications = applications.filter(
             Q(enterprise__name__icontains=data["q"]) | Q(enterprise__uscc__iexact=data["q"])
         )
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = read_by_key(page_of(request, applications, PAGE_SIZE))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
