@@ -128,3 +128,23 @@ class SummaryRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.refreshed_at}"
+
+
+class DayRowCount(models.Model):
+    """Rows per local day and first link (venue, checkpoint, import …) of a day-partitioned table, kept by the
+    table's statement triggers on PostgreSQL (``core.partitions.count_rows_per_day``): the purge counts an
+    expired day per region from here and drops the partition without reading it. No person in it. Empty on
+    SQLite, where nothing is partitioned and the purge counts the rows it deletes."""
+
+    table = models.CharField(max_length=63)
+    day = models.DateField()
+    link = models.BigIntegerField()  # the link's id; 0 for rows without one
+    rows = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rows per day")
+        verbose_name_plural = _("rows per day")
+        constraints = [models.UniqueConstraint(fields=["table", "day", "link"], name="day_row_count_once")]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.day} {self.link}: {self.rows}"

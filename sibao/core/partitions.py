@@ -13,7 +13,9 @@ plain table behind the same models (every function here is a no-op there). Parti
 
 A table opts in by a migration calling ``partition_by_day`` (which converts it, keeping its rows, keys and
 indexes) and by naming its column on its ``core.personal_data.PersonalTable`` (the retention app then makes
-partitions ahead each night and drops expired days).
+partitions ahead each night and drops expired days). A second migration, ``count_rows_per_day``, has triggers
+keep its rows per day and link in ``core.DayRowCount``: a day of ten million scans is then counted per region
+and dropped without being read.
 """
 
 import re
@@ -124,13 +126,89 @@ def ensure_day_partitions(
 
 
 def drop_day_partition(table: str, day: date, connection: BaseDatabaseWrapper = default_connection) -> bool:
-    """Drop the whole day (its rows are gone for good, without a row-by-row delete or dead tuples)."""
+    """Drop the whole day (its rows are gone for good, without a row-by-row delete or dead tuples), and its
+    rows per day with it."""
     name = day_partitions(table, connection).get(day)
     if name is None:
         return False
     with connection.cursor() as cursor:
         cursor.execute(f'DROP TABLE "{name}"')
+        cursor.execute(f'DELETE FROM "{_COUNTS}" WHERE "table" = %s AND day = %s', [table, day])
     return True
+
+
+# Rows per day and link (``core.DayRowCount``), kept by three statement-level triggers on the partitioned parent.
+# Statement-level with transition tables: one grouped upsert per statement (a COPY of 100,000 results adds one
+# row per import and day), not a trigger call per row. Writes that name a partition directly (the move out of
+# the default above) fire none of them, and change no day. A day's count row is shared by concurrent writers of
+# the same link (one venue, one checkpoint): its lock is held until their commit, as short as the write itself.
+_COUNTS = "core_dayrowcount"
+
+
+def _local_day(column: str, is_date: bool) -> str:
+    return f'"{column}"' if is_date else f"""("{column}" AT TIME ZONE '{settings.TIME_ZONE}')::date"""
+
+
+def count_rows_per_day(schema_editor: object, table: str, link: str) -> None:
+    """Keep ``table``'s rows per local day of its partition column and per ``link`` column in
+    ``core.DayRowCount`` (for a migration's ``RunPython`` after ``partition_by_day``; nothing on SQLite).
+    Counts the rows already there."""
+    connection = schema_editor.connection  # type: ignore[attr-defined]
+    if not is_partitioned(table, connection):
+        return
+    with connection.cursor() as cursor:
+        column, is_date = _partition_column(cursor, table)
+        day = _local_day(column, is_date)
+        grouped = f"""SELECT '{table}', {day}, COALESCE("{link}", 0), {{sign}} count(*) FROM {{rows}} GROUP BY 2, 3"""
+        add = (
+            f'INSERT INTO "{_COUNTS}" ("table", day, link, rows) {{select}} '
+            f'ON CONFLICT ("table", day, link) DO UPDATE SET rows = "{_COUNTS}".rows + EXCLUDED.rows'
+        )
+        bodies = {
+            "INSERT": add.format(select=grouped.format(sign="", rows="new_rows")),
+            "DELETE": add.format(select=grouped.format(sign="-", rows="old_rows")),
+            # An update moves a row only if it changes its day or link: the net change per day and link.
+            "UPDATE": add.format(
+                select=f"""SELECT t, d, l, sum(n) FROM ({grouped.format(sign="", rows="new_rows")}
+                            UNION ALL {grouped.format(sign="-", rows="old_rows")}) AS moved (t, d, l, n)
+                           GROUP BY 1, 2, 3 HAVING sum(n) <> 0"""
+            ),
+        }
+        for event, body in bodies.items():
+            function = f"{table}_count_{event.lower()}"
+            transition = {"INSERT": "NEW TABLE AS new_rows", "DELETE": "OLD TABLE AS old_rows"}.get(
+                event, "OLD TABLE AS old_rows NEW TABLE AS new_rows"
+            )
+            cursor.execute(
+                f'CREATE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $$ '
+                f"BEGIN {body}; RETURN NULL; END $$"
+            )
+            cursor.execute(
+                f'CREATE TRIGGER "{function}" AFTER {event} ON "{table}" REFERENCING {transition} '
+                f'FOR EACH STATEMENT EXECUTE FUNCTION "{function}"()'
+            )
+        cursor.execute(f'DELETE FROM "{_COUNTS}" WHERE "table" = %s', [table])
+        cursor.execute(add.format(select=grouped.format(sign="", rows=f'"{table}"')))
+
+
+def day_row_counts(table: str, day: date, connection: BaseDatabaseWrapper = default_connection) -> dict[int, int]:
+    """The day's rows of ``table`` per link id (0: no link), as the triggers kept them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT link, rows FROM "{_COUNTS}" WHERE "table" = %s AND day = %s AND rows <> 0', [table, day]
+        )
+        return dict(cursor.fetchall())
+
+
+def counts_rows_per_day(table: str, connection: BaseDatabaseWrapper = default_connection) -> bool:
+    """Whether ``table`` has its rows per day kept (``count_rows_per_day``)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND tgname = %s", [table, f"{table}_count_insert"]
+        )
+        return cursor.fetchone() is not None
 
 
 def partition_by_day(
@@ -179,7 +257,7 @@ def partition_by_day(
         )
         cursor.execute(f'CREATE TABLE "{default_partition_name(table)}" PARTITION OF "{table}" DEFAULT')
         today = timezone.localdate()
-        local_day = f'"{column}"' if is_date else f"""("{column}" AT TIME ZONE '{settings.TIME_ZONE}')::date"""
+        local_day = _local_day(column, is_date)
         cursor.execute(
             f'SELECT DISTINCT {local_day} FROM "{old}" WHERE {local_day} >= %s', [today - timedelta(days=keep_days)]
         )

@@ -1,5 +1,6 @@
 """Issue 15 #1: ``core.partitions`` turns a plain table into one partitioned by local (Beijing) day, keeping
-its rows, keys, indexes and identity; a day's partition made later takes that day's rows out of the default.
+its rows, keys, indexes and identity; a day's partition made later takes that day's rows out of the default;
+the table's rows per day and link are kept through inserts, deletes, updates and upserts, and go with their day.
 PostgreSQL only (SQLite keeps one table)."""
 
 from datetime import datetime, time, timedelta
@@ -9,7 +10,14 @@ import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from sibao.core.partitions import day_partitions, drop_day_partition, ensure_day_partitions, partition_by_day
+from sibao.core.partitions import (
+    count_rows_per_day,
+    day_partitions,
+    day_row_counts,
+    drop_day_partition,
+    ensure_day_partitions,
+    partition_by_day,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.skipif("connection.vendor != 'postgresql'")]
 
@@ -78,3 +86,50 @@ def test_a_day_made_later_takes_its_rows_out_of_the_default_and_a_dropped_day_is
     assert drop_day_partition(TABLE, old_day) is True
     assert rows(f"SELECT person FROM {TABLE} ORDER BY person") == [("a",), ("b",)]
     assert drop_day_partition(TABLE, old_day) is False
+
+
+def kept_counts() -> set[tuple[object, ...]]:
+    return set(rows('SELECT day, link, rows FROM core_dayrowcount WHERE "table" = %s AND rows <> 0', [TABLE]))
+
+
+def counted_from_rows() -> set[tuple[object, ...]]:
+    day = f"(at AT TIME ZONE '{timezone.get_default_timezone_name()}')::date"
+    return set(rows(f"SELECT {day}, n, count(*) FROM {TABLE} GROUP BY 1, 2"))
+
+
+def test_rows_per_day_and_link_are_kept_through_every_kind_of_write_and_go_with_their_day(scratch: None) -> None:
+    schema_editor = SimpleNamespace(connection=connection)
+    partition_by_day(schema_editor, TABLE, "at", ["id", "at"])
+    count_rows_per_day(schema_editor, TABLE, "n")
+    today = timezone.localdate()
+    assert kept_counts() == counted_from_rows()  # the rows already there are counted
+    assert kept_counts() == {(today, 1, 1), (today - timedelta(days=1), 1, 1), (today - timedelta(days=200), 1, 1)}
+
+    # One statement of several rows, two days, two links; 00:00 Beijing is already today.
+    rows(
+        f"INSERT INTO {TABLE} (person, at, n) VALUES ('d', %s, 2), ('e', %s, 2), ('f', %s, 1) RETURNING id",
+        [local(0, time(0, 0, 1)), local(-1, time(23, 59, 59)), local(0, time(8))],
+    )
+    rows(f"DELETE FROM {TABLE} WHERE person IN ('a', 'f') RETURNING id")
+    rows(f"UPDATE {TABLE} SET at = %s WHERE person = 'b' RETURNING id", [local(0, time(9))])  # moves a day
+    rows(f"UPDATE {TABLE} SET n = 3 WHERE person = 'd' RETURNING id")  # moves a link
+    rows(
+        f"INSERT INTO {TABLE} (person, at, n) VALUES ('e', %s, 0) ON CONFLICT (person, at) DO UPDATE SET n = 0 "
+        "RETURNING id",
+        [local(-1, time(23, 59, 59))],
+    )
+    assert (
+        kept_counts()
+        == counted_from_rows()
+        == {
+            (today, 1, 1),  # b, moved into today
+            (today, 3, 1),  # d
+            (today - timedelta(days=1), 0, 1),  # e, link changed by the upsert
+            (today - timedelta(days=200), 1, 1),  # c, in the default partition
+        }
+    )
+    assert day_row_counts(TABLE, today) == {1: 1, 3: 1}
+
+    drop_day_partition(TABLE, today)
+    assert day_row_counts(TABLE, today) == {}
+    assert kept_counts() == counted_from_rows()

@@ -7,10 +7,11 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import Personas, region
-from sibao.core.partitions import DAYS_AHEAD, day_partitions, ensure_day_partitions
+from sibao.core.partitions import DAYS_AHEAD, counts_rows_per_day, day_partitions, ensure_day_partitions
 from sibao.core.personal_data import registered_personal_tables
 from sibao.epidemic import models as epidemic
 from sibao.logistics.models import Checkpoint, CheckpointKind, PassCheck
@@ -37,6 +38,8 @@ def test_the_partitioned_tables_are_the_registered_ones() -> None:
         t.kind: apps.get_model(t.model)._meta.db_table for t in registered_personal_tables() if t.partitioned_by
     }
     assert declared == PARTITIONED
+    # Each keeps its rows per day, so that a day is dropped without being read.
+    assert all(counts_rows_per_day(table) for table in PARTITIONED.values())
 
 
 def located(table: str, **where: object) -> str:
@@ -92,9 +95,14 @@ def test_the_daily_purge_drops_a_day_expired_everywhere_and_keeps_its_tallies(pe
     for table in PARTITIONED.values():
         ensure_day_partitions(table, [old_day, new_day])
 
-    purge = services.purge_expired(now=world.now)
+    with CaptureQueriesContext(connection) as queries:
+        purge = services.purge_expired(now=world.now)
 
     assert purge is not None and purge.counts["venues.scan"] == 2 and purge.counts["epidemic.test_result"] == 2
+    # Counted from the rows per day the triggers kept: the dropped days' rows were never read.
+    assert not [
+        q["sql"] for q in queries if "GROUP BY" in q["sql"] and any(t in q["sql"] for t in PARTITIONED.values())
+    ]
     for table in PARTITIONED.values():
         assert old_day not in day_partitions(table) and new_day in day_partitions(table)
     assert counts("410222")["venues.scan"] == counts("410184")["venues.scan"] == 1  # the recent ones
