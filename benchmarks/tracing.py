@@ -14,7 +14,9 @@ built afterwards, as a bulk load would. Prints `name: value unit` lines.
 - ``scans_ingest_pg_rows_per_s``: the whole ingest of a scan file (read the CSV, validate each row, digest
   the ID number, COPY + INSERT … ON CONFLICT into the indexed 10M-row table, one transaction).
 - ``purge_day_s``: the daily purge of one expired day of 10,000,000 scans (SCALE 1.0) — the day's tally per
-  region, then its partition dropped (issue 15; ``retention.purging.drop_expired_days``).
+  region from the rows per day the triggers kept, then its partition dropped (issue 15;
+  ``retention.purging.drop_expired_days``). Printed with how much of it the COMMIT took: the file system freeing
+  the day's files (~3.6 GiB at SCALE 1.0), slow where it is mounted with online ``discard`` (this machine's is).
 
 The scans table is partitioned by day (``core.partitions``): the days of the data get their partitions before the
 load, as the scheduler makes them ahead in production.
@@ -38,6 +40,16 @@ VENUES_PER_ENTERPRISE = 20
 DAYS = 21
 START = datetime(2026, 5, 1, tzinfo=UTC)
 PURGE_DAY = date(2026, 4, 29)  # before the traced data (Beijing day), so the trace figures do not read it
+
+
+def mount_options(path: str) -> str:
+    """The options of the file system holding ``path`` (the database's files, when the server is local)."""
+    try:
+        mounts = [line.split() for line in Path("/proc/mounts").read_text().splitlines()]
+    except OSError:
+        return "file system unknown"
+    found = max((m for m in mounts if path.startswith(m[1].rstrip("/") + "/")), key=lambda m: len(m[1]), default=None)
+    return f"{found[1]} is {found[2]} mounted {found[3]}" if found else "file system unknown"
 
 
 def print_figure(name: str, value: float, unit: str) -> None:
@@ -87,6 +99,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
 
     from sibao.core.partitions import ensure_day_partitions
     from sibao.core.personal_data import registered_personal_tables
@@ -306,11 +319,25 @@ def main() -> None:
     purge = Purge.objects.create(reason=PurgeReason.EXPIRED, before=day_start(PURGE_DAY + timedelta(days=1)))
     with connection.cursor() as cursor:  # as the nightly purge finds it: the day long written and vacuumed
         cursor.execute(f"VACUUM ANALYZE venues_scan_p{PURGE_DAY:%Y%m%d}")
-    started = time.perf_counter()
-    dropped = drop_expired_days(table, day_start(PURGE_DAY + timedelta(days=1)), purge)
-    purged = time.perf_counter() - started
+        cursor.execute("CHECKPOINT")
+        cursor.execute(f"SELECT pg_total_relation_size('venues_scan_p{PURGE_DAY:%Y%m%d}')")
+        (size,) = cursor.fetchone()
+        cursor.execute("SHOW data_directory")
+        (data_directory,) = cursor.fetchone()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        dropped = drop_expired_days(table, day_start(PURGE_DAY + timedelta(days=1)), purge)
+        purged = time.perf_counter() - started
     assert dropped == purge_scans, (dropped, purge_scans)
-    print(f"# pg: {dropped} scans of {PURGE_DAY} tallied and dropped", flush=True)
+    # The commit is when PostgreSQL gives the dropped files back to the file system; freeing their blocks is the
+    # file system's work, and with online ``discard`` it also trims them on the disk, synchronously.
+    commit = sum(float(q["time"]) for q in queries.captured_queries if q["sql"] == "COMMIT")
+    print(
+        f"# pg: {dropped} scans of {PURGE_DAY} ({size / 2**30:.1f} GiB with indexes) tallied and dropped in "
+        f"{len(queries)} statements: {purged - commit:.2f} s, then {commit:.2f} s in COMMIT freeing the files "
+        f"({mount_options(data_directory)})",
+        flush=True,
+    )
     print_figure("purge_day_s", purged, "s")
     print(f"# pg: total {time.perf_counter() - began:.0f} s", flush=True)
 

@@ -131,7 +131,7 @@ class SummaryRun(models.Model):
 
 
 class DayRowCount(models.Model):
-    """Rows per local day and first link (venue, checkpoint, import …) of a day-partitioned table, kept by the
+    """Rows per local day and first link (venue, import …) of a day-partitioned table, kept by the
     table's statement triggers on PostgreSQL (``core.partitions.count_rows_per_day``): the purge counts an
     expired day per region from here and drops the partition without reading it. No person in it. Empty on
     SQLite, where nothing is partitioned and the purge counts the rows it deletes."""

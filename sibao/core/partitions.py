@@ -141,7 +141,9 @@ def drop_day_partition(table: str, day: date, connection: BaseDatabaseWrapper = 
 # Statement-level with transition tables: one grouped upsert per statement (a COPY of 100,000 results adds one
 # row per import and day), not a trigger call per row. Writes that name a partition directly (the move out of
 # the default above) fire none of them, and change no day. A day's count row is shared by concurrent writers of
-# the same link (one venue, one checkpoint): its lock is held until their commit, as short as the write itself.
+# the same link (one venue, one import): its lock is held until their commit, as short as the write itself.
+# For the tables written in bulk (imports): a one-row statement pays ~0.17 ms for the trigger (measured), so a
+# table written one row per request on a hot path (the checkpoint check) is better counted when its day drops.
 _COUNTS = "core_dayrowcount"
 
 

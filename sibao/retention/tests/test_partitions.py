@@ -31,6 +31,7 @@ PARTITIONED = {
     "venues.scan": "venues_scan",
     "logistics.pass_check": "logistics_passcheck",
 }
+COUNTED = {"epidemic_testresult", "venues_scan"}
 
 
 def test_the_partitioned_tables_are_the_registered_ones() -> None:
@@ -38,8 +39,9 @@ def test_the_partitioned_tables_are_the_registered_ones() -> None:
         t.kind: apps.get_model(t.model)._meta.db_table for t in registered_personal_tables() if t.partitioned_by
     }
     assert declared == PARTITIONED
-    # Each keeps its rows per day, so that a day is dropped without being read.
-    assert all(counts_rows_per_day(table) for table in PARTITIONED.values())
+    # The two written in bulk keep their rows per day, so that a day is dropped without being read; checkpoint
+    # checks, written one per request on the check's hot path, are counted when their day is dropped.
+    assert {table for table in PARTITIONED.values() if counts_rows_per_day(table)} == COUNTED
 
 
 def located(table: str, **where: object) -> str:
@@ -100,9 +102,7 @@ def test_the_daily_purge_drops_a_day_expired_everywhere_and_keeps_its_tallies(pe
 
     assert purge is not None and purge.counts["venues.scan"] == 2 and purge.counts["epidemic.test_result"] == 2
     # Counted from the rows per day the triggers kept: the dropped days' rows were never read.
-    assert not [
-        q["sql"] for q in queries if "GROUP BY" in q["sql"] and any(t in q["sql"] for t in PARTITIONED.values())
-    ]
+    assert not [q["sql"] for q in queries if "GROUP BY" in q["sql"] and any(t in q["sql"] for t in COUNTED)]
     for table in PARTITIONED.values():
         assert old_day not in day_partitions(table) and new_day in day_partitions(table)
     assert counts("410222")["venues.scan"] == counts("410184")["venues.scan"] == 1  # the recent ones
