@@ -40,6 +40,24 @@ def notify(
     return saved
 
 
+def notify_each(*, topic: str, messages: Iterable[tuple[Any, Text, Text, str]]) -> int:
+    """Messages of their own words, one per ``(enterprise, title, body, link)`` (a policy match names the firm's
+    amount), written in batches inside the caller's transaction and handed to the channels in one task once
+    committed — thousands of enterprises at once cost a few statements, not two each. Returns how many."""
+    rows = []
+    for enterprise, title, body, link in messages:
+        title_text, title_stored = stored_words(title, Notification._meta.get_field("title").max_length)
+        body_text, body_stored = stored_words(body)
+        texts = {name: stored for name, stored in (("title", title_stored), ("body", body_stored)) if stored}
+        rows.append(
+            Notification(enterprise=enterprise, topic=topic, title=title_text, body=body_text, link=link, texts=texts)
+        )
+    ids = [row.pk for row in Notification.objects.bulk_create(rows, batch_size=1000) if row.pk is not None]
+    if ids:
+        transaction.on_commit(lambda: _deliver_later(ids))
+    return len(rows)
+
+
 def notify_enterprises(*, topic: str, title: Text, body: Text = "", link: str = "", enterprises: QuerySet[Any]) -> int:
     """The same message in the inbox of every enterprise of ``enterprises`` (a queryset of Enterprise), written
     with one INSERT … SELECT inside the caller's transaction (issue 12: a region's switch tells 10,000 firms at

@@ -23,7 +23,7 @@ from sibao.core.rules import model_field
 from sibao.core.sectors import Sector
 from sibao.core.workflow import perform
 from sibao.enterprises.models import Enterprise
-from sibao.notifications.services import notify
+from sibao.notifications.services import notify, notify_each
 from sibao.notifications.texts import later
 from sibao.organisation.models import Person, Unit
 from sibao.parameters.registry import POLICY_REMINDER_DAYS, POLICY_REMINDER_MAX
@@ -648,19 +648,20 @@ def matches_push(match_ids: list[int], *, now: datetime | None = None) -> int:
                     for row in rows
                 ]
             )
-            for row in rows:
-                body = (
-                    later(gettext_noop("Estimated amount: %(amount)s yuan."), amount=str(row.estimated_amount))
-                    if row.estimated_amount is not None
-                    else ""
-                )
-                notify(
-                    topic="policies.matched",
-                    title=later(gettext_noop("A policy you may claim: %(title)s"), title=row.policy.title),
-                    body=body,
-                    link=_match_link(row),
-                    enterprise=row.enterprise,
-                )
+            notify_each(
+                topic="policies.matched",
+                messages=(
+                    (
+                        row.enterprise,
+                        later(gettext_noop("A policy you may claim: %(title)s"), title=row.policy.title),
+                        later(gettext_noop("Estimated amount: %(amount)s yuan."), amount=str(row.estimated_amount))
+                        if row.estimated_amount is not None
+                        else "",
+                        _match_link(row),
+                    )
+                    for row in rows
+                ),
+            )
             pushed += len(rows)
     return pushed
 
