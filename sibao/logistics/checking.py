@@ -130,7 +130,7 @@ class Scan:
     checkpoint_active: bool
     region_path: str
     found_pass: tuple[Any, ...] | None  # id, state, valid_from, valid_until, suspension_reason, plate, company
-    driver: tuple[Any, ...] | None  # the driver's, the employee record's and the latest tests' columns
+    driver: tuple[Any, ...] | None  # the driver's, the employee record's, the latest negative and positive test
     driver_named: bool  # a driver was chosen or an ID number entered
     # (county name, county code, area name, level, in force until, the driver's latest visit in the window)
     areas: list[tuple[Any, ...]] = field(default_factory=list)
@@ -173,7 +173,7 @@ def _scan_statement(by_digest: bool, counties: int, vendor: str) -> tuple[str, C
             *fields(Driver, "id", "name", "id_masked", "is_active", "health_code", "certificate_sampled_at"),
             *fields(Driver, "employee"),
             *fields(Employee, "is_active", "health_code", "last_negative_test_at"),
-            *fields(TestResult, "sampled_at", "result", "sampled_at"),
+            *fields(TestResult, "sampled_at", "sampled_at"),
             *fields(PassDriver, "id"),
             *fields(Region, "name", "code"),
             *fields(RiskArea, "area_name", "level", "valid_until"),
@@ -196,8 +196,14 @@ def _scan_statement(by_digest: bool, counties: int, vendor: str) -> tuple[str, C
             PassCheck,
         )
     }
-    latest = f"SELECT t.%s FROM {table[TestResult]} t WHERE t.id_digest = d.id_digest"
-    order = "ORDER BY t.sampled_at DESC LIMIT 1"
+    # The latest negative and the latest positive test: a positive one after the negative fails the driver. Two
+    # probes of every partition of the results, not three (the latest test, its result, the latest negative):
+    # results are negative or positive, so "the latest test is positive and after the negative" is "the latest
+    # positive is after the negative" (issue 13).
+    latest = (
+        f"(SELECT t.sampled_at FROM {table[TestResult]} t WHERE t.id_digest = d.id_digest AND t.result = %s"
+        " ORDER BY t.sampled_at DESC LIMIT 1)"
+    )
     # The driver's checks at checkpoints of the area's county within the window, before the area ended.
     visits = f"""FROM {table[PassCheck]} k JOIN {table[Checkpoint]} kc ON kc.id = k.checkpoint_id
         WHERE k.driver_id = d.id AND k.day >= %s AND k.day <= %s AND kc.region_id = a.county_id
@@ -220,9 +226,7 @@ def _scan_statement(by_digest: bool, counties: int, vendor: str) -> tuple[str, C
             p.id, p.state, p.valid_from, p.valid_until, p.suspension_reason, v.plate, e.name,
             d.id, d.name, d.id_masked, d.is_active, d.health_code, d.certificate_sampled_at, d.employee_id,
             m.is_active, m.health_code, m.last_negative_test_at,
-            ({latest % "sampled_at"} {order}),
-            ({latest % "result"} {order}),
-            ({latest % "sampled_at"} AND t.result = %s {order}),
+            {latest}, {latest},
             pd.id, ar.name, ar.code, a.area_name, a.level, a.valid_until,
             (SELECT MAX(k.day) {visits}),
             {parameters}
@@ -261,7 +265,8 @@ def read_scan(
     statement, columns, keys = _scan_statement(by_digest, len(counties), connections[using].vendor)
     match: int | str | None = digest(id_number.strip()) if by_digest else driver_id
     day, first = db_date(today, using), db_date(today - timedelta(days=_longest_itinerary_days()), using)
-    params: list[Any] = [TestOutcome.NEGATIVE, first, day, *keys, code, match, *_RISKY_PARAMS, day, first, day]
+    params: list[Any] = [TestOutcome.NEGATIVE, TestOutcome.POSITIVE, first, day, *keys, code, match]
+    params += [*_RISKY_PARAMS, day, first, day]
     if counties:
         params += [*counties, first]
     params.append(checkpoint_id)
@@ -271,12 +276,12 @@ def read_scan(
     rows = [columns.convert(row, using=using) for row in fetched]
     values = rows[0]
     # Several drivers on the pass with the same ID number cannot be (one per company), but keep one anyway.
-    areas = [tuple(row[23:29]) for row in rows if row[22] == values[22] and row[23] is not None]
+    areas = [tuple(row[22:28]) for row in rows if row[21] == values[21] and row[22] is not None]
     return Scan(
         checkpoint_active=bool(values[0]),
         region_path=values[1],
         found_pass=None if values[2] is None else tuple(values[2:9]),
-        driver=None if values[9] is None else tuple(values[9:22]),
+        driver=None if values[9] is None else tuple(values[9:21]),
         driver_named=driver_id is not None or bool(id_number.strip()),
         areas=areas,
         parameter_overrides=fetched[0][len(columns)],
@@ -296,12 +301,12 @@ def _health_verdict(colour: str) -> Verdict:
 
 
 def _test_verdict(
-    negatives: Sequence[datetime | None], last_test: datetime | None, last_result: str, hours: int, now: datetime
+    negatives: Sequence[datetime | None], last_positive: datetime | None, hours: int, now: datetime
 ) -> Verdict:
     latest = max((moment for moment in negatives if moment is not None), default=None)
-    if last_result == TestOutcome.POSITIVE and last_test is not None and (latest is None or last_test > latest):
+    if last_positive is not None and (latest is None or last_positive > latest):
         return Verdict(
-            Condition.TEST, False, _("The latest test, sampled %(at)s, was positive.") % {"at": _moment(last_test)}
+            Condition.TEST, False, _("The latest test, sampled %(at)s, was positive.") % {"at": _moment(last_positive)}
         )
     if latest is None:
         return Verdict(
@@ -382,9 +387,8 @@ def evaluate(*, scan: Scan, code: str | None, itinerary: Sequence[str] = (), now
         employee_active,
         employee_colour,
         employee_negative_at,
-        last_test_at,
-        last_result,
         last_negative_at,
+        last_positive_at,
     ) = scan.driver
     evaluation.driver_id, evaluation.driver_name, evaluation.driver_id_masked = found_driver, name, masked
     if active:
@@ -401,5 +405,5 @@ def evaluate(*, scan: Scan, code: str | None, itinerary: Sequence[str] = (), now
     )
     evaluation.verdicts.append(_itinerary_verdict(scan.areas, itinerary, days, today))
     negatives = [last_negative_at, certificate_at, employee_negative_at if linked else None]
-    evaluation.verdicts.append(_test_verdict(negatives, last_test_at, last_result or "", hours, now))
+    evaluation.verdicts.append(_test_verdict(negatives, last_positive_at, hours, now))
     return evaluation

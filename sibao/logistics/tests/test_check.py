@@ -308,6 +308,15 @@ class TestNegativeTest:
         )
         assert "阳性" in only_failure(world.check(world.approved())[1], Condition.TEST)
 
+    def test_a_negative_result_after_the_positive_one_counts(self, world: World) -> None:
+        driver, number = world.driver_with()
+        for hours, outcome in ((3, epidemic.TestOutcome.POSITIVE), (1, epidemic.TestOutcome.NEGATIVE)):
+            epidemic.TestResult.objects.create(
+                id_digest=digest(number), sampled_at=timezone.now() - timedelta(hours=hours), result=outcome
+            )
+        _id, result = world.check(world.approved(drivers=[driver]), driver_id=driver.pk)
+        assert result.green, verdicts(result)
+
     def test_the_hours_are_the_checkpoint_regions_parameter(self, world: World) -> None:
         now = timezone.now()
         driver, _number = world.driver_with(tested=now - timedelta(hours=30))
