@@ -204,12 +204,18 @@ def _write_postgresql(rows: list[Parsed], import_id: int, progress: ProgressFn |
             "INSERT INTO epidemic_testresult (id_digest, sampled_at, result, institution, test_import_id) "
             "SELECT id_digest, sampled_at, result, institution, %s FROM epidemic_test_staging "
             # In key order the index grows page by page instead of touching a random page per row, which
-            # matters once the index no longer fits in memory.
-            "ORDER BY id_digest, sampled_at "
+            # matters once the index no longer fits in memory. Digests are hex, so byte order is the index's
+            # order, and sorting by bytes ("C") skips the locale's comparison: the sort of 400,000 rows
+            # 1.6–2.0 → 0.4 s, the statement 5.3–7.4 → 3.4 s.
+            'ORDER BY id_digest COLLATE "C", sampled_at '
             "ON CONFLICT (id_digest, sampled_at) DO NOTHING",
             [import_id],
         )
         added = cursor.rowcount
+        # Without statistics the planner takes the file for 200 people and probes the digest index once per
+        # person (200,000 probes, 800,000 buffer reads); counted, it joins by hash over one pass of the
+        # employees, in their physical order (the join 3.2 → 1.6 s for 200,000 people, for 0.3 s of ANALYZE).
+        cursor.execute("ANALYZE epidemic_test_staging")
         # GREATEST ignores NULLs, so a first test sets the column and an older one never moves it back.
         cursor.execute(
             "UPDATE epidemic_employee AS e SET "
@@ -251,10 +257,13 @@ def _write_sqlite(rows: list[Parsed], import_id: int) -> int:
         cursor.execute("PRAGMA cache_size = -262144")
         try:
             before = _count_results(cursor)
+            # The import's id is written into the statement (an int, not text from the file) so that the
+            # parsed tuples are bound as they are: a second list of 400,000 five-tuples cost 1.4 s of 4.4.
             cursor.executemany(
                 "INSERT OR IGNORE INTO epidemic_testresult "
-                "(id_digest, sampled_at, result, institution, test_import_id) VALUES (%s, %s, %s, %s, %s)",
-                [(*row, import_id) for row in rows],
+                "(id_digest, sampled_at, result, institution, test_import_id) "
+                f"VALUES (%s, %s, %s, %s, {int(import_id)})",
+                rows,
             )
             added = _count_results(cursor) - before
             # SQLite's max(a, b) is NULL if either is: spell the "newer wins" rule out.
