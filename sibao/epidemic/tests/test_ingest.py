@@ -164,6 +164,14 @@ def test_xlsx_files_are_read(personas: Personas) -> None:
     assert done.status == epidemic.TestImportStatus.DONE and done.added_count == 1
 
 
+def test_the_ingest_digest_is_the_stored_one() -> None:
+    """The importers' fast keyed digest (``core.bulk``) must be ``protected.digest``, or imported results would
+    never meet their employees."""
+    fast = ingest.digest_function()
+    for number in (NUMBER, OTHER, "11010519491231002X"):
+        assert fast(number) == digest(number)
+
+
 @given(
     number=st.one_of(
         st.sampled_from([NUMBER, OTHER, NUMBER.lower(), f" {NUMBER} ", NUMBER[:-1] + "0", "41022219900230123X"]),
@@ -185,7 +193,7 @@ def test_the_fast_path_agrees_with_the_row_validator(
     positions = {key: index for index, key in enumerate(("name", "id_number", "sampled_at", "result", "institution"))}
     for vendor in ("postgresql", "sqlite"):
         digest_function = ingest.digest_function()
-        fast = ingest._FastRow(positions, default_institution="默认机构", digest=digest_function, vendor=vendor)(row)
+        fast = ingest.fast_row(positions, default_institution="默认机构", digest=digest_function, vendor=vendor)(row)
         try:
             expected = ingest.parse_row(
                 dict(zip(positions, row, strict=True)),
