@@ -1,6 +1,6 @@
 """Issue 11 #1 and #5 in a browser: the shell fits (a header of one line at 1366×768 and no sideways scrolling at
-390 px on every page a county HQ user reaches from the menu; the enterprise's request list fits a 390 px phone) and the enterprise files today's
-operating report (EN-3) at phone width."""
+390 px on every page a county HQ user reaches from the menu; the enterprise's request list fits a 390 px phone)
+and the enterprise files today's operating report (EN-3) at phone width."""
 
 from typing import Any
 
