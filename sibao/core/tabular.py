@@ -518,3 +518,27 @@ def write_xlsx(
     if notes:
         sheets.append(Sheet(_("Instructions"), [], ([line] for line in notes), widths={1: 100}))
     return write_workbook(sheets)
+
+
+# A text cell a spreadsheet would run as a formula when the file is opened (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    """Numbers as numbers; a text beginning like a formula is written behind an apostrophe, which Excel and WPS
+    show as plain text (the .xlsx export keeps such a text inert by its cell type instead, issue 8 #3)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value
+    text = value if isinstance(value, str) else _cell_text(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV file in UTF-8 with a byte-order mark: without it Excel on a Chinese Windows reads the file as GBK and
+    every name comes out garbled. The import reads it back (``open_table`` recognises the mark)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_csv_cell(header) for header in headers])
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")

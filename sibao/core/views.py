@@ -44,6 +44,12 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def csv_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
 class AuditFilterForm(forms.Form):
     model = forms.ChoiceField(label=_("Record type"), required=False)
     kind = forms.ChoiceField(label=_("Entries"), required=False)

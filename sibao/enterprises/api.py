@@ -11,13 +11,13 @@ from ninja.pagination import paginate
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_errors import NotFoundRefused, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
-from sibao.core.api_types import SPREADSHEETS, XLSX, Id, Input, download, optional_text, uploads
+from sibao.core.api_types import CSV, SPREADSHEETS, XLSX, Id, Input, download, optional_text, uploads
 from sibao.core.errors import PermissionRefused, StateRefused
 from sibao.core.import_api import JOB_RESPONSES, job_response
 from sibao.core.import_jobs import import_job_submit
 from sibao.core.roles import Capability, Role
 from sibao.core.sectors import Sector
-from sibao.core.views import xlsx_response
+from sibao.core.views import csv_response, xlsx_response
 from sibao.enterprises import imports, selectors, services
 from sibao.enterprises.models import Enterprise, EntityKind
 from sibao.enterprises.schemas import (
@@ -95,6 +95,18 @@ def export_enterprises(request: AuthenticatedRequest, filters: Query[EnterpriseL
     require(request, Capability.ENTERPRISE_EXPORT)
     queryset = selectors.enterprise_list(user=request.user, filters=_filters(filters))
     return xlsx_response(imports.export_xlsx(queryset.iterator(chunk_size=2000)), "enterprises.xlsx")
+
+
+@router.get(
+    "/export.csv",
+    response=responses({200: None}),
+    summary="Export enterprises in scope to CSV (UTF-8 with BOM; the Excel export's columns)",
+    openapi_extra=download(CSV),
+)
+def export_enterprises_csv(request: AuthenticatedRequest, filters: Query[EnterpriseListQuery]) -> HttpResponse:
+    require(request, Capability.ENTERPRISE_EXPORT)
+    queryset = selectors.enterprise_list(user=request.user, filters=_filters(filters))
+    return csv_response(imports.export_csv(queryset.iterator(chunk_size=2000)), "enterprises.csv")
 
 
 @router.post(

@@ -19,7 +19,7 @@ from sibao.core.import_jobs import ImportKind
 from sibao.core.imports import Column, Importer, RowInvalid
 from sibao.core.roles import Capability
 from sibao.core.sectors import Sector
-from sibao.core.tabular import write_xlsx
+from sibao.core.tabular import write_csv, write_xlsx
 from sibao.enterprises.models import CreditStatus, Enterprise, EntityKind, OperatingStatus, ServiceLevel
 from sibao.enterprises.services import enterprise_validate, enterprises_create_many
 from sibao.regions.models import Region, RegionLevel
@@ -310,3 +310,8 @@ def export_xlsx(enterprises: Iterable[Enterprise]) -> bytes:
     return write_xlsx(
         [column.header for column in COLUMNS], (_export_row(e) for e in enterprises), sheet_title="企业名录"
     )
+
+
+def export_csv(enterprises: Iterable[Enterprise]) -> bytes:
+    """The same columns as the Excel export (and the import), as CSV (EN-4)."""
+    return write_csv([column.header for column in COLUMNS], (_export_row(e) for e in enterprises))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.enterprise_list, name="list"),
     path("new/", views.enterprise_create, name="create"),
     path("export.xlsx", views.enterprise_export, name="export"),
+    path("export.csv", views.enterprise_export_csv, name="export_csv"),
     path("import/", views.enterprise_import, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),

@@ -18,7 +18,7 @@ from sibao.core.errors import PermissionRefused, ServiceError
 from sibao.core.import_jobs import import_job_submit
 from sibao.core.import_views import import_job_context, job_page
 from sibao.core.roles import Capability, has_capability
-from sibao.core.views import capability_required, xlsx_response
+from sibao.core.views import capability_required, csv_response, xlsx_response
 from sibao.enterprises import imports, selectors, services
 from sibao.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportUploadForm, RecordForm, RelationForm
 
@@ -222,6 +222,14 @@ def enterprise_export(request: AuthenticatedRequest) -> HttpResponse:
     _form, filters = _filters(request)
     queryset = selectors.enterprise_list(user=request.user, filters=filters)
     return xlsx_response(imports.export_xlsx(queryset.iterator(chunk_size=2000)), "企业名录.xlsx")
+
+
+@login_required
+@capability_required(Capability.ENTERPRISE_EXPORT)
+def enterprise_export_csv(request: AuthenticatedRequest) -> HttpResponse:
+    _form, filters = _filters(request)
+    queryset = selectors.enterprise_list(user=request.user, filters=filters)
+    return csv_response(imports.export_csv(queryset.iterator(chunk_size=2000)), "企业名录.csv")
 
 
 @login_required

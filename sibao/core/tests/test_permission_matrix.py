@@ -43,10 +43,12 @@ PAGES = [
     ("get", "/enterprises/import/", REGISTRY_WRITERS),
     ("get", "/enterprises/import/template.xlsx", REGISTRY_WRITERS),
     ("get", "/enterprises/export.xlsx", OFFICIALS_READ),
+    ("get", "/enterprises/export.csv", OFFICIALS_READ),
     ("get", "/organisation/", OFFICIALS_READ),
     ("get", "/core/audit/", {"admin"}),
     ("get", "/api/enterprises", OFFICIALS_READ | {"ent_a_user"}),
     ("get", "/api/enterprises/export.xlsx", OFFICIALS_READ),
+    ("get", "/api/enterprises/export.csv", OFFICIALS_READ),
     # Whitelist (WL-2…WL-8, OR-5). The enterprise's own list page redirects to its application.
     ("get", "/whitelist/batches/", {"tongxu_hq", "admin"}),
     ("get", "/whitelist/coverage/", OFFICIALS_READ),

@@ -159,6 +159,22 @@ def test_template_has_every_column_and_export_round_trips(personas: Personas) ->
     assert {e.column for e in result.errors} == {"统一社会信用代码"}
 
 
+def test_csv_export_has_the_excel_columns_opens_in_chinese_excel_and_round_trips(personas: Personas) -> None:
+    """EN-4: the export also as CSV — UTF-8 with a byte-order mark (else Excel on Chinese Windows reads GBK), the
+    import's columns, the reader's scope, a formula-looking name kept inert, and the file imports back."""
+    Enterprise.objects.filter(pk=personas.ent_b.pk).update(name="=HYPERLINK(1)有限公司")
+    for url in ("/enterprises/export.csv", "/api/enterprises/export.csv"):
+        exported = client_for(personas.tongxu_hq).get(url)
+        assert exported.status_code == 200 and exported["Content-Type"] == "text/csv; charset=utf-8"
+        assert exported.content.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+        assert rows[0] == [column.header for column in COLUMNS]
+        assert {row[0] for row in rows[1:]} == {personas.ent_a.name, "'=HYPERLINK(1)有限公司"}  # not 新郑's
+    upload = SimpleUploadedFile("export.csv", exported.content)
+    result = run_import(enterprise_importer(actor=personas.tongxu_hq), upload, "export.csv", commit=False)
+    assert {e.column for e in result.errors} == {"统一社会信用代码"}  # the codes exist already: nothing else
+
+
 def test_import_page_previews_then_commits(personas: Personas) -> None:
     client = client_for(personas.tongxu_hq)
     bad = client.post("/enterprises/import/", {"file": xlsx(three_rows(True)), "preview": "1"}, follow=True)
