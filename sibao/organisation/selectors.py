@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from sibao.organisation.models import Membership, Unit, UnitKind
+from sibao.organisation.models import Membership, MembershipRole, Unit, UnitKind
 from sibao.regions.models import Region
 
 
@@ -36,6 +36,10 @@ def command_structure(*, user: Any, region: Region) -> dict[str, Any]:
     )
     for unit in local:
         by_kind.setdefault(unit.kind, []).append(unit)
+    for unit in by_kind.get(UnitKind.TASK_FORCE, []):  # OR-5, from the memberships read above
+        unit.has_epidemic_expert = any(  # type: ignore[attr-defined]
+            m.role == MembershipRole.EPIDEMIC_EXPERT for m in unit.memberships.all()
+        )
     return {
         "hq": next(iter(by_kind.get(UnitKind.HQ, [])), None),
         "office": next(iter(by_kind.get(UnitKind.HQ_OFFICE, [])), None),
@@ -44,3 +48,16 @@ def command_structure(*, user: Any, region: Region) -> dict[str, Any]:
         "townships": by_kind.get(UnitKind.TOWNSHIP, []),
         "medical": by_kind.get(UnitKind.MEDICAL, []),
     }
+
+
+def task_forces_without_expert(*, user: Any, region: Region) -> list[Unit]:
+    """Active task forces in ``region``'s subtree with no epidemic expert among their members (OR-5: every task
+    force has one, 001#3). The roster loader refuses such a task force, but a roster edited afterwards (admin, a
+    person's membership removed) can lose its expert: this is where it shows."""
+    return list(
+        Unit.objects.visible_to(user)
+        .filter(kind=UnitKind.TASK_FORCE, is_active=True, region__path__startswith=region.path)
+        .exclude(memberships__role=MembershipRole.EPIDEMIC_EXPERT)
+        .select_related("region")
+        .order_by("region__code", "name")
+    )

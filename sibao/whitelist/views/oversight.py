@@ -23,6 +23,7 @@ from sibao.core.views import capability_required
 from sibao.enterprises.models import Enterprise
 from sibao.enterprises.selectors import regions_for_filter
 from sibao.organisation.models import Liaison
+from sibao.organisation.selectors import task_forces_without_expert
 from sibao.whitelist import selectors, services
 from sibao.whitelist.models import Listing, Removal, RemovalState
 from sibao.whitelist.oversight_forms import (
@@ -252,6 +253,7 @@ def liaison_gaps_page(request: AuthenticatedRequest) -> HttpResponse:
         "children": [(child, per_child[child.pk]) for child in children],
         "can_manage": has_capability(user, Capability.LIAISON_MANAGE),
         "query_string": f"region={region.code}",
+        "task_forces_without_expert": task_forces_without_expert(user=user, region=region),
     }
     return render(request, "whitelist/liaison_gaps.html", context)
 
