@@ -16,7 +16,7 @@ class TicketsConfig(AppConfig):
         loader="sibao.tickets.demo.load_demo_tickets",
         summary=_("Demo requests: {tongxu} in Tongxu county, {xinzheng} in Xinzheng city"),
     )
-    periodic_jobs = ["sibao.tickets.tasks.schedule_weekly_reports"]
+    periodic_jobs = ["sibao.tickets.tasks.schedule_weekly_reports", "sibao.tickets.tasks.warn_deadlines"]
     # Issue 10: the RQ-7 metrics page reads a per-day summary rebuilt by the scheduler's summary pass (a page's
     # figures are at most 10 minutes and one rebuild old; ``tickets.summary``).
     summaries = [Summary("tickets.daily_metrics", "sibao.tickets.summary.refresh", every_minutes=10)]

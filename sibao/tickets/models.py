@@ -115,6 +115,10 @@ class Ticket(models.Model):
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    # The deadline the unit was last warned of as near, and as passed (RQ-6): a deadline moved later (a new
+    # assignment, a pause) is a new one, warned of again; the same one never twice.
+    warned_due_soon = models.DateTimeField(_("warned: due soon"), null=True, blank=True)
+    warned_overdue = models.DateTimeField(_("warned: overdue"), null=True, blank=True)
     # Resolution (RQ-4) and follow-up (RQ-5)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     reply = models.TextField(_("reply to the enterprise"), blank=True)

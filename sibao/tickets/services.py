@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +43,7 @@ from sibao.tickets.models import (
     Urgency,
 )
 from sibao.tickets.routing import routing_for
+from sibao.tickets.selectors import due_soon_q, overdue_q
 from sibao.tickets.workflows import TICKET, is_filer, is_holding_hq, is_holding_unit, is_supervision
 
 S = TicketState
@@ -645,6 +647,50 @@ def notice_issue(*, actor: User, ticket: Ticket, text: str) -> SupervisionNotice
             users=_users_of(ticket.unit) + _hq_users(ticket.holder_region),
         )
     return notice
+
+
+def deadline_warnings_send(now: datetime | None = None) -> tuple[int, int]:
+    """RQ-6's warnings, before and after a deadline passes: the responsible unit is told once when its request
+    becomes due soon (``tickets.due_soon_hours`` of the holding region, the list's "due soon" filter), and the
+    unit and the holding HQ office once when it is overdue (the "overdue" filter). A paused request (waiting for
+    the enterprise) is not warned. Returns ``(due soon, overdue)`` warned now; run by the scheduler."""
+    now = now or timezone.now()
+    counts = []
+    for condition, field, overdue in (
+        (due_soon_q(now), "warned_due_soon", False),
+        (overdue_q(now), "warned_overdue", True),
+    ):
+        # A warning is for one deadline: one moved (reassigned, resumed after a pause) is warned of again.
+        pending = Ticket.objects.filter(condition).exclude(**{field: F("due_at")})
+        warned = 0
+        for ticket in pending.select_related("unit", "holder_region").order_by("due_at", "pk")[:500]:
+            with transaction.atomic():
+                # Marked and told in one transaction; the conditional update makes a second scheduler skip it.
+                if pending.filter(pk=ticket.pk).update(**{field: F("due_at")}):
+                    _deadline_warn(ticket, overdue=overdue)
+                    warned += 1
+        counts.append(warned)
+    return counts[0], counts[1]
+
+
+def _deadline_warn(ticket: Ticket, *, overdue: bool) -> None:
+    if overdue:
+        title = later(
+            gettext_noop("Overdue: %(number)s “%(title)s” was due %(due)s"),
+            number=ticket.number,
+            title=ticket.title,
+            due=ticket.due_at,
+        )
+        users = _users_of(ticket.unit) + _hq_users(ticket.holder_region)
+    else:
+        title = later(
+            gettext_noop("Due soon: %(number)s “%(title)s” is due %(due)s"),
+            number=ticket.number,
+            title=ticket.title,
+            due=ticket.due_at,
+        )
+        users = _users_of(ticket.unit)
+    notify(topic="tickets.overdue" if overdue else "tickets.due_soon", title=title, link=_link(ticket), users=users)
 
 
 def may_file_for(actor: User, enterprise: Enterprise) -> bool:

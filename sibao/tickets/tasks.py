@@ -1,4 +1,5 @@
-"""Background jobs of the requests app (ARCHITECTURE "background work"): RQ-8's Friday reports.
+"""Background jobs of the requests app (ARCHITECTURE "background work"): RQ-8's Friday reports, RQ-6's
+deadline warnings.
 
 Tasks take JSON arguments (a week's Friday as ``YYYY-MM-DD`` and the edition) and are idempotent: running one
 twice rebuilds the same rows. ``schedule_weekly_reports`` is what the scheduler calls; it enqueues each edition
@@ -14,6 +15,7 @@ from django_tasks import task
 from sibao.core.scheduling import enqueue_once
 from sibao.tickets.metrics import FRIDAY
 from sibao.tickets.reports import regions_with_requests, weekly_report_build
+from sibao.tickets.services import deadline_warnings_send
 
 logger = logging.getLogger(__name__)
 
@@ -64,3 +66,9 @@ def schedule_weekly_reports(now: datetime | None = None) -> str | None:
     if due != closed and enqueue_once(build_weekly_reports, due, PRELIMINARY):
         enqueued.append(f"{due} {PRELIMINARY}")
     return ", ".join(enqueued) or None
+
+
+def warn_deadlines(now: datetime | None = None) -> str | None:
+    """RQ-6: tell units of requests due soon and overdue (each deadline once); every scheduler pass."""
+    due_soon, overdue = deadline_warnings_send(now)
+    return f"{due_soon} due soon, {overdue} overdue" if due_soon or overdue else None
