@@ -101,7 +101,7 @@ def test_the_duty_record_counts_what_the_hand_made_data_holds(personas: Personas
     today = timezone.localdate()
     first, second = employee(personas.ent_a, "王建军"), employee(personas.ent_a, "李明")
     employee(personas.ent_b, "张华")  # another firm's: not counted
-    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)  # Beijing noon, whatever UTC says
     for person, days_ago in ((first, 1), (first, 2), (second, 1)):
         Result.objects.create(
             id_digest=person.id_digest,
