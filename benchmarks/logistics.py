@@ -11,7 +11,8 @@ checkpoint, one pass made through the services) goes through the services. Print
 - ``pass_check_p95_ms``: ``POST /api/logistics/checks`` through Django's test client (the whole API stack:
   authentication, schema, service, the check's record), 95th percentile over random passes and drivers.
 - ``pass_check_http_ratio``: checks per second over HTTP with gunicorn as ``make run`` serves it (3 workers,
-  bearer token of the officer) ÷ requests per second of a bare Django JSON view behind the same gunicorn,
+  bearer token of the officer, read once a second per worker as ``make run`` does: ``accounts/api_auth.py``) ÷
+  requests per second of a bare Django JSON view behind the same gunicorn,
   middleware and database in the same run — what the check costs beyond Django itself; the two are measured
   in alternating rounds so that both see the same load, and the load average is printed with the figures.
   Both get the same request: a POST of the same JSON bodies with the same headers, which the bare view parses

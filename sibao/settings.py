@@ -240,6 +240,9 @@ SESSION_IDLE_TIMEOUT_SECONDS = env_int("SIBAO_SESSION_IDLE_MINUTES", default=30)
 # queries); an idle session may end up to this long before its idle timeout is over, never after.
 SESSION_LAST_SEEN_RESOLUTION_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = env_int("SIBAO_SESSION_ABSOLUTE_HOURS", default=12) * 3600
+# API tokens a process found usable are trusted this long without reading them again (accounts/api_auth.py):
+# a revocation made in another process takes effect within it; 0 reads the token on every request.
+SIBAO_API_TOKEN_CACHE_SECONDS = env_int("SIBAO_API_TOKEN_CACHE_SECONDS", default=1)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

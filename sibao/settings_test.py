@@ -20,3 +20,7 @@ SIBAO_AUDIT_GUARD = False
 # and the idle clock's once-a-minute write would count as a query of the page. The session tests keep the
 # production value (sibao/accounts/tests/conftest.py).
 SESSION_LAST_SEEN_RESOLUTION_SECONDS = 24 * 3600
+
+# Every request reads its API token, as query-count tests and tests that deactivate a user with a queryset
+# update expect; the cache has its own tests (sibao/accounts/tests/test_api_token_cache.py).
+SIBAO_API_TOKEN_CACHE_SECONDS = 0

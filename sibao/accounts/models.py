@@ -51,7 +51,8 @@ class User(AbstractUser):
         return has_capability(self, capability)
 
 
-def _hash_token(raw: str) -> str:
+def token_hash(raw: str) -> str:
+    """What is stored of an API token (``ApiToken.key_hash``)."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -69,7 +70,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         running it (issue 13, ``pass_check_http_ratio``)."""
         using = router.db_for_read(ApiToken)
         sql, token_columns, user_columns, region_columns = _token_statement()
-        row = fetch_one(sql, [_hash_token(raw), db_datetime(timezone.now(), using)], using)
+        row = fetch_one(sql, [token_hash(raw), db_datetime(timezone.now(), using)], using)
         if row is None:
             return None
         token = ApiToken.from_db(using, _names(token_columns), token_columns.convert(row, using=using))
@@ -140,7 +141,7 @@ class ApiToken(models.Model):
     def generate() -> tuple[str, str, str]:
         """Return (raw, prefix, hash) for a new token."""
         raw = "sb_" + secrets.token_urlsafe(32)
-        return raw, raw[:8], _hash_token(raw)
+        return raw, raw[:8], token_hash(raw)
 
 
 class RefusedReadCounter(models.Model):
