@@ -10,6 +10,7 @@ from sibao.health.api import router as health_router
 from sibao.incidents.api import router as incidents_router
 from sibao.logistics.api import router as logistics_router
 from sibao.operations.api import router as operations_router
+from sibao.organisation.api import router as organisation_router
 from sibao.policies.api import router as policies_router
 from sibao.readiness.api import router as readiness_router
 from sibao.retention.api import router as retention_router
@@ -42,3 +43,4 @@ api.add_router("/warnings", sentinel_router)
 api.add_router("/imports", imports_router)
 api.add_router("/operations", operations_router)
 api.add_router("/logistics", logistics_router)
+api.add_router("/organisation", organisation_router)

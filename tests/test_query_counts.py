@@ -33,7 +33,7 @@ from sibao.logistics.tokens import sign_code
 from sibao.notifications.services import notify
 from sibao.operations.services import missing_report_sweep, operating_report_file
 from sibao.operations.summaries import refresh as refresh_operating_summary
-from sibao.organisation.models import DepartmentFunction
+from sibao.organisation.models import DepartmentFunction, Membership, Person, Unit, UnitKind
 from sibao.readiness.services import drill_record, stock_report
 from sibao.regions.models import Region
 from sibao.retention.models import Purge, PurgeReason
@@ -102,6 +102,14 @@ def grow(personas: Personas) -> Any:
             emergency=ended, enterprise=p.ent_a, prior_mode="none", applied_mode="full", held_at=now, released_at=now
         )
 
+    Unit.objects.get_or_create(region=region("410222"), kind=UnitKind.HQ, name="通许县疫情防控指挥部")
+
+    def organisation_rows(n: int) -> None:
+        """OR-2…OR-5: a township's HQ, and a task force of the county with a member and no epidemic expert."""
+        Unit.objects.create(region=townships[n % len(townships)], kind=UnitKind.HQ, name=f"乡镇指挥部{n}")
+        task_force = Unit.objects.create(region=region("410222"), kind=UnitKind.TASK_FORCE, name=f"测试专班{n}")
+        Membership.objects.create(unit=task_force, person=Person.objects.create(name=f"组员{n}"), role="member")
+
     def add(count: int) -> None:
         for _ in range(count):
             n = next(_serial)
@@ -120,6 +128,7 @@ def grow(personas: Personas) -> Any:
                 data={"category": "raw_materials", "title": f"原料采购受阻{n}", "text": "外地钢厂停止发货。"},
             )
             unit = make_unit(name=f"测试局{n}")
+            organisation_rows(n)
             make_ticket(
                 enterprise,
                 p.tongxu_hq,
@@ -396,6 +405,9 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api stations", hq, "/api/logistics/stations", None),
         ("api station map", hq, "/api/logistics/stations/map", None),
         ("api receiving points", hq, "/api/logistics/receiving-points", None),
+        ("api organisation regions", hq, "/api/organisation/regions", None),
+        ("api organisation structure", hq, "/api/organisation/structure", {"region": "410222"}),
+        ("api task forces without expert", hq, "/api/organisation/task-forces-without-expert", None),
     ]
     return pages + api
 

@@ -16,21 +16,21 @@ def regions_with_units(*, user: Any) -> list[Region]:
 
 def command_structure(*, user: Any, region: Region) -> dict[str, Any]:
     """The HQ of ``region`` with its office, task forces and people, or 404 if out of scope."""
-    units = (
+    read = (
         Unit.objects.visible_to(user)
-        .filter(region=region, is_active=True)
-        .select_related("lead_department", "policy_consultant", "parent")
+        .filter(is_active=True)
+        .select_related("region", "lead_department", "policy_consultant", "parent")
         .prefetch_related(
             Prefetch("memberships", queryset=Membership.objects.select_related("person").order_by("order"))
         )
     )
+    units = read.filter(region=region)
     by_kind: dict[str, list[Unit]] = {}
     for unit in units:
         by_kind.setdefault(unit.kind, []).append(unit)
     # Township governments and health centres sit on their township's region, below the county.
     local = (
-        Unit.objects.visible_to(user)
-        .filter(region__path__startswith=region.path, is_active=True, kind__in=[UnitKind.TOWNSHIP, UnitKind.MEDICAL])
+        read.filter(region__path__startswith=region.path, kind__in=[UnitKind.TOWNSHIP, UnitKind.MEDICAL])
         .exclude(region=region)
         .order_by("region__code", "name")
     )

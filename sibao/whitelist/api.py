@@ -18,12 +18,12 @@ from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import DOC, DOCX, JPEG, PDF, PNG, Id, Input, download, optional_text, uploads
 from sibao.core.errors import StateRefused
-from sibao.core.permissions import region_in_scope
-from sibao.core.roles import Capability, Role
+from sibao.core.roles import Capability
 from sibao.core.sectors import Sector
 from sibao.enterprises.models import Enterprise, ServiceLevel
 from sibao.organisation.models import Liaison, Person, Unit, UnitKind
 from sibao.regions.models import Region
+from sibao.regions.selectors import region_for_reader
 from sibao.whitelist import selectors, services
 from sibao.whitelist.models import (
     Application,
@@ -69,20 +69,7 @@ router = Router(tags=["whitelist"])
 
 
 def _region(request: AuthenticatedRequest, code: str) -> Region:
-    """The region ``code`` names (default: the caller's own); outside the caller's subtree it is 404."""
-    user: Any = request.user
-    if not code:
-        if user.region_id:
-            return user.region  # type: ignore[no-any-return]
-        is_admin = user.is_superuser or user.role == Role.ADMINISTRATOR
-        root = Region.objects.filter(parent__isnull=True).order_by("code").first() if is_admin else None
-        if root is None:
-            raise Http404
-        return root
-    region = Region.objects.filter(code=code).first()
-    if region is None or not region_in_scope(user, region):
-        raise Http404
-    return region
+    return region_for_reader(request.user, code)
 
 
 # --- WL-2: criteria ------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ PAGES = [
     ("get", "/enterprises/export.xlsx", OFFICIALS_READ),
     ("get", "/enterprises/export.csv", OFFICIALS_READ),
     ("get", "/organisation/", OFFICIALS_READ),
+    ("get", "/api/organisation/regions", OFFICIALS_READ),
+    ("get", "/api/organisation/task-forces-without-expert", OFFICIALS_READ),
     ("get", "/core/audit/", {"admin"}),
     ("get", "/api/enterprises", OFFICIALS_READ | {"ent_a_user"}),
     ("get", "/api/enterprises/export.xlsx", OFFICIALS_READ),
