@@ -9,6 +9,7 @@ from sibao.epidemic.api import router as employees_router
 from sibao.health.api import router as health_router
 from sibao.incidents.api import router as incidents_router
 from sibao.logistics.api import router as logistics_router
+from sibao.notifications.api import router as notifications_router
 from sibao.operations.api import router as operations_router
 from sibao.organisation.api import router as organisation_router
 from sibao.policies.api import router as policies_router
@@ -44,3 +45,4 @@ api.add_router("/imports", imports_router)
 api.add_router("/operations", operations_router)
 api.add_router("/logistics", logistics_router)
 api.add_router("/organisation", organisation_router)
+api.add_router("/notifications", notifications_router)

@@ -63,6 +63,7 @@ PAGES = [
     ("get", "/public/whitelist.xlsx", set(ROLES)),
     ("get", "/public/criteria/", set(ROLES)),
     ("get", "/inbox/", set(ROLES)),
+    ("get", "/api/notifications", set(ROLES)),
     ("get", "/api/whitelist/applications", set(ROLES)),
     ("get", "/api/whitelist/coverage", OFFICIALS_READ),
     ("get", "/api/whitelist/listings", OFFICIALS_READ),
