@@ -2,6 +2,7 @@
 
 from sibao.accounts.api_auth import API_AUTH
 from sibao.core.api_schema import CachedSchemaNinjaAPI
+from sibao.core.audit_api import router as audit_router
 from sibao.core.import_api import router as imports_router
 from sibao.emergency.api import router as emergency_router
 from sibao.enterprises.api import router as enterprises_router
@@ -46,3 +47,4 @@ api.add_router("/operations", operations_router)
 api.add_router("/logistics", logistics_router)
 api.add_router("/organisation", organisation_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/audit", audit_router)

@@ -409,6 +409,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api organisation structure", hq, "/api/organisation/structure", {"region": "410222"}),
         ("api task forces without expert", hq, "/api/organisation/task-forces-without-expert", None),
         ("api notifications", hq, "/api/notifications", None),
+        ("api audit log", admin, "/api/audit", None),
     ]
     return pages + api
 

@@ -14,13 +14,14 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from sibao.core.audit import SecurityEvent
+from sibao.core.audit import SecurityEvent, security_event
 
 EMPTY = "—"
 TRUNCATE_AT = 140
@@ -64,6 +65,29 @@ class AuditRow:
     changes: list[Change] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
     is_event: bool = False
+
+
+def audit_entries(*, model: str = "", kind: str = "", actor: str = "") -> QuerySet[LogEntry]:
+    """The log newest first, of one record type (``app_label.Model``), kind ("changes", "events" or one security
+    event) and actor (user name, or part of the e-mail kept for a deleted user) — for the page and the API."""
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    if model:
+        app_label, model_name = model.split(".")
+        entries = entries.filter(content_type__app_label=app_label, content_type__model=model_name.lower())
+    if kind == "changes":
+        entries = entries.exclude(security_event)
+    elif kind == "events":
+        entries = entries.filter(security_event)
+    elif kind:
+        entries = entries.filter(additional_data__event=kind)
+    if actor:
+        entries = entries.filter(Q(actor__username=actor) | Q(actor_email__icontains=actor))
+    return entries
+
+
+def audit_kinds() -> list[str]:
+    """The values ``audit_entries`` takes for ``kind``."""
+    return ["changes", "events", *SecurityEvent.values]
 
 
 def audit_rows(entries: Sequence[LogEntry]) -> list[AuditRow]:

@@ -11,13 +11,13 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from sibao.core.audit import SecurityEvent, audited_models, security_event
-from sibao.core.audit_display import audit_rows
+from sibao.core.audit import SecurityEvent, audited_models
+from sibao.core.audit_display import audit_entries, audit_rows
 from sibao.core.roles import Capability, has_capability
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,21 +72,9 @@ class AuditFilterForm(forms.Form):
             *SecurityEvent.choices,
         ]
 
-    def filter(self, entries: QuerySet[LogEntry]) -> QuerySet[LogEntry]:
-        data = self.cleaned_data
-        if data.get("model"):
-            app_label, model_name = data["model"].split(".")
-            entries = entries.filter(content_type__app_label=app_label, content_type__model=model_name.lower())
-        kind = data.get("kind")
-        if kind == "changes":
-            entries = entries.exclude(security_event)
-        elif kind == "events":
-            entries = entries.filter(security_event)
-        elif kind:
-            entries = entries.filter(additional_data__event=kind)
-        if data.get("actor"):
-            entries = entries.filter(Q(actor__username=data["actor"]) | Q(actor_email__icontains=data["actor"]))
-        return entries
+    def entries(self) -> QuerySet[LogEntry]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return audit_entries(model=data.get("model", ""), kind=data.get("kind", ""), actor=data.get("actor", ""))
 
 
 @login_required
@@ -99,10 +87,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if model and "." not in model:  # ?model=enterprise, as links and bookmarks wrote it before
         query["model"] = next((label for label in audited_models() if label.split(".")[1].lower() == model), model)
     form = AuditFilterForm(query)
-    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
-    if form.is_valid():
-        entries = form.filter(entries)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(form.entries(), 50).get_page(request.GET.get("page"))
     query.pop("page", None)
     context = {"page": page, "rows": audit_rows(list(page)), "form": form, "query_string": query.urlencode()}
     return render(request, "core/audit_log.html", context)

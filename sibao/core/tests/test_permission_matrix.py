@@ -48,6 +48,7 @@ PAGES = [
     ("get", "/api/organisation/regions", OFFICIALS_READ),
     ("get", "/api/organisation/task-forces-without-expert", OFFICIALS_READ),
     ("get", "/core/audit/", {"admin"}),
+    ("get", "/api/audit", {"admin"}),
     ("get", "/api/enterprises", OFFICIALS_READ | {"ent_a_user"}),
     ("get", "/api/enterprises/export.xlsx", OFFICIALS_READ),
     ("get", "/api/enterprises/export.csv", OFFICIALS_READ),
