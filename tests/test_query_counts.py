@@ -410,6 +410,8 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api task forces without expert", hq, "/api/organisation/task-forces-without-expert", None),
         ("api notifications", hq, "/api/notifications", None),
         ("api audit log", admin, "/api/audit", None),
+        ("api public listings", Client(), "/api/whitelist/public/listings", None),
+        ("api public criteria", Client(), "/api/whitelist/public/criteria", None),
     ]
     return pages + api
 

@@ -7,7 +7,8 @@ capability (403); services refuse a wrong state with 409 and a stable code.
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -15,7 +16,7 @@ from ninja.pagination import paginate
 
 from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
-from sibao.core.api_pagination import BoundedLimitOffset
+from sibao.core.api_pagination import BoundedLimitOffset, SummaryPage
 from sibao.core.api_types import DOC, DOCX, JPEG, PDF, PNG, Id, Input, download, optional_text, uploads
 from sibao.core.errors import StateRefused
 from sibao.core.roles import Capability
@@ -55,6 +56,8 @@ from sibao.whitelist.schemas import (
     ListingDetailOut,
     ListingOut,
     ListingStatusOut,
+    PublicCriteriaOut,
+    PublicListingOut,
     ReasonIn,
     RemovalIn,
     RemovalOut,
@@ -618,3 +621,70 @@ def assign_liaison(request: AuthenticatedRequest, enterprise_id: Id, payload: Li
             medical_institution=institution,
         )
     return _liaison_out(enterprise)
+
+
+# --- DB-5: the public pages' data, without logging in (published on purpose, so not scoped to a user) ---------
+
+
+class PublicRegionQuery(Input):
+    region: str = optional_text(12, description="区划代码（含下级）；缺省：全部")
+
+
+def _public_region(code: str) -> Region | None:
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Http404
+    return region
+
+
+@router.get(
+    "/public/listings",
+    auth=None,
+    response=responses({200: list[PublicListingOut]}),
+    summary="WL-5 / WL-8: every published listing, current and removed, newest batch first (no login)",
+)
+@paginate(BoundedLimitOffset)
+def public_listings(request: HttpRequest, query: Query[PublicRegionQuery]) -> Any:
+    listings = selectors.public_listing_rows(selectors.public_listings(_public_region(query.region)))
+    return SummaryPage(rows=listings, render=lambda page: [_public_listing(listing) for listing in page])
+
+
+def _public_listing(listing: Listing) -> dict[str, Any]:
+    removed = listing.removed_at is not None
+    return {
+        "batch": str(listing.batch),
+        "batch_region": listing.batch.region.name,
+        "published_on": timezone.localtime(listing.batch.published_at).date(),
+        "enterprise": listing.enterprise.name,
+        "uscc": listing.enterprise.uscc,
+        "sector": listing.sector,
+        "sector_label": listing.get_sector_display(),
+        "place": selectors.listing_place(listing),
+        "removed": removed,
+        "removed_on": timezone.localtime(listing.removed_at).date() if listing.removed_at else None,
+        "removal_reason": listing.get_removal_reason_display() if removed else "",
+    }
+
+
+@router.get(
+    "/public/criteria",
+    auth=None,
+    response=responses({200: list[PublicCriteriaOut]}),
+    summary="WL-2: the published selection criteria, each condition in words; for a region those that apply there",
+)
+def public_criteria(request: HttpRequest, query: Query[PublicRegionQuery]) -> Any:
+    return [
+        {
+            "region_code": criteria.region.code,
+            "region_name": criteria.region.name,
+            "sector": criteria.sector,
+            "sector_label": criteria.get_sector_display(),
+            "title": criteria.title,
+            "source": criteria.source,
+            "published_on": timezone.localtime(criteria.published_at).date() if criteria.published_at else None,
+            "rule": selectors.rule_tree(criteria.rule),
+        }
+        for criteria in selectors.published_criteria(_public_region(query.region))
+    ]

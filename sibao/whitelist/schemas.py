@@ -388,3 +388,38 @@ class LiaisonIn(Input):
     liaison_cadre_id: Id | None = None
     epidemic_officer_id: Id | None = None
     medical_institution_id: Id | None = None
+
+
+# --- DB-5: what the public pages publish, without logging in ---------------------------------------------
+
+
+class PublicListingOut(Schema):
+    batch: str
+    batch_region: str
+    published_on: date
+    enterprise: str
+    uscc: str
+    sector: str
+    sector_label: str
+    place: str
+    removed: bool
+    removed_on: date | None
+    removal_reason: str
+
+
+class RuleNodeOut(Schema):
+    label: str
+    group: str | None = None  # "all", "any" or "none" for a group of conditions; None for one condition
+    meaning: str = ""
+    children: list["RuleNodeOut"] = []
+
+
+class PublicCriteriaOut(Schema):
+    region_code: str
+    region_name: str
+    sector: str
+    sector_label: str
+    title: str
+    source: str
+    published_on: date | None
+    rule: RuleNodeOut

@@ -1,5 +1,6 @@
 """Reads of the whitelist: criteria in force, listing status (WL-9), coverage (WL-6), targets (WL-5), OR-5 gaps."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
@@ -21,10 +22,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from sibao.core.rules import GROUP_LABELS, GROUPS, describe_leaf
 from sibao.core.scope import region_subtree_q
 from sibao.core.sectors import Sector
 from sibao.core.summaries import Freshness, freshness
 from sibao.enterprises.models import Enterprise, coverage_value
+from sibao.enterprises.rule_fields import FIELDS as ENTERPRISE_FIELDS
 from sibao.organisation.models import Liaison
 from sibao.parameters.registry import WHITELIST_COVERAGE_BY, WHITELIST_COVERAGE_PERCENT, WHITELIST_FIRST_BATCH_BY
 from sibao.parameters.selectors import parameter_value
@@ -409,3 +412,30 @@ def published_criteria(region: Region | None) -> QuerySet[Criteria]:
     if region is not None:
         published = published.filter(region__code__in=region.ancestor_codes())
     return published.order_by("region__path", "sector")
+
+
+def listing_place(listing: Listing) -> str:
+    """Where a listed enterprise is, as the public list says it: the township with its county."""
+    region = listing.enterprise.region
+    if region.level == "township" and region.parent is not None:
+        return f"{region.parent.name}{region.name}"
+    return region.name
+
+
+def rule_tree(node: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored rule as nested labels for reading: the group's meaning, each condition in words."""
+    group = next((name for name in GROUPS if name in node), None)
+    if group is None:
+        try:
+            label = node.get("label") or describe_leaf(node, ENTERPRISE_FIELDS)
+        except (KeyError, TypeError):
+            label = str(node.get("label") or node.get("field") or "")
+        return {"label": label}
+    meaning = GROUP_LABELS[group]
+    label = node.get("label") or meaning
+    return {
+        "label": label,
+        "group": group,
+        "meaning": meaning if label != meaning else "",
+        "children": [rule_tree(child) for child in node[group]],
+    }

@@ -63,6 +63,8 @@ PAGES = [
     ("get", "/public/whitelist/", set(ROLES)),
     ("get", "/public/whitelist.xlsx", set(ROLES)),
     ("get", "/public/criteria/", set(ROLES)),
+    ("get", "/api/whitelist/public/listings", set(ROLES)),
+    ("get", "/api/whitelist/public/criteria", set(ROLES)),
     ("get", "/inbox/", set(ROLES)),
     ("get", "/api/notifications", set(ROLES)),
     ("get", "/api/whitelist/applications", set(ROLES)),

@@ -153,3 +153,45 @@ def test_public_whitelist_is_cacheable_for_anonymous_visitors_only(listed: Listi
     assert "Cookie" in anonymous["Vary"]
     logged_in = client_for(personas.tongxu_hq).get("/public/whitelist/")
     assert "private" in logged_in["Cache-Control"] and "public" not in logged_in["Cache-Control"]
+
+
+# --- The same through the API, without logging in ---------------------------------------------------------
+
+
+def test_public_listings_api_works_logged_out_and_filters_by_region(listed: Listing, personas: Personas) -> None:
+    answer = Client().get("/api/whitelist/public/listings")
+    assert answer.status_code == 200
+    [row] = answer.json()["items"]
+    assert (row["enterprise"], row["uscc"]) == (personas.ent_a.name, personas.ent_a.uscc)
+    assert row["batch"] == str(listed.batch)
+    assert row["sector_label"] == "工业生产" and not row["removed"] and row["place"].startswith("通许县")
+    assert Client().get("/api/whitelist/public/listings", {"region": "410200"}).json()["count"] == 1
+    assert Client().get("/api/whitelist/public/listings", {"region": "410184"}).json()["count"] == 0
+    assert Client().get("/api/whitelist/public/listings", {"region": "999999"}).status_code == 404
+
+
+def test_public_listings_api_shows_a_confirmed_removal_with_its_reason(listed: Listing, personas: Personas) -> None:
+    removal = services.removal_propose(
+        actor=personas.tongxu_industry, listing=listed, reason=RemovalReason.EPIDEMIC_MEASURES, details="未落实闭环管理"
+    )
+    assert not Client().get("/api/whitelist/public/listings").json()["items"][0]["removed"]
+    services.removal_decide(actor=personas.tongxu_hq, removal=removal, action="confirm")
+    answer = Client().get("/api/whitelist/public/listings")
+    [row] = answer.json()["items"]
+    assert row["removed"] and row["removal_reason"] == str(RemovalReason.EPIDEMIC_MEASURES.label)
+    assert "未落实闭环管理" not in answer.content.decode()
+
+
+def test_public_criteria_api_reads_each_condition_in_words(criteria: Criteria, personas: Personas) -> None:
+    answer = Client().get("/api/whitelist/public/criteria", {"region": "410222"})
+    assert answer.status_code == 200
+    [published] = [item for item in answer.json() if item["title"] == criteria.title]
+    assert published["region_code"] == criteria.region.code and published["rule"]["group"] == "all"
+
+    def labels(node: dict[str, Any]) -> list[str]:
+        return [node["label"], *(label for child in node["children"] for label in labels(child))]
+
+    words = labels(published["rule"])
+    assert len(words) > 3 and all(words)
+    elsewhere = Client().get("/api/whitelist/public/criteria", {"region": "410184"}).json()
+    assert criteria.title not in [item["title"] for item in elsewhere]  # 通许县's own, not 新郑市's

@@ -4,9 +4,6 @@ Everything here is published on purpose, so these reads are not scoped to a user
 batches, confirmed removals and published criteria are shown, never an application.
 """
 
-from collections.abc import Mapping
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -14,18 +11,17 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from sibao.core.pagination import page_of
-from sibao.core.rules import GROUP_LABELS, GROUPS, describe_leaf
 from sibao.core.tabular import write_xlsx
 from sibao.core.views import xlsx_response
-from sibao.enterprises.rule_fields import FIELDS as ENTERPRISE_FIELDS
 from sibao.regions.models import Region
 from sibao.whitelist.forms import RegionFilterForm
-from sibao.whitelist.models import Listing
 from sibao.whitelist.selectors import (
+    listing_place,
     public_listing_rows,
     public_listings,
     published_criteria,
     regions_with_listings,
+    rule_tree,
 )
 
 # The download is a document in its own right: its columns are fixed Chinese words whatever the
@@ -56,13 +52,6 @@ def _region_filter(request: HttpRequest) -> tuple[RegionFilterForm, Region | Non
         if region is None:
             form.add_error("region", _("Unknown region code."))
     return form, region
-
-
-def _place(listing: Listing) -> str:
-    region = listing.enterprise.region
-    if region.level == "township" and region.parent is not None:
-        return f"{region.parent.name}{region.name}"
-    return region.name
 
 
 def _publicly_cacheable(response: HttpResponse, request: HttpRequest) -> HttpResponse:
@@ -110,7 +99,7 @@ def whitelist_xlsx(request: HttpRequest) -> HttpResponse:
                 listing.enterprise.name,
                 listing.enterprise.uscc,
                 listing.get_sector_display(),
-                _place(listing),
+                listing_place(listing),
                 "已移出" if listing.removed_at else "在列",
                 timezone.localtime(listing.removed_at).date() if listing.removed_at else "",
                 listing.get_removal_reason_display() if listing.removed_at else "",
@@ -119,25 +108,6 @@ def whitelist_xlsx(request: HttpRequest) -> HttpResponse:
         ]
         content = write_xlsx(XLSX_HEADERS, rows, sheet_title="四保白名单")
     return xlsx_response(content, XLSX_FILENAME)
-
-
-def rule_tree(node: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored rule as nested labels for reading: the group's meaning, each condition in words."""
-    group = next((name for name in GROUPS if name in node), None)
-    if group is None:
-        try:
-            label = node.get("label") or describe_leaf(node, ENTERPRISE_FIELDS)
-        except (KeyError, TypeError):
-            label = str(node.get("label") or node.get("field") or "")
-        return {"label": label}
-    meaning = GROUP_LABELS[group]
-    label = node.get("label") or meaning
-    return {
-        "label": label,
-        "group": group,
-        "meaning": meaning if label != meaning else "",
-        "children": [rule_tree(child) for child in node[group]],
-    }
 
 
 def criteria(request: HttpRequest) -> HttpResponse:
