@@ -13,6 +13,7 @@ from sibao.logistics.api import router as logistics_router
 from sibao.notifications.api import router as notifications_router
 from sibao.operations.api import router as operations_router
 from sibao.organisation.api import router as organisation_router
+from sibao.parameters.api import router as parameters_router
 from sibao.policies.api import router as policies_router
 from sibao.readiness.api import router as readiness_router
 from sibao.retention.api import router as retention_router
@@ -48,3 +49,4 @@ api.add_router("/logistics", logistics_router)
 api.add_router("/organisation", organisation_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/audit", audit_router)
+api.add_router("/parameters", parameters_router)

@@ -34,6 +34,7 @@ from sibao.notifications.services import notify
 from sibao.operations.services import missing_report_sweep, operating_report_file
 from sibao.operations.summaries import refresh as refresh_operating_summary
 from sibao.organisation.models import DepartmentFunction, Membership, Person, Unit, UnitKind
+from sibao.parameters.services import parameter_set
 from sibao.readiness.services import drill_record, stock_report
 from sibao.regions.models import Region
 from sibao.retention.models import Purge, PurgeReason
@@ -129,6 +130,7 @@ def grow(personas: Personas) -> Any:
             )
             unit = make_unit(name=f"测试局{n}")
             organisation_rows(n)
+            parameter_set(actor=None, key="logistics.itinerary_days", region=region("410222"), value=7 + n)
             make_ticket(
                 enterprise,
                 p.tongxu_hq,
@@ -412,6 +414,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api audit log", admin, "/api/audit", None),
         ("api public listings", Client(), "/api/whitelist/public/listings", None),
         ("api public criteria", Client(), "/api/whitelist/public/criteria", None),
+        ("api parameters", hq, "/api/parameters", None),
     ]
     return pages + api
 

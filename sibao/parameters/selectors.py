@@ -197,6 +197,31 @@ def parameter_values_at(keys: Sequence[str | Definition], path: str) -> tuple[An
     return tuple(parameter_value_at(spec, path) for spec in specs)
 
 
+def parameter_states_at(keys: Sequence[str | Definition], path: str) -> list[tuple[Definition, Any, Any]]:
+    """Each of ``keys`` with its value for the region at ``path`` in normal state and in emergency, their
+    overrides read in one statement (the rule numbers' list, ``parameters.api``)."""
+    specs = [_spec(key) for key in keys]
+
+    def values() -> list[tuple[Definition, Any, Any]]:
+        cache = _cache.get()
+        missing = [spec for spec in specs if cache is None or spec.key not in cache]
+        if missing:
+            _read_overrides(missing)
+        return [
+            (
+                spec,
+                parameter_value_at(spec, path, state=RegionState.NORMAL),
+                parameter_value_at(spec, path, state=RegionState.EMERGENCY),
+            )
+            for spec in specs
+        ]
+
+    if _cache.get() is None:
+        with parameters_cached():
+            return values()
+    return values()
+
+
 def parameter_value(key: str | Definition, region: Region | None, *, state: str | None = None) -> Any:
     """The value in force for ``region``: its own override, else its nearest ancestor's, else the default —
     the emergency value while the region is in emergency (``state`` forces one state)."""

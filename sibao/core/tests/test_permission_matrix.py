@@ -46,6 +46,7 @@ PAGES = [
     ("get", "/enterprises/export.csv", OFFICIALS_READ),
     ("get", "/organisation/", OFFICIALS_READ),
     ("get", "/api/organisation/regions", OFFICIALS_READ),
+    ("get", "/api/parameters", OFFICIALS_READ),
     ("get", "/api/organisation/task-forces-without-expert", OFFICIALS_READ),
     ("get", "/core/audit/", {"admin"}),
     ("get", "/api/audit", {"admin"}),
