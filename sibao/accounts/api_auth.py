@@ -8,6 +8,7 @@ the same window as a request already on its way when the token was revoked.
 """
 
 import copy
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +31,9 @@ class RecentTokens:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self._entries: dict[str, tuple[float, ApiToken]] = {}
+        self._lock = threading.Lock()  # a threaded server (runserver) shares one cache between requests
+        # Counts the clears: a token read before a clear (a revocation saved meanwhile) is not kept after it.
+        self.generation = 0
 
     def get(self, key: str, seconds: float) -> ApiToken | None:
         entry = self._entries.get(key)
@@ -37,17 +41,24 @@ class RecentTokens:
             return None
         read_at, token = entry
         if self.clock() - read_at >= seconds or (token.expires_at is not None and token.expires_at <= timezone.now()):
-            self._entries.pop(key, None)
+            with self._lock:
+                self._entries.pop(key, None)
             return None
         return token
 
-    def put(self, key: str, token: ApiToken) -> None:
-        if len(self._entries) >= self.MAX_ENTRIES:
-            self._entries.pop(next(iter(self._entries)))
-        self._entries[key] = (self.clock(), token)
+    def put(self, key: str, token: ApiToken, generation: int) -> None:
+        """Keep ``token``, read when the cache was at ``generation``, unless it has been cleared since."""
+        with self._lock:
+            if generation != self.generation:
+                return
+            if len(self._entries) >= self.MAX_ENTRIES:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[key] = (self.clock(), token)
 
     def clear(self) -> None:
-        self._entries.clear()
+        with self._lock:
+            self.generation += 1
+            self._entries.clear()
 
 
 recent_tokens = RecentTokens()
@@ -68,9 +79,10 @@ def _usable_token(raw: str) -> ApiToken | None:
     key = token_hash(raw)
     token = recent_tokens.get(key, seconds)
     if token is None:
+        generation = recent_tokens.generation
         token = ApiToken.objects.find(raw)
         if token is not None:
-            recent_tokens.put(key, token)
+            recent_tokens.put(key, token, generation)
     return token
 
 

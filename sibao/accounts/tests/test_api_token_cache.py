@@ -93,6 +93,17 @@ def test_an_expiry_is_never_overlooked(personas: Personas, clock: Clock) -> None
     assert _get(client, url, raw)[0] == 401
 
 
+def test_a_token_read_before_a_revocation_is_not_kept_after_it(personas: Personas, clock: Clock) -> None:
+    """A request that read the token while another thread of the process revoked it keeps nothing."""
+    token, raw = api_token_create(actor=personas.admin, user=personas.tongxu_hq, name="x")
+    generation = api_auth.recent_tokens.generation
+    found = ApiToken.objects.find(raw)
+    assert found is not None
+    api_token_revoke(actor=personas.admin, token=token)  # meanwhile
+    api_auth.recent_tokens.put(api_auth.token_hash(raw), found, generation)
+    assert api_auth.recent_tokens.get(api_auth.token_hash(raw), 1) is None
+
+
 def test_each_request_gets_its_own_user(personas: Personas, clock: Clock) -> None:
     _token, raw = api_token_create(actor=personas.admin, user=personas.tongxu_hq, name="x")
     auth = api_auth.TokenAuth()
