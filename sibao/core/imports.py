@@ -14,7 +14,16 @@ from typing import IO, Any, Generic, TypeVar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sibao.core.tabular import ReadLimits, Table, TableReadError, is_blank, open_table, too_big, too_many_rows
+from sibao.core.tabular import (
+    ReadLimits,
+    Table,
+    TableReadError,
+    is_blank,
+    open_table,
+    too_big,
+    too_many_rows,
+    unquoted,
+)
 
 T = TypeVar("T")
 
@@ -175,7 +184,7 @@ def _check_rows(
         if len(result.errors) >= MAX_ERRORS:
             result.errors_truncated = True
             continue
-        record = {key: (row[index].strip() if index < len(row) else "") for key, index in positions.items()}
+        record = {key: (unquoted(row[index].strip()) if index < len(row) else "") for key, index in positions.items()}
         try:
             value = importer.parse_row(record, row_number)
         except RowInvalid as invalid:

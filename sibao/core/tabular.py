@@ -533,6 +533,12 @@ def _csv_cell(value: Any) -> Any:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
+def unquoted(text: str) -> str:
+    """A cell as it was before ``write_csv`` put an apostrophe before it, so that an exported file imports back
+    unchanged (a phone "+86…" stays "+86…"); any other text is returned as it is."""
+    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_START else text
+
+
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """A CSV file in UTF-8 with a byte-order mark: without it Excel on a Chinese Windows reads the file as GBK and
     every name comes out garbled. The import reads it back (``open_table`` recognises the mark)."""

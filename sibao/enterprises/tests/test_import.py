@@ -1,5 +1,6 @@
 """EN-4 / X-4: import is all or nothing, errors name the row and the column, in Chinese."""
 
+import codecs
 import csv
 import io
 
@@ -162,7 +163,7 @@ def test_template_has_every_column_and_export_round_trips(personas: Personas) ->
 def test_csv_export_has_the_excel_columns_opens_in_chinese_excel_and_round_trips(personas: Personas) -> None:
     """EN-4: the export also as CSV — UTF-8 with a byte-order mark (else Excel on Chinese Windows reads GBK), the
     import's columns, the reader's scope, a formula-looking name kept inert, and the file imports back."""
-    Enterprise.objects.filter(pk=personas.ent_b.pk).update(name="=HYPERLINK(1)有限公司")
+    Enterprise.objects.filter(pk=personas.ent_b.pk).update(name="=HYPERLINK(1)有限公司", contact_phone="+8613912345678")
     for url in ("/enterprises/export.csv", "/api/enterprises/export.csv"):
         exported = client_for(personas.tongxu_hq).get(url)
         assert exported.status_code == 200 and exported["Content-Type"] == "text/csv; charset=utf-8"
@@ -173,6 +174,15 @@ def test_csv_export_has_the_excel_columns_opens_in_chinese_excel_and_round_trips
     upload = SimpleUploadedFile("export.csv", exported.content)
     result = run_import(enterprise_importer(actor=personas.tongxu_hq), upload, "export.csv", commit=False)
     assert {e.column for e in result.errors} == {"统一社会信用代码"}  # the codes exist already: nothing else
+    # With new codes the same rows import, and what was written behind an apostrophe comes back as it was.
+    content = exported.content.decode("utf-8-sig")
+    for existing in (personas.ent_a.uscc, personas.ent_b.uscc):
+        content = content.replace(existing, valid_uscc())
+    upload = SimpleUploadedFile("export.csv", codecs.BOM_UTF8 + content.encode())
+    result = run_import(enterprise_importer(actor=personas.tongxu_hq), upload, "export.csv", commit=False)
+    assert not result.errors
+    imported = {enterprise.name: enterprise for _row, enterprise in result.values}
+    assert imported["=HYPERLINK(1)有限公司"].contact_phone == "+8613912345678"
 
 
 def test_import_page_previews_then_commits(personas: Personas) -> None:
