@@ -79,9 +79,7 @@ def list_regions(request: AuthenticatedRequest) -> Any:
 )
 def get_structure(request: AuthenticatedRequest, query: Query[StructureQuery]) -> Any:
     require(request, Capability.ORGANISATION_VIEW)
-    regions = selectors.regions_with_units(user=request.user)
-    code = query.region or (regions[0].code if regions else "")
-    region = next((candidate for candidate in regions if candidate.code == code), None)
+    _regions, region = selectors.region_with_hq(user=request.user, code=query.region)
     if region is None:
         raise Http404
     structure = selectors.command_structure(user=request.user, region=region)

@@ -14,6 +14,14 @@ def regions_with_units(*, user: Any) -> list[Region]:
     return list(Region.objects.filter(pk__in=region_ids).order_by("path"))
 
 
+def region_with_hq(*, user: Any, code: str) -> tuple[list[Region], Region | None]:
+    """The regions in scope with an HQ, and the one ``code`` names among them (no code: the first, top-down;
+    None when ``code`` names no such region)."""
+    regions = regions_with_units(user=user)
+    code = code or (regions[0].code if regions else "")
+    return regions, next((region for region in regions if region.code == code), None)
+
+
 def command_structure(*, user: Any, region: Region) -> dict[str, Any]:
     """The HQ of ``region`` with its office, task forces and people, or 404 if out of scope."""
     read = (

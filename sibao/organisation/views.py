@@ -11,9 +11,8 @@ from sibao.regions.models import Region
 @login_required
 @capability_required(Capability.ORGANISATION_VIEW)
 def overview(request: HttpRequest) -> HttpResponse:
-    regions = selectors.regions_with_units(user=request.user)
-    code = request.GET.get("region") or (regions[0].code if regions else "")
-    region = next((r for r in regions if r.code == code), None)
+    code = request.GET.get("region", "")
+    regions, region = selectors.region_with_hq(user=request.user, code=code)
     if code and region is None and Region.objects.filter(code=code).exists():
         raise Http404
     structure = selectors.command_structure(user=request.user, region=region) if region else {}
