@@ -3,7 +3,7 @@ an employee in the importer's area warns that employee only; others are kept as 
 no ID number is stored in clear text."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -32,8 +32,14 @@ def csv_file(*lines: str) -> io.BytesIO:
     return io.BytesIO((HEADER + "\n".join(lines) + "\n").encode())
 
 
+def purchased_at(hours_ago: int = 3) -> datetime:
+    """Hours before yesterday's Beijing noon: a few hours apart stay one day, at whatever hour the suite runs."""
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    return noon - timedelta(hours=hours_ago)
+
+
 def when(hours_ago: int = 3) -> str:
-    return timezone.localtime(timezone.now() - timedelta(hours=hours_ago)).strftime("%Y-%m-%d %H:%M")
+    return purchased_at(hours_ago).strftime("%Y-%m-%d %H:%M")
 
 
 def run(actor: object, *lines: str, commit: bool = True):  # type: ignore[no-untyped-def]
@@ -69,7 +75,7 @@ def test_a_purchase_by_an_employee_warns_that_employee_only(personas: Personas) 
     assert result.committed, [str(e) for e in result.errors]
     warnings = SentinelWarning.objects.filter(kind=WarningKind.DRUG_PURCHASE)
     assert [(w.employee_id, w.enterprise_id) for w in warnings] == [(buyer.pk, personas.ent_a.pk)]
-    day = timezone.localdate(timezone.now() - timedelta(hours=3))
+    day = purchased_at(3).date()
     assert warnings.get().subject_key == f"drug:{buyer.pk}:{day.isoformat()}"
     assert "布洛芬缓释胶囊" in warnings.get().detail
     assert not SentinelWarning.objects.filter(employee__in=[colleague, other_enterprise, other_county]).exists()
