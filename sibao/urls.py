@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("sibao.accounts.urls")),
     path("enterprises/", include("sibao.enterprises.urls")),
     path("organisation/", include("sibao.organisation.urls")),
+    path("parameters/", include("sibao.parameters.urls")),
     path("core/", include("sibao.core.urls")),
     path("inbox/", include("sibao.notifications.urls")),
     path("whitelist/", include("sibao.whitelist.urls")),

@@ -131,6 +131,9 @@ def grow(personas: Personas) -> Any:
             unit = make_unit(name=f"测试局{n}")
             organisation_rows(n)
             parameter_set(actor=None, key="logistics.itinerary_days", region=region("410222"), value=7 + n)
+            # Regions below with their own values (the parameters page counts them per rule).
+            township = townships[n % len(townships)]
+            parameter_set(actor=None, key="epidemic.retest_hours", region=township, value=5, state="emergency")
             make_ticket(
                 enterprise,
                 p.tongxu_hq,
@@ -320,6 +323,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
     by_name["tickets:metrics"] = supervision
     by_name["policies:mine"] = client_for(p.ent_a_user)
     by_name["logistics:check"] = admin  # the checkpoint's page lists the checkpoints in operation
+    by_name["parameters:list"] = admin  # the province's rules, with a "set" link on each
     pages = [(name, by_name[name], url, params) for name, _client, url, params in pages]
     # The audit page reads related rows' names once per related model, so a page that newly holds another kind of
     # record costs one more query; per row it costs none, which one record type shows.

@@ -66,6 +66,7 @@ class Capability(models.TextChoices):
     POLICY_REVIEW = "policy.review"  # PO-3: approve or decline applications, record the amount paid
     POLICY_FACTS_IMPORT = "policy.facts_import"  # PO-4: import enterprises' policy figures
     POLICY_APPLY = "policy.apply"  # PO-3: an enterprise's 我的政策, its figures, applying
+    PARAMETER_MANAGE = "parameter.manage"  # SPEC §1 administrator: set a region's own rule numbers (both states)
     PERSONAL_DATA_PURGE = "personal_data.purge"  # issue 15: "emergency over" purge of the region's personal data
     SHUTDOWN_DECIDE = "shutdown.decide"  # EM-4: approve or refuse a shutdown (≤ 3 days) for its own HQ
     SHUTDOWN_PROPOSE = "shutdown.propose"  # EM-4: a township or department proposes a shutdown

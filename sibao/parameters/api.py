@@ -4,6 +4,7 @@ value in normal state and in emergency, and the one in force now — what a coun
 
 from typing import Any
 
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from sibao.accounts.requests import AuthenticatedRequest
@@ -11,8 +12,8 @@ from sibao.core.api_errors import require, responses
 from sibao.core.api_types import Input, optional_text
 from sibao.core.roles import Capability
 from sibao.parameters.registry import DEFINITIONS
-from sibao.parameters.selectors import parameter_states_at, state_at
-from sibao.regions.models import RegionState
+from sibao.parameters.selectors import ParameterRow, parameter_table, state_at
+from sibao.parameters.services import parameter_update
 from sibao.regions.selectors import region_for_reader
 
 router = Router(tags=["parameters"])
@@ -33,8 +34,11 @@ class ParameterOut(Schema):
     default: Value
     emergency_default: Value | None
     normal: Value = Field(description="本地区常态下的值")
+    normal_region_code: str | None = Field(description="常态值由哪个地区设置（缺省：默认值）")
     emergency: Value = Field(description="本地区应急状态下的值")
+    emergency_region_code: str | None = Field(description="应急值由哪个地区设置（缺省：默认值或同常态）")
     in_force: Value = Field(description="本地区当前状态下生效的值")
+    set_below: int = Field(description="下级地区另行设置的个数")
 
 
 class RegionParametersOut(Schema):
@@ -42,6 +46,38 @@ class RegionParametersOut(Schema):
     region_name: str
     state: str = Field(description="本地区当前状态：normal 或 emergency")
     parameters: list[ParameterOut]
+
+
+class ParameterIn(Input):
+    region: str = optional_text(12, description="区划代码（缺省：本人所在地区）")
+    normal: Value | None = Field(None, description="本地区常态下的值；不填则沿用上级地区")
+    emergency: Value | None = Field(None, description="本地区应急状态下的值；不填则沿用上级地区")
+    note: str = optional_text(255, description="依据，如设定它的文件")
+
+
+def _raw(value: Value | None) -> str:
+    if value is None:
+        return ""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _out(row: ParameterRow) -> dict[str, Any]:
+    spec = row.definition
+    return {
+        "key": spec.key,
+        "label": str(spec.label),
+        "kind": spec.kind,
+        "unit": str(spec.unit),
+        "source": spec.source,
+        "default": spec.to_json(row.default),
+        "emergency_default": None if row.emergency_default is None else spec.to_json(row.emergency_default),
+        "normal": spec.to_json(row.normal.value),
+        "normal_region_code": row.normal.region.code if row.normal.region else None,
+        "emergency": spec.to_json(row.emergency.value),
+        "emergency_region_code": row.emergency.region.code if row.emergency.region else None,
+        "in_force": spec.to_json(row.in_force),
+        "set_below": row.set_below,
+    }
 
 
 @router.get(
@@ -52,23 +88,26 @@ class RegionParametersOut(Schema):
 def region_parameters(request: AuthenticatedRequest, query: Query[ParameterQuery]) -> Any:
     require(request, Capability.ORGANISATION_VIEW)
     region = region_for_reader(request.user, query.region)
-    state = state_at(region.path)
-    rows = []
-    for spec, normal, emergency in parameter_states_at(sorted(DEFINITIONS), region.path):
-        rows.append(
-            {
-                "key": spec.key,
-                "label": str(spec.label),
-                "kind": spec.kind,
-                "unit": str(spec.unit),
-                "source": spec.source,
-                "default": spec.to_json(spec.parse(spec.default)),
-                "emergency_default": (
-                    None if spec.emergency_default is None else spec.to_json(spec.parse(spec.emergency_default))
-                ),
-                "normal": spec.to_json(normal),
-                "emergency": spec.to_json(emergency),
-                "in_force": spec.to_json(emergency if state == RegionState.EMERGENCY else normal),
-            }
-        )
-    return {"region_code": region.code, "region_name": region.name, "state": state, "parameters": rows}
+    rows = [_out(row) for row in parameter_table(region)]
+    return {"region_code": region.code, "region_name": region.name, "state": state_at(region.path), "parameters": rows}
+
+
+@router.put(
+    "/{key}",
+    response=responses({200: ParameterOut}),
+    summary="Set a region's own normal and emergency values of a rule number (blank: follow the region above)",
+)
+def parameter_put(request: AuthenticatedRequest, key: str, payload: ParameterIn) -> Any:
+    require(request, Capability.PARAMETER_MANAGE)
+    if key not in DEFINITIONS:
+        raise Http404
+    region = region_for_reader(request.user, payload.region)
+    parameter_update(
+        actor=request.user,
+        key=key,
+        region=region,
+        normal=_raw(payload.normal),
+        emergency=_raw(payload.emergency),
+        note=payload.note,
+    )
+    return _out(parameter_table(region, [key])[0])

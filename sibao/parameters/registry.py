@@ -73,6 +73,16 @@ class Definition:
     def to_json(self, value: Any) -> Any:
         return str(value) if isinstance(value, Decimal) else value
 
+    def display(self, value: Any) -> str:
+        """``value`` as a reader sees it: 是/否, a choice's label, a number with its unit."""
+        if self.kind == "bool":
+            return str(_("Yes") if value else _("No"))
+        if self.kind == "choice":
+            return str(dict(self.choices).get(value, value))
+        if self.kind == "month_day":
+            return str(value)  # "05-31": its unit (月-日) only says how to write it
+        return f"{value} {self.unit}".strip()
+
 
 DEFINITIONS: dict[str, Definition] = {}
 

@@ -17,6 +17,8 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from enum import StrEnum
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -28,7 +30,7 @@ from django.utils.module_loading import import_string
 
 from sibao.core.rawsql import Columns, fetch_all, placeholders
 from sibao.parameters.models import ParameterOverride
-from sibao.parameters.registry import Definition, definition
+from sibao.parameters.registry import DEFINITIONS, Definition, definition
 from sibao.regions.models import Region, RegionState
 
 # key → {(region path, state): raw value}; "" → {(path, ""): True} for the regions in emergency.
@@ -165,22 +167,40 @@ def _nearest(values: dict[str, Any], path: str) -> str | None:
     return max((p for p in values if path.startswith(p)), key=len, default=None)
 
 
+class Origin(StrEnum):
+    """Where a region's value of a parameter comes from."""
+
+    REGION = "region"  # a region's own value: this region's or the nearest above it that sets one
+    DEFAULT = "default"  # the registry's default (the seeds' number)
+    EMERGENCY_DEFAULT = "emergency_default"  # the registry's value for the emergency state
+    NORMAL = "normal"  # no emergency value anywhere on the path: the emergency value is the normal one
+
+
+def _resolved(spec: Definition, path: str, state: str) -> tuple[Any, Origin, str]:
+    """The value of ``spec`` for the region at ``path`` in ``state``, where it comes from and the path of the
+    region that set it ("" unless ``Origin.REGION``) — the one reading of "nearest override wins"."""
+    if state == RegionState.EMERGENCY:
+        emergency = overrides(spec, RegionState.EMERGENCY)
+        nearest = _nearest(emergency, path)
+        if nearest is not None:
+            return spec.parse(emergency[nearest]), Origin.REGION, nearest
+        if spec.emergency_default is not None:
+            return spec.parse(spec.emergency_default), Origin.EMERGENCY_DEFAULT, ""
+        return _resolved(spec, path, RegionState.NORMAL)[0], Origin.NORMAL, ""
+    normal = overrides(spec)
+    nearest = _nearest(normal, path)
+    if nearest is None:
+        return spec.parse(spec.default), Origin.DEFAULT, ""
+    return spec.parse(normal[nearest]), Origin.REGION, nearest
+
+
 def parameter_value_at(key: str | Definition, path: str, *, state: str | None = None) -> Any:
     """The value in force for the region whose path is ``path`` ("" for none: the default), in ``state``
     (None: the region's state now)."""
     spec = _spec(key)
     if state is None:
         state = state_at(path) if has_emergency_value(spec) else RegionState.NORMAL
-    if state == RegionState.EMERGENCY:
-        emergency = overrides(spec, RegionState.EMERGENCY)
-        nearest = _nearest(emergency, path)
-        if nearest is not None:
-            return spec.parse(emergency[nearest])
-        if spec.emergency_default is not None:
-            return spec.parse(spec.emergency_default)
-    normal = overrides(spec)
-    nearest = _nearest(normal, path)
-    return spec.parse(spec.default if nearest is None else normal[nearest])
+    return _resolved(spec, path, state)[0]
 
 
 def parameter_values_at(keys: Sequence[str | Definition], path: str) -> tuple[Any, ...]:
@@ -195,31 +215,6 @@ def parameter_values_at(keys: Sequence[str | Definition], path: str) -> tuple[An
     if missing:
         _read_overrides(missing)
     return tuple(parameter_value_at(spec, path) for spec in specs)
-
-
-def parameter_states_at(keys: Sequence[str | Definition], path: str) -> list[tuple[Definition, Any, Any]]:
-    """Each of ``keys`` with its value for the region at ``path`` in normal state and in emergency, their
-    overrides read in one statement (the rule numbers' list, ``parameters.api``)."""
-    specs = [_spec(key) for key in keys]
-
-    def values() -> list[tuple[Definition, Any, Any]]:
-        cache = _cache.get()
-        missing = [spec for spec in specs if cache is None or spec.key not in cache]
-        if missing:
-            _read_overrides(missing)
-        return [
-            (
-                spec,
-                parameter_value_at(spec, path, state=RegionState.NORMAL),
-                parameter_value_at(spec, path, state=RegionState.EMERGENCY),
-            )
-            for spec in specs
-        ]
-
-    if _cache.get() is None:
-        with parameters_cached():
-            return values()
-    return values()
 
 
 def parameter_value(key: str | Definition, region: Region | None, *, state: str | None = None) -> Any:
@@ -289,21 +284,98 @@ def parameter_expression(key: str | Definition, region_field: str, build: Callab
     return Case(*branches, default=default)
 
 
-def parameters_for(region: Region | None) -> list[dict[str, Any]]:
-    """Every parameter with its default and the value in force for ``region`` (for the parameters page)."""
-    from sibao.parameters.registry import DEFINITIONS
+@dataclass(frozen=True)
+class Setting:
+    """A region's value of a parameter in one state, and where it comes from."""
 
-    return [
-        {"definition": spec, "default": spec.parse(spec.default), "value": parameter_value(spec, region)}
-        for spec in DEFINITIONS.values()
-    ]
+    value: Any
+    origin: Origin
+    region: Region | None  # the region whose own value it is (``Origin.REGION``)
+    own: ParameterOverride | None  # this region's own override (its note, who set it and when), if any
+
+    @property
+    def is_own(self) -> bool:
+        return self.own is not None
+
+
+@dataclass(frozen=True)
+class ParameterRow:
+    definition: Definition
+    group: str  # the app the parameter belongs to (its key's prefix), for the page's headings
+    default: Any
+    emergency_default: Any  # None: the registry has no value of its own for the emergency state
+    normal: Setting
+    emergency: Setting
+    in_force: Any  # the value of the region's state now
+    set_below: int  # regions under this one with a value of their own (either state)
+
+
+def parameter_table(region: Region, keys: Sequence[str] | None = None) -> list[ParameterRow]:
+    """Every parameter (or those of ``keys``) with ``region``'s value in normal state and in emergency, where each
+    comes from, and the one in force now (the rule numbers' page and API). Constant queries: the overrides of
+    the keys, the regions on the path, this region's own overrides and the regions in emergency."""
+    specs = list(DEFINITIONS.values()) if keys is None else [definition(key) for key in keys]
+    with parameters_cached():
+        found = _read_overrides(specs)
+        state = state_at(region.path)
+        own = {
+            (override.key, override.state): override
+            for override in ParameterOverride.objects.filter(
+                region=region, key__in=[spec.key for spec in specs]
+            ).select_related("updated_by")
+        }
+        on_path = _regions_on_path(region)
+        labels = {config.label: str(config.verbose_name) for config in apps.get_app_configs()}
+
+        def setting(spec: Definition, of_state: str) -> Setting:
+            value, origin, source = _resolved(spec, region.path, of_state)
+            return Setting(value, origin, on_path.get(source), own.get((spec.key, of_state)))
+
+        rows = []
+        for spec in specs:
+            normal, emergency = setting(spec, RegionState.NORMAL), setting(spec, RegionState.EMERGENCY)
+            below = {path for path, _state in found[spec.key] if path.startswith(region.path) and path != region.path}
+            prefix = spec.key.split(".", 1)[0]
+            rows.append(
+                ParameterRow(
+                    definition=spec,
+                    group=labels.get(prefix, prefix),
+                    default=spec.parse(spec.default),
+                    emergency_default=None if spec.emergency_default is None else spec.parse(spec.emergency_default),
+                    normal=normal,
+                    emergency=emergency,
+                    in_force=emergency.value if state == RegionState.EMERGENCY else normal.value,
+                    set_below=len(below),
+                )
+            )
+    return rows
+
+
+def inherited_settings(region: Region, key: str) -> tuple[Setting, Setting]:
+    """The normal and emergency values ``region`` would have without values of its own: those of the region
+    above it (the page shows them as what a blank field means)."""
+    spec = definition(key)
+    parent_path = region.path[: region.path.rstrip("/").rfind("/") + 1]
+    on_path = _regions_on_path(region)
+    with parameters_cached():
+        _read_overrides([spec])
+        settings = []
+        for state in (RegionState.NORMAL, RegionState.EMERGENCY):
+            value, origin, source = _resolved(spec, parent_path, state)
+            settings.append(Setting(value, origin, on_path.get(source), None))
+    return settings[0], settings[1]
+
+
+def _regions_on_path(region: Region) -> dict[str, Region]:
+    """``{path: region}`` of ``region`` and every region above it."""
+    codes = region.ancestor_codes()
+    paths = ["/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
+    return {found.path: found for found in Region.objects.filter(path__in=paths)}
 
 
 def parameters_differing_in_emergency(region: Region) -> list[dict[str, Any]]:
     """The parameters whose value for ``region`` is not the same in emergency as in normal state (issue 12 #4:
     the region's state page shows what the switch tightens)."""
-    from sibao.parameters.registry import DEFINITIONS
-
     rows = []
     for spec in DEFINITIONS.values():
         if not has_emergency_value(spec):

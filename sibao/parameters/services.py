@@ -46,3 +46,27 @@ def parameter_reset(*, actor: User | None, key: str, region: Region, state: str 
         for override in ParameterOverride.objects.filter(key=key, region=region, state=state):
             override.delete()
     forget_cached_parameters()
+
+
+def parameter_update(
+    *, actor: User | None, key: str, region: Region, normal: str, emergency: str, note: str = ""
+) -> None:
+    """Set ``region``'s own normal and emergency values of ``key`` together (the parameters page): a blank value
+    clears the region's own one, so the region follows the region above it again. Both are checked before
+    either is written, so a wrong emergency value leaves the normal one as it was."""
+    spec = DEFINITIONS.get(key)
+    if spec is None:
+        raise ServiceError("parameters.unknown", _("Unknown parameter."), field="key")
+    values = {RegionState.NORMAL: normal.strip(), RegionState.EMERGENCY: emergency.strip()}
+    for state, raw in values.items():
+        if raw:
+            try:
+                spec.parse(raw)
+            except ValueError as error:
+                raise ServiceError("parameters.invalid", f"{spec.label}：{error}", field=state) from None
+    with transaction.atomic():
+        for state, raw in values.items():
+            if raw:
+                parameter_set(actor=actor, key=key, region=region, value=raw, note=note, state=state)
+            else:
+                parameter_reset(actor=actor, key=key, region=region, state=state)

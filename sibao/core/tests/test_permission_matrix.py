@@ -47,6 +47,8 @@ PAGES = [
     ("get", "/organisation/", OFFICIALS_READ),
     ("get", "/api/organisation/regions", OFFICIALS_READ),
     ("get", "/api/parameters", OFFICIALS_READ),
+    ("get", "/parameters/", OFFICIALS_READ),
+    ("get", "/parameters/epidemic.test_interval_hours/", {"admin"}),
     ("get", "/api/organisation/task-forces-without-expert", OFFICIALS_READ),
     ("get", "/core/audit/", {"admin"}),
     ("get", "/api/audit", {"admin"}),

@@ -5,11 +5,10 @@ county's is 404."""
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from conftest import Personas, client_for, region
-from sibao.emergency.models import Emergency
 from sibao.parameters.services import parameter_set
+from sibao.parameters.tests.test_pages import in_emergency
 
 pytestmark = pytest.mark.django_db
 
@@ -37,17 +36,7 @@ def test_the_seeds_numbers_and_a_regions_own_value(personas: Personas) -> None:
 def test_the_value_in_force_follows_the_regions_state(personas: Personas) -> None:
     before = _parameters(client_for(personas.tongxu_hq))["epidemic.test_interval_hours"]
     assert before["emergency"] == 24 and before["in_force"] == before["normal"] == 48
-    now = timezone.now()
-    Emergency.objects.create(
-        region=region("410222"),
-        status="active",
-        document_number="通疫指〔2022〕1号",
-        declared_at=now,
-        reason="测试",
-        effective_at=now,
-        readiness_due_at=now,
-        declared_by=personas.tongxu_hq,
-    )
+    in_emergency(personas, "410222")
     during = _parameters(client_for(personas.tongxu_hq))
     assert during["answer"]["state"] == "emergency" and during["epidemic.test_interval_hours"]["in_force"] == 24
     assert _parameters(client_for(personas.xinzheng_hq))["epidemic.test_interval_hours"]["in_force"] == 48

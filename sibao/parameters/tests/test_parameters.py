@@ -19,7 +19,7 @@ from sibao.parameters.registry import (
     Definition,
     define,
 )
-from sibao.parameters.selectors import parameter_value, parameters_for
+from sibao.parameters.selectors import Origin, parameter_table, parameter_value
 from sibao.parameters.services import parameter_reset, parameter_set
 
 pytestmark = pytest.mark.django_db
@@ -90,14 +90,21 @@ class TestOverrides:
         assert parameter_value(COVERAGE, tongxu) == Decimal("72.5")
         assert parameter_value(WHITELIST_TOWNSHIP_FIRST_CHECK, tongxu) is True
 
-    def test_parameters_for_lists_every_parameter_with_default_and_value(self, personas: Any) -> None:
-        tongxu = region("410222")
-        parameter_set(actor=personas.admin, key=COVERAGE, region=tongxu, value="80")
+    def test_the_table_lists_every_parameter_with_default_value_and_where_it_comes_from(self, personas: Any) -> None:
+        tongxu, kaifeng = region("410222"), region("410200")
+        parameter_set(actor=personas.admin, key=COVERAGE, region=kaifeng, value="80", note="汴政〔2022〕1号")
 
-        rows = {row["definition"].key: row for row in parameters_for(tongxu)}
+        rows = {row.definition.key: row for row in parameter_table(tongxu)}
 
         assert set(rows) == set(DEFINITIONS)
-        assert (rows[COVERAGE]["default"], rows[COVERAGE]["value"]) == (Decimal("70"), Decimal("80"))
+        coverage = rows[COVERAGE]
+        assert (coverage.default, coverage.normal.value, coverage.in_force) == (Decimal("70"), Decimal("80"), 80)
+        assert (coverage.normal.origin, coverage.normal.region, coverage.normal.own) == (Origin.REGION, kaifeng, None)
+        assert coverage.emergency.origin == Origin.NORMAL and coverage.emergency.value == Decimal("80")
+        assert {row.definition.key: row.set_below for row in parameter_table(kaifeng)}[COVERAGE] == 0
+        assert {row.definition.key: row.set_below for row in parameter_table(region("410000"))}[COVERAGE] == 1
+        own = {row.definition.key: row for row in parameter_table(kaifeng)}[COVERAGE].normal.own
+        assert own is not None and own.note == "汴政〔2022〕1号" and own.updated_by == personas.admin
 
 
 class TestRefusals:
