@@ -401,6 +401,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api emergencies", hq, "/api/emergency/regions", None),
         ("api emergency notices", client_for(p.ent_a_user), "/api/emergency/notices", None),
         ("api shutdowns", hq, "/api/emergency/shutdowns", None),
+        ("api unapproved halts", hq, "/api/emergency/halts", None),
         ("api inspections", hq, "/api/emergency/inspections", None),
         ("api vehicles", hq, "/api/logistics/vehicles", None),
         ("api drivers", hq, "/api/logistics/drivers", None),

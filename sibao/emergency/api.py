@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 
 from sibao.accounts.models import User
@@ -29,6 +29,7 @@ from sibao.emergency.schemas import (
     EmergencyNoticeOut,
     EmergencyOut,
     FiledRequestOut,
+    HaltOut,
     HoldOut,
     InspectionIn,
     InspectionOut,
@@ -395,6 +396,28 @@ def list_shutdowns(request: AuthenticatedRequest, filters: Query[ShutdownListFil
         ),
     )
     return [shutdown_out(shutdown, request.user) for shutdown in shutdowns]
+
+
+class HaltFilters(Input):
+    day: IsoDate | None = Field(None, description="日报日期（缺省：今天；不晚于今天）")
+    region: str = optional_text(12, description="区划代码（含下级）")
+    sector: str = optional_text(32, description="行业")
+
+
+@router.get(
+    "/halts",
+    response=responses({200: list[HaltOut]}),
+    summary="Whitelist enterprises reporting a halt or reduction without an approved shutdown (EM-4)",
+)
+@paginate(BoundedLimitOffset)
+def list_unapproved_halts(request: AuthenticatedRequest, filters: Query[HaltFilters]) -> Any:
+    require(request, Capability.EMERGENCY_VIEW)
+    today = timezone.localdate()
+    return selectors.unapproved_halts(
+        user=request.user,
+        day=min(filters.day or today, today),
+        filters=selectors.HaltFilters(region_code=filters.region, sector=filters.sector),
+    )
 
 
 @router.post("/shutdowns", response=responses({201: ShutdownOut}), summary="Propose a shutdown (township/department)")

@@ -31,7 +31,11 @@ class EmergencyConfig(AppConfig):
     region_state_source = "sibao.emergency.selectors.emergency_paths_now"
     screen_panels = ["sibao.emergency.screen.EMERGENCY"]
     # Issue 11 #4: what waits for an HQ office on the "待我处理" workbench.
-    work_items = ["sibao.emergency.workbench.SHUTDOWNS", "sibao.emergency.workbench.INSPECTIONS"]
+    work_items = [
+        "sibao.emergency.workbench.SHUTDOWNS",
+        "sibao.emergency.workbench.INSPECTIONS",
+        "sibao.emergency.workbench.HALTS",
+    ]
     navigation = [
         NavItem(
             _("Emergency state"),
@@ -48,6 +52,14 @@ class EmergencyConfig(AppConfig):
             "sign-stop",
             group=NavGroup.EMERGENCY,
             order=20,
+        ),
+        NavItem(
+            _("Halts without approval"),
+            "emergency:unapproved_halts",
+            Capability.EMERGENCY_VIEW,
+            "exclamation-octagon",
+            group=NavGroup.EMERGENCY,
+            order=25,
         ),
         NavItem(
             _("Planned inspections"),

@@ -132,6 +132,12 @@ class ListFilterForm(_Styled):
     enterprise = IdField(required=False)
 
 
+class HaltFilterForm(_Styled):
+    day = forms.DateField(label=_("Report day"), required=False, **_DATE)  # type: ignore[arg-type]
+    region = forms.CharField(required=False, max_length=12)
+    sector = forms.ChoiceField(required=False, choices=[("", ""), *Sector.choices])
+
+
 class PeriodForm(_Styled):
     date_from = forms.DateField(label=_("From"), required=False, **_DATE)  # type: ignore[arg-type]
     date_to = forms.DateField(label=_("To"), required=False, **_DATE)  # type: ignore[arg-type]

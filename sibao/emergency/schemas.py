@@ -174,6 +174,24 @@ class EmergencyNoticeOut(Schema):
     area: EmergencyNoticeAreaOut | None
 
 
+class HaltOut(Schema):
+    """EM-4: a whitelist enterprise's report of a halt or reduction with no approved shutdown in force."""
+
+    report_id: int = Field(alias="pk")
+    enterprise: EmergencyEnterpriseRef
+    region_code: str = Field(alias="enterprise.region.code")
+    region_name: str = Field(alias="enterprise.region.name")
+    sector: str = Field(alias="enterprise.sector")
+    day: date
+    status: str = Field(description="halted 停产 / reduced 减产")
+    capacity_percent: int
+    staff_on_site: int
+    staff_total: int
+    problem_category: str
+    main_problem: str
+    waiting_shutdown: bool = Field(description="已提出停产申请、尚待两个指挥部审批")
+
+
 class ShutdownOut(Schema):
     id: int
     enterprise: EmergencyEnterpriseRef

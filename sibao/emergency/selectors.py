@@ -32,6 +32,7 @@ from sibao.emergency.models import (
 )
 from sibao.enterprises.models import CLOSED_LOOP_STRICTNESS, ClosedLoopMode, Enterprise
 from sibao.epidemic.models import Employee
+from sibao.operations.models import HALT_STATUSES, OperatingReport
 from sibao.organisation.models import Unit, UnitKind
 from sibao.parameters.registry import EMERGENCY_MODE_BY_SECTOR
 from sibao.parameters.selectors import parameter_value
@@ -546,6 +547,35 @@ def shutdowns_in_force_for(enterprise_ids: Iterable[int], today: date | None = N
     for shutdown in Shutdown.objects.filter(shutdown_in_force_q(today), enterprise_id__in=list(enterprise_ids)):
         found.setdefault(shutdown.enterprise_id, shutdown)
     return found
+
+
+@dataclass(frozen=True)
+class HaltFilters:
+    region_code: str = ""
+    sector: str = ""
+
+
+def unapproved_halts(*, user: User, day: date, filters: HaltFilters | None = None) -> QuerySet[OperatingReport]:
+    """EM-4 (000#七.3, 001#六.3 "不得以任何理由对企业实行限产、关停"; 003#四.4 确需限产停产的应逐级报请批准): the
+    whitelisted enterprises whose operating report of ``day`` says production halted or reduced while no
+    shutdown approved by both HQs is in force for them that day. Someone may have shut or limited them without
+    the approval the seeds require, or they need help (raw materials, staff, logistics): the HQ office finds out
+    which. Each row carries ``waiting_shutdown`` (a proposal waiting for the HQs: the halt ran ahead of it)."""
+    filters = filters or HaltFilters()
+    in_force = Shutdown.objects.filter(shutdown_in_force_q(day), enterprise=OuterRef("enterprise"))
+    waiting = Shutdown.objects.filter(state__in=WAITING_STATES, enterprise=OuterRef("enterprise"))
+    reports = (
+        OperatingReport.objects.visible_to(user)
+        .filter(day=day, status__in=HALT_STATUSES)
+        .filter(whitelisted_q("enterprise__"))
+        .exclude(Exists(in_force))
+        .annotate(waiting_shutdown=Exists(waiting))
+        .select_related("enterprise", "enterprise__region")
+    )
+    reports = _region_filter(reports, filters.region_code, "enterprise__region__path")
+    if filters.sector:
+        reports = reports.filter(enterprise__sector=filters.sector)
+    return reports.order_by("status", "enterprise__name", "pk")  # halted before reduced
 
 
 # --- inspections (EM-5) ---------------------------------------------------------------------------------------

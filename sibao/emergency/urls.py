@@ -19,6 +19,7 @@ urlpatterns = [
     path("shutdowns/new/", approvals.shutdown_new, name="shutdown_new"),
     path("shutdowns/<int:pk>/", approvals.shutdown_detail, name="shutdown"),
     path("shutdowns/<int:pk>/act/", approvals.shutdown_act, name="shutdown_act"),
+    path("halts/", approvals.unapproved_halts, name="unapproved_halts"),
     path("inspections/", approvals.inspection_list, name="inspections"),
     path("inspections/new/", approvals.inspection_new, name="inspection_new"),
     path("inspections/<int:pk>/", approvals.inspection_detail, name="inspection"),

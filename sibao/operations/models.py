@@ -22,6 +22,8 @@ class ProductionStatus(models.TextChoices):
 
 # The statuses the command screen counts as "not operating normally".
 NOT_NORMAL = (ProductionStatus.CLOSED_LOOP, ProductionStatus.REDUCED, ProductionStatus.HALTED)
+# Production stopped or limited: for a whitelist enterprise only an approved shutdown may cause it (EM-4).
+HALT_STATUSES = (ProductionStatus.HALTED, ProductionStatus.REDUCED)
 
 
 class Channel(models.TextChoices):

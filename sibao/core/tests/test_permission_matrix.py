@@ -48,6 +48,9 @@ PAGES = [
     ("get", "/api/organisation/regions", OFFICIALS_READ),
     ("get", "/api/parameters", OFFICIALS_READ),
     ("get", "/parameters/", OFFICIALS_READ),
+    # EM-4: every official role reads the emergency pages (the sector department and the township propose)
+    ("get", "/emergency/halts/", OFFICIALS_READ),
+    ("get", "/api/emergency/halts", OFFICIALS_READ),
     ("get", "/parameters/epidemic.test_interval_hours/", {"admin"}),
     ("get", "/api/organisation/task-forces-without-expert", OFFICIALS_READ),
     ("get", "/core/audit/", {"admin"}),

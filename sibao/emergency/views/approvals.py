@@ -21,7 +21,14 @@ from sibao.core.roles import Capability, Role, has_capability
 from sibao.core.sectors import Sector
 from sibao.core.views import capability_required
 from sibao.emergency import selectors, services
-from sibao.emergency.forms import DecisionForm, InspectionForm, ListFilterForm, ShutdownForm, UnapprovedForm
+from sibao.emergency.forms import (
+    DecisionForm,
+    HaltFilterForm,
+    InspectionForm,
+    ListFilterForm,
+    ShutdownForm,
+    UnapprovedForm,
+)
 from sibao.emergency.models import EXEMPT_KINDS, InspectionKind, InspectionState, ShutdownState
 from sibao.emergency.views.common import any_capability_required, own_enterprise
 from sibao.emergency.workflows import INSPECTION, SHUTDOWN
@@ -105,6 +112,39 @@ def shutdown_list(request: AuthenticatedRequest) -> HttpResponse:
             "sector": data.get("sector") or "",
             "sectors": Sector.choices,
             "can_propose": has_capability(user, Capability.SHUTDOWN_PROPOSE),
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@capability_required(Capability.EMERGENCY_VIEW)
+def unapproved_halts(request: AuthenticatedRequest) -> HttpResponse:
+    """EM-4: whitelist enterprises reporting production halted or reduced without an approved shutdown."""
+    form = HaltFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    day = min(data.get("day") or today, today)
+    reports = selectors.unapproved_halts(
+        user=request.user,
+        day=day,
+        filters=selectors.HaltFilters(region_code=data.get("region") or "", sector=data.get("sector") or ""),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "emergency/unapproved_halts.html",
+        {
+            "page": Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page")),
+            "day": day,
+            "today": today,
+            "region": data.get("region") or "",
+            "regions": regions_for_filter(user=request.user),
+            "sector": data.get("sector") or "",
+            "sectors": Sector.choices,
+            "can_propose": has_capability(request.user, Capability.SHUTDOWN_PROPOSE),
+            "can_file_request": has_capability(request.user, Capability.TICKET_FILE),
             "query_string": query.urlencode(),
         },
     )

@@ -16,6 +16,7 @@ from sibao.enterprises.tests.factories import EnterpriseFactory
 from sibao.incidents.tests.factories import person as incident_person
 from sibao.incidents.tests.factories import reported
 from sibao.operations.services import missing_report_sweep
+from sibao.operations.tests.factories import filed
 from sibao.sentinel.tests.helpers import raised, whitelist
 from sibao.tickets.models import CommonIssue, TicketState
 from sibao.tickets.tests.test_metrics import make_ticket, make_unit
@@ -89,6 +90,9 @@ def a_bit_of_everything(p: Personas) -> None:
         reason="消杀",
     )
     missing_report_sweep(today - timedelta(days=1), timezone.now())
+    # EM-4: a listed firm in each county halted without an approved shutdown.
+    filed(p.tongxu_hq, p.ent_b, status="halted", capacity_percent=0, staff_on_site=0)
+    filed(p.xinzheng_hq, p.ent_xinzheng, status="reduced", capacity_percent=50)
 
 
 @pytest.mark.parametrize(
@@ -124,12 +128,15 @@ def test_what_waits_for_whom(personas: Personas) -> None:
     hq = work_on_page(client_for(p.tongxu_hq))
     assert hq["tickets.to_assign"][0] == 2  # 通许县's two firms, not 新郑市's
     assert hq["emergency.shutdowns"][0] == 1  # proposed, waiting for the HQ office's decision
-    assert hq["operations.not_reported"][0] == 2 and hq["operations.warnings"][0] == 2
+    assert hq["operations.not_reported"][0] == 1 and hq["operations.warnings"][0] == 2  # ent_b has reported
+    assert hq["emergency.halts"][0] == 1  # ent_b halted without an approved shutdown; 新郑市's is not 通许县's
     industry = work_on_page(client_for(p.tongxu_industry))
     assert industry["tickets.to_answer"][0] == 2  # what its unit holds
     assert industry["whitelist.to_decide"][0] == 1  # its sector only: industry, not ent_b's commerce
     assert work_on_page(client_for(p.tongxu_supervision))["tickets.to_verify"][0] == 2
-    assert work_on_page(client_for(p.xinzheng_hq))["tickets.to_assign"][0] == 0  # held by 通许县 in the fixture
+    xinzheng = work_on_page(client_for(p.xinzheng_hq))
+    assert xinzheng["tickets.to_assign"][0] == 0  # held by 通许县 in the fixture
+    assert xinzheng["emergency.halts"][0] == 1
 
 
 def test_home_sends_to_the_workbench_and_strangers_to_the_login(personas: Personas) -> None:
