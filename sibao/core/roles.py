@@ -32,6 +32,9 @@ class Capability(models.TextChoices):
     ENTERPRISE_IMPORT = "enterprise.import"
     ENTERPRISE_EXPORT = "enterprise.export"
     ORGANISATION_VIEW = "organisation.view"
+    # OR-2/OR-3/OR-5/OR-6: the HQ office keeps its region's roster — members of the HQ and task forces, offices,
+    # departments' policy consultants (the loader ships the first one; people change posts).
+    ORGANISATION_MANAGE = "organisation.manage"
     AUDIT_VIEW = "audit.view"
     WHITELIST_VIEW = "whitelist.view"  # applications, listings, coverage in scope
     WHITELIST_APPLY = "whitelist.apply"  # an enterprise applies for itself
@@ -160,6 +163,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         | _OPERATIONS_ENTRY
         | _POLICY_WORK
         | {
+            Capability.ORGANISATION_MANAGE,
             Capability.WHITELIST_PUBLISH,
             Capability.WHITELIST_SPOT_CHECK,
             Capability.LIAISON_MANAGE,

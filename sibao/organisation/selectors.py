@@ -69,3 +69,31 @@ def task_forces_without_expert(*, user: Any, region: Region) -> list[Unit]:
         .select_related("region")
         .order_by("region__code", "name")
     )
+
+
+def departments_without_consultant(*, user: Any, region: Region) -> list[Unit]:
+    """Active departments in ``region``'s subtree that name no policy consultant (OR-6: each department's
+    consultant is published with the policy list, so one without leaves enterprises no one to ask)."""
+    return list(
+        Unit.objects.visible_to(user)
+        .filter(
+            kind=UnitKind.DEPARTMENT,
+            is_active=True,
+            region__path__startswith=region.path,
+            policy_consultant__isnull=True,
+        )
+        .select_related("region")
+        .order_by("region__code", "name")
+    )
+
+
+def unit_roster(*, user: Any, pk: Any) -> Unit:
+    """One unit in scope with its members (404 outside the reader's subtree)."""
+    unit: Unit = (
+        Unit.objects.select_related("region", "lead_department", "policy_consultant")
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("person").order_by("order"))
+        )
+        .get_visible(user, pk=pk)
+    )
+    return unit
