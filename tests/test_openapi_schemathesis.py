@@ -65,6 +65,7 @@ UNSTATABLE_RULES = {
     "operations.report.problem_missing": "the main problem is described when its kind is chosen",
     "incidents.retest.sampled_at": "a re-test sample is taken between the report and now",
     "incidents.disinfect.date": "a disinfection happens between the report and today",
+    "organisation.role": "a post is one the unit's kind has (GET the unit: its roles)",
     "emergency.shutdown.date_from": "a shutdown does not start in the past",
     "emergency.shutdown.date_to": "a shutdown ends on or after its first day",
     "emergency.shutdown.too_long": "a shutdown lasts at most the region's parameter in days",

@@ -103,13 +103,16 @@ def grow(personas: Personas) -> Any:
             emergency=ended, enterprise=p.ent_a, prior_mode="none", applied_mode="full", held_at=now, released_at=now
         )
 
-    Unit.objects.get_or_create(region=region("410222"), kind=UnitKind.HQ, name="通许县疫情防控指挥部")
+    county_hq = county_hq_unit()
 
     def organisation_rows(n: int) -> None:
-        """OR-2…OR-5: a township's HQ, and a task force of the county with a member and no epidemic expert."""
+        """OR-2…OR-6: a township's HQ, a task force of the county with a member and no epidemic expert, a
+        department without a policy consultant, and one more member of the county's HQ (its roster page)."""
         Unit.objects.create(region=townships[n % len(townships)], kind=UnitKind.HQ, name=f"乡镇指挥部{n}")
         task_force = Unit.objects.create(region=region("410222"), kind=UnitKind.TASK_FORCE, name=f"测试专班{n}")
         Membership.objects.create(unit=task_force, person=Person.objects.create(name=f"组员{n}"), role="member")
+        Unit.objects.create(region=region("410222"), kind=UnitKind.DEPARTMENT, name=f"测试局{n}号")
+        Membership.objects.create(unit=county_hq, person=Person.objects.create(name=f"成员{n}"), role="member")
 
     def add(count: int) -> None:
         for _ in range(count):
@@ -306,6 +309,11 @@ def _id(body17: str) -> str:
     return id_number(body17)
 
 
+def county_hq_unit() -> Unit:
+    unit, _created = Unit.objects.get_or_create(region=region("410222"), kind=UnitKind.HQ, name="通许县疫情防控指挥部")
+    return unit
+
+
 def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]:
     hq, epidemic, admin = client_for(p.tongxu_hq), client_for(p.tongxu_epidemic), client_for(p.admin)
     supervision = client_for(p.tongxu_supervision)
@@ -415,6 +423,9 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api organisation regions", hq, "/api/organisation/regions", None),
         ("api organisation structure", hq, "/api/organisation/structure", {"region": "410222"}),
         ("api task forces without expert", hq, "/api/organisation/task-forces-without-expert", None),
+        ("api departments without consultant", hq, "/api/organisation/departments-without-consultant", None),
+        ("organisation unit roster", hq, f"/organisation/units/{county_hq_unit().pk}/", None),
+        ("api organisation unit", hq, f"/api/organisation/units/{county_hq_unit().pk}", None),
         ("api notifications", hq, "/api/notifications", None),
         ("api audit log", admin, "/api/audit", None),
         ("api public listings", Client(), "/api/whitelist/public/listings", None),

@@ -1,8 +1,10 @@
-"""OR-2…OR-6 API shapes: the command structure as the organisation page shows it."""
+"""OR-2…OR-6 API shapes: the command structure as the organisation page shows it, and the HQ office's edits of
+a unit's roster, office and policy consultant."""
 
-from ninja import Schema
+from ninja import Field, Schema
 
-from sibao.core.api_types import Input, optional_text
+from sibao.core.api_types import Input, Patch, optional_text, required_text
+from sibao.organisation.models import MembershipRole
 
 
 class StructureQuery(Input):
@@ -20,10 +22,12 @@ class OrganisationRegionOut(Schema):
 
 
 class MemberOut(Schema):
+    id: int  # the membership: DELETE /api/organisation/members/{id} takes the person off this post
     role: str
     role_label: str
     name: str
     post: str
+    phone: str
 
 
 class ConsultantOut(Schema):
@@ -62,6 +66,41 @@ class StructureOut(Schema):
 
 
 class ExpertGapOut(Schema):
+    id: int
+    name: str
+    region_code: str
+    region_name: str
+
+
+class RoleOut(Schema):
+    value: str
+    label: str
+
+
+class UnitRosterOut(UnitOut):
+    roles: list[RoleOut]  # the posts this unit has (empty: no roster of its own)
+
+
+class MemberIn(Input):
+    role: MembershipRole = Field(..., description="职务；须为该单位所设职务之一（见单位的 roles）")
+    name: str = required_text(32, description="姓名")
+    post: str = optional_text(128, description="职务/单位职务，如 县委副书记、县长")
+    phone: str = optional_text(32, description="联系电话")
+
+
+class UnitPatch(Patch):
+    office_location: str | None = optional_text(128, default=None, description="办公地点")
+    phone: str | None = optional_text(32, default=None, description="联系电话")
+    duties: str | None = optional_text(2000, default=None, description="职责")
+
+
+class ConsultantIn(Input):
+    name: str = required_text(32, description="政策咨询员姓名")
+    post: str = optional_text(128, description="职务")
+    phone: str = required_text(32, description="联系电话（随政策清单公布）")
+
+
+class ConsultantGapOut(Schema):
     id: int
     name: str
     region_code: str

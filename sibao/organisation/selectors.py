@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Prefetch
+from django.http import Http404
 
 from sibao.organisation.models import Membership, MembershipRole, Unit, UnitKind
 from sibao.regions.models import Region
@@ -97,3 +98,15 @@ def unit_roster(*, user: Any, pk: Any) -> Unit:
         .get_visible(user, pk=pk)
     )
     return unit
+
+
+def membership_get(*, user: Any, pk: Any) -> Membership:
+    """One post held in a unit of the reader's subtree (404 otherwise)."""
+    membership = (
+        Membership.objects.filter(unit__in=Unit.objects.visible_to(user), pk=pk)
+        .select_related("unit", "person")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership

@@ -40,7 +40,7 @@ ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
 }
 UNIT_TEXT_FIELDS = {"office_location": 128, "phone": 32, "duties": 2000}
 FIELD_LABELS: dict[str, Any] = {  # lazy: read in the language of each request
-    "name": gettext_lazy("Name"),
+    "name": gettext_lazy("Full name"),
     "post": gettext_lazy("Post"),
     "phone": gettext_lazy("Phone"),
     "office_location": gettext_lazy("Office location"),

@@ -4,4 +4,8 @@ from sibao.organisation import views
 
 app_name = "organisation"
 
-urlpatterns = [path("", views.overview, name="overview")]
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("units/<int:pk>/", views.unit_page, name="unit"),
+    path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+]
