@@ -21,6 +21,9 @@ class EpidemicConfig(AppConfig):
     # Issue 8 #2: result files interrupted by a killed worker are run again.
     periodic_jobs = ["sibao.epidemic.tasks.schedule_import_recovery"]
     import_kinds = ["sibao.epidemic.imports.EMPLOYEE_IMPORT"]
+    # DB-3 on the command screen (``core.panels``): people per zone (EP-8).
+    screen_measures = ["sibao.epidemic.screen.MEASURE"]
+    screen_panels = ["sibao.epidemic.screen.ZONES"]
     # Issue 10: the overdue page's per-enterprise table reads this (``epidemic.summaries``); its figures are at most
     # five minutes plus one pass old (~2 s at province scale) and the page says when they were built.
     summaries = [Summary("epidemic.overdue", "sibao.epidemic.summaries.refresh", every_minutes=5)]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sibao.core.form_fields import IdField
 from sibao.core.roles import Role
+from sibao.core.sectors import Sector
 from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import PostType, Zone
 from sibao.epidemic.selectors import enterprises_for_employees
@@ -40,6 +41,8 @@ class EmployeeFilterForm(forms.Form):
     post_type = forms.ChoiceField(
         label=_("Post type"), required=False, choices=[("", _("All post types")), *PostType.choices]
     )
+    zone = forms.ChoiceField(label=_("Zone"), required=False, choices=[("", _("All zones")), *Zone.choices])
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices])
 
 
 class EmployeeForm(_EnterpriseChoice):

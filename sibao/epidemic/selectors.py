@@ -19,6 +19,8 @@ class EmployeeFilters:
     enterprise_id: int | None = None
     region_code: str = ""
     post_type: str = ""
+    zone: str = ""  # EP-8
+    sector: str = ""  # the enterprise's (the command screen's sector filter)
     include_former: bool = False
 
 
@@ -40,6 +42,10 @@ def employee_list(*, user: Any, filters: EmployeeFilters | None = None) -> Query
         employees = employees.filter(enterprise__region__path__startswith=region.path) if region else employees.none()
     if filters.post_type:
         employees = employees.filter(post_type=filters.post_type)
+    if filters.zone:
+        employees = employees.filter(zone=filters.zone)
+    if filters.sector:
+        employees = employees.filter(enterprise__sector=filters.sector)
     # Grouped by enterprise in the order of the (enterprise, id digest) index, by name within one (issue 10: sorting
     # a province's million people by their enterprise's name cost ~0.5 s a page; walking the index stops at a page).
     return employees.order_by("enterprise_id", "name", "pk")

@@ -47,6 +47,8 @@ def employee_list(request: AuthenticatedRequest) -> HttpResponse:
         enterprise_id=data.get("enterprise"),
         region_code=data.get("region", ""),
         post_type=data.get("post_type", ""),
+        zone=data.get("zone", ""),
+        sector=data.get("sector", ""),
     )
     # Issue 10: a province's million employees are counted within bounds ("约 N" past them).
     page = page_of(request, selectors.employee_list(user=request.user, filters=filters), PAGE_SIZE)
