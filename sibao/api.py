@@ -4,6 +4,7 @@ from sibao.accounts.api_auth import API_AUTH
 from sibao.core.api_schema import CachedSchemaNinjaAPI
 from sibao.core.audit_api import router as audit_router
 from sibao.core.import_api import router as imports_router
+from sibao.dashboard.api import router as screen_router
 from sibao.emergency.api import router as emergency_router
 from sibao.enterprises.api import router as enterprises_router
 from sibao.epidemic.api import router as employees_router
@@ -50,3 +51,4 @@ api.add_router("/organisation", organisation_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/audit", audit_router)
 api.add_router("/parameters", parameters_router)
+api.add_router("/screen", screen_router)

@@ -431,6 +431,7 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api public listings", Client(), "/api/whitelist/public/listings", None),
         ("api public criteria", Client(), "/api/whitelist/public/criteria", None),
         ("api parameters", hq, "/api/parameters", None),
+        ("api command screen", hq, "/api/screen", None),
     ]
     return pages + api
 

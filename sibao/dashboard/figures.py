@@ -22,7 +22,7 @@ SUMMARY = "dashboard.figures"
 Values = dict[str, Decimal]
 
 
-def _json(value: Decimal) -> int | str:
+def json_number(value: Decimal) -> int | str:
     # Counts stay numbers; sums of money keep their exact decimals as text (JSON floats would round them).
     return int(value) if value == value.to_integral_value() else str(value)
 
@@ -47,7 +47,7 @@ def refresh(now: datetime) -> int:
     RegionFigures.objects.all().delete()
     RegionFigures.objects.bulk_create(
         (
-            RegionFigures(region_id=region_id, sector=sector, values={k: _json(v) for k, v in values.items()})
+            RegionFigures(region_id=region_id, sector=sector, values={k: json_number(v) for k, v in values.items()})
             for (region_id, sector), values in totals.items()
         ),
         batch_size=2000,
