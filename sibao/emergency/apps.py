@@ -10,6 +10,8 @@ class EmergencyConfig(AppConfig):
     name = "sibao.emergency"
     label = "emergency"
     verbose_name = _("Emergency state")
+    # WL-9: what a listing grants, shown on the listing (sibao.core.benefits).
+    listing_benefits = ["sibao.emergency.benefits.NO_SHUTDOWN", "sibao.emergency.benefits.INSPECTIONS"]
     demo_data = DemoData(
         order=120,
         loader="sibao.emergency.demo.load_demo_emergency",

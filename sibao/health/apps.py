@@ -11,6 +11,8 @@ class HealthConfig(AppConfig):
     name = "sibao.health"
     label = "health"
     verbose_name = _("Health monitoring")
+    # WL-9: what a listing grants, shown on the listing (sibao.core.benefits).
+    listing_benefits = ["sibao.health.benefits.CODE_PROTECTION"]
     demo_data = DemoData(
         order=90,
         loader="sibao.health.demo.load_demo_health",

@@ -12,6 +12,8 @@ class LogisticsConfig(AppConfig):
     name = "sibao.logistics"
     label = "logistics"
     verbose_name = _("Logistics")
+    # WL-9: what a listing grants, shown on the listing (sibao.core.benefits).
+    listing_benefits = ["sibao.logistics.benefits.PASSES"]
     demo_data = DemoData(
         order=130,
         loader="sibao.logistics.demo.load_demo_logistics",

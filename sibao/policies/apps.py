@@ -10,6 +10,8 @@ class PoliciesConfig(AppConfig):
     name = "sibao.policies"
     label = "policies"
     verbose_name = _("Policies")
+    # WL-9: what a listing grants, shown on the listing (sibao.core.benefits).
+    listing_benefits = ["sibao.policies.benefits.POLICIES"]
     demo_data = DemoData(
         order=130,
         loader="sibao.policies.demo.load_demo_policies",

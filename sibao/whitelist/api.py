@@ -18,6 +18,7 @@ from sibao.accounts.requests import AuthenticatedRequest
 from sibao.core.api_errors import NotFoundRefused, refusals, require, responses
 from sibao.core.api_pagination import BoundedLimitOffset, SummaryPage
 from sibao.core.api_types import DOC, DOCX, JPEG, PDF, PNG, Id, Input, download, optional_text, uploads
+from sibao.core.benefits import benefit_rows
 from sibao.core.errors import StateRefused
 from sibao.core.roles import Capability
 from sibao.core.sectors import Sector
@@ -424,6 +425,16 @@ def enterprise_status(request: AuthenticatedRequest, enterprise_id: Id) -> Any:
         "since": status.since,
         "level": status.level,
         "batch": status.batch,
+        "benefits": [
+            {
+                "key": row.benefit.key,
+                "label": str(row.benefit.label),
+                "basis": row.benefit.basis,
+                "explain": str(row.benefit.explain),
+                "state": row.state,
+            }
+            for row in (benefit_rows(enterprise) if status.listed else [])
+        ],
     }
 
 

@@ -11,6 +11,8 @@ class WhitelistConfig(AppConfig):
     name = "sibao.whitelist"
     label = "whitelist"
     verbose_name = _("Whitelist")
+    # WL-9: what a listing grants, shown on the listing (sibao.core.benefits).
+    listing_benefits = ["sibao.whitelist.benefits.POWER_PRIORITY"]
     demo_data = DemoData(
         order=50,
         loader="sibao.whitelist.demo.load_demo_whitelist",

@@ -259,14 +259,23 @@ class ListingDetailOut(ListingOut):
         return list(obj.removals.select_related("listing__enterprise").order_by("-proposed_at", "-pk"))
 
 
+class BenefitOut(Schema):
+    key: str
+    label: str
+    basis: str = Field(description="依据（种子文件与条款）")
+    explain: str
+    state: str = Field(description="本企业当前情况（如今日有效通行证张数）；无可统计时为空")
+
+
 class ListingStatusOut(Schema):
-    """WL-9: what the rest of the platform asks before granting a whitelist benefit."""
+    """WL-9: what the rest of the platform asks before granting a whitelist benefit, and what listing grants."""
 
     enterprise_id: int
     listed: bool
     since: datetime | None
     level: ServiceLevel | None
     batch: BatchRef | None
+    benefits: list[BenefitOut] = Field(description="白名单企业享有的保障（仅在名单内时）")
 
 
 class SpotCheckIn(Input):

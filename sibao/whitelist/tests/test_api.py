@@ -121,6 +121,7 @@ def test_full_flow_from_criteria_to_listing_and_coverage(personas: Personas) -> 
         "since": None,
         "level": None,
         "batch": None,
+        "benefits": [],  # WL-9: nothing is promised off the whitelist
     }
 
     listings = hq.get(f"{API}/listings").json()

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sibao.core.benefits import benefit_rows
 from sibao.core.errors import ServiceError
 from sibao.core.pagination import page_of, read_by_key
 from sibao.core.roles import Capability, Role, has_capability
@@ -252,6 +253,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_actions": [t.action for t in transitions if t.needs_reason],
         "can_edit": any(t.action == "submit" for t in transitions),
         "listing": listing,
+        # WL-9: what the listing grants, with the enterprise's own state of each; its own pages linked for it.
+        "benefits": benefit_rows(application.enterprise) if listing and listing.removed_at is None else [],
+        "link_benefits": getattr(user, "enterprise_id", None) == application.enterprise_id,
     }
     return render(request, "whitelist/application_detail.html", context)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sibao.accounts.requests import AuthenticatedRequest
+from sibao.core.benefits import benefit_rows
 from sibao.core.errors import ServiceError
 from sibao.core.models import TransitionLog
 from sibao.core.pagination import page_of
@@ -136,6 +137,7 @@ def listing_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = {
         "listing": listing,
         "enterprise": listing.enterprise,
+        "benefits": benefit_rows(listing.enterprise) if listing.removed_at is None else [],
         "spot_checks": spot_checks,
         "removals": removal_list,
         "removal_pending": any(removal.state == RemovalState.PROPOSED for removal in removal_list),
