@@ -142,6 +142,7 @@ def grow(personas: Personas) -> Any:
                 p.tongxu_hq,
                 unit=unit,
                 filed_at=timezone.now() - timedelta(days=2),
+                assigned_at=timezone.now(),  # in this week's metrics (RQ-7)
                 due_at=timezone.now() + timedelta(days=3),
             )
             CommonIssue.objects.create(region=region("410222"), title=f"共性问题{n}", unit=unit, created_by=p.tongxu_hq)
@@ -211,6 +212,7 @@ def grow(personas: Personas) -> Any:
         refresh_operating_summary(timezone.now())
         refresh_summary("epidemic.overdue")  # the overdue page's per-enterprise table (issue 10)
         refresh_summary("sentinel.counts")  # the warning counts (issue 10)
+        refresh_summary("tickets.daily_metrics")  # the request metrics (RQ-7)
         risk_area_create(
             actor=p.tongxu_epidemic,
             data={"county": region("410103"), "level": RiskLevel.MEDIUM, "valid_from": today, "area_name": "测试"},
@@ -431,6 +433,8 @@ def targets(p: Personas) -> list[tuple[str, Client, str, dict[str, Any] | None]]
         ("api public listings", Client(), "/api/whitelist/public/listings", None),
         ("api public criteria", Client(), "/api/whitelist/public/criteria", None),
         ("api parameters", hq, "/api/parameters", None),
+        ("api request metrics", hq, "/api/requests/metrics", None),
+        ("api weekly reports", hq, "/api/requests/weekly-reports", None),
         ("api command screen", hq, "/api/screen", None),
     ]
     return pages + api

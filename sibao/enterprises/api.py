@@ -30,7 +30,7 @@ from sibao.enterprises.schemas import (
     RelationIn,
     RelationsOut,
 )
-from sibao.enterprises.selectors import FLAG_FIELDS
+from sibao.enterprises.selectors import FLAG_FIELDS, RelationKind
 from sibao.regions.models import Region
 
 router = Router(tags=["enterprises"])
@@ -170,6 +170,19 @@ def add_relation(request: AuthenticatedRequest, enterprise_id: Id, payload: Rela
         detail=payload.detail,
     )
     return Status(201, None)
+
+
+@router.delete(
+    "/{int:enterprise_id}/relations/{kind}/{int:relation_id}",
+    response=responses({204: None}),
+    summary="Remove a supply-chain link (supply) or a pairing (pairing)",
+)
+def remove_relation(request: AuthenticatedRequest, enterprise_id: Id, kind: RelationKind, relation_id: Id) -> Any:
+    require(request, Capability.ENTERPRISE_CHANGE)
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
+    relation = selectors.enterprise_relation_get(user=request.user, enterprise=enterprise, kind=kind, pk=relation_id)
+    services.relation_remove(actor=request.user, relation=relation)
+    return Status(204, None)
 
 
 # --- EN-1 records (issue 9 #7): the same service as the enterprise's page ---------------------------------

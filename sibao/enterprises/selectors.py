@@ -1,6 +1,7 @@
 """Scoped reads of the registry (EN-1). Every page and API endpoint reads enterprises through here."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import Q
@@ -67,13 +68,21 @@ def regions_for_filter(*, user: Any) -> list[Region]:
     return list(regions.filter(level__in=["city", "county"]).order_by("code"))
 
 
+class RelationKind(StrEnum):
+    """How the page's remove links and the API name a relation: a supply-chain link (either direction) or a
+    pairing."""
+
+    SUPPLY = "supply"
+    PAIRING = "pairing"
+
+
 def enterprise_relation_get(*, user: Any, enterprise: Enterprise, kind: str, pk: int) -> SupplyChainLink | Pairing:
     """A relation of ``enterprise`` (already fetched in scope) whose partner the user may also see."""
     visible_ids = Enterprise.objects.visible_to(user).values("pk")
-    if kind == "supply":
+    if kind == RelationKind.SUPPLY:
         links = SupplyChainLink.objects.filter(Q(supplier=enterprise) | Q(customer=enterprise))
         found = links.filter(supplier__in=visible_ids, customer__in=visible_ids, pk=pk).first()
-    elif kind == "pairing":
+    elif kind == RelationKind.PAIRING:
         found = enterprise.pairings.filter(partner__in=visible_ids, pk=pk).first()
     else:
         found = None

@@ -1,4 +1,4 @@
-"""Requests endpoints (X-5 over RQ-1…RQ-6): the same services and selectors as the pages, same scope.
+"""Requests endpoints (X-5 over RQ-1…RQ-8): the same services and selectors as the pages, same scope.
 
 A request is looked up in the caller's scope first (outside it: 404); who may act is the workflow's
 guard (403), and a wrong state is a 409 with the workflow's stable code.
@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
@@ -22,11 +22,15 @@ from sibao.core.api_pagination import BoundedLimitOffset
 from sibao.core.api_types import DOC, DOCX, JPEG, PDF, PNG, XLS, XLSX, Id, Input, download, optional_text, uploads
 from sibao.core.errors import PermissionRefused, ServiceError, StateRefused
 from sibao.core.roles import Capability, Role
+from sibao.core.views import xlsx_response
 from sibao.enterprises.models import Enterprise
 from sibao.organisation.models import Unit
 from sibao.regions.models import Region
 from sibao.tickets import routing, selectors, services
-from sibao.tickets.models import Category, CommonIssue, Ticket, TicketState
+from sibao.tickets.metrics import chosen_period
+from sibao.tickets.models import Category, CommonIssue, Ticket, TicketState, WeeklyReport
+from sibao.tickets.report_export import weekly_report_filename, weekly_report_workbook
+from sibao.tickets.reports import visible_weekly_reports, weekly_report_build, weekly_reports_of
 from sibao.tickets.schemas import (
     AnswerIn,
     AssignIn,
@@ -36,6 +40,7 @@ from sibao.tickets.schemas import (
     CommonIssueOut,
     EscalateIn,
     InformationIn,
+    MetricsFilters,
     NoteIn,
     NoteOut,
     NoticeIn,
@@ -43,6 +48,7 @@ from sibao.tickets.schemas import (
     QuestionIn,
     RateIn,
     ReopenIn,
+    RequestMetricsOut,
     RespondIn,
     ReturnIn,
     RoutingRuleIn,
@@ -53,8 +59,14 @@ from sibao.tickets.schemas import (
     TicketIn,
     TicketOut,
     VerifyIn,
+    WeeklyReportBuildIn,
+    WeeklyReportDetailOut,
+    WeeklyReportListFilters,
+    WeeklyReportOut,
 )
+from sibao.tickets.summary import metrics_for
 from sibao.tickets.workflows import TICKET
+from sibao.whitelist.oversight_forms import chosen_region
 
 router = Router(tags=["requests"])
 
@@ -444,3 +456,86 @@ def change_routing_rule(request: AuthenticatedRequest, rule_id: Id, payload: Rou
     if data.get("is_active") is None:
         data.pop("is_active", None)
     return services.routing_rule_change(actor=request.user, rule=rule, data=data)
+
+
+# --- RQ-7 metrics and RQ-8 weekly reports: the pages' functions, for supervision's readers ------------------
+
+
+@router.get(
+    "/metrics",
+    response=responses({200: RequestMetricsOut}),
+    summary="RQ-7: handling rates of a region's requests in a period, with the units' and regions' rankings",
+)
+def request_metrics(request: AuthenticatedRequest, filters: Query[MetricsFilters]) -> Any:
+    require(request, Capability.TICKET_METRICS)
+    user = request.user
+    region = chosen_region(user, filters.region or None)
+    period = chosen_period(filters.period, timezone.localdate(), filters.start, filters.end)
+    figures = metrics_for(user, region, period)
+    fresh = figures.freshness
+    return {
+        "region": region,
+        "period": {
+            "first_day": period.first_day,
+            "last_day": period.last_day,
+            "start": period.start,
+            "end": period.end,
+        },
+        "totals": figures.totals.as_dict(),
+        "by_unit": [row.as_dict() for row in figures.by_unit],
+        "by_region": [row.as_dict() for row in figures.by_region],
+        "refreshed_at": fresh.at if fresh else None,
+        "refresh_every_minutes": fresh.every_minutes if fresh else None,
+    }
+
+
+def _weekly_report(request: AuthenticatedRequest, report_id: int) -> WeeklyReport:
+    require(request, Capability.TICKET_METRICS)
+    report = visible_weekly_reports(request.user).filter(pk=report_id).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+@router.get(
+    "/weekly-reports",
+    response=responses({200: list[WeeklyReportOut]}),
+    summary="RQ-8: the weekly supervision reports of a region, the latest week first",
+)
+@paginate(BoundedLimitOffset)
+def list_weekly_reports(request: AuthenticatedRequest, filters: Query[WeeklyReportListFilters]) -> Any:
+    require(request, Capability.TICKET_METRICS)
+    return weekly_reports_of(chosen_region(request.user, filters.region or None))
+
+
+@router.post(
+    "/weekly-reports",
+    response=responses({201: WeeklyReportDetailOut}),
+    summary="RQ-8: build (or rebuild) a region's report for the week ending on a Friday",
+)
+def build_weekly_report(request: AuthenticatedRequest, payload: WeeklyReportBuildIn) -> Any:
+    require(request, Capability.TICKET_METRICS)
+    require(request, Capability.TICKET_REPORT_BUILD)
+    region = chosen_region(request.user, payload.region or None)
+    report = weekly_report_build(region, payload.week_end)
+    return Status(201, _weekly_report(request, report.pk))
+
+
+@router.get(
+    "/weekly-reports/{int:report_id}",
+    response=responses({200: WeeklyReportDetailOut}),
+    summary="RQ-8: one weekly report: the week's figures, rankings and lists",
+)
+def get_weekly_report(request: AuthenticatedRequest, report_id: Id) -> Any:
+    return _weekly_report(request, report_id)
+
+
+@router.get(
+    "/weekly-reports/{int:report_id}.xlsx",
+    response=responses({200: None}),
+    summary="RQ-8: one weekly report as an Excel workbook (the page's download)",
+    openapi_extra=download(XLSX),
+)
+def download_weekly_report(request: AuthenticatedRequest, report_id: Id) -> HttpResponse:
+    report = _weekly_report(request, report_id)
+    return xlsx_response(weekly_report_workbook(report), weekly_report_filename(report))

@@ -21,10 +21,14 @@ from functools import reduce
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
 from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sibao.core.errors import ServiceError
 from sibao.core.models import TransitionLog
 from sibao.organisation.models import Unit
 from sibao.regions.models import Region
@@ -69,6 +73,56 @@ def week_end_of(day: date) -> date:
     return day + timedelta(days=(FRIDAY - day.weekday()) % 7)
 
 
+# The days a period may name (a custom period, a weekly report's week): the platform's requests all fall in
+# between, and the calendar's own ends (year 1, year 9999) cannot be turned into a period in UTC.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+
+
+def check_day(day: date, field: str) -> None:
+    """Refuse a day outside ``EARLIEST_DAY``–``LATEST_DAY`` (``tickets.period.day``, naming ``field``)."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ServiceError(
+            "tickets.period.day",
+            _("Choose a day from %(first)s to %(last)s.")
+            % {"first": EARLIEST_DAY.isoformat(), "last": LATEST_DAY.isoformat()},
+            field=field,
+        )
+
+
+class PeriodChoice(models.TextChoices):
+    """The periods the metrics page and API count (RQ-7)."""
+
+    THIS_WEEK = "this_week", gettext_lazy("This week")
+    LAST_WEEK = "last_week", gettext_lazy("Last week")
+    MONTH = "month", gettext_lazy("This month")
+    CUSTOM = "custom", gettext_lazy("Custom")
+
+
+def chosen_period(choice: str, today: date, start: date | None = None, end: date | None = None) -> Period:
+    """The period ``choice`` names on ``today``: the reporting week (Saturday to Friday) containing today — the
+    default, also for a custom choice without both days —, the week before it, the calendar month, or the days
+    from ``start`` to ``end`` (in either order; each checked by ``check_day``)."""
+    friday = week_end_of(today)
+    if choice == PeriodChoice.LAST_WEEK:
+        return Period.week_ending(friday - timedelta(days=7))
+    if choice == PeriodChoice.MONTH:
+        first = today.replace(day=1)
+        next_month = (first + timedelta(days=32)).replace(day=1)
+        return Period.days(first, next_month - timedelta(days=1))
+    if choice == PeriodChoice.CUSTOM and start and end:
+        check_day(start, "start")
+        check_day(end, "end")
+        first, last = sorted((start, end))
+        return Period.days(first, last)
+    return Period.week_ending(friday)
+
+
+def percent_of(rate: float | None) -> float | None:
+    """A rate as the pages show it: a percentage to one decimal (None: nothing was counted)."""
+    return None if rate is None else round(rate * 100, 1)
+
+
 @dataclass(frozen=True)
 class Ratio:
     numerator: int
@@ -80,8 +134,7 @@ class Ratio:
 
     @property
     def percent(self) -> float | None:
-        rate = self.rate
-        return None if rate is None else round(rate * 100, 1)
+        return percent_of(self.rate)
 
 
 @dataclass(frozen=True)
@@ -122,6 +175,10 @@ class GroupMetrics:
     name: str
     metrics: Metrics
     rank: int | None = field(default=None)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: the key, name and rank with the figures (a weekly report's table rows store this)."""
+        return {"key": self.key, "name": self.name, "rank": self.rank, **self.metrics.as_dict()}
 
 
 def _window(name: str, period: Period) -> Q:
@@ -338,9 +395,13 @@ __all__ = [
     "GroupMetrics",
     "Metrics",
     "Period",
+    "PeriodChoice",
     "Ratio",
+    "check_day",
+    "chosen_period",
     "metrics_by_child_region",
     "metrics_by_unit",
+    "percent_of",
     "rank",
     "ticket_metrics",
     "unit_label",

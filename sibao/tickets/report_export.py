@@ -43,6 +43,11 @@ def _group_rows(groups: list[dict[str, Any]]) -> list[list[Any]]:
     return rows
 
 
+def weekly_report_filename(report: WeeklyReport) -> str:
+    """The workbook's download name (page and API)."""
+    return f"督办督查周报告_{report.region.name}_{report.week_end:%Y%m%d}.xlsx"
+
+
 def weekly_report_workbook(report: WeeklyReport) -> bytes:
     figures = report.figures
     labels = ratio_labels()

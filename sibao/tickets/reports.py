@@ -17,13 +17,16 @@ from sibao.core.errors import ServiceError
 from sibao.regions.models import Region, RegionLevel
 from sibao.tickets.metrics import (
     FRIDAY,
+    GroupMetrics,
     Period,
+    check_day,
     history_events,
     metrics_by_child_region,
     metrics_by_unit,
     ticket_metrics,
 )
 from sibao.tickets.models import Ticket, TicketState, WeeklyReport
+from sibao.whitelist.oversight_forms import root_region
 
 REPORT_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
 S = TicketState
@@ -110,13 +113,14 @@ def _region_codes(events: list[Any]) -> set[str]:
     return codes
 
 
-def _table(rows: list[Any]) -> list[dict[str, Any]]:
-    return [{"key": row.key, "name": row.name, "rank": row.rank, **row.metrics.as_dict()} for row in rows]
+def _table(rows: list[GroupMetrics]) -> list[dict[str, Any]]:
+    return [row.as_dict() for row in rows]
 
 
 def weekly_report_build(region: Region, week_end: date, *, now: datetime | None = None) -> WeeklyReport:
     """Compute and store the report of ``region`` for the week ending on Friday ``week_end`` (idempotent)."""
     check_week_end(week_end)
+    check_day(week_end, "week_end")
     now = now or timezone.now()
     period = Period.week_ending(week_end)
     if period.start > now:
@@ -150,3 +154,17 @@ def regions_with_requests(week_end: date) -> QuerySet[Region]:
     )
     codes = {code for path in paths for code in path.split("/") if code}
     return Region.objects.filter(code__in=codes, level__in=REPORT_LEVELS).order_by("path")
+
+
+# --- reading: the pages and the API, one scope ------------------------------------------------------------
+
+
+def visible_weekly_reports(user: Any) -> QuerySet[WeeklyReport]:
+    """The reports of the regions in ``user``'s subtree (the province for administrators), as the metrics
+    pages choose regions (``chosen_region``); the capability is the caller's check."""
+    return WeeklyReport.objects.filter(region__path__startswith=root_region(user).path).select_related("region")
+
+
+def weekly_reports_of(region: Region) -> QuerySet[WeeklyReport]:
+    """The reports of ``region`` itself (not of the regions below it), the latest week first."""
+    return WeeklyReport.objects.filter(region=region).select_related("region").order_by("-week_end", "-pk")

@@ -1,16 +1,17 @@
-"""The requests API's input and output shapes (RQ-1…RQ-6)."""
+"""The requests API's input and output shapes (RQ-1…RQ-8)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from sibao.core.api_types import NOT_BLANK, Id, Input, IsoDateTime, optional_text, required_text
+from sibao.core.api_types import NOT_BLANK, Id, Input, IsoDate, IsoDateTime, optional_text, required_text
 from sibao.core.roles import Role
 from sibao.core.workflow import history
 from sibao.enterprises.schemas import EnterpriseRef, RegionRef
 from sibao.organisation.models import DepartmentFunction
+from sibao.tickets.metrics import EARLIEST_DAY, LATEST_DAY, PeriodChoice, percent_of
 from sibao.tickets.models import Category, EscalationReason, Outcome, Satisfaction, TicketState, Urgency
 from sibao.tickets.routing import routing_for
 from sibao.tickets.selectors import deadline_state, likely_duplicates
@@ -341,3 +342,135 @@ class RoutingRulePatch(Input):  # null hours: back to the region's default
     response_hours: int | None = Field(None, ge=1, le=720)
     handle_days: int | None = Field(None, ge=1, le=365)
     is_active: bool | None = None
+
+
+# --- RQ-7: metrics; RQ-8: weekly reports ----------------------------------------------------------------------
+
+# A region chosen by its code (county 6 digits, township 9), or empty: the caller's own (the province for
+# administrators). Outside the caller's subtree: 404.
+REGION_CHOICE = r"^([0-9]{6}([0-9]{3})?)?$"
+_DAYS = f"{EARLIEST_DAY.isoformat()} 至 {LATEST_DAY.isoformat()}"
+
+
+class MetricsFilters(Input):
+    """The metrics page's filters (``/requests/metrics/``), with its defaults."""
+
+    region: str = Field("", pattern=REGION_CHOICE, description="区划代码（含下级）；空：本人所在区划（管理员：全省）")
+    period: PeriodChoice = Field(
+        PeriodChoice.THIS_WEEK,
+        description="this_week 本周（周六至周五）、last_week 上周、month 本月、custom 自定义（start 至 end）",
+    )
+    start: IsoDate | None = Field(None, description=f"自定义起始日（仅 custom，须与 end 同时给出；{_DAYS}）")
+    end: IsoDate | None = Field(None, description=f"自定义截止日（含当日；仅 custom，与 start 顺序不限；{_DAYS}）")
+
+
+class RatioOut(Schema):
+    numerator: int
+    denominator: int
+    rate: float | None = Field(..., description="numerator ÷ denominator；未计入任何事项时为 null")
+    percent: float | None = Field(None, description="rate 的百分数（一位小数，与页面一致）")
+
+    @staticmethod
+    def resolve_percent(obj: Any) -> float | None:
+        return percent_of(obj["rate"])
+
+
+class MetricsOut(Schema):
+    """RQ-7's figures (``Metrics.as_dict``): each rate with what it counts."""
+
+    response: RatioOut = Field(..., description="响应率：期内交办且在响应时限内响应")
+    on_time: RatioOut = Field(..., description="按时办结率：期内答复且未超期限")
+    resolution: RatioOut = Field(..., description="解决率：期内答复且结果为已解决")
+    satisfaction: RatioOut = Field(..., description="满意率：期内评价为满意或基本满意")
+    reopen: RatioOut = Field(..., description="重办率：期内重新办理次数 ÷ 答复次数")
+    closed: int = Field(..., description="期内办结（销号）件数")
+    avg_close_hours: float | None = Field(..., description="期内办结诉求从提交到办结的平均小时数")
+
+
+class GroupMetricsOut(MetricsOut):
+    """A ranked row: a responsible unit or a region one level below."""
+
+    key: str = Field(..., description="责任单位 id 或下级区划代码")
+    name: str
+    rank: int | None = Field(..., description="按按时办结率、再按满意率排名；期内无答复的不排名")
+
+
+class PeriodOut(Schema):
+    first_day: date
+    last_day: date = Field(..., description="含当日")
+    start: datetime = Field(..., description="起始时刻（北京时间 0 时）")
+    end: datetime = Field(..., description="结束时刻（不含；last_day 次日北京时间 0 时）")
+
+
+class RequestMetricsOut(Schema):
+    region: RegionRef
+    period: PeriodOut
+    totals: MetricsOut
+    by_unit: list[GroupMetricsOut] = Field(..., description="责任单位排名（全部；页面每页显示 50 个）")
+    by_region: list[GroupMetricsOut] = Field(..., description="下级区划排名（每个下级区划一行）")
+    refreshed_at: datetime | None = Field(..., description="汇总数据更新时间；null：按当前数据实时计算")
+    refresh_every_minutes: int | None = Field(..., description="汇总数据的更新间隔（分钟）；实时计算时为 null")
+
+
+class WeeklyReportListFilters(Input):
+    region: str = Field("", pattern=REGION_CHOICE, description="区划代码（仅该区划本级的周报告）；空：本人所在区划")
+
+
+class WeeklyReportOut(Schema):
+    id: int
+    region: RegionRef
+    week_end: date = Field(..., description="周报告所截止的周五（统计周：周六 0 时至周五 24 时，北京时间）")
+    generated_at: datetime
+
+
+class WeeklyPeriodOut(Schema):
+    start: datetime
+    end: datetime
+
+
+class WeeklyRequestRow(Schema):
+    number: str
+    title: str
+    enterprise: str
+    unit: str = Field(..., description="责任单位（未交办为空）")
+
+
+class OverdueRowOut(WeeklyRequestRow):
+    due_at: str = Field(..., description="办结期限（北京时间，YYYY-MM-DD HH:MM）")
+    days_overdue: float | None
+
+
+class EscalatedRowOut(WeeklyRequestRow):
+    at: str = Field(..., description="上报时间（北京时间，YYYY-MM-DD HH:MM）")
+    reason: str
+    from_region: str
+    to_region: str
+
+
+class ReopenedRowOut(WeeklyRequestRow):
+    at: str = Field(..., description="重新办理时间（北京时间，YYYY-MM-DD HH:MM）")
+    reason: str = Field(..., description="企业的意见")
+
+
+class WeeklyFiguresOut(Schema):
+    """The report's stored content, as built (``reports.weekly_report_build``)."""
+
+    period: WeeklyPeriodOut
+    cutoff: datetime = Field(..., description="逾期统计截止时刻（周未结束时生成：生成时刻）")
+    complete: bool = Field(..., description="生成时统计周是否已结束（false：初稿）")
+    filed: int = Field(..., description="本周提交的诉求数")
+    totals: MetricsOut
+    by_unit: list[GroupMetricsOut]
+    by_region: list[GroupMetricsOut]
+    overdue: list[OverdueRowOut] = Field(..., description="周末仍超期未答复的诉求")
+    escalated: list[EscalatedRowOut] = Field(..., description="本周上报的诉求")
+    reopened: list[ReopenedRowOut] = Field(..., description="本周重新办理的诉求")
+
+
+class WeeklyReportDetailOut(WeeklyReportOut):
+    figures: WeeklyFiguresOut
+
+
+class WeeklyReportBuildIn(Input):
+    region: str = Field("", pattern=REGION_CHOICE, description="区划代码；空：本人所在区划")
+    week_end: IsoDate = Field(..., description=f"统计周截止的周五（已开始的周；{_DAYS}）")

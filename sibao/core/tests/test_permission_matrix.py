@@ -38,6 +38,8 @@ PAGES = [
     ("get", "/", set(ROLES)),  # the HQ office's and the leader's home is the command screen, others' the workbench
     ("get", "/workbench/", set(ROLES)),
     ("get", "/screen/", {"tongxu_hq", "tongxu_epidemic", "tongxu_supervision", "tongxu_leader", "admin"}),
+    ("get", "/api/requests/metrics", {"tongxu_hq", "tongxu_supervision", "tongxu_leader", "admin"}),
+    ("get", "/api/requests/weekly-reports", {"tongxu_hq", "tongxu_supervision", "tongxu_leader", "admin"}),
     ("get", "/api/screen", {"tongxu_hq", "tongxu_epidemic", "tongxu_supervision", "tongxu_leader", "admin"}),
     ("get", "/enterprises/", OFFICIALS_READ | {"ent_a_user"}),
     ("get", "/enterprises/new/", REGISTRY_WRITERS),

@@ -18,11 +18,10 @@ from django.utils.translation import gettext_lazy
 from sibao.core.errors import ServiceError
 from sibao.core.roles import Capability, has_capability
 from sibao.core.views import xlsx_response
-from sibao.regions.models import Region
-from sibao.tickets.metrics import Period, week_end_of
+from sibao.tickets.metrics import Period, PeriodChoice, chosen_period, percent_of, week_end_of
 from sibao.tickets.models import WeeklyReport
-from sibao.tickets.report_export import weekly_report_workbook
-from sibao.tickets.reports import weekly_report_build
+from sibao.tickets.report_export import weekly_report_filename, weekly_report_workbook
+from sibao.tickets.reports import visible_weekly_reports, weekly_report_build, weekly_reports_of
 from sibao.tickets.summary import metrics_for
 from sibao.whitelist.oversight_forms import chosen_region, region_options
 
@@ -33,33 +32,16 @@ def _require_reader(user: Any) -> None:
         raise PermissionDenied
 
 
-PERIOD_CHOICES = [
-    ("this_week", gettext_lazy("This week")),
-    ("last_week", gettext_lazy("Last week")),
-    ("month", gettext_lazy("This month")),
-    ("custom", gettext_lazy("Custom")),
-]
-
-
 class PeriodForm(forms.Form):
-    period = forms.ChoiceField(label=gettext_lazy("Period"), choices=PERIOD_CHOICES, required=False)
+    period = forms.ChoiceField(label=gettext_lazy("Period"), choices=PeriodChoice.choices, required=False)
     start = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def period_for(self, today: date) -> Period:
+        """The chosen period (``metrics.chosen_period``, as the API reads it); input that is not valid counts
+        this week."""
         data = self.cleaned_data if self.is_valid() else {}
-        choice = data.get("period") or "this_week"
-        friday = week_end_of(today)
-        if choice == "last_week":
-            return Period.week_ending(friday - timedelta(days=7))
-        if choice == "month":
-            first = today.replace(day=1)
-            next_month = (first + timedelta(days=32)).replace(day=1)
-            return Period.days(first, next_month - timedelta(days=1))
-        if choice == "custom" and data.get("start") and data.get("end"):
-            start, end = sorted((data["start"], data["end"]))
-            return Period.days(start, end)
-        return Period.week_ending(friday)
+        return chosen_period(data.get("period") or "", today, data.get("start"), data.get("end"))
 
 
 @dataclass(frozen=True)
@@ -93,7 +75,12 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     _require_reader(user)
     region = chosen_region(user, request.GET.get("region"))
     form = PeriodForm(request.GET or None)
-    period = form.period_for(timezone.localdate())
+    today = timezone.localdate()
+    try:
+        period = form.period_for(today)
+    except ServiceError as error:  # a day out of the platform's range: said, and this week shown
+        messages.error(request, error.message)
+        period = chosen_period(PeriodChoice.THIS_WEEK, today)
     figures = metrics_for(user, region, period)
     totals = figures.totals
     columns = _metric_columns()
@@ -142,7 +129,7 @@ def weekly_reports(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The weekly report has been built."))
                 return redirect("tickets:weekly_report", region_code=region.code, week_end=report.week_end.isoformat())
-    reports = WeeklyReport.objects.filter(region=region).order_by("-week_end")[:104]
+    reports = weekly_reports_of(region)[:104]
     context = {
         "region": region,
         "region_options": region_options(user, region),
@@ -156,12 +143,11 @@ def weekly_reports(request: HttpRequest) -> HttpResponse:
 def _report_for(request: HttpRequest, region_code: str, week_end: str) -> WeeklyReport:
     user = request.user
     _require_reader(user)
-    region: Region = chosen_region(user, region_code)
     try:
         friday = date.fromisoformat(week_end)
     except ValueError:
         raise Http404 from None
-    report = WeeklyReport.objects.filter(region=region, week_end=friday).select_related("region").first()
+    report = visible_weekly_reports(user).filter(region__code=region_code, week_end=friday).first()
     if report is None:
         raise Http404
     return report
@@ -178,7 +164,7 @@ def _cells(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 **ratio,
                 "key": column.key,
                 "label": column.label,
-                "percent": None if rate is None else round(rate * 100, 1),
+                "percent": percent_of(rate),
             }
         )
     return cells
@@ -203,5 +189,4 @@ def weekly_report(request: HttpRequest, region_code: str, week_end: str) -> Http
 @login_required
 def weekly_report_xlsx(request: HttpRequest, region_code: str, week_end: str) -> HttpResponse:
     report = _report_for(request, region_code, week_end)
-    filename = f"督办督查周报告_{report.region.name}_{report.week_end:%Y%m%d}.xlsx"
-    return xlsx_response(weekly_report_workbook(report), filename)
+    return xlsx_response(weekly_report_workbook(report), weekly_report_filename(report))
