@@ -33,6 +33,7 @@ from sibao.health.schemas import (
     RiskAreaOut,
     SightingIn,
     SightingOut,
+    TwoCodesOut,
 )
 from sibao.regions.models import Region
 
@@ -174,6 +175,24 @@ def code_history(request: AuthenticatedRequest, employee_id: Id) -> Any:
     require(request, Capability.EPIDEMIC_VIEW)
     employee = selectors.employee_get(user=request.user, pk=employee_id)
     return selectors.code_history(user=request.user, employee_id=employee.pk)
+
+
+@router.get(
+    "/codes/{int:employee_id}/credentials",
+    response=responses({200: TwoCodesOut}),
+    summary="两码一证: the person's health code, itinerary and negative-test certificate, each with why",
+)
+def employee_credentials(request: AuthenticatedRequest, employee_id: Id) -> Any:
+    require(request, Capability.EPIDEMIC_VIEW)
+    employee = selectors.employee_get(user=request.user, pk=employee_id)
+    credentials = selectors.two_codes_one_certificate(employee)
+    return {
+        "employee_id": employee.pk,
+        "ok": credentials.ok,
+        "credentials": [
+            {"key": c.key, "label": str(c.label), "ok": c.ok, "detail": c.detail} for c in credentials.credentials
+        ],
+    }
 
 
 @router.post(

@@ -173,3 +173,18 @@ class SightingOut(Schema):
     seen_at: datetime
     source: str
     registration_id: int | None
+
+
+class CredentialOut(Schema):
+    key: str = Field(description="code 健康码 / itinerary 行程 / certificate 核酸证明")
+    label: str
+    ok: bool
+    detail: str
+
+
+class TwoCodesOut(Schema):
+    """EP-4 两码一证 of one employee, as a gate or checkpoint reads them."""
+
+    employee_id: int
+    ok: bool
+    credentials: list[CredentialOut]

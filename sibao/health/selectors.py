@@ -1,17 +1,19 @@
 """EP-3/EP-4/EP-5 reads, all through ``visible_to(user)`` (risk areas excepted: the list is the same for all)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sibao.core.roles import Role
 from sibao.enterprises.models import Enterprise
 from sibao.epidemic.models import CodeColour, Employee, TestOutcome, TestResult
+from sibao.epidemic.overdue import overdue_employees
 from sibao.health.models import (
     ArrivalRegistration,
     ArrivalSighting,
@@ -21,7 +23,7 @@ from sibao.health.models import (
     RiskArea,
     RiskLevel,
 )
-from sibao.parameters.registry import EPIDEMIC_DAILY_REPORT_DEADLINE_HOUR
+from sibao.parameters.registry import EPIDEMIC_DAILY_REPORT_DEADLINE_HOUR, LOGISTICS_ITINERARY_DAYS
 from sibao.parameters.selectors import parameter_value
 from sibao.regions.models import Region, RegionLevel
 from sibao.whitelist.selectors import whitelisted_q
@@ -321,3 +323,74 @@ def enterprises_for_user(*, user: Any) -> QuerySet[Enterprise]:
 
 def origin_counties() -> QuerySet[Region]:
     return Region.objects.filter(level=RegionLevel.COUNTY, is_active=True).select_related("parent").order_by("code")
+
+
+# --- EP-4 两码一证 -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credential:
+    key: str  # "code", "itinerary", "certificate"
+    label: Any
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class TwoCodesOneCertificate:
+    """EP-4 (001#annex2-二.4 差异化赋码, 三.5): a person's health code, itinerary and negative-test certificate
+    as a gate or checkpoint reads them, each with why it passes or not."""
+
+    credentials: list[Credential]
+
+    @property
+    def ok(self) -> bool:
+        return all(credential.ok for credential in self.credentials)
+
+
+def two_codes_one_certificate(employee: Employee, now: datetime | None = None) -> TwoCodesOneCertificate:
+    """The three for one employee, from what the platform keeps: the code colour (EP-4), a registered arrival from
+    a county with a risk area within the itinerary window (the checkpoint's ``logistics.itinerary_days``), and a
+    negative test within the person's own cadence (EP-2's one rule, ``overdue_employees``)."""
+    now = now or timezone.now()
+    region = employee.enterprise.region
+    code = Credential(
+        "code",
+        _("Health code"),
+        employee.health_code == CodeColour.GREEN,
+        str(CodeColour(employee.health_code).label),
+    )
+    days = int(parameter_value(LOGISTICS_ITINERARY_DAYS, region))
+    trip = (
+        ArrivalRegistration.objects.filter(
+            employee=employee, arrived_at__gte=now - timedelta(days=days), risk_area__isnull=False
+        )
+        .select_related("origin_county")
+        .order_by("-arrived_at")
+        .first()
+    )
+    itinerary = Credential(
+        "itinerary",
+        _("Itinerary"),
+        trip is None,
+        (
+            gettext("No arrival from a county with a risk area in the last %(days)d days") % {"days": days}
+            if trip is None
+            else gettext("Arrived from %(county)s (a county with a risk area) on %(day)s")
+            % {"county": trip.origin_county.name, "day": timezone.localtime(trip.arrived_at).strftime("%m-%d")}
+        ),
+    )
+    overdue = overdue_employees(now, Employee.objects.filter(pk=employee.pk)).exists()
+    tested = employee.last_negative_test_at
+    certificate = Credential(
+        "certificate",
+        _("Negative test"),
+        not overdue,
+        (
+            gettext("No negative test on record")
+            if tested is None
+            else gettext("Last negative sample %(time)s") % {"time": timezone.localtime(tested).strftime("%m-%d %H:%M")}
+        )
+        + ("" if not overdue else gettext(" — overdue")),
+    )
+    return TwoCodesOneCertificate([code, itinerary, certificate])

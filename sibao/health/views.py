@@ -264,6 +264,7 @@ def code_employee(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "health/code_employee.html",
         {
             "employee": employee,
+            "credentials": selectors.two_codes_one_certificate(employee),
             "changes": selectors.code_history(user=request.user, employee_id=employee.pk),
             "form": form,
             "can_assign": can_assign,
