@@ -27,7 +27,7 @@ from sibao.regions.models import Region, RegionLevel
 COLUMNS = [
     Column("name", "企业（项目）名称", required=True),
     Column("uscc", "统一社会信用代码", required=True, help="18位，含校验码"),
-    Column("kind", "类型", help="企业 / 重点项目，默认企业"),
+    Column("kind", "类型", help="企业 / 重点项目 / 海关特殊监管区（综合保税区，以园区为单位），默认企业"),
     Column("sector", "所属行业", required=True, help="工业生产 / 商贸流通 / 交通运输 / 文化旅游 / 重点项目"),
     Column("county", "所属县（市、区）", required=True, help="名称或6位区划代码"),
     Column("township", "乡镇（街道）", help="名称或9位区划代码，可空"),
@@ -79,7 +79,12 @@ SECTOR_WORDS = {
     "文化旅游": Sector.CULTURE_TOURISM,
     "重点项目": Sector.KEY_PROJECT,
 }
-KIND_WORDS = {"企业": EntityKind.ENTERPRISE, "重点项目": EntityKind.KEY_PROJECT}
+KIND_WORDS = {
+    "企业": EntityKind.ENTERPRISE,
+    "重点项目": EntityKind.KEY_PROJECT,
+    "海关特殊监管区": EntityKind.SPECIAL_ZONE,
+    "综合保税区": EntityKind.SPECIAL_ZONE,
+}
 OPERATING_WORDS = {
     "正常经营": OperatingStatus.OPERATING,
     "停业": OperatingStatus.SUSPENDED,

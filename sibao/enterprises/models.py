@@ -15,6 +15,10 @@ from sibao.core.validators import validate_uscc
 class EntityKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
     KEY_PROJECT = "key_project", _("Key project")
+    # 001#annex1-二.1: 综合保税区等海关特殊监管区可以园区为单位纳入白名单 — the zone is registered, applies and is
+    # listed as one unit (its operator's credit code, the zone's total output); the firms inside it are not
+    # registered one by one, so the sector's output is counted once.
+    SPECIAL_ZONE = "special_zone", _("Customs special supervision zone (one unit)")
 
 
 class OperatingStatus(models.TextChoices):
