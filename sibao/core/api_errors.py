@@ -116,6 +116,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # A value another record already holds (a credit code, a name) conflicts with what is stored: 409.
         if _codes(exc, field) <= {"unique", "unique_together"}:
             return _refusal(api, request, 409, "duplicate", messages[0], field_name, errors=errors)
+        # A value refused because of the record's state (a whitelisted firm, a region in emergency): 409 too.
+        if _codes(exc, field) == {"state"}:
+            return _refusal(api, request, 409, "state", messages[0], field_name, errors=errors)
         return _refusal(api, request, 422, "invalid", messages[0], field_name, errors=errors)
 
     @api.exception_handler(SchemaValidationError)

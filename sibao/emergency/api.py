@@ -119,6 +119,7 @@ def shutdown_out(shutdown: Shutdown, user: User) -> dict[str, Any]:
         "date_to",
         "days",
         "scope",
+        "capacity_limit",
         "reason",
         "whitelisted",
         "state",
@@ -432,6 +433,7 @@ def propose_shutdown(request: AuthenticatedRequest, payload: ShutdownProposeIn) 
         date_to=payload.date_to,
         scope=payload.scope,
         reason=payload.reason,
+        capacity_limit=payload.capacity_limit,
     )
     return Status(201, shutdown_out(shutdown, request.user))
 

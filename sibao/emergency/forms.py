@@ -92,6 +92,13 @@ class ShutdownForm(_Styled):
     date_from = forms.DateField(label=_("First day"), required=False, **_DATE)  # type: ignore[arg-type]
     date_to = forms.DateField(label=_("Last day"), required=False, **_DATE)  # type: ignore[arg-type]
     scope = forms.CharField(label=_("Areas shut"), max_length=255, required=False)
+    capacity_limit = forms.IntegerField(
+        label=_("Or limit production to a share of capacity (%)"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=_("Blank: the areas named stop. A limit (限产) needs the same approval of both HQs."),
+    )
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -278,6 +278,12 @@ class Shutdown(models.Model):
     date_from = models.DateField(_("first day"))
     date_to = models.DateField(_("last day"))
     scope = models.CharField(_("areas shut"), max_length=255)
+    # 限产 (000#七.3 "不得以任何理由对企业实行限产、关停", 003#四.4 "确需限产停产的应逐级报请…批准"): a limit on
+    # production to this share of capacity goes through the same approval as a shutdown; empty: the areas named
+    # stop.
+    capacity_limit = models.PositiveSmallIntegerField(
+        _("production limited to a share of capacity (%)"), null=True, blank=True
+    )
     reason = models.TextField(_("reason"))
     whitelisted = models.BooleanField(_("whitelist enterprise when proposed"), default=False)
     state = models.CharField(
@@ -328,6 +334,12 @@ class Shutdown(models.Model):
         verbose_name_plural = _("shutdowns")
         ordering = ["-proposed_at", "-pk"]
         indexes = [models.Index(fields=["state", "date_to"], name="shutdown_state_end")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity_limit__isnull=True) | Q(capacity_limit__gte=1, capacity_limit__lte=99),
+                name="shutdown_capacity_limit_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.date_from}–{self.date_to}"

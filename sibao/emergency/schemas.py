@@ -201,6 +201,7 @@ class ShutdownOut(Schema):
     date_to: date
     days: int
     scope: str
+    capacity_limit: int | None = Field(description="限产时允许的产能比例（%）；为空是停产")
     reason: str
     whitelisted: bool
     state: ShutdownState
@@ -223,6 +224,9 @@ class ShutdownProposeIn(Input):
     date_to: IsoDate
     scope: str = required_text(255, description="the areas shut")
     reason: str = required_text(2000)
+    capacity_limit: int | None = Field(
+        None, ge=1, le=99, description="限产：允许的产能比例（%）；不填为停产（事件引起的停产不可限产）"
+    )
 
 
 class DecisionIn(Input):

@@ -32,7 +32,7 @@ from sibao.emergency.models import (
 )
 from sibao.enterprises.models import CLOSED_LOOP_STRICTNESS, ClosedLoopMode, Enterprise
 from sibao.epidemic.models import Employee
-from sibao.operations.models import HALT_STATUSES, OperatingReport
+from sibao.operations.models import HALT_STATUSES, OperatingReport, ProductionStatus
 from sibao.organisation.models import Unit, UnitKind
 from sibao.parameters.registry import EMERGENCY_MODE_BY_SECTOR
 from sibao.parameters.selectors import parameter_value
@@ -564,11 +564,15 @@ def unapproved_halts(*, user: User, day: date, filters: HaltFilters | None = Non
     filters = filters or HaltFilters()
     in_force = Shutdown.objects.filter(shutdown_in_force_q(day), enterprise=OuterRef("enterprise"))
     waiting = Shutdown.objects.filter(state__in=WAITING_STATES, enterprise=OuterRef("enterprise"))
+    # An approved shutdown covers a halt and a reduction; an approved limit (限产) only a reduction.
+    covered = Exists(in_force.filter(capacity_limit__isnull=True)) | (
+        Q(status=ProductionStatus.REDUCED) & Exists(in_force.filter(capacity_limit__isnull=False))
+    )
     reports = (
         OperatingReport.objects.visible_to(user)
         .filter(day=day, status__in=HALT_STATUSES)
         .filter(whitelisted_q("enterprise__"))
-        .exclude(Exists(in_force))
+        .exclude(covered)
         .annotate(waiting_shutdown=Exists(waiting))
         .select_related("enterprise", "enterprise__region")
     )

@@ -693,9 +693,11 @@ def shutdown_propose(
     scope: str,
     reason: str,
     incident: Any = None,
+    capacity_limit: int | None = None,
 ) -> Shutdown:
-    """A township or department (the epidemic task force included) proposes to shut the areas named, for at
-    most EPIDEMIC_SHUTDOWN_MAX_DAYS calendar days counted inclusively; both HQ offices are asked."""
+    """A township or department (the epidemic task force included) proposes to shut the areas named — or, with
+    ``capacity_limit``, to limit production to that share of capacity (限产) — for at most
+    EPIDEMIC_SHUTDOWN_MAX_DAYS calendar days counted inclusively; both HQ offices are asked."""
     require_capability(actor, Capability.SHUTDOWN_PROPOSE)
     if not is_proposer_side(actor, enterprise):
         raise PermissionRefused(
@@ -753,6 +755,14 @@ def shutdown_propose(
         )
     scope = _text(scope, "scope", _("Areas shut"), max_length=255)
     reason = _text(reason, "reason", _("Reason"), max_length=2000)
+    if capacity_limit is not None and (incident is not None or not 1 <= capacity_limit <= 99):
+        raise ServiceError(
+            "emergency.shutdown.capacity_limit",
+            _("A production limit is a share of capacity from 1 to 99 %; an incident's shutdown stops the areas.")
+            if incident is None
+            else _("An incident's shutdown stops the areas named; it is not a production limit."),
+            field="capacity_limit",
+        )
     from sibao.whitelist.selectors import listing_status
 
     with transaction.atomic(), as_actor(actor):
@@ -765,6 +775,7 @@ def shutdown_propose(
             date_from=date_from,
             date_to=date_to,
             scope=scope,
+            capacity_limit=capacity_limit,
             reason=reason,
             whitelisted=listing_status(enterprise).listed,
         )

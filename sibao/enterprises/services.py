@@ -129,23 +129,20 @@ def _check_emergency_rules(enterprise: Enterprise, data: Mapping[str, Any]) -> N
 
     if "closed_loop_mode" in data and data["closed_loop_mode"] != enterprise.closed_loop_mode:
         refusal = mode_change_refusal(enterprise)
-        if refusal:
-            raise ValidationError({"closed_loop_mode": refusal})
+        if refusal:  # the stored state forbids it (409 through the API), not the value
+            raise ValidationError({"closed_loop_mode": ValidationError(refusal, code="state")})
     if data.get("operating_status", OperatingStatus.OPERATING) != OperatingStatus.OPERATING and (
         enterprise.operating_status == OperatingStatus.OPERATING
     ):
         from sibao.whitelist.selectors import listing_status
 
         if listing_status(enterprise).listed:
-            raise ValidationError(
-                {
-                    "operating_status": _(
-                        "A whitelist enterprise is not stopped at will: a township or department proposes a "
-                        "shutdown and both HQ offices approve it (at most a few days); to take the enterprise off "
-                        "the whitelist, propose its removal."
-                    )
-                }
+            refusal = _(
+                "A whitelist enterprise is not stopped at will: a township or department proposes a shutdown and "
+                "both HQ offices approve it (at most a few days); to take the enterprise off the whitelist, propose "
+                "its removal."
             )
+            raise ValidationError({"operating_status": ValidationError(refusal, code="state")})
 
 
 def enterprises_create_many(*, actor: User, enterprises: Iterable[Enterprise]) -> int:

@@ -9,9 +9,11 @@ import pytest
 from django.utils import timezone
 
 from conftest import Personas, client_for
+from sibao.core.errors import ServiceError
 from sibao.emergency import selectors, services
 from sibao.emergency.tests.factories import whitelist
 from sibao.emergency.tests.test_approvals import propose
+from sibao.operations.models import OperatingReport
 from sibao.operations.tests.factories import filed
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +69,51 @@ def test_page_api_and_workbench_agree_and_each_county_sees_its_own(personas: Per
     assert 'data-work="emergency.halts" data-count="1"' in workbench
     assert client_for(personas.ent_a_user).get("/emergency/halts/").status_code == 403
     assert client_for(personas.ent_a_user).get("/api/emergency/halts").status_code == 403
+
+
+def test_an_approved_limit_covers_a_reduction_but_not_a_halt(personas: Personas) -> None:
+    """限产 (003#四.4 确需限产停产的应逐级报请批准): a limit to a share of capacity goes through both HQs like a
+    shutdown; once approved, the firm reporting reduced production is not listed, one reporting a halt still is."""
+    firms = whitelist(personas)
+    today = timezone.localdate()
+    limit = services.shutdown_propose(
+        actor=personas.tongxu_township,
+        enterprise=firms["a"],
+        cause="environment",
+        date_from=today,
+        date_to=today,
+        scope="全厂",
+        reason="重污染天气应急减排",
+        capacity_limit=70,
+    )
+    services.shutdown_act(actor=personas.tongxu_hq, shutdown=limit, action="approve", reason="同意")
+    services.shutdown_act(actor=personas.tongxu_epidemic_hq, shutdown=limit, action="approve", reason="同意")
+    report = filed(personas.tongxu_hq, firms["a"], status="reduced", capacity_percent=65)
+    assert _listed(personas) == []
+    OperatingReport.objects.filter(pk=report.pk).update(status="halted", capacity_percent=0, staff_on_site=0)
+    assert _listed(personas) == [firms["a"].pk]
+    page = client_for(personas.tongxu_hq).get(f"/emergency/shutdowns/{limit.pk}/").content.decode()
+    assert "限产至 70%" in page
+    with pytest.raises(ServiceError) as refused:
+        services.shutdown_propose(
+            actor=personas.tongxu_township,
+            enterprise=firms["a"],
+            cause="environment",
+            date_from=today,
+            date_to=today,
+            scope="全厂",
+            reason="减排",
+            capacity_limit=100,
+        )
+    assert refused.value.field == "capacity_limit"
+
+
+def test_stopping_a_listed_firm_through_the_registry_is_refused_as_a_state(personas: Personas) -> None:
+    """EM-4: the registry does not stop a whitelist enterprise; the API says it is the firm's state (409), not a
+    bad value, and names the field."""
+    whitelist(personas)
+    answer = client_for(personas.tongxu_hq).patch(
+        f"/api/enterprises/{personas.ent_a.pk}", {"operating_status": "suspended"}, content_type="application/json"
+    )
+    assert answer.status_code == 409 and answer.json()["field"] == "operating_status"
+    assert "两个指挥部" in answer.json()["message"]

@@ -178,6 +178,7 @@ def shutdown_new(request: AuthenticatedRequest) -> HttpResponse:
                         date_to=form.cleaned_data["date_to"],
                         scope=form.cleaned_data["scope"],
                         reason=form.cleaned_data["reason"],
+                        capacity_limit=form.cleaned_data["capacity_limit"],
                     )
                 except ServiceError as refused:
                     _add_refusal(form, refused)
