@@ -11,8 +11,10 @@ from django.utils import timezone
 from conftest import Personas, client_for
 from sibao.core.errors import ServiceError
 from sibao.emergency import selectors, services
+from sibao.emergency.models import Shutdown
 from sibao.emergency.tests.factories import whitelist
 from sibao.emergency.tests.test_approvals import propose
+from sibao.enterprises.models import Enterprise
 from sibao.operations.models import OperatingReport
 from sibao.operations.tests.factories import filed
 
@@ -71,21 +73,25 @@ def test_page_api_and_workbench_agree_and_each_county_sees_its_own(personas: Per
     assert client_for(personas.ent_a_user).get("/api/emergency/halts").status_code == 403
 
 
-def test_an_approved_limit_covers_a_reduction_but_not_a_halt(personas: Personas) -> None:
-    """限产 (003#四.4 确需限产停产的应逐级报请批准): a limit to a share of capacity goes through both HQs like a
-    shutdown; once approved, the firm reporting reduced production is not listed, one reporting a halt still is."""
-    firms = whitelist(personas)
+def _limit(personas: Personas, enterprise: Enterprise, percent: int) -> Shutdown:
     today = timezone.localdate()
-    limit = services.shutdown_propose(
+    return services.shutdown_propose(
         actor=personas.tongxu_township,
-        enterprise=firms["a"],
+        enterprise=enterprise,
         cause="environment",
         date_from=today,
         date_to=today,
         scope="全厂",
         reason="重污染天气应急减排",
-        capacity_limit=70,
+        capacity_limit=percent,
     )
+
+
+def test_an_approved_limit_covers_a_reduction_but_not_a_halt(personas: Personas) -> None:
+    """限产 (003#四.4 确需限产停产的应逐级报请批准): a limit to a share of capacity goes through both HQs like a
+    shutdown; once approved, the firm reporting reduced production is not listed, one reporting a halt still is."""
+    firms = whitelist(personas)
+    limit = _limit(personas, firms["a"], 70)
     services.shutdown_act(actor=personas.tongxu_hq, shutdown=limit, action="approve", reason="同意")
     services.shutdown_act(actor=personas.tongxu_epidemic_hq, shutdown=limit, action="approve", reason="同意")
     report = filed(personas.tongxu_hq, firms["a"], status="reduced", capacity_percent=65)
@@ -95,16 +101,7 @@ def test_an_approved_limit_covers_a_reduction_but_not_a_halt(personas: Personas)
     page = client_for(personas.tongxu_hq).get(f"/emergency/shutdowns/{limit.pk}/").content.decode()
     assert "限产至 70%" in page
     with pytest.raises(ServiceError) as refused:
-        services.shutdown_propose(
-            actor=personas.tongxu_township,
-            enterprise=firms["a"],
-            cause="environment",
-            date_from=today,
-            date_to=today,
-            scope="全厂",
-            reason="减排",
-            capacity_limit=100,
-        )
+        _limit(personas, firms["a"], 100)
     assert refused.value.field == "capacity_limit"
 
 
