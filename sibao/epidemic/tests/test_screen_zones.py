@@ -34,6 +34,7 @@ def test_people_per_zone_link_to_the_list_of_those_people(personas: Personas) ->
     assert count == 1 and "zone=red" in url and "region=410222" in url
     listed = hq.get(url)
     assert listed.context["page"].paginator.count == 1 and "赵一" in listed.content.decode()
+    assert 'data-zone="red"' in listed.content.decode()  # the list says the zone of those not in green
     assert zones["绿区（正常生产）"][0] == 1
     industry = _zones(hq, "/screen/?sector=industry")
     assert industry["红区（核酸异常、感染）"][0] == 1 and "sector=industry" in industry["红区（核酸异常、感染）"][1]
